@@ -1,0 +1,27 @@
+package dev.outpost.hub.agents;
+
+import dev.outpost.protocol.v1.Hello;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What the agent gateway needs to know and record about agents: whether a certificate's agent is
+ * still admitted, and whether it is online. The gateway calls it; the store side implements it.
+ */
+public interface AgentPresence {
+
+    /** The agent, if it exists and is not revoked, with the serial of the certificate it must present. */
+    Optional<ActiveAgent> findActive(String agentId);
+
+    /** The agent opened a control stream on replica {@code replicaId}: online, last seen now, facts from Hello. */
+    void connected(String agentId, String replicaId, Hello hello);
+
+    /** A heartbeat or any other message arrived: last seen now. */
+    void heartbeat(String agentId);
+
+    /** The agent's stream on {@code replicaId} ended: offline, unless another replica holds it by now. */
+    void disconnected(String agentId, String replicaId);
+
+    /** Marks offline every online agent not heard from for {@code silentFor}; returns how many. */
+    int markSilentOffline(Duration silentFor);
+}

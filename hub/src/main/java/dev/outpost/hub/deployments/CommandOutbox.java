@@ -1,0 +1,33 @@
+package dev.outpost.hub.deployments;
+
+import dev.outpost.protocol.v1.Command;
+import dev.outpost.protocol.v1.CommandProgress;
+import dev.outpost.protocol.v1.CommandResult;
+import java.util.List;
+
+/**
+ * The queue of commands for agents, as the agent gateway sees it. Commands are rows in the database
+ * (an outbox), so any hub replica can queue one and whichever replica holds the agent's stream
+ * delivers it. The gateway calls it; the deployments side implements it.
+ */
+public interface CommandOutbox {
+
+    /** Commands for the environment that have no result yet (queued or already sent), oldest first. */
+    List<Command> unanswered(String environmentId, int limit);
+
+    /** Records that the command was written to the agent's stream. */
+    void markSent(String commandId, String agentId);
+
+    /**
+     * Applies a progress report (operation becomes running, steps updated). Ignored when the command
+     * does not belong to the environment or already has a result.
+     */
+    void progress(String environmentId, CommandProgress progress);
+
+    /**
+     * Applies a result: the command is answered, its operation and deployment take the outcome.
+     * Idempotent: a result for an already answered command changes nothing. Ignored when the command
+     * does not belong to the environment.
+     */
+    void result(String environmentId, CommandResult result);
+}

@@ -1,0 +1,24 @@
+package dev.outpost.hub.enrollment;
+
+/**
+ * What enrollment needs from the store: checking join tokens and registering the agent that used
+ * one. The gateway calls it; the store side implements it.
+ */
+public interface EnrollmentStore {
+
+    /**
+     * Checks a join token ("id.secret") without consuming it.
+     *
+     * @throws JoinTokenRejectedException if it is malformed, unknown, expired or used up
+     */
+    JoinGrant check(String joinToken);
+
+    /**
+     * In one transaction: consumes one use of the grant's token (checking expiry and uses again, so
+     * two agents racing for the last use cannot both win), revokes the environment's previous agent if
+     * there is one, and records the new agent with its certificate. Nothing is written when it throws.
+     *
+     * @throws JoinTokenRejectedException if the token expired or was used up meanwhile
+     */
+    void register(JoinGrant grant, NewAgent agent);
+}

@@ -1,0 +1,20 @@
+package dev.outpost.protocol;
+
+import java.time.Duration;
+
+/** Transport limits both ends of outpost.v1 apply, kept in one place so they match. */
+public final class GrpcLimits {
+    /** Largest message either side accepts; a release's manifests must fit well inside it. */
+    public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    /** The agent pings an idle connection this often, so NATs and proxies keep it open. */
+    public static final Duration CLIENT_KEEPALIVE_TIME = Duration.ofSeconds(30);
+    /** How long the agent waits for a ping's answer before it treats the connection as dead. */
+    public static final Duration CLIENT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+    /** The hub tolerates pings this often and no more (must be below CLIENT_KEEPALIVE_TIME). */
+    public static final Duration SERVER_PERMIT_KEEPALIVE_TIME = Duration.ofSeconds(15);
+    /** Largest manifests text of a release, in characters. */
+    public static final int MAX_MANIFESTS_CHARS = 1024 * 1024;
+
+    private GrpcLimits() {
+    }
+}
