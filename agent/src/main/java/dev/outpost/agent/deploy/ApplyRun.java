@@ -1,7 +1,6 @@
 package dev.outpost.agent.deploy;
 
 import dev.outpost.agent.model.DesiredState;
-import dev.outpost.agent.model.DesiredStateBuilder;
 import dev.outpost.agent.model.Inventory;
 import dev.outpost.agent.model.ObjectRef;
 import dev.outpost.agent.model.WorkloadReadiness;
@@ -25,15 +24,14 @@ final class ApplyRun {
     private final RenderStep render;
     private final Deadline readyDeadline;
 
-    ApplyRun(Command command, Pipeline pipeline, ClusterObjects objects, DesiredStateBuilder builder,
-             LabelSearch labelSearch, InventoryStore inventories, Deadline readyDeadline) {
+    ApplyRun(Command command, CommandContext context, Deadline readyDeadline) {
         this.command = command;
-        this.pipeline = pipeline;
-        this.objects = objects;
-        this.inventories = inventories;
+        this.pipeline = context.pipeline();
+        this.objects = context.objects();
+        this.inventories = context.inventories();
         this.readyDeadline = readyDeadline;
         Inventory previous = inventories.load(command.getDeploymentId());
-        this.render = new RenderStep(command, builder, previous, labelSearch, inventories);
+        this.render = new RenderStep(command, context.builder(), previous, context.labelSearch(), inventories);
     }
 
     /** Runs the command; what is applied now when it succeeded, empty when a step failed. */

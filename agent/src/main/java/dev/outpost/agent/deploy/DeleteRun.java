@@ -1,6 +1,5 @@
 package dev.outpost.agent.deploy;
 
-import dev.outpost.agent.model.DesiredStateBuilder;
 import dev.outpost.agent.model.Inventory;
 import dev.outpost.agent.model.ObjectRef;
 import dev.outpost.agent.model.PrunePlan;
@@ -17,28 +16,25 @@ import java.util.stream.Stream;
 final class DeleteRun {
     /**
      * Kinds searched by label besides those in the inventory, so that a deployment whose inventory
-     * was lost can still be deleted: what releases usually contain and the agent's Role allows.
+     * was lost can still be deleted: the kinds the agent's documented Role (agent/rbac) allows.
+     * Kinds the agent may not list are skipped.
      */
     static final List<ObjectRef> USUAL_KINDS = List.of(
             kind("v1", "ConfigMap"), kind("v1", "Secret"), kind("v1", "Service"), kind("v1", "ServiceAccount"),
-            kind("apps/v1", "Deployment"), kind("apps/v1", "StatefulSet"));
+            kind("v1", "PersistentVolumeClaim"), kind("apps/v1", "Deployment"), kind("apps/v1", "StatefulSet"),
+            kind("apps/v1", "DaemonSet"), kind("policy/v1", "PodDisruptionBudget"));
 
     private final Command command;
     private final Pipeline pipeline;
     private final ClusterObjects objects;
-    private final DesiredStateBuilder builder;
-    private final LabelSearch labelSearch;
-    private final InventoryStore inventories;
+    private final CommandContext context;
     private final Deadline goneDeadline;
 
-    DeleteRun(Command command, Pipeline pipeline, ClusterObjects objects, DesiredStateBuilder builder,
-              LabelSearch labelSearch, InventoryStore inventories, Deadline goneDeadline) {
+    DeleteRun(Command command, CommandContext context, Deadline goneDeadline) {
         this.command = command;
-        this.pipeline = pipeline;
-        this.objects = objects;
-        this.builder = builder;
-        this.labelSearch = labelSearch;
-        this.inventories = inventories;
+        this.pipeline = context.pipeline();
+        this.objects = context.objects();
+        this.context = context;
         this.goneDeadline = goneDeadline;
     }
 
@@ -48,13 +44,13 @@ final class DeleteRun {
         String namespace = command.getDelete().getNamespace();
         List<ObjectRef> toDelete = new ArrayList<>();
         pipeline.add(List.of(PipelineStep.named("find objects", () -> {
-            builder.checkNamespace(namespace, "the command");
-            Inventory inventory = inventories.load(id);
+            context.builder().checkNamespace(namespace, "the command");
+            Inventory inventory = context.inventories().load(id);
             List<ObjectRef> kinds = Stream.concat(inventory.objects().stream(), USUAL_KINDS.stream()).toList();
             List<String> namespaces = Stream.concat(Stream.of(namespace),
                     inventory.objects().stream().map(ObjectRef::namespace)).toList();
             List<ObjectRef> found = new ArrayList<>(inventory.objects());
-            found.addAll(labelSearch.find(id, kinds, namespaces));
+            found.addAll(context.labelSearch().find(id, kinds, namespaces));
             toDelete.addAll(PrunePlan.inRemoveOrder(found));
             return toDelete.size() + " objects";
         })));
@@ -68,13 +64,14 @@ final class DeleteRun {
         }
         steps.add(new WaitGoneStep(objects, deleted, goneDeadline));
         steps.add(PipelineStep.named("forget inventory", () -> {
-            inventories.remove(id);
+            context.inventories().remove(id);
             return "";
         }));
         pipeline.add(steps);
         return pipeline.runAll();
     }
 
+    /** A stand-in naming only a kind (label search uses apiVersion and kind, never the name). */
     private static ObjectRef kind(String apiVersion, String kind) {
         return new ObjectRef(apiVersion, kind, null, "*");
     }

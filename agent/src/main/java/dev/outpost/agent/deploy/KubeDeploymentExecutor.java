@@ -66,14 +66,15 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
             OutpostMetadata.checkDeploymentId(command.getDeploymentId());
             ApiDiscovery discovery = new ApiDiscovery(client);
             ClusterObjects objects = new ClusterObjects(client, discovery, fieldManager);
-            DesiredStateBuilder builder = new DesiredStateBuilder(allowedNamespaces, discovery);
-            LabelSearch labelSearch = new LabelSearch(objects, allowedNamespaces);
+            CommandContext tools = new CommandContext(pipeline, objects,
+                    new DesiredStateBuilder(allowedNamespaces, discovery), new LabelSearch(objects, allowedNamespaces),
+                    inventories);
             LOG.info("{}: {} generation {}", context, command.getActionCase(), command.getGeneration());
             CommandResult result = switch (command.getActionCase()) {
-                case APPLY -> applied(command, pipeline, new ApplyRun(command, pipeline, objects, builder, labelSearch,
-                        inventories, deadline(readyTimeout(command))).run());
-                case DELETE -> deleted(command, pipeline, new DeleteRun(command, pipeline, objects, builder, labelSearch,
-                        inventories, deadline(DELETE_TIMEOUT)).run());
+                case APPLY -> applied(command, pipeline,
+                        new ApplyRun(command, tools, deadline(readyTimeout(command))).run());
+                case DELETE -> deleted(command, pipeline,
+                        new DeleteRun(command, tools, deadline(DELETE_TIMEOUT)).run());
                 case ACTION_NOT_SET -> failed(command, pipeline, "the command has neither apply nor delete");
             };
             LOG.info("{}: {}{}", context, result.getOutcome(),

@@ -80,9 +80,11 @@ public final class DesiredStateBuilder {
 
     private static String render(String deploymentId, String namespace, ApplyDeployment apply) {
         Release release = apply.getRelease();
-        Map<String, String> values = Parameters.merge(apply.getParametersMap(),
-                Parameters.builtIns(deploymentId, namespace, release.getServiceName(), release.getVersion()));
         try {
+            // the hub checked these already; checked again so a bad hub cannot set built-ins or break YAML
+            Parameters.checkUserParameters(apply.getParametersMap());
+            Map<String, String> values = Parameters.merge(apply.getParametersMap(),
+                    Parameters.builtIns(deploymentId, namespace, release.getServiceName(), release.getVersion()));
             return ManifestTemplate.render(release.getManifests(), values);
         } catch (TemplateException e) {
             throw new PlanException("release " + release.getServiceName() + " " + release.getVersion()

@@ -1,6 +1,7 @@
 package dev.outpost.agent.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.outpost.protocol.fixtures.ReleaseFixture;
 import dev.outpost.protocol.release.Parameters;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -142,26 +144,34 @@ class KubeDeploymentExecutorIT {
     }
 
     @Test
-    void prunesByLabelWhenTheInventoryWasLost() throws IOException {
+    void prunesAndDeletesByLabelWhenTheInventoryWasLost() throws IOException {
         assertSucceeded(run(apply(1, ReleaseFixture.redisV1(), Map.of(), 120)));
-        try (Stream<Path> files = Files.list(stateDir.resolve("deployments"))) {
-            for (Path file : files.toList()) {
-                Files.delete(file);
-            }
-        }
+        loseInventory();
 
         CommandResult v2 = run(apply(2, ReleaseFixture.redisV2(), Map.of(), 120));
 
         assertSucceeded(v2);
         assertThat(labelled()).containsExactlyInAnyOrder("ConfigMap/redis-config", "Service/redis", "StatefulSet/redis");
+
+        loseInventory();
+        assertSucceeded(run(delete(3)));
+        assertThat(labelled()).isEmpty();
+    }
+
+    private void loseInventory() throws IOException {
+        try (Stream<Path> files = Files.list(stateDir.resolve("deployments"))) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
     }
 
     @Test
     void refusesANamespaceOutsideTheAllowedSetBeforeApplyingAnything() {
         String other = cluster.newNamespace("other");
-        CommandResult elsewhere = run(apply(1, ReleaseFixture.redisV1(), Map.of(), 30).toBuilder()
-                .setApply(apply(1, ReleaseFixture.redisV1(), Map.of(), 30).getApply().toBuilder().setNamespace(other))
-                .build());
+        Command redis = apply(1, ReleaseFixture.redisV1(), Map.of(), 30);
+        CommandResult elsewhere = run(redis.toBuilder()
+                .setApply(redis.getApply().toBuilder().setNamespace(other)).build());
         assertFailed(elsewhere, "render: the command names namespace '" + other + "', which this agent may not touch");
 
         String manifests = """
@@ -213,11 +223,11 @@ class KubeDeploymentExecutorIT {
         assertFailed(result, "apply Deployment/broken: ");
         assertThat(result.getFailureReason()).contains("spec.replicas").contains("greater than or equal to 0");
         assertThat(result.getStepsList()).extracting(Step::getName, Step::getState).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("render", StepState.STEP_STATE_SUCCEEDED),
-                org.assertj.core.groups.Tuple.tuple("apply ConfigMap/settings", StepState.STEP_STATE_SUCCEEDED),
-                org.assertj.core.groups.Tuple.tuple("apply Deployment/broken", StepState.STEP_STATE_FAILED),
-                org.assertj.core.groups.Tuple.tuple("wait Deployment/broken available", StepState.STEP_STATE_SKIPPED),
-                org.assertj.core.groups.Tuple.tuple("record inventory", StepState.STEP_STATE_SKIPPED));
+                tuple("render", StepState.STEP_STATE_SUCCEEDED),
+                tuple("apply ConfigMap/settings", StepState.STEP_STATE_SUCCEEDED),
+                tuple("apply Deployment/broken", StepState.STEP_STATE_FAILED),
+                tuple("wait Deployment/broken available", StepState.STEP_STATE_SKIPPED),
+                tuple("record inventory", StepState.STEP_STATE_SKIPPED));
         assertThat(executor.applied()).isEmpty();
 
         // what was applied before the failure is still owned, so deleting the deployment removes it
@@ -330,7 +340,7 @@ class KubeDeploymentExecutorIT {
     }
 
     private Map<String, String> resourceVersions() {
-        Map<String, String> versions = new java.util.TreeMap<>();
+        Map<String, String> versions = new TreeMap<>();
         Stream.of(admin.configMaps().inNamespace(namespace).withName("redis-config").get(),
                         admin.configMaps().inNamespace(namespace).withName("redis-scripts").get(),
                         admin.services().inNamespace(namespace).withName("redis").get(),

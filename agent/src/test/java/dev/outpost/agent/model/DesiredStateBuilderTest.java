@@ -121,6 +121,14 @@ class DesiredStateBuilderTest {
     }
 
     @Test
+    void refusesParametersThatOnlyTheAgentMaySet() {
+        ApplyDeployment apply = apply(ReleaseFixture.redisV1(), "shop", Map.of("outpost.namespace", "kube-system"));
+        assertThatThrownBy(() -> builder.build("d", 1, apply))
+                .isInstanceOf(PlanException.class)
+                .hasMessageStartingWith("release redis 1.0.0 cannot be rendered: parameter 'outpost.namespace' is reserved");
+    }
+
+    @Test
     void refusesAReleaseWithoutObjects() {
         assertThatThrownBy(() -> builder.build("d", 1, apply("# empty\n", "shop")))
                 .isInstanceOf(PlanException.class).hasMessage("release svc 1.0.0 renders to no objects");
