@@ -3,9 +3,11 @@ package dev.outpost.agent.deploy;
 import dev.outpost.agent.model.ObjectRef;
 import dev.outpost.agent.model.OutpostMetadata;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.HttpURLConnection;
@@ -38,8 +40,7 @@ final class ClusterObjects {
      * validation), so a typo in a release is reported instead of silently dropped.
      */
     GenericKubernetesResource apply(GenericKubernetesResource object) {
-        ObjectRef ref = ObjectRef.of(object);
-        return client.genericKubernetesResources(context(ref)).inNamespace(ref.namespace()).resource(object)
+        return operations(ObjectRef.of(object)).resource(object)
                 .fieldValidation(FieldValidateable.Validation.STRICT)
                 .fieldManager(fieldManager).forceConflicts().serverSideApply();
     }
@@ -86,9 +87,13 @@ final class ClusterObjects {
     }
 
     private Resource<GenericKubernetesResource> resource(ObjectRef ref) {
+        return operations(ref).withName(ref.name());
+    }
+
+    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+            Resource<GenericKubernetesResource>> operations(ObjectRef ref) {
         var objects = client.genericKubernetesResources(context(ref));
-        return ref.namespace() == null ? objects.withName(ref.name())
-                : objects.inNamespace(ref.namespace()).withName(ref.name());
+        return ref.namespace() == null ? objects : objects.inNamespace(ref.namespace());
     }
 
     private ResourceDefinitionContext context(ObjectRef ref) {
