@@ -21,57 +21,57 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class KubeClusterExtension implements ParameterResolver {
 
-  private static final ExtensionContext.Namespace NAMESPACE =
-      ExtensionContext.Namespace.create(KubeClusterExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KubeClusterExtension.class);
 
-  @Override
-  public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
-    return parameter.getParameter().getType() == KubeCluster.class;
-  }
-
-  @Override
-  public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    return cluster(context);
-  }
-
-  /** The run's cluster, started on first use; for extensions and code that holds an ExtensionContext. */
-  public static KubeCluster cluster(ExtensionContext context) {
-    SharedCluster shared = context.getRoot().getStore(NAMESPACE)
-        .getOrComputeIfAbsent(SharedCluster.class, type -> SharedCluster.start(), SharedCluster.class);
-    return shared.get();
-  }
-
-  /** The run's cluster or why it could not start; closed by JUnit at the end of the run. */
-  private static final class SharedCluster implements AutoCloseable {
-    private final KubeCluster cluster;
-    private final RuntimeException failure;
-
-    private SharedCluster(KubeCluster cluster, RuntimeException failure) {
-      this.cluster = cluster;
-      this.failure = failure;
-    }
-
-    static SharedCluster start() {
-      try {
-        return new SharedCluster(KubeCluster.start(), null);
-      } catch (RuntimeException e) {
-        return new SharedCluster(null, e);
-      }
-    }
-
-    KubeCluster get() {
-      if (failure != null) {
-        throw new ParameterResolutionException("the test Kubernetes cluster did not start: " + failure.getMessage(),
-            failure);
-      }
-      return cluster;
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == KubeCluster.class;
     }
 
     @Override
-    public void close() {
-      if (cluster != null) {
-        cluster.close();
-      }
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        return cluster(context);
     }
-  }
+
+    /** The run's cluster, started on first use; for extensions and code that holds an ExtensionContext. */
+    public static KubeCluster cluster(ExtensionContext context) {
+        SharedCluster shared = context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(SharedCluster.class, type -> SharedCluster.start(), SharedCluster.class);
+        return shared.get();
+    }
+
+    /** The run's cluster or why it could not start; closed by JUnit at the end of the run. */
+    private static final class SharedCluster implements AutoCloseable {
+        private final KubeCluster cluster;
+        private final RuntimeException failure;
+
+        private SharedCluster(KubeCluster cluster, RuntimeException failure) {
+            this.cluster = cluster;
+            this.failure = failure;
+        }
+
+        static SharedCluster start() {
+            try {
+                return new SharedCluster(KubeCluster.start(), null);
+            } catch (RuntimeException e) {
+                return new SharedCluster(null, e);
+            }
+        }
+
+        KubeCluster get() {
+            if (failure != null) {
+                throw new ParameterResolutionException("the test Kubernetes cluster did not start: " + failure.getMessage(),
+                        failure);
+            }
+            return cluster;
+        }
+
+        @Override
+        public void close() {
+            if (cluster != null) {
+                cluster.close();
+            }
+        }
+    }
 }

@@ -43,6 +43,11 @@ public final class ChildProcess implements AutoCloseable {
         awaitExit(Duration.ofSeconds(10));
     }
 
+    /** The OS process id. */
+    public long pid() {
+        return process.pid();
+    }
+
     /** Whether it is still running. */
     public boolean isAlive() {
         return process.isAlive();
