@@ -238,6 +238,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         long before = count("select count(*) from tenants");
         Api.Response response = api.send("POST", "/api/v1/tenants", ADMIN, "{\"name\": \"broken", "application/json");
         assertProblem(response, 400);
+        assertThat(response.json().get("detail").asText()).startsWith("request body is not valid JSON");
         assertThat(count("select count(*) from tenants")).isEqualTo(before);
 
         assertProblem(api.send("POST", "/api/v1/tenants", ADMIN, "name=x", "text/plain"), 415);
