@@ -3,6 +3,7 @@ package dev.outpost.hub.auth;
 import dev.outpost.hub.api.ApiException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Who is calling the REST API: the vendor's admin (sees everything) or a tenant (sees only its own
@@ -34,6 +35,14 @@ public record Caller(String tokenId, String tenantId) {
     /** Whether the caller may see objects of {@code ownerTenantId}. */
     public boolean canSee(String ownerTenantId) {
         return isAdmin() || tenantId.equals(ownerTenantId);
+    }
+
+    /**
+     * The object if it was found and the caller may see it; otherwise 404 "{what} {id} not found",
+     * the same answer for both so a tenant cannot probe for other tenants' ids.
+     */
+    public <T> T visible(Optional<T> found, Function<T, String> tenantOf, String what, String id) {
+        return found.filter(object -> canSee(tenantOf.apply(object))).orElseThrow(() -> ApiException.notFound(what, id));
     }
 
     /**

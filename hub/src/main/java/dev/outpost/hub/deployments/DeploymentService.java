@@ -145,9 +145,7 @@ public class DeploymentService {
 
     /** One deployment; 404 if unknown or another tenant's. */
     public Deployment get(Caller caller, String id) {
-        return db.read(sql -> deployments.find(sql, id))
-                .filter(d -> caller.canSee(d.tenantId()))
-                .orElseThrow(() -> ApiException.notFound("deployment", id));
+        return caller.visible(db.read(sql -> deployments.find(sql, id)), Deployment::tenantId, "deployment", id);
     }
 
     /** Operations the caller may see. */
@@ -157,9 +155,7 @@ public class DeploymentService {
 
     /** One operation; 404 if unknown or another tenant's. */
     public Operation getOperation(Caller caller, String id) {
-        return db.read(sql -> operations.find(sql, id))
-                .filter(op -> caller.canSee(op.tenantId()))
-                .orElseThrow(() -> ApiException.notFound("operation", id));
+        return caller.visible(db.read(sql -> operations.find(sql, id)), Operation::tenantId, "operation", id);
     }
 
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,

@@ -78,8 +78,6 @@ public class EnvironmentService {
 
     /** One environment; 404 if unknown or another tenant's. */
     public Environment get(Caller caller, String id) {
-        return db.read(sql -> store.find(sql, id))
-                .filter(env -> caller.canSee(env.tenantId()))
-                .orElseThrow(() -> ApiException.notFound("environment", id));
+        return caller.visible(db.read(sql -> store.find(sql, id)), Environment::tenantId, "environment", id);
     }
 }

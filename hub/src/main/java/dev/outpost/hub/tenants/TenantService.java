@@ -63,9 +63,7 @@ public class TenantService {
 
     /** One tenant, 404 if unknown or not the caller's. */
     public Tenant get(Caller caller, String id) {
-        return db.read(sql -> store.find(sql, id))
-                .filter(t -> caller.canSee(t.id()))
-                .orElseThrow(() -> ApiException.notFound("tenant", id));
+        return caller.visible(db.read(sql -> store.find(sql, id)), Tenant::id, "tenant", id);
     }
 
     /** Issues an API token for a tenant (admin only). */
