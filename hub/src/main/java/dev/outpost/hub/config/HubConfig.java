@@ -18,6 +18,9 @@ public class HubConfig {
     private String grpcBindAddress = "0.0.0.0";
     private List<String> grpcHostnames = List.of("localhost", "127.0.0.1");
     private String adminToken;
+    private String dbUrl;
+    private String dbUser;
+    private String dbPassword;
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration offlineAfter = Duration.ofSeconds(30);
     private Duration agentCertificateTtl = Duration.ofDays(30);
@@ -78,6 +81,33 @@ public class HubConfig {
 
     public void setAdminToken(String adminToken) {
         this.adminToken = adminToken;
+    }
+
+    /** JDBC URL of a PostgreSQL database (OUTPOST_DB_URL); unset means embedded H2 in the data directory. */
+    public Optional<String> getDbUrl() {
+        return Optional.ofNullable(dbUrl).filter(s -> !s.isBlank());
+    }
+
+    public void setDbUrl(String dbUrl) {
+        this.dbUrl = dbUrl;
+    }
+
+    /** User for {@link #getDbUrl()} (OUTPOST_DB_USER). */
+    public Optional<String> getDbUser() {
+        return Optional.ofNullable(dbUser).filter(s -> !s.isBlank());
+    }
+
+    public void setDbUser(String dbUser) {
+        this.dbUser = dbUser;
+    }
+
+    /** Password for {@link #getDbUrl()} (OUTPOST_DB_PASSWORD). */
+    public Optional<String> getDbPassword() {
+        return Optional.ofNullable(dbPassword);
+    }
+
+    public void setDbPassword(String dbPassword) {
+        this.dbPassword = dbPassword;
     }
 
     /** How often agents must send heartbeats (told to them in Welcome). */

@@ -1,0 +1,80 @@
+package dev.outpost.hub.agents;
+
+import dev.outpost.hub.store.Database;
+import dev.outpost.protocol.v1.Hello;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link AgentPresence} on the hub's database. */
+@Singleton
+public class JdbcAgentPresence implements AgentPresence {
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcAgentPresence.class);
+
+    private final Database db;
+    private final AgentStore agents;
+    private final Clock clock;
+
+    public JdbcAgentPresence(Database db, AgentStore agents, Clock clock) {
+        this.db = db;
+        this.agents = agents;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<ActiveAgent> findActive(String agentId) {
+        return db.read(sql -> sql.queryOne(
+                "select id, tenant_id, environment_id, certificate_serial from agents where id = ? and status <> 'revoked'",
+                rs -> new ActiveAgent(rs.getString("id"), rs.getString("tenant_id"), rs.getString("environment_id"),
+                        rs.getString("certificate_serial")),
+                agentId));
+    }
+
+    @Override
+    public void connected(String agentId, String replicaId, Hello hello) {
+        boolean updated = db.inTransaction(sql -> agents.connected(sql, agentId, replicaId, hello.getAgentVersion(),
+                hello.getCluster().getKubernetesVersion(), hello.getCluster().getNodeCount(),
+                hello.getCluster().getPlatform(), hello.getAppliedList(), clock.instant()));
+        if (updated) {
+            LOG.info("agent {} online on replica {} (version {}, {} deployment(s) applied)",
+                    agentId, replicaId, hello.getAgentVersion(), hello.getAppliedCount());
+        } else {
+            LOG.warn("agent {} connected on replica {} but is revoked or unknown; nothing recorded", agentId, replicaId);
+        }
+    }
+
+    @Override
+    public void heartbeat(String agentId) {
+        // Online again too: the sweeper may have marked a slow but live agent offline.
+        db.inTransaction(sql -> sql.update(
+                "update agents set last_seen_at = ?, status = 'online' where id = ? and status <> 'revoked'",
+                clock.instant(), agentId));
+    }
+
+    @Override
+    public void disconnected(String agentId, String replicaId) {
+        int changed = db.inTransaction(sql -> sql.update(
+                "update agents set status = 'offline', replica_id = null "
+                        + "where id = ? and replica_id = ? and status = 'online'",
+                agentId, replicaId));
+        if (changed > 0) {
+            LOG.info("agent {} offline (stream on replica {} ended)", agentId, replicaId);
+        }
+    }
+
+    @Override
+    public int markSilentOffline(Duration silentFor) {
+        Instant cutoff = clock.instant().minus(silentFor);
+        int changed = db.inTransaction(sql -> sql.update(
+                "update agents set status = 'offline', replica_id = null where status = 'online' and last_seen_at < ?",
+                cutoff));
+        if (changed > 0) {
+            LOG.info("{} agent(s) marked offline: silent for more than {}", changed, silentFor);
+        }
+        return changed;
+    }
+}

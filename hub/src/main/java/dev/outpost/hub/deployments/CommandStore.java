@@ -1,0 +1,60 @@
+package dev.outpost.hub.deployments;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.outpost.hub.store.Sql;
+import dev.outpost.protocol.v1.Command;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL for the command outbox: serialized {@link Command}s with status queued, sent or answered. */
+@Singleton
+public class CommandStore {
+
+    /** What a command row ties together. */
+    public record CommandLink(String commandId, String environmentId, String deploymentId, String operationId) {
+    }
+
+    public void insert(Sql sql, String environmentId, String operationId, Command command, Instant now) {
+        sql.update("insert into commands (id, environment_id, deployment_id, operation_id, payload, status, created_at) "
+                        + "values (?, ?, ?, ?, ?, 'queued', ?)",
+                command.getCommandId(), environmentId, command.getDeploymentId(), operationId, command.toByteArray(), now);
+    }
+
+    /** Queued or sent commands of the environment, oldest first. */
+    public List<Command> unanswered(Sql sql, String environmentId, int limit) {
+        return sql.query("select payload from commands where environment_id = ? and status in ('queued', 'sent') "
+                        + "order by created_at, id fetch first ? rows only",
+                rs -> parse(rs.getBytes("payload")), environmentId, limit);
+    }
+
+    /** Records a (re)delivery to an agent. */
+    public void markSent(Sql sql, String commandId, String agentId, Instant now) {
+        sql.update("update commands set status = 'sent', agent_id = ?, sent_at = ? where id = ? and status <> 'answered'",
+                agentId, now, commandId);
+    }
+
+    /** The command if it belongs to the environment and has no result yet. */
+    public Optional<CommandLink> findUnanswered(Sql sql, String environmentId, String commandId) {
+        return sql.queryOne("select id, environment_id, deployment_id, operation_id from commands "
+                        + "where id = ? and environment_id = ? and status <> 'answered'",
+                rs -> new CommandLink(rs.getString("id"), rs.getString("environment_id"), rs.getString("deployment_id"),
+                        rs.getString("operation_id")),
+                commandId, environmentId);
+    }
+
+    /** Stores the result; false when the command was answered already (or is not the environment's). */
+    public boolean answer(Sql sql, String environmentId, String commandId, byte[] result, Instant now) {
+        return sql.update("update commands set status = 'answered', result = ?, answered_at = ? "
+                + "where id = ? and environment_id = ? and status <> 'answered'", result, now, commandId, environmentId) == 1;
+    }
+
+    private static Command parse(byte[] payload) {
+        try {
+            return Command.parseFrom(payload);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a stored command cannot be parsed", e);
+        }
+    }
+}

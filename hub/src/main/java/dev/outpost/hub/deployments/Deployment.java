@@ -1,0 +1,38 @@
+package dev.outpost.hub.deployments;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A release installed, with parameters, in one environment. {@code generation} counts the changes
+ * asked for; {@code appliedGeneration} is the last one an agent reported as applied.
+ */
+public record Deployment(
+        String id,
+        String tenantId,
+        String environmentId,
+        String releaseId,
+        String name,
+        String namespace,
+        Map<String, String> parameters,
+        long generation,
+        long appliedGeneration,
+        String contentHash,
+        Status status,
+        String statusReason,
+        String activeOperationId,
+        Instant createdAt,
+        Instant updatedAt) {
+
+    /** Where a deployment stands. */
+    public enum Status {
+        PENDING, PROGRESSING, READY, FAILED, DELETING, DELETED;
+
+        @JsonValue
+        public String json() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}

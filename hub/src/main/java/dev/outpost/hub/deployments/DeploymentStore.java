@@ -1,0 +1,89 @@
+package dev.outpost.hub.deployments;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.outpost.hub.store.JsonColumns;
+import dev.outpost.hub.store.Sql;
+import dev.outpost.hub.store.Where;
+import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** SQL for deployments. */
+@Singleton
+public class DeploymentStore {
+    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
+    };
+    private final JsonColumns json;
+
+    public DeploymentStore(JsonColumns json) {
+        this.json = json;
+    }
+
+    public void insert(Sql sql, Deployment d) {
+        sql.update("insert into deployments (id, tenant_id, environment_id, release_id, name, namespace, parameters_json, "
+                        + "generation, applied_generation, content_hash, status, status_reason, active_operation_id, "
+                        + "created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                d.id(), d.tenantId(), d.environmentId(), d.releaseId(), d.name(), d.namespace(), json.write(d.parameters()),
+                d.generation(), d.appliedGeneration(), d.contentHash(), d.status(), d.statusReason(),
+                d.activeOperationId(), d.createdAt(), d.updatedAt());
+    }
+
+    public Optional<Deployment> find(Sql sql, String id) {
+        return sql.queryOne("select * from deployments where id = ?", this::map, id);
+    }
+
+    /** Deployments, oldest first, optionally of one tenant and/or environment. */
+    public List<Deployment> list(Sql sql, Optional<String> tenantId, Optional<String> environmentId) {
+        Where where = new Where().equal("tenant_id", tenantId).equal("environment_id", environmentId);
+        return sql.query("select * from deployments" + where.sql() + " order by created_at, id", this::map, where.params());
+    }
+
+    /** Whether a live (not deleted) deployment already uses this name in the environment's namespace. */
+    public boolean nameTaken(Sql sql, String environmentId, String namespace, String name) {
+        return sql.count("select count(*) from deployments where environment_id = ? and namespace = ? and name = ? "
+                + "and status <> 'deleted'", environmentId, namespace, name) > 0;
+    }
+
+    /**
+     * Starts the next generation with {@code operationId} as the deployment's one active operation.
+     * The update only matches while no other operation is active and the generation is still
+     * {@code expectedGeneration}, so two concurrent requests cannot both start one; false if it lost.
+     */
+    public boolean startOperation(Sql sql, String id, long expectedGeneration, String operationId, String releaseId,
+                                  Map<String, String> parameters, Deployment.Status status, Instant now) {
+        return sql.update("update deployments set generation = generation + 1, active_operation_id = ?, release_id = ?, "
+                        + "parameters_json = ?, status = ?, status_reason = null, updated_at = ? "
+                        + "where id = ? and generation = ? and active_operation_id is null and status <> 'deleted'",
+                operationId, releaseId, json.write(parameters), status, now, id, expectedGeneration) == 1;
+    }
+
+    /** Sets the status while {@code operationId} is the active operation (a late report cannot undo a newer one). */
+    public void setProgressing(Sql sql, String id, String operationId, Instant now) {
+        sql.update("update deployments set status = 'progressing', updated_at = ? where id = ? and active_operation_id = ?",
+                now, id, operationId);
+    }
+
+    /** Records an operation's end: new status and reason, and, after an apply, what is now applied. */
+    public void finishOperation(Sql sql, String id, String operationId, Deployment.Status status, String reason,
+                                Long appliedGeneration, String contentHash, Instant now) {
+        sql.update("update deployments set status = ?, status_reason = ?, active_operation_id = null, updated_at = ?, "
+                        + "applied_generation = coalesce(?, applied_generation), content_hash = coalesce(?, content_hash) "
+                        + "where id = ? and active_operation_id = ?",
+                status, reason, now, appliedGeneration, contentHash, id, operationId);
+    }
+
+    private Deployment map(ResultSet rs) throws SQLException {
+        return new Deployment(rs.getString("id"), rs.getString("tenant_id"), rs.getString("environment_id"),
+                rs.getString("release_id"), rs.getString("name"), rs.getString("namespace"),
+                json.read(rs.getString("parameters_json"), MAP), rs.getLong("generation"),
+                rs.getLong("applied_generation"), rs.getString("content_hash"),
+                Deployment.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+                rs.getString("status_reason"), rs.getString("active_operation_id"), Sql.instant(rs, "created_at"),
+                Sql.instant(rs, "updated_at"));
+    }
+}

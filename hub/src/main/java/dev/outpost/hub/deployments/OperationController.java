@@ -1,0 +1,33 @@
+package dev.outpost.hub.deployments;
+
+import dev.outpost.hub.auth.Authenticated;
+import dev.outpost.hub.auth.Caller;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.List;
+import java.util.Optional;
+
+/** REST: /api/v1/operations (read-only: operations are started through deployments). */
+@Controller("/api/v1/operations")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class OperationController {
+    private final DeploymentService service;
+
+    public OperationController(DeploymentService service) {
+        this.service = service;
+    }
+
+    @Get
+    public List<Operation> list(@Authenticated Caller caller, @QueryValue Optional<String> tenantId,
+                                @QueryValue Optional<String> deploymentId) {
+        return service.listOperations(caller, tenantId, deploymentId);
+    }
+
+    @Get("/{id}")
+    public Operation get(@Authenticated Caller caller, String id) {
+        return service.getOperation(caller, id);
+    }
+}

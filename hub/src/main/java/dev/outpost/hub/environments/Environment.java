@@ -1,0 +1,19 @@
+package dev.outpost.hub.environments;
+
+import java.time.Instant;
+
+/**
+ * One customer cluster (in a cloud account) that deployments go to, with the agent currently
+ * enrolled for it, if any.
+ */
+public record Environment(
+        String id,
+        String tenantId,
+        String name,
+        String cloud,
+        String region,
+        String clusterName,
+        Instant createdAt,
+        String agentId,
+        String agentStatus) {
+}

@@ -1,0 +1,83 @@
+package dev.outpost.hub.environments;
+
+import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.auth.Caller;
+import dev.outpost.hub.auth.Secrets;
+import dev.outpost.hub.store.Database;
+import dev.outpost.hub.store.StoreException;
+import dev.outpost.hub.tenants.TenantStore;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creating and reading environments, within the caller's tenant. */
+@Singleton
+public class EnvironmentService {
+    private static final Logger LOG = LoggerFactory.getLogger(EnvironmentService.class);
+    /** Clouds an environment can be in. */
+    public static final Set<String> CLOUDS = Set.of("aws", "azure", "gcp", "other");
+
+    private final Database db;
+    private final EnvironmentStore store;
+    private final TenantStore tenants;
+    private final Clock clock;
+
+    public EnvironmentService(Database db, EnvironmentStore store, TenantStore tenants, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    /** What a caller asks for when creating an environment. */
+    public record NewEnvironment(String tenantId, String name, String cloud, String region, String clusterName) {
+    }
+
+    /** Creates an environment in the given tenant (a tenant token may omit it: its own is used). */
+    public Environment create(Caller caller, NewEnvironment request) {
+        Validation v = new Validation();
+        String tenantId = request.tenantId() != null ? request.tenantId() : caller.tenantId();
+        if (tenantId == null) {
+            v.error("tenantId", "is required");
+        }
+        v.text("name", request.name(), 200);
+        if (request.cloud() == null || !CLOUDS.contains(request.cloud())) {
+            v.error("cloud", "must be one of aws, azure, gcp, other");
+        }
+        v.text("region", request.region(), 100);
+        v.text("clusterName", request.clusterName(), 200);
+        v.throwIfInvalid();
+        if (!caller.canSee(tenantId)) {
+            throw ApiException.notFound("tenant", tenantId);
+        }
+        Environment env = new Environment(Secrets.id("env_"), tenantId, request.name().trim(), request.cloud(),
+                request.region().trim(), request.clusterName().trim(), clock.instant(), null, null);
+        try {
+            db.inTransaction(sql -> {
+                tenants.find(sql, tenantId).orElseThrow(() -> ApiException.notFound("tenant", tenantId));
+                store.insert(sql, env);
+                return null;
+            });
+        } catch (StoreException.DuplicateKeyException e) {
+            throw ApiException.conflict("tenant " + tenantId + " already has an environment named '" + env.name() + "'");
+        }
+        LOG.info("environment {} created for tenant {} ({} {} cluster {})",
+                env.id(), tenantId, env.cloud(), env.region(), env.clusterName());
+        return env;
+    }
+
+    /** Environments the caller may see, optionally of one tenant. */
+    public List<Environment> list(Caller caller, Optional<String> tenantId) {
+        return db.read(sql -> store.list(sql, caller.tenantFilter(tenantId)));
+    }
+
+    /** One environment; 404 if unknown or another tenant's. */
+    public Environment get(Caller caller, String id) {
+        return caller.visible(db.read(sql -> store.find(sql, id)), Environment::tenantId, "environment", id);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.outpost.hub.releases;
+
+import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.auth.Caller;
+import dev.outpost.hub.auth.Secrets;
+import dev.outpost.hub.store.Database;
+import dev.outpost.hub.store.StoreException;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The vendor's release catalogue: anyone may read it, only the admin may add to it. */
+@Singleton
+public class ReleaseService {
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseService.class);
+
+    private final Database db;
+    private final ReleaseStore store;
+    private final Clock clock;
+
+    public ReleaseService(Database db, ReleaseStore store, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** What the admin sends to publish a release. */
+    public record NewRelease(String serviceName, String version, String manifests, Map<String, String> defaultParameters) {
+    }
+
+    /** Validates and stores a release; 409 if that service version exists. */
+    public Release create(Caller caller, NewRelease request) {
+        caller.requireAdmin();
+        Map<String, String> defaults = request.defaultParameters() == null ? Map.of() : request.defaultParameters();
+        Validation v = new Validation();
+        ReleaseValidator.validate(v, request.serviceName(), request.version(), request.manifests(), defaults);
+        v.throwIfInvalid();
+        Release release = new Release(Secrets.id("rel_"), request.serviceName(), request.version(), request.manifests(),
+                defaults, clock.instant());
+        try {
+            db.inTransaction(sql -> {
+                store.insert(sql, release);
+                return null;
+            });
+        } catch (StoreException.DuplicateKeyException e) {
+            throw ApiException.conflict("release " + release.serviceName() + " " + release.version()
+                    + " already exists; releases are immutable, publish a new version");
+        }
+        LOG.info("release {} published: {} {}", release.id(), release.serviceName(), release.version());
+        return release;
+    }
+
+    public List<Release> list(Optional<String> serviceName) {
+        return db.read(sql -> store.list(sql, serviceName));
+    }
+
+    public Release get(String id) {
+        return db.read(sql -> store.find(sql, id)).orElseThrow(() -> ApiException.notFound("release", id));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.outpost.hub.releases;
+
+import dev.outpost.hub.api.Validation;
+import dev.outpost.protocol.GrpcLimits;
+import dev.outpost.protocol.release.ManifestTemplate;
+import dev.outpost.protocol.release.Parameters;
+import dev.outpost.protocol.release.TemplateException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * Checks a release before it enters the catalogue, so a bad one fails here and not in a customer's
+ * cluster: names, parameters, and manifests that parse as Kubernetes objects once rendered.
+ */
+public final class ReleaseValidator {
+    static final Pattern VERSION = Pattern.compile(
+            "v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+    /**
+     * Stand-in for every placeholder while checking structure: real values are only known per
+     * deployment. A DNS-safe word keeps names such as "{{ name }}-config" valid.
+     */
+    static final String DUMMY_VALUE = "placeholder";
+
+    private ReleaseValidator() {
+    }
+
+    /** Records every problem of the release in {@code v}. */
+    public static void validate(Validation v, String serviceName, String version, String manifests,
+                                Map<String, String> defaults) {
+        v.matches("serviceName", serviceName, Validation.DNS_LABEL, "a DNS-1123 label (lower-case letters, digits, '-')");
+        if (v.text("version", version, 100) && !VERSION.matcher(version).matches()) {
+            v.error("version", "must be a semantic version such as 1.2.3");
+        }
+        try {
+            Parameters.checkUserParameters(defaults);
+        } catch (TemplateException e) {
+            v.error("defaultParameters", e.getMessage());
+        }
+        if (manifests == null || manifests.isBlank()) {
+            v.error("manifests", "is required");
+        } else if (manifests.length() > GrpcLimits.MAX_MANIFESTS_CHARS) {
+            v.error("manifests", "must be at most " + GrpcLimits.MAX_MANIFESTS_CHARS + " characters");
+        } else {
+            checkManifests(v, manifests);
+        }
+    }
+
+    private static void checkManifests(Validation v, String manifests) {
+        Map<String, String> dummies = new LinkedHashMap<>();
+        ManifestTemplate.placeholders(manifests).forEach(name -> dummies.put(name, DUMMY_VALUE));
+        checkRendered(v, "manifests", ManifestTemplate.render(manifests, dummies));
+    }
+
+    /** Records in {@code v}, under {@code field}, every reason the rendered text is not a list of Kubernetes objects. */
+    public static void checkRendered(Validation v, String field, String rendered) {
+        int objects = 0;
+        int index = 0;
+        try {
+            for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(rendered)) {
+                index++;
+                if (doc == null) {
+                    continue; // an empty document, e.g. a leading "---"
+                }
+                objects++;
+                String problem = objectProblem(doc);
+                if (problem != null) {
+                    v.error(field, "document " + index + ": " + problem);
+                }
+            }
+        } catch (YAMLException e) {
+            v.error(field, "rendered manifests are not valid YAML: " + firstLine(e.getMessage()));
+            return;
+        }
+        if (objects == 0) {
+            v.error(field, "manifests must contain at least one Kubernetes object");
+        }
+    }
+
+    /** What keeps a parsed document from being a Kubernetes object, or null if nothing does. */
+    static String objectProblem(Object doc) {
+        if (!(doc instanceof Map<?, ?> object)) {
+            return "must be a mapping (a Kubernetes object)";
+        }
+        for (String field : new String[] {"apiVersion", "kind"}) {
+            if (!(object.get(field) instanceof String s) || s.isBlank()) {
+                return "needs a '" + field + "'";
+            }
+        }
+        if (!(object.get("metadata") instanceof Map<?, ?> metadata)
+                || !(metadata.get("name") instanceof String name) || name.isBlank()) {
+            return "needs 'metadata.name'";
+        }
+        return null;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+}

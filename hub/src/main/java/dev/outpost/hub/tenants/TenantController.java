@@ -1,0 +1,54 @@
+package dev.outpost.hub.tenants;
+
+import dev.outpost.hub.auth.Authenticated;
+import dev.outpost.hub.auth.Caller;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Status;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.util.List;
+
+/** REST: /api/v1/tenants. */
+@Controller("/api/v1/tenants")
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class TenantController {
+    private final TenantService service;
+
+    public TenantController(TenantService service) {
+        this.service = service;
+    }
+
+    /** Body of POST /tenants and POST /tenants/{id}/tokens. */
+    public record NameRequest(@Nullable String name) {
+    }
+
+    /** Creates a tenant (admin only). */
+    @Post
+    @Status(HttpStatus.CREATED)
+    public Tenant create(@Authenticated Caller caller, @Body NameRequest body) {
+        return service.create(caller, body.name());
+    }
+
+    /** All tenants for the admin; a tenant token sees only its own. */
+    @Get
+    public List<Tenant> list(@Authenticated Caller caller) {
+        return service.list(caller);
+    }
+
+    @Get("/{id}")
+    public Tenant get(@Authenticated Caller caller, String id) {
+        return service.get(caller, id);
+    }
+
+    /** Issues an API token for the tenant (admin only); the response is the only place the secret appears. */
+    @Post("/{id}/tokens")
+    @Status(HttpStatus.CREATED)
+    public TenantService.IssuedToken issueToken(@Authenticated Caller caller, String id, @Body NameRequest body) {
+        return service.issueToken(caller, id, body.name());
+    }
+}

@@ -1,0 +1,81 @@
+package dev.outpost.hub.tenants;
+
+import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.auth.ApiTokenStore;
+import dev.outpost.hub.auth.Caller;
+import dev.outpost.hub.auth.Secrets;
+import dev.outpost.hub.store.Database;
+import dev.outpost.hub.store.StoreException;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creating and reading tenants, and issuing their API tokens. */
+@Singleton
+public class TenantService {
+    private static final Logger LOG = LoggerFactory.getLogger(TenantService.class);
+    /** Prefix of tenant API tokens. */
+    public static final String TENANT_TOKEN_PREFIX = "opt_";
+
+    private final Database db;
+    private final TenantStore store;
+    private final ApiTokenStore tokens;
+    private final Clock clock;
+
+    public TenantService(Database db, TenantStore store, ApiTokenStore tokens, Clock clock) {
+        this.db = db;
+        this.store = store;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    /** A token just issued; {@code token} is the secret, shown only in this response. */
+    public record IssuedToken(String id, String tenantId, String name, String token) {
+    }
+
+    /** Creates a tenant (admin only); 409 if the name is taken. */
+    public Tenant create(Caller caller, String name) {
+        caller.requireAdmin();
+        Validation v = new Validation();
+        v.text("name", name, 200);
+        v.throwIfInvalid();
+        Tenant tenant = new Tenant(Secrets.id("ten_"), name.trim(), clock.instant());
+        try {
+            db.inTransaction(sql -> {
+                store.insert(sql, tenant);
+                return null;
+            });
+        } catch (StoreException.DuplicateKeyException e) {
+            throw ApiException.conflict("a tenant named '" + tenant.name() + "' already exists");
+        }
+        LOG.info("tenant {} created (name '{}')", tenant.id(), tenant.name());
+        return tenant;
+    }
+
+    /** Tenants the caller may see. */
+    public List<Tenant> list(Caller caller) {
+        return db.read(sql -> store.list(sql, caller.tenantFilter(Optional.empty())));
+    }
+
+    /** One tenant, 404 if unknown or not the caller's. */
+    public Tenant get(Caller caller, String id) {
+        return caller.visible(db.read(sql -> store.find(sql, id)), Tenant::id, "tenant", id);
+    }
+
+    /** Issues an API token for a tenant (admin only). */
+    public IssuedToken issueToken(Caller caller, String tenantId, String name) {
+        caller.requireAdmin();
+        get(caller, tenantId);
+        Validation v = new Validation();
+        v.text("name", name, 200);
+        v.throwIfInvalid();
+        String secret = Secrets.secret(TENANT_TOKEN_PREFIX);
+        String id = tokens.createTenantToken(tenantId, name.trim(), secret);
+        LOG.info("API token {} issued for tenant {}", id, tenantId);
+        return new IssuedToken(id, tenantId, name.trim(), secret);
+    }
+}

@@ -1,0 +1,601 @@
+package dev.outpost.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.outpost.hub.agents.AgentPresence;
+import dev.outpost.hub.auth.Secrets;
+import dev.outpost.hub.deployments.CommandOutbox;
+import dev.outpost.hub.enrollment.EnrollmentStore;
+import dev.outpost.hub.enrollment.JoinGrant;
+import dev.outpost.hub.enrollment.JoinTokenRejectedException;
+import dev.outpost.hub.enrollment.NewAgent;
+import dev.outpost.hub.testsupport.Api;
+import dev.outpost.hub.testsupport.FakeCaFingerprintSource;
+import dev.outpost.hub.testsupport.RecordedCommandEvents;
+import dev.outpost.protocol.fixtures.ReleaseFixture;
+import dev.outpost.protocol.v1.AppliedDeployment;
+import dev.outpost.protocol.v1.ClusterFacts;
+import dev.outpost.protocol.v1.Command;
+import dev.outpost.protocol.v1.CommandProgress;
+import dev.outpost.protocol.v1.CommandResult;
+import dev.outpost.protocol.v1.Hello;
+import dev.outpost.protocol.v1.Outcome;
+import dev.outpost.protocol.v1.Step;
+import dev.outpost.protocol.v1.StepState;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The REST API and the store contracts against a running hub with a real database; subclasses pick
+ * H2 or PostgreSQL.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractHubApiIT implements TestPropertyProvider {
+    static final String ADMIN = "opa_" + "it".repeat(16);
+
+    @Inject
+    EmbeddedServer server;
+    @Inject
+    DataSource dataSource;
+    @Inject
+    CommandOutbox outbox;
+    @Inject
+    EnrollmentStore enrollment;
+    @Inject
+    AgentPresence presence;
+    @Inject
+    RecordedCommandEvents events;
+
+    Api api;
+
+    /** Database-specific properties (outpost.db-url and friends, or nothing for H2). */
+    abstract Map<String, String> databaseProperties();
+
+    @Override
+    public Map<String, String> getProperties() {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("outpost-hub-it");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> props = new HashMap<>(databaseProperties());
+        props.put("outpost.data-dir", dataDir.toString());
+        props.put("outpost.admin-token", ADMIN);
+        props.put("micronaut.server.port", "-1");
+        props.put("outpost.grpc-port", "0");
+        props.put(FakeCaFingerprintSource.PROPERTY, "true");
+        return props;
+    }
+
+    @BeforeAll
+    void client() {
+        api = new Api(server.getURI());
+    }
+
+    // ---- the whole path: tenant -> environment -> join token -> release -> deployment -> agent --------------
+
+    @Test
+    void deploymentGoesFromPendingToReadyThroughTheOutbox() throws SQLException {
+        String tenant = createTenant();
+        String env = createEnvironment(ADMIN, tenant);
+
+        Api.Response token = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of("uses", 2));
+        assertThat(token.status()).as(token.toString()).isEqualTo(201);
+        String joinToken = token.json().get("token").asText();
+        String secret = joinToken.substring(joinToken.indexOf('.') + 1);
+        assertThat(joinToken).startsWith(token.json().get("id").asText() + ".");
+        assertThat(token.json().get("caFingerprint").asText()).isEqualTo(FakeCaFingerprintSource.FINGERPRINT);
+        assertThat(token.json().get("uses").asInt()).isEqualTo(2);
+        // stored hashed: no column of the row holds the secret
+        Map<String, String> row = row("select * from join_tokens where id = '" + token.json().get("id").asText() + "'");
+        assertThat(row.values()).noneMatch(v -> v != null && v.contains(secret));
+        assertThat(row.get("secret_hash")).isEqualTo(Secrets.hash(secret));
+        Api.Response listed = api.get("/api/v1/environments/" + env + "/join-tokens", ADMIN);
+        assertThat(listed.json()).hasSize(1);
+        assertThat(listed.raw().body()).doesNotContain(secret);
+
+        String release = createRelease(ReleaseFixture.redisV1());
+        Api.Response created = api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env,
+                "releaseId", release, "name", "cache", "namespace", "apps", "parameters", Map.of("replicas", "3")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(202);
+        String deployment = created.json().at("/deployment/id").asText();
+        String operation = created.json().at("/operation/id").asText();
+        assertThat(created.json().at("/deployment/status").asText()).isEqualTo("pending");
+        assertThat(created.json().at("/deployment/generation").asLong()).isEqualTo(1);
+        assertThat(created.json().at("/operation/status").asText()).isEqualTo("pending");
+        assertThat(created.json().at("/operation/type").asText()).isEqualTo("create");
+        assertThat(row("select status from commands where deployment_id = '" + deployment + "'").get("status"))
+                .isEqualTo("queued");
+        assertThat(events.environmentIds()).contains(env);
+
+        List<Command> queued = outbox.unanswered(env, 10);
+        assertThat(queued).hasSize(1);
+        Command command = queued.getFirst();
+        assertThat(command.getDeploymentId()).isEqualTo(deployment);
+        assertThat(command.getGeneration()).isEqualTo(1);
+        assertThat(command.getApply().getNamespace()).isEqualTo("apps");
+        assertThat(command.getApply().getParametersMap())
+                .containsEntry("replicas", "3").containsEntry("name", "redis").containsEntry("maxmemory", "64mb");
+        assertThat(command.getApply().getRelease().getManifests()).isEqualTo(ReleaseFixture.redisV1().manifests());
+        assertThat(command.getApply().getReadyTimeoutSeconds()).isPositive();
+
+        outbox.markSent(command.getCommandId(), "agent-1");
+        assertThat(outbox.unanswered(env, 10)).hasSize(1); // sent but unanswered: re-sent after a reconnect
+        outbox.progress(env, CommandProgress.newBuilder().setCommandId(command.getCommandId())
+                .addSteps(step("apply ConfigMap/redis-config", StepState.STEP_STATE_RUNNING)).build());
+        assertThat(api.get("/api/v1/operations/" + operation, ADMIN).json().get("status").asText()).isEqualTo("running");
+        assertThat(api.get("/api/v1/operations/" + operation, ADMIN).json().at("/steps/0/state").asText()).isEqualTo("running");
+        assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("progressing");
+
+        // one operation at a time: a change while this one runs is refused
+        Api.Response busy = api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("parameters", Map.of("replicas", "1")));
+        assertProblem(busy, 409);
+        assertThat(busy.json().get("detail").asText()).contains(operation);
+
+        outbox.result(env, succeeded(command, "sha256:" + "1".repeat(64)));
+        JsonNode op = api.get("/api/v1/operations/" + operation, ADMIN).json();
+        assertThat(op.get("status").asText()).isEqualTo("succeeded");
+        assertThat(op.get("finishedAt").isNull()).isFalse();
+        assertThat(op.get("startedAt").isNull()).isFalse();
+        JsonNode ready = api.get("/api/v1/deployments/" + deployment, ADMIN).json();
+        assertThat(ready.get("status").asText()).isEqualTo("ready");
+        assertThat(ready.get("appliedGeneration").asLong()).isEqualTo(1);
+        assertThat(ready.get("contentHash").asText()).isEqualTo("sha256:" + "1".repeat(64));
+        assertThat(outbox.unanswered(env, 10)).isEmpty();
+
+        // a repeated result (agent re-sends it after a reconnect) changes nothing
+        outbox.result(env, CommandResult.newBuilder().setCommandId(command.getCommandId())
+                .setOutcome(Outcome.OUTCOME_FAILED).setFailureReason("late duplicate").build());
+        assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void upgradeFailureAndDeleteMoveTheDeploymentAlong() {
+        String env = createEnvironment(ADMIN, createTenant());
+        String v1 = createRelease(ReleaseFixture.redisV1());
+        String deployment = deploy(env, v1, "store").at("/deployment/id").asText();
+        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "2".repeat(64)));
+
+        String v2 = createRelease(ReleaseFixture.redisV2());
+        Api.Response upgrade = api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("releaseId", v2));
+        assertThat(upgrade.status()).as(upgrade.toString()).isEqualTo(202);
+        assertThat(upgrade.json().at("/operation/type").asText()).isEqualTo("update");
+        assertThat(upgrade.json().at("/operation/generation").asLong()).isEqualTo(2);
+        assertThat(upgrade.json().at("/deployment/releaseId").asText()).isEqualTo(v2);
+        Command command = outbox.unanswered(env, 10).getFirst();
+        assertThat(command.getGeneration()).isEqualTo(2);
+        assertThat(command.getApply().getRelease().getVersion()).isEqualTo("2.0.0");
+        outbox.result(env, CommandResult.newBuilder().setCommandId(command.getCommandId())
+                .setOutcome(Outcome.OUTCOME_FAILED).setFailureReason("StatefulSet/redis not available after 300s")
+                .addSteps(step("wait StatefulSet/redis", StepState.STEP_STATE_FAILED)).build());
+        JsonNode failed = api.get("/api/v1/deployments/" + deployment, ADMIN).json();
+        assertThat(failed.get("status").asText()).isEqualTo("failed");
+        assertThat(failed.get("statusReason").asText()).contains("not available");
+        assertThat(failed.get("appliedGeneration").asLong()).isEqualTo(1);
+        JsonNode failedOp = api.get("/api/v1/operations?deploymentId=" + deployment, ADMIN).json().get(0);
+        assertThat(failedOp.get("status").asText()).isEqualTo("failed");
+        assertThat(failedOp.get("failureReason").asText()).contains("not available");
+        assertThat(failedOp.at("/steps/0/state").asText()).isEqualTo("failed");
+
+        Api.Response delete = api.delete("/api/v1/deployments/" + deployment, ADMIN);
+        assertThat(delete.status()).as(delete.toString()).isEqualTo(202);
+        assertThat(delete.json().at("/deployment/status").asText()).isEqualTo("deleting");
+        Command deleteCommand = outbox.unanswered(env, 10).getFirst();
+        assertThat(deleteCommand.hasDelete()).isTrue();
+        assertThat(deleteCommand.getDelete().getNamespace()).isEqualTo("default");
+        outbox.result(env, CommandResult.newBuilder().setCommandId(deleteCommand.getCommandId())
+                .setOutcome(Outcome.OUTCOME_SUCCEEDED).build());
+        assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("deleted");
+        assertProblem(api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("parameters", Map.of())), 409);
+        assertThat(api.get("/api/v1/operations?deploymentId=" + deployment, ADMIN).json()).hasSize(3);
+    }
+
+    @Test
+    void resultsForAnotherEnvironmentAreIgnored() {
+        String tenant = createTenant();
+        String env = createEnvironment(ADMIN, tenant);
+        String other = createEnvironment(ADMIN, tenant);
+        String deployment = deploy(env, createRelease(ReleaseFixture.redisV1()), "x").at("/deployment/id").asText();
+        Command command = outbox.unanswered(env, 10).getFirst();
+
+        outbox.result(other, succeeded(command, "sha256:" + "3".repeat(64)));
+
+        assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("pending");
+        assertThat(outbox.unanswered(env, 10)).hasSize(1);
+    }
+
+    // ---- errors ----------------------------------------------------------------------------------------
+
+    @Test
+    void malformedJsonIsA400ProblemAndWritesNothing() throws SQLException {
+        long before = count("select count(*) from tenants");
+        Api.Response response = api.send("POST", "/api/v1/tenants", ADMIN, "{\"name\": \"broken", "application/json");
+        assertProblem(response, 400);
+        assertThat(response.json().get("detail").asText()).startsWith("request body is not valid JSON");
+        assertThat(count("select count(*) from tenants")).isEqualTo(before);
+
+        assertProblem(api.send("POST", "/api/v1/tenants", ADMIN, "name=x", "text/plain"), 415);
+        assertProblem(api.get("/api/v1/no-such-thing", ADMIN), 404);
+        assertProblem(api.send("PUT", "/api/v1/releases/rel_x", ADMIN, "{}", "application/json"), 405);
+        Api.Response invalid = api.post("/api/v1/tenants", ADMIN, Map.of("name", " "));
+        assertProblem(invalid, 400);
+        assertThat(invalid.json().at("/errors/0/field").asText()).isEqualTo("name");
+    }
+
+    @Test
+    void unknownReleaseAndUnknownEnvironmentAreTold404sApart() throws SQLException {
+        String env = createEnvironment(ADMIN, createTenant());
+        String release = createRelease(ReleaseFixture.redisV1());
+        long before = count("select count(*) from deployments");
+
+        Api.Response noRelease = api.post("/api/v1/deployments", ADMIN,
+                Map.of("environmentId", env, "releaseId", "rel_missing", "name", "a"));
+        Api.Response noEnvironment = api.post("/api/v1/deployments", ADMIN,
+                Map.of("environmentId", "env_missing", "releaseId", release, "name", "a"));
+
+        assertProblem(noRelease, 404);
+        assertProblem(noEnvironment, 404);
+        assertThat(noRelease.json().get("detail").asText()).isEqualTo("release rel_missing not found");
+        assertThat(noEnvironment.json().get("detail").asText()).isEqualTo("environment env_missing not found");
+        assertThat(count("select count(*) from deployments")).isEqualTo(before);
+    }
+
+    @Test
+    void deploymentsNeedAValueForEveryPlaceholder() {
+        String env = createEnvironment(ADMIN, createTenant());
+        String release = createRelease(new ReleaseFixture("svc-" + suffix(), "1.0.0",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ name }}\ndata:\n  size: \"{{ size }}\"\n",
+                Map.of("name", "cfg")));
+
+        Api.Response missing = api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env, "releaseId", release,
+                "name", "a"));
+        assertProblem(missing, 400);
+        assertThat(missing.json().get("detail").asText()).contains("size");
+        Api.Response badNamespace = api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env,
+                "releaseId", release, "name", "a", "namespace", "Not_A_Label", "parameters", Map.of("size", "1")));
+        assertProblem(badNamespace, 400);
+        assertThat(api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env, "releaseId", release,
+                "name", "a", "parameters", Map.of("size", "1"))).status()).isEqualTo(202);
+        assertProblem(api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env, "releaseId", release,
+                "name", "a", "parameters", Map.of("size", "1"))), 409);
+    }
+
+    @Test
+    void releasesAreValidatedUniqueAndImmutable() {
+        String service = "svc-" + suffix();
+        Api.Response bad = api.post("/api/v1/releases", ADMIN, Map.of("serviceName", service, "version", "one",
+                "manifests", "kind: ConfigMap\nmetadata: {}\n", "defaultParameters", Map.of("outpost.namespace", "x")));
+        assertProblem(bad, 400);
+        assertThat(bad.json().get("errors")).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(bad.raw().body()).contains("version", "defaultParameters", "apiVersion");
+
+        String id = createRelease(new ReleaseFixture(service, "1.0.0", ReleaseFixture.redisV1().manifests(),
+                ReleaseFixture.redisV1().defaults()));
+        assertProblem(api.post("/api/v1/releases", ADMIN, Map.of("serviceName", service, "version", "1.0.0",
+                "manifests", ReleaseFixture.redisV1().manifests(), "defaultParameters", ReleaseFixture.redisV1().defaults())), 409);
+        assertProblem(api.delete("/api/v1/releases/" + id, ADMIN), 405);
+        assertThat(api.get("/api/v1/releases?serviceName=" + service, ADMIN).json()).hasSize(1);
+    }
+
+    // ---- auth and tenant isolation ------------------------------------------------------------------------
+
+    @Test
+    void missingOrUnknownTokensAre401() {
+        Api.Response none = api.get("/api/v1/tenants", null);
+        assertProblem(none, 401);
+        assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer");
+        assertProblem(api.get("/api/v1/tenants", "opa_" + "x".repeat(32)), 401);
+        assertProblem(api.send("POST", "/api/v1/tenants", null, "{\"name\":\"x\"}", "application/json"), 401);
+    }
+
+    @Test
+    void tenantTokensSeeOnlyTheirOwnTenant() {
+        String tenantA = createTenant();
+        String tenantB = createTenant();
+        String tokenA = issueTenantToken(tenantA);
+        String tokenB = issueTenantToken(tenantB);
+        assertThat(tokenA).startsWith("opt_");
+        String release = createRelease(ReleaseFixture.redisV1());
+
+        // a tenant token creates in its own tenant without naming it
+        String envA = createEnvironment(tokenA, null);
+        String envB = createEnvironment(tokenB, null);
+        String deploymentA = deployAs(tokenA, envA, release, "a").at("/deployment/id").asText();
+        String deploymentB = deployAs(tokenB, envB, release, "b").at("/deployment/id").asText();
+
+        assertProblem(api.get("/api/v1/deployments/" + deploymentB, tokenA), 404);
+        assertProblem(api.get("/api/v1/environments/" + envB, tokenA), 404);
+        assertProblem(api.get("/api/v1/tenants/" + tenantB, tokenA), 404);
+        assertProblem(api.patch("/api/v1/deployments/" + deploymentB, tokenA, Map.of("parameters", Map.of())), 404);
+        assertProblem(api.delete("/api/v1/deployments/" + deploymentB, tokenA), 404);
+        assertProblem(api.post("/api/v1/environments/" + envB + "/join-tokens", tokenA, Map.of()), 404);
+        assertProblem(deployAsResponse(tokenA, envB, release, "c"), 404);
+        assertProblem(api.post("/api/v1/environments", tokenA, Map.of("tenantId", tenantB, "name", "x",
+                "cloud", "aws", "region", "eu-west-1", "clusterName", "c")), 404);
+
+        assertThat(ids(api.get("/api/v1/deployments", tokenA).json())).containsExactly(deploymentA);
+        assertThat(ids(api.get("/api/v1/deployments?tenantId=" + tenantB, tokenA).json())).isEmpty();
+        assertThat(ids(api.get("/api/v1/environments", tokenA).json())).containsExactly(envA);
+        assertThat(ids(api.get("/api/v1/tenants", tokenA).json())).containsExactly(tenantA);
+        assertThat(ids(api.get("/api/v1/operations", tokenA).json())).hasSize(1);
+        assertThat(ids(api.get("/api/v1/deployments", ADMIN).json())).contains(deploymentA, deploymentB);
+
+        // admin-only actions are 403 for tenants; releases are readable by all
+        assertProblem(api.post("/api/v1/tenants", tokenA, Map.of("name", "evil")), 403);
+        assertProblem(api.post("/api/v1/tenants/" + tenantA + "/tokens", tokenA, Map.of("name", "more")), 403);
+        assertProblem(api.post("/api/v1/releases", tokenA, Map.of("serviceName", "x", "version", "1.0.0",
+                "manifests", ReleaseFixture.redisV1().manifests())), 403);
+        assertThat(api.get("/api/v1/releases/" + release, tokenA).status()).isEqualTo(200);
+    }
+
+    // ---- enrollment and presence contracts ------------------------------------------------------------------
+
+    @Test
+    void joinTokensAdmitAsManyAgentsAsTheyHaveUsesAndTheNewestAgentWins() {
+        String env = createEnvironment(ADMIN, createTenant());
+        String token = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of("uses", 2))
+                .json().get("token").asText();
+
+        JoinGrant grant = enrollment.check(token);
+        assertThat(grant.environmentId()).isEqualTo(env);
+        enrollment.register(grant, agent("agent-a-" + suffix()));
+        String second = "agent-b-" + suffix();
+        enrollment.register(enrollment.check(token), agent(second));
+
+        assertThatThrownBy(() -> enrollment.check(token)).isInstanceOf(JoinTokenRejectedException.class)
+                .extracting(e -> ((JoinTokenRejectedException) e).reason())
+                .isEqualTo(JoinTokenRejectedException.Reason.USED_UP);
+        assertThatThrownBy(() -> enrollment.register(grant, agent("agent-c-" + suffix())))
+                .extracting(e -> ((JoinTokenRejectedException) e).reason())
+                .isEqualTo(JoinTokenRejectedException.Reason.USED_UP);
+        JsonNode agents = api.get("/api/v1/agents?environmentId=" + env, ADMIN).json();
+        assertThat(agents).hasSize(2);
+        assertThat(agents.findValuesAsText("status")).containsExactlyInAnyOrder("offline", "revoked");
+        JsonNode environment = api.get("/api/v1/environments/" + env, ADMIN).json();
+        assertThat(environment.get("agentId").asText()).isEqualTo(second);
+        assertThat(presence.findActive(second)).isPresent();
+
+        assertRejected(token.substring(0, token.indexOf('.')) + ".wrongsecret", JoinTokenRejectedException.Reason.UNKNOWN);
+        assertRejected("no-dot", JoinTokenRejectedException.Reason.MALFORMED);
+    }
+
+    @Test
+    void expiredJoinTokensAreRefused() throws SQLException {
+        String env = createEnvironment(ADMIN, createTenant());
+        JsonNode issued = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of("ttlSeconds", 60)).json();
+        JoinGrant grant = enrollment.check(issued.get("token").asText());
+        execute("update join_tokens set expires_at = expires_at - interval '1' hour where id = '" + issued.get("id").asText() + "'");
+
+        assertRejected(issued.get("token").asText(), JoinTokenRejectedException.Reason.EXPIRED);
+        assertThatThrownBy(() -> enrollment.register(grant, agent("agent-late-" + suffix())))
+                .extracting(e -> ((JoinTokenRejectedException) e).reason())
+                .isEqualTo(JoinTokenRejectedException.Reason.EXPIRED);
+        assertThat(count("select count(*) from agents where environment_id = '" + env + "'")).isZero();
+        assertProblem(api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN,
+                Map.of("ttlSeconds", Duration.ofDays(30).toSeconds())), 400);
+    }
+
+    @Test
+    void twoAgentsRacingForTheLastUseCannotBothWin() throws Exception {
+        String env = createEnvironment(ADMIN, createTenant());
+        String token = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of()).json().get("token").asText();
+        JoinGrant grant = enrollment.check(token);
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Boolean>> attempts = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                String agentId = "agent-race-" + i + "-" + suffix();
+                attempts.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        enrollment.register(grant, agent(agentId));
+                        return true;
+                    } catch (JoinTokenRejectedException e) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            List<Boolean> outcomes = new ArrayList<>();
+            for (Future<Boolean> attempt : attempts) {
+                outcomes.add(attempt.get());
+            }
+            assertThat(outcomes).containsExactlyInAnyOrder(true, false);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(count("select count(*) from agents where environment_id = '" + env + "'")).isEqualTo(1);
+        assertThat(count("select uses from join_tokens where environment_id = '" + env + "'")).isEqualTo(1);
+    }
+
+    @Test
+    void presenceFollowsTheAgentsStream() {
+        String env = createEnvironment(ADMIN, createTenant());
+        String token = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of()).json().get("token").asText();
+        String agentId = "agent-p-" + suffix();
+        enrollment.register(enrollment.check(token), agent(agentId));
+
+        presence.connected(agentId, "replica-1", Hello.newBuilder().setAgentVersion("0.2.0")
+                .setCluster(ClusterFacts.newBuilder().setKubernetesVersion("v1.36.3").setNodeCount(3).setPlatform("kind"))
+                .addApplied(AppliedDeployment.newBuilder().setDeploymentId("dep_x").setGeneration(4).setContentHash("sha256:ab"))
+                .build());
+        JsonNode online = api.get("/api/v1/agents/" + agentId, ADMIN).json();
+        assertThat(online.get("status").asText()).isEqualTo("online");
+        assertThat(online.get("version").asText()).isEqualTo("0.2.0");
+        assertThat(online.get("kubernetesVersion").asText()).isEqualTo("v1.36.3");
+        assertThat(online.get("nodeCount").asInt()).isEqualTo(3);
+        assertThat(online.at("/applied/0/deploymentId").asText()).isEqualTo("dep_x");
+        assertThat(online.at("/applied/0/generation").asLong()).isEqualTo(4);
+        assertThat(online.get("lastSeenAt").isNull()).isFalse();
+        assertThat(api.get("/api/v1/environments/" + env, ADMIN).json().get("agentStatus").asText()).isEqualTo("online");
+        assertThat(api.get("/metrics", null).raw().body()).contains("outpost_agents_online");
+
+        presence.disconnected(agentId, "replica-2"); // another replica's stale stream: still online
+        assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("online");
+        presence.disconnected(agentId, "replica-1");
+        assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("offline");
+
+        presence.heartbeat(agentId);
+        assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("online");
+        assertThat(presence.markSilentOffline(Duration.ofHours(1))).isZero();
+        assertThat(presence.markSilentOffline(Duration.ZERO.minusSeconds(1))).isGreaterThanOrEqualTo(1);
+        assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("offline");
+    }
+
+    // ---- unauthenticated endpoints --------------------------------------------------------------------------
+
+    @Test
+    void healthMetricsAndOpenApiNeedNoToken() {
+        Api.Response health = api.get("/health", null);
+        assertThat(health.status()).as(health.toString()).isEqualTo(200);
+        assertThat(health.json().get("status").asText()).isEqualTo("UP");
+        assertThat(health.raw().body()).contains("jdbc");
+
+        Api.Response metrics = api.get("/metrics", null);
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.raw().body()).contains("jvm_memory", "outpost_agents_online");
+
+        Api.Response openApi = api.get("/api/v1/openapi.yaml", null);
+        assertThat(openApi.status()).isEqualTo(200);
+        assertThat(openApi.raw().body()).contains("openapi:", "/api/v1/deployments").doesNotContain("name: caller");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------------------
+
+    String createTenant() {
+        Api.Response response = api.post("/api/v1/tenants", ADMIN, Map.of("name", "tenant-" + suffix()));
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.json().get("id").asText();
+    }
+
+    String issueTenantToken(String tenantId) {
+        Api.Response response = api.post("/api/v1/tenants/" + tenantId + "/tokens", ADMIN, Map.of("name", "ci"));
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.json().get("token").asText();
+    }
+
+    String createEnvironment(String token, String tenantId) {
+        Map<String, Object> body = new HashMap<>(Map.of("name", "env-" + suffix(), "cloud", "aws",
+                "region", "eu-west-1", "clusterName", "prod"));
+        if (tenantId != null) {
+            body.put("tenantId", tenantId);
+        }
+        Api.Response response = api.post("/api/v1/environments", token, body);
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.json().get("id").asText();
+    }
+
+    String createRelease(ReleaseFixture fixture) {
+        String service = fixture.serviceName().equals("redis") ? "redis-" + suffix() : fixture.serviceName();
+        Api.Response response = api.post("/api/v1/releases", ADMIN, Map.of("serviceName", service,
+                "version", fixture.version(), "manifests", fixture.manifests(), "defaultParameters", fixture.defaults()));
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        return response.json().get("id").asText();
+    }
+
+    JsonNode deploy(String env, String release, String name) {
+        return deployAs(ADMIN, env, release, name);
+    }
+
+    JsonNode deployAs(String token, String env, String release, String name) {
+        Api.Response response = deployAsResponse(token, env, release, name);
+        assertThat(response.status()).as(response.toString()).isEqualTo(202);
+        return response.json();
+    }
+
+    Api.Response deployAsResponse(String token, String env, String release, String name) {
+        return api.post("/api/v1/deployments", token, Map.of("environmentId", env, "releaseId", release, "name", name));
+    }
+
+    static void assertProblem(Api.Response response, int status) {
+        assertThat(response.status()).as(response.toString()).isEqualTo(status);
+        assertThat(response.contentType()).as(response.toString()).startsWith("application/problem+json");
+        assertThat(response.json().get("status").asInt()).isEqualTo(status);
+        assertThat(response.json().get("title").asText()).isNotBlank();
+        assertThat(response.json().get("type").asText()).startsWith("https://outpost.dev/problems/");
+        assertThat(response.json().get("detail").asText()).isNotBlank().doesNotContain("Exception", "\tat ");
+    }
+
+    void assertRejected(String token, JoinTokenRejectedException.Reason reason) {
+        assertThatThrownBy(() -> enrollment.check(token)).isInstanceOf(JoinTokenRejectedException.class)
+                .extracting(e -> ((JoinTokenRejectedException) e).reason()).isEqualTo(reason);
+    }
+
+    static NewAgent agent(String id) {
+        return new NewAgent(id, "0a1b2c", Instant.now().plus(Duration.ofDays(30)), "0.1.0", "v1.36.3", 1, "kind");
+    }
+
+    static Step step(String name, StepState state) {
+        return Step.newBuilder().setName(name).setState(state).build();
+    }
+
+    static CommandResult succeeded(Command command, String contentHash) {
+        return CommandResult.newBuilder().setCommandId(command.getCommandId()).setOutcome(Outcome.OUTCOME_SUCCEEDED)
+                .setApplied(AppliedDeployment.newBuilder().setDeploymentId(command.getDeploymentId())
+                        .setGeneration(command.getGeneration()).setContentHash(contentHash))
+                .build();
+    }
+
+    static List<String> ids(JsonNode array) {
+        List<String> ids = new ArrayList<>();
+        array.forEach(node -> ids.add(node.get("id").asText()));
+        return ids;
+    }
+
+    static String suffix() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    long count(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The first row of a query, column name (lower case) to text value. */
+    Map<String, String> row(String sql) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            assertThat(rs.next()).as("a row for " + sql).isTrue();
+            Map<String, String> row = new HashMap<>();
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                row.put(rs.getMetaData().getColumnLabel(i).toLowerCase(java.util.Locale.ROOT), rs.getString(i));
+            }
+            return row;
+        }
+    }
+}
