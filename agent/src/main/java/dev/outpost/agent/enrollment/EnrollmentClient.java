@@ -20,6 +20,7 @@ import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +88,11 @@ public final class EnrollmentClient {
                     throw new EnrollmentException(trust.mismatch().get());
                 }
                 Status status = e.getStatus();
+                Throwable root = rootCause(e);
+                if (root instanceof CertificateException) {
+                    // The hub's certificate does not fit (host name, expiry, chain): waiting will not help.
+                    throw new EnrollmentException("the hub's TLS certificate is not acceptable: " + root.getMessage());
+                }
                 if (!RETRYABLE.contains(status.getCode())) {
                     throw new EnrollmentException("the hub refused enrolment: " + status.getCode() + ": "
                             + status.getDescription());
@@ -132,8 +138,16 @@ public final class EnrollmentClient {
     }
 
     private static String describe(StatusRuntimeException e) {
-        Throwable cause = e.getCause();
         String description = e.getStatus().getDescription();
-        return description != null ? description : cause != null ? cause.getMessage() : "";
+        Throwable root = rootCause(e);
+        return (description == null ? "" : description) + (root == e ? "" : " (" + root.getMessage() + ")");
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 }
