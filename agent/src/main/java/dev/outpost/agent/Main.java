@@ -45,6 +45,7 @@ public final class Main {
     private static final int KEEP_RESULTS = 1000;
     private static final int MAX_QUEUED_COMMANDS = 500;
     private static final int ENROLL_ATTEMPTS = 10;
+    private static final Duration FACTS_MAX_AGE = Duration.ofMinutes(10);
 
     private Main() {
     }
@@ -115,7 +116,7 @@ public final class Main {
                 config.fieldManager(), Clock.systemUTC());
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
-                () -> KubeClusterFacts.probe(kube), executor::applied,
+                KubeClusterFacts.cached(kube, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
                 new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)), Clock.systemUTC());
         CommandDispatcher dispatcher = new CommandDispatcher(executor,

@@ -2,6 +2,10 @@ package dev.outpost.agent.cluster;
 
 import dev.outpost.protocol.v1.ClusterFacts;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,6 +14,26 @@ public final class KubeClusterFacts {
     private static final Logger LOG = LoggerFactory.getLogger(KubeClusterFacts.class);
 
     private KubeClusterFacts() {
+    }
+
+    /**
+     * Facts probed at most once per {@code maxAge}, so that a reconnect storm or a slow API server
+     * does not hold up every Hello.
+     */
+    public static Supplier<ClusterFacts> cached(KubernetesClient client, Duration maxAge, Clock clock) {
+        return new Supplier<>() {
+            private ClusterFacts facts;
+            private Instant probedAt;
+
+            @Override
+            public synchronized ClusterFacts get() {
+                if (facts == null || clock.instant().isAfter(probedAt.plus(maxAge))) {
+                    facts = probe(client);
+                    probedAt = clock.instant();
+                }
+                return facts;
+            }
+        };
     }
 
     public static ClusterFacts probe(KubernetesClient client) {

@@ -7,6 +7,7 @@ import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.AgentKeys;
 import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.CaFingerprint;
+import dev.outpost.protocol.EcKeys;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.Pem;
 import dev.outpost.protocol.v1.ClusterFacts;
@@ -56,7 +57,7 @@ public final class EnrollmentClient {
     /** Enrols with a new key; returns the credentials to store. The token never appears in logs or errors. */
     public AgentCredentials enroll(String joinToken, String agentVersion, ClusterFacts cluster)
             throws EnrollmentException, InterruptedException {
-        KeyPair keys = AgentKeys.generate();
+        KeyPair keys = EcKeys.generateP256();
         EnrollRequest request = EnrollRequest.newBuilder()
                 .setJoinToken(joinToken)
                 .setCsrDer(ByteString.copyFrom(AgentKeys.csr(keys)))

@@ -1,6 +1,6 @@
 package dev.outpost.agent.connection;
 
-import dev.outpost.agent.identity.AgentKeys;
+import dev.outpost.protocol.EcKeys;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
@@ -24,9 +24,9 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 public final class TestPki {
     private static final AtomicLong SERIALS = new AtomicLong(1000);
 
-    public final KeyPair caKeys = AgentKeys.generate();
+    public final KeyPair caKeys = EcKeys.generateP256();
     public final X509Certificate ca;
-    public final KeyPair serverKeys = AgentKeys.generate();
+    public final KeyPair serverKeys = EcKeys.generateP256();
     public final X509Certificate server;
 
     /** A CA and a server certificate for 127.0.0.1 and localhost. */

@@ -45,6 +45,8 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
         } catch (JoinTokenRejectedException e) {
             LOG.warn("Enrollment refused: {}", e.reason().message());
             response.onError(Status.UNAUTHENTICATED.withDescription(e.reason().message()).asRuntimeException());
+        } catch (BadCsrException e) {
+            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         } catch (IllegalArgumentException e) {
             LOG.warn("Enrollment refused: {}", e.getMessage());
             response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
@@ -61,8 +63,14 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
         requireShort("cluster.platform", cluster.getPlatform());
         JoinGrant grant = store.check(request.getJoinToken());
         AgentIdentity identity = new AgentIdentity(grant.tenantId(), grant.environmentId(), newAgentId());
-        IssuedCertificate certificate = ca.signAgentCsr(request.getCsrDer().toByteArray(), identity,
-                config.getAgentCertificateTtl());
+        IssuedCertificate certificate;
+        try {
+            certificate = ca.signAgentCsr(request.getCsrDer().toByteArray(), identity, config.getAgentCertificateTtl());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Enrollment refused for tenant={} environment={}: {}", grant.tenantId(), grant.environmentId(),
+                    e.getMessage());
+            throw new BadCsrException(e.getMessage());
+        }
         store.register(grant, new NewAgent(identity.agentId(), certificate.serialHex(), certificate.notAfter(),
                 request.getAgentVersion(), cluster.getKubernetesVersion(), Math.max(0, cluster.getNodeCount()),
                 cluster.getPlatform()));
@@ -76,6 +84,15 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
                 .setCaBundlePem(Pem.certificate(ca.caCertificate()))
                 .setCertificateNotAfterUnixMs(certificate.notAfter().toEpochMilli())
                 .build();
+    }
+
+    /** The CSR was refused; already logged with the tenant and environment. */
+    private static final class BadCsrException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BadCsrException(String message) {
+            super(message);
+        }
     }
 
     private static void requireShort(String field, String value) {

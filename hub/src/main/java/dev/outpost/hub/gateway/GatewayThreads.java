@@ -1,6 +1,7 @@
 package dev.outpost.hub.gateway;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,6 +22,7 @@ public class GatewayThreads implements AutoCloseable {
     private final ExecutorService workers;
     private final ScheduledExecutorService timer;
 
+    @Inject
     public GatewayThreads() {
         this(WORKERS);
     }

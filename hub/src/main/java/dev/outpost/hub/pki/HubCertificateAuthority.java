@@ -4,6 +4,7 @@ import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.enrollment.CaFingerprintSource;
 import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.CaFingerprint;
+import dev.outpost.protocol.EcKeys;
 import dev.outpost.protocol.Pem;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;

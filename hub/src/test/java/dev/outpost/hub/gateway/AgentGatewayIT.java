@@ -229,6 +229,43 @@ class AgentGatewayIT {
     }
 
     @Test
+    void thePollFindsCommandsQueuedWithoutAnEventOnThisReplica() {
+        TestControlStream stream = connect(enroll(token)).hello();
+        stream.awaitWelcome();
+
+        outbox.queue("env-a", command("c-elsewhere"));
+        sessions.pollAll();
+
+        await().until(() -> stream.commands().size() == 1);
+    }
+
+    @Test
+    void anOpenStreamOfARevokedAgentIsClosed() throws Exception {
+        Enrolled enrolled = enroll(token);
+        TestControlStream stream = connect(enrolled).hello();
+        stream.awaitWelcome();
+
+        presence.revoke(enrolled.response().getAgentId());
+        sessions.closeRevoked();
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(presence.isOnline(enrolled.response().getAgentId())).isFalse();
+    }
+
+    @Test
+    void aSilentStreamIsClosedSoTheAgentReconnects() throws Exception {
+        TestControlStream stream = connect(enroll(token)).hello();
+        stream.awaitWelcome();
+
+        sessions.closeSilent(Duration.ofHours(1));
+        assertThat(stream.closed).isNotDone();
+        sessions.closeSilent(Duration.ofMillis(-1));
+
+        assertThat(stream.awaitClosed().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
     void aReEnrolledEnvironmentsOldAgentIsPermissionDenied() throws Exception {
         Enrolled old = enroll(token);
         enroll(token);

@@ -1,16 +1,16 @@
-package dev.outpost.hub.pki;
+package dev.outpost.protocol;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 
-/** EC P-256 key pairs, the only key type Outpost uses. */
-final class EcKeys {
+/** EC P-256 key pairs: the only key type in Outpost (hub CA, gateway, agents; the hub refuses others in CSRs). */
+public final class EcKeys {
     private EcKeys() {
     }
 
-    static KeyPair generateP256() {
+    public static KeyPair generateP256() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
