@@ -16,14 +16,12 @@ import dev.outpost.agent.enrollment.EnrollmentClient;
 import dev.outpost.agent.enrollment.EnrollmentException;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.IdentityFiles;
-import dev.outpost.agent.identity.OwnerOnlyFiles;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -110,9 +108,7 @@ public final class Main {
     private static int connect(AgentConfig config, KubernetesClient kube, AgentCredentials credentials)
             throws IOException, InterruptedException {
         warnIfExpiring(credentials);
-        Path deploymentState = config.stateDir().resolve("deployments");
-        OwnerOnlyFiles.createDirectory(deploymentState);
-        DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), deploymentState,
+        DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
                 config.fieldManager(), Clock.systemUTC());
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),

@@ -1,31 +1,127 @@
 package dev.outpost.agent.deploy;
 
+import dev.outpost.agent.model.DesiredStateBuilder;
+import dev.outpost.agent.model.Inventory;
+import dev.outpost.agent.model.OutpostMetadata;
+import dev.outpost.agent.model.PlanException;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
+import dev.outpost.protocol.v1.Outcome;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * PLACEHOLDER so that Main compiles on the protocol branch: the agent-kube branch has the real
- * class with this constructor. On merge, take the agent-kube version of this file.
+ * Carries out deployment commands with server-side apply through fabric8.
+ *
+ * <p>Apply: render → apply each object (configuration, then Services, then workloads) → prune objects
+ * the release no longer has → wait for Deployments and StatefulSets to be available within
+ * {@code ready_timeout_seconds} (5 minutes when unset) → record the inventory. Delete: find the
+ * deployment's objects → delete each → wait until they are gone (2 minutes at most) → forget the
+ * inventory. Every cluster failure becomes a failed result naming the step; steps after it are SKIPPED.
+ *
+ * <p>The agent only touches namespaced objects in {@code allowedNamespaces}; cluster-scoped kinds are
+ * refused. The inventory lives in {@code stateDir/deployments/<id>.json}; objects are also found by
+ * their {@code outpost.dev/deployment} label, so losing that directory does not leave objects behind.
  */
 public final class KubeDeploymentExecutor implements DeploymentExecutor {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeDeploymentExecutor.class);
+    static final Duration DEFAULT_READY_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
+    private final KubernetesClient client;
+    private final Set<String> allowedNamespaces;
+    private final InventoryStore inventories;
+    private final String fieldManager;
+    private final Clock clock;
+
+    /**
+     * @param allowedNamespaces namespaces the agent may put objects in (exact names; empty allows none)
+     * @param stateDir where inventories are kept; must survive agent restarts
+     * @param fieldManager the server-side apply field manager, e.g. "outpost-agent"
+     */
     public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
-            String fieldManager, Clock clock) {
+                                  String fieldManager, Clock clock) {
+        this.client = client;
+        this.allowedNamespaces = Set.copyOf(allowedNamespaces);
+        this.inventories = new InventoryStore(stateDir);
+        this.fieldManager = fieldManager;
+        this.clock = clock;
     }
 
     @Override
     public CommandResult execute(Command command, ProgressListener progress) {
-        throw new UnsupportedOperationException("placeholder; see the agent-kube branch");
+        String context = "deployment " + command.getDeploymentId() + " command " + command.getCommandId();
+        Pipeline pipeline = new Pipeline(context, progress);
+        try {
+            OutpostMetadata.checkDeploymentId(command.getDeploymentId());
+            ApiDiscovery discovery = new ApiDiscovery(client);
+            ClusterObjects objects = new ClusterObjects(client, discovery, fieldManager);
+            CommandContext tools = new CommandContext(pipeline, objects,
+                    new DesiredStateBuilder(allowedNamespaces, discovery), new LabelSearch(objects, allowedNamespaces),
+                    inventories);
+            LOG.info("{}: {} generation {}", context, command.getActionCase(), command.getGeneration());
+            CommandResult result = switch (command.getActionCase()) {
+                case APPLY -> applied(command, pipeline,
+                        new ApplyRun(command, tools, deadline(readyTimeout(command))).run());
+                case DELETE -> deleted(command, pipeline,
+                        new DeleteRun(command, tools, deadline(DELETE_TIMEOUT)).run());
+                case ACTION_NOT_SET -> failed(command, pipeline, "the command has neither apply nor delete");
+            };
+            LOG.info("{}: {}{}", context, result.getOutcome(),
+                    result.getFailureReason().isEmpty() ? "" : " - " + result.getFailureReason());
+            return result;
+        } catch (PlanException e) {
+            return failed(command, pipeline, e.getMessage());
+        } catch (RuntimeException e) {
+            // never let a surprise escape into the command dispatcher: the hub must hear an outcome
+            LOG.error("{}: unexpected failure", context, e);
+            return failed(command, pipeline, "unexpected agent error: " + ClusterMessages.of(e));
+        }
     }
 
     @Override
     public List<AppliedDeployment> applied() {
-        return List.of();
+        return inventories.all().stream().filter(Inventory::hasApplied)
+                .sorted(Comparator.comparing(Inventory::deploymentId))
+                .map(inventory -> AppliedDeployment.newBuilder().setDeploymentId(inventory.deploymentId())
+                        .setGeneration(inventory.generation()).setContentHash(inventory.contentHash()).build())
+                .toList();
+    }
+
+    private Deadline deadline(Duration budget) {
+        return new Deadline(clock, budget, POLL_INTERVAL);
+    }
+
+    private static Duration readyTimeout(Command command) {
+        int seconds = command.getApply().getReadyTimeoutSeconds();
+        return seconds > 0 ? Duration.ofSeconds(seconds) : DEFAULT_READY_TIMEOUT;
+    }
+
+    private static CommandResult applied(Command command, Pipeline pipeline, Optional<AppliedDeployment> applied) {
+        return applied.map(deployment -> CommandResult.newBuilder().setCommandId(command.getCommandId())
+                        .setOutcome(Outcome.OUTCOME_SUCCEEDED).addAllSteps(pipeline.steps()).setApplied(deployment).build())
+                .orElseGet(() -> failed(command, pipeline, pipeline.failure().orElse("failed")));
+    }
+
+    private static CommandResult deleted(Command command, Pipeline pipeline, boolean deleted) {
+        return deleted
+                ? CommandResult.newBuilder().setCommandId(command.getCommandId())
+                        .setOutcome(Outcome.OUTCOME_SUCCEEDED).addAllSteps(pipeline.steps()).build()
+                : failed(command, pipeline, pipeline.failure().orElse("failed"));
+    }
+
+    private static CommandResult failed(Command command, Pipeline pipeline, String reason) {
+        return CommandResult.newBuilder().setCommandId(command.getCommandId()).setOutcome(Outcome.OUTCOME_FAILED)
+                .setFailureReason(reason).addAllSteps(pipeline.steps()).build();
     }
 }

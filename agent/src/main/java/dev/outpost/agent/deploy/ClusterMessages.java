@@ -1,0 +1,23 @@
+package dev.outpost.agent.deploy;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** Turns a failure talking to the cluster into one line for a step's message (the API server's own words). */
+final class ClusterMessages {
+    private ClusterMessages() {
+    }
+
+    static String of(Throwable failure) {
+        if (failure instanceof KubernetesClientException k) {
+            if (k.getStatus() != null && k.getStatus().getMessage() != null && !k.getStatus().getMessage().isBlank()) {
+                return k.getStatus().getMessage();
+            }
+            if (k.getCode() > 0) {
+                return "the API server answered HTTP " + k.getCode() + ": " + k.getMessage();
+            }
+            Throwable cause = k.getCause();
+            return "cannot reach the API server: " + (cause == null ? k.getMessage() : cause.getMessage());
+        }
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    }
+}

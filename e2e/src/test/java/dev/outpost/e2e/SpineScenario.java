@@ -1,0 +1,213 @@
+package dev.outpost.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.outpost.e2e.support.AgentProcess;
+import dev.outpost.e2e.support.AgentSandbox;
+import dev.outpost.e2e.support.ChildProcess;
+import dev.outpost.e2e.support.HubApi;
+import dev.outpost.e2e.support.HubProcess;
+import dev.outpost.e2e.support.TestDatabase;
+import dev.outpost.protocol.fixtures.ReleaseFixture;
+import dev.outpost.testcluster.KubeCluster;
+import dev.outpost.testcluster.KubeClusterExtension;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The spine of Outpost across real processes: a vendor's hub, a customer's agent acting as a
+ * least-privilege ServiceAccount in a real Kubernetes API server, and the full life of a deployment,
+ * including a hub crash. Subclasses choose the hub's database.
+ */
+@ExtendWith(KubeClusterExtension.class)
+abstract class SpineScenario {
+    private static final Duration OPERATION_PATIENCE = Duration.ofMinutes(3);
+    private static final String DEPLOYMENT_LABEL = "outpost.dev/deployment";
+
+    @TempDir
+    Path work;
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+
+    /** The database the hub under test runs on. */
+    abstract TestDatabase database();
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (AutoCloseable closeable : cleanup.reversed()) {
+            closeable.close();
+        }
+    }
+
+    @Test
+    void enrollDeployUpgradePruneDeleteAndSurviveAHubCrash(KubeCluster cluster) {
+        TestDatabase database = track(database());
+        HubProcess hub = track(new HubProcess(work.resolve("hub-data"), database, "opa_e2e-" + UUID.randomUUID()).start());
+        log("hub (%s) started in %d ms", database.kind(), hub.lastStartTime().toMillis());
+        HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
+
+        // Vendor: tenant, environment, releases, a single-use join token.
+        String tenantId = admin.post("/api/v1/tenants", Map.of("name", "acme-" + database.kind())).expect(201).path("id").asText();
+        String environmentId = admin.post("/api/v1/environments", Map.of("tenantId", tenantId, "name", "prod",
+                "cloud", "aws", "region", "eu-west-1", "clusterName", "acme-prod")).expect(201).path("id").asText();
+        String releaseV1 = createRelease(admin, ReleaseFixture.redisV1());
+        String releaseV2 = createRelease(admin, ReleaseFixture.redisV2());
+        JsonNode joinToken = admin.post("/api/v1/environments/" + environmentId + "/join-tokens",
+                Map.of("ttlSeconds", 600, "uses", 1)).expect(201);
+
+        // Customer: namespace + least-privilege RBAC, then the agent dials out and enrolls.
+        String namespace = cluster.newNamespace("acme");
+        Path kubeconfig = AgentSandbox.prepare(cluster, namespace, work.resolve("customer"));
+        Path agentState = work.resolve("agent-state");
+        ChildProcess agent = track(AgentProcess.start("agent", hub, joinToken.path("token").asText(),
+                joinToken.path("caFingerprint").asText(), agentState, kubeconfig, namespace));
+        JsonNode enrolled = awaitAgentOnline(admin, environmentId, agent);
+        String agentId = enrolled.path("id").asText();
+
+        // The token was single-use: a second agent using it is refused with a clear reason.
+        ChildProcess intruder = track(AgentProcess.start("agent-reusing-token", hub, joinToken.path("token").asText(),
+                joinToken.path("caFingerprint").asText(), work.resolve("intruder-state"), kubeconfig, namespace));
+        assertThat(intruder.awaitExit(Duration.ofSeconds(60))).isNotZero();
+        assertThat(intruder.output()).contains("no uses left");
+
+        // Create: objects exist, are labelled as ours, and the StatefulSet is available.
+        KubernetesClient kube = cluster.adminClient();
+        long createdAt = System.nanoTime();
+        JsonNode created = admin.post("/api/v1/deployments", Map.of("environmentId", environmentId,
+                "releaseId", releaseV1, "name", "cache", "namespace", namespace,
+                "parameters", Map.of("name", "cache"))).expect(202);
+        String deploymentId = created.path("deployment").path("id").asText();
+        awaitOperationSucceeded(admin, created.path("operation").path("id").asText(), agent);
+        log("create deployment -> succeeded in %d ms", Duration.ofNanos(System.nanoTime() - createdAt).toMillis());
+        assertThat(ownedNames(kube, namespace, deploymentId))
+                .containsExactlyInAnyOrder("ConfigMap/cache-config", "ConfigMap/cache-scripts", "Service/cache", "StatefulSet/cache");
+        assertThat(statefulSet(kube, namespace, "cache").getStatus().getAvailableReplicas()).isEqualTo(1);
+        assertThat(admin.get("/api/v1/deployments/" + deploymentId).expect(200).path("status").asText()).isEqualTo("ready");
+
+        // Change a parameter: the StatefulSet scales and becomes available at the new size.
+        JsonNode scale = admin.patch("/api/v1/deployments/" + deploymentId,
+                Map.of("parameters", Map.of("name", "cache", "replicas", "2"))).expect(202);
+        awaitOperationSucceeded(admin, operationIdOf(scale), agent);
+        assertThat(statefulSet(kube, namespace, "cache").getStatus().getAvailableReplicas()).isEqualTo(2);
+
+        // Upgrade to a release without the scripts ConfigMap: it is pruned, the rest stays.
+        JsonNode upgrade = admin.patch("/api/v1/deployments/" + deploymentId, Map.of("releaseId", releaseV2)).expect(202);
+        awaitOperationSucceeded(admin, operationIdOf(upgrade), agent);
+        assertThat(ownedNames(kube, namespace, deploymentId))
+                .containsExactlyInAnyOrder("ConfigMap/cache-config", "Service/cache", "StatefulSet/cache");
+        assertThat(statefulSet(kube, namespace, "cache").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("redis:8.0");
+
+        // Delete: nothing the deployment owned is left.
+        JsonNode deletion = admin.delete("/api/v1/deployments/" + deploymentId).expect(202);
+        awaitOperationSucceeded(admin, operationIdOf(deletion), agent);
+        await("owned objects gone").atMost(Duration.ofSeconds(60))
+                .until(() -> ownedNames(kube, namespace, deploymentId).isEmpty());
+        assertThat(admin.get("/api/v1/deployments/" + deploymentId).expect(200).path("status").asText()).isEqualTo("deleted");
+
+        // Crash the hub (SIGKILL) and start it again on the same data: the agent reconnects with its
+        // certificate (no second enrolment: its id is unchanged and the only token is used up).
+        hub.kill9();
+        Instant restartedAt = Instant.now();
+        hub.start();
+        log("hub restarted in %d ms", hub.lastStartTime().toMillis());
+        await("agent reconnected after the restart").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    JsonNode current = admin.get("/api/v1/agents/" + agentId).expect(200);
+                    return current.path("status").asText().equals("online")
+                            && Instant.parse(current.path("lastSeenAt").asText()).isAfter(restartedAt);
+                });
+        assertThat(items(admin.get("/api/v1/agents?environmentId=" + environmentId).expect(200))).hasSize(1);
+
+        // ... and a new deployment still works end to end.
+        JsonNode second = admin.post("/api/v1/deployments", Map.of("environmentId", environmentId,
+                "releaseId", releaseV2, "name", "cache-2", "namespace", namespace,
+                "parameters", Map.of("name", "cache2"))).expect(202);
+        awaitOperationSucceeded(admin, second.path("operation").path("id").asText(), agent);
+        assertThat(statefulSet(kube, namespace, "cache2").getStatus().getAvailableReplicas()).isEqualTo(1);
+    }
+
+    private static String createRelease(HubApi admin, ReleaseFixture release) {
+        return admin.post("/api/v1/releases", Map.of("serviceName", release.serviceName(), "version", release.version(),
+                "manifests", release.manifests(), "defaultParameters", release.defaults())).expect(201).path("id").asText();
+    }
+
+    private static JsonNode awaitAgentOnline(HubApi admin, String environmentId, ChildProcess agent) {
+        JsonNode[] found = new JsonNode[1];
+        await("agent online").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!agent.isAlive()) {
+                throw new IllegalStateException("the agent exited\n" + agent.logTail());
+            }
+            HubApi.Response response = admin.get("/api/v1/agents?environmentId=" + environmentId);
+            if (response.status() != 200) {
+                return false;
+            }
+            found[0] = items(response.body()).stream().filter(a -> "online".equals(a.path("status").asText()))
+                    .findFirst().orElse(null);
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
+    private static void awaitOperationSucceeded(HubApi admin, String operationId, ChildProcess agent) {
+        await("operation " + operationId).atMost(OPERATION_PATIENCE).pollInterval(Duration.ofMillis(250)).until(() -> {
+            JsonNode operation = admin.get("/api/v1/operations/" + operationId).expect(200);
+            String status = operation.path("status").asText();
+            if (status.equals("failed")) {
+                throw new AssertionError("operation failed: " + operation + "\n" + agent.logTail());
+            }
+            return status.equals("succeeded");
+        });
+    }
+
+    /** PATCH and DELETE answer with the operation, possibly wrapped with the deployment. */
+    private static String operationIdOf(JsonNode response) {
+        return response.has("operation") ? response.path("operation").path("id").asText() : response.path("id").asText();
+    }
+
+    private static List<JsonNode> items(JsonNode body) {
+        JsonNode list = body.isArray() ? body : body.path("items");
+        List<JsonNode> items = new ArrayList<>();
+        list.forEach(items::add);
+        return items;
+    }
+
+    private static List<String> ownedNames(KubernetesClient kube, String namespace, String deploymentId) {
+        Stream<GenericKubernetesResource> configMaps = kube.genericKubernetesResources("v1", "ConfigMap")
+                .inNamespace(namespace).withLabel(DEPLOYMENT_LABEL, deploymentId).list().getItems().stream();
+        Stream<GenericKubernetesResource> services = kube.genericKubernetesResources("v1", "Service")
+                .inNamespace(namespace).withLabel(DEPLOYMENT_LABEL, deploymentId).list().getItems().stream();
+        Stream<GenericKubernetesResource> statefulSets = kube.genericKubernetesResources("apps/v1", "StatefulSet")
+                .inNamespace(namespace).withLabel(DEPLOYMENT_LABEL, deploymentId).list().getItems().stream();
+        return Stream.of(configMaps, services, statefulSets).flatMap(s -> s)
+                .map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+    }
+
+    private static StatefulSet statefulSet(KubernetesClient kube, String namespace, String name) {
+        return kube.apps().statefulSets().inNamespace(namespace).withName(name).get();
+    }
+
+    private <T extends AutoCloseable> T track(T closeable) {
+        cleanup.add(closeable);
+        return closeable;
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.printf("E2E: " + format + "%n", args);
+    }
+}

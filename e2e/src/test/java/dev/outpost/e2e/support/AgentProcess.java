@@ -1,0 +1,33 @@
+package dev.outpost.e2e.support;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Starts the agent as a separate process, as a customer would with the install command. */
+public final class AgentProcess {
+    private AgentProcess() {
+    }
+
+    /**
+     * Starts an agent against {@code hub} with its state in {@code stateDir}, acting in the cluster as
+     * the ServiceAccount of {@code kubeconfig}, allowed to touch only {@code namespace}. The join token
+     * and CA fingerprint may be null for an agent that enrolled before.
+     */
+    public static ChildProcess start(String name, HubProcess hub, String joinToken, String caFingerprint,
+            Path stateDir, Path kubeconfig, String namespace) {
+        List<String> command = new ArrayList<>(List.of(ProjectPaths.java(), "-Xmx256m", "-jar",
+                ProjectPaths.agentJar().toString(),
+                "--hub", hub.gatewayAddress(),
+                "--state-dir", stateDir.toString(),
+                "--kubeconfig", kubeconfig.toString(),
+                "--namespaces", namespace));
+        // The token goes in the environment, not the command line, where `ps` would show it.
+        Map<String, String> env = joinToken == null ? Map.of() : Map.of("OUTPOST_JOIN_TOKEN", joinToken);
+        if (caFingerprint != null) {
+            command.addAll(List.of("--ca-hash", caFingerprint));
+        }
+        return ChildProcess.start(name, command, env, stateDir.resolveSibling(name + ".log"));
+    }
+}
