@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,11 +142,18 @@ public final class Main {
         return 0;
     }
 
-    private static KubernetesClient kubernetesClient(AgentConfig config) throws IOException {
-        Config kubeConfig = config.kubeconfig().isPresent()
-                ? Config.fromKubeconfig(Files.readString(config.kubeconfig().get()))
-                : Config.autoConfigure(null);
+    private static KubernetesClient kubernetesClient(AgentConfig config) {
+        Config kubeConfig = config.kubeconfig().map(Main::readKubeconfig).orElseGet(() -> Config.autoConfigure(null));
         return new KubernetesClientBuilder().withConfig(kubeConfig).build();
+    }
+
+    private static Config readKubeconfig(Path file) {
+        try {
+            return Config.fromKubeconfig(Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the kubeconfig " + file + ": " + e.getClass().getSimpleName()
+                    + " " + e.getMessage());
+        }
     }
 
     private static void warnIfExpiring(AgentCredentials credentials) {
