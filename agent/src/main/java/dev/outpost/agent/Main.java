@@ -1,0 +1,166 @@
+package dev.outpost.agent;
+
+import dev.outpost.agent.cluster.KubeClusterFacts;
+import dev.outpost.agent.commands.CommandDispatcher;
+import dev.outpost.agent.commands.FinishedCommands;
+import dev.outpost.agent.config.AgentCommandLine;
+import dev.outpost.agent.config.AgentConfig;
+import dev.outpost.agent.config.AgentVersion;
+import dev.outpost.agent.config.UsageException;
+import dev.outpost.agent.connection.Backoff;
+import dev.outpost.agent.connection.ControlConnection;
+import dev.outpost.agent.connection.HubChannels;
+import dev.outpost.agent.deploy.DeploymentExecutor;
+import dev.outpost.agent.deploy.KubeDeploymentExecutor;
+import dev.outpost.agent.enrollment.EnrollmentClient;
+import dev.outpost.agent.enrollment.EnrollmentException;
+import dev.outpost.agent.identity.AgentCredentials;
+import dev.outpost.agent.identity.IdentityFiles;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Starts the Outpost agent: enrols on first start, then keeps the control stream to the hub open. */
+public final class Main {
+    /** Exit code for a refused or failed enrolment, or a broken state folder. */
+    static final int EXIT_FAILURE = 1;
+    /** Exit code for a wrong command line. */
+    static final int EXIT_USAGE = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    private static final int KEEP_RESULTS = 1000;
+    private static final int MAX_QUEUED_COMMANDS = 500;
+    private static final int ENROLL_ATTEMPTS = 10;
+    private static final Duration FACTS_MAX_AGE = Duration.ofMinutes(10);
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv()));
+    }
+
+    static int run(String[] args, Map<String, String> env) {
+        AgentConfig config;
+        try {
+            Optional<AgentConfig> parsed = AgentCommandLine.parse(args, env);
+            if (parsed.isEmpty()) {
+                return 0;
+            }
+            config = parsed.get();
+        } catch (UsageException e) {
+            System.err.println("outpost-agent: " + e.getMessage() + " (see --help)");
+            return EXIT_USAGE;
+        }
+        LOG.info("Outpost agent {} starting: {}", AgentVersion.current(), config);
+        try (KubernetesClient kube = kubernetesClient(config)) {
+            AgentCredentials credentials = identity(config, kube);
+            return connect(config, kube, credentials);
+        } catch (EnrollmentException e) {
+            System.err.println("outpost-agent: enrolment failed: " + e.getMessage());
+            return EXIT_FAILURE;
+        } catch (IllegalStateException | IOException e) {
+            System.err.println("outpost-agent: " + e.getMessage());
+            return EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILURE;
+        }
+    }
+
+    /** The stored identity, or a new one from enrolment with the join token. */
+    private static AgentCredentials identity(AgentConfig config, KubernetesClient kube)
+            throws EnrollmentException, InterruptedException, IOException {
+        IdentityFiles files = new IdentityFiles(config.stateDir());
+        if (files.exists()) {
+            AgentCredentials credentials = files.load();
+            if (config.joinToken().isPresent()) {
+                LOG.info("Join token ignored: this agent is already enrolled ({})", credentials.identity());
+            }
+            return credentials;
+        }
+        if (config.joinToken().isEmpty()) {
+            throw new IllegalStateException("not enrolled yet (no identity in " + config.stateDir()
+                    + "): start with --join-token and --ca-hash from the hub");
+        }
+        LOG.info("Enrolling with the hub at {}", config.hub());
+        EnrollmentClient client = new EnrollmentClient(config.hub(), config.caHash().orElseThrow(),
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), ENROLL_ATTEMPTS);
+        AgentCredentials credentials = client.enroll(config.joinToken().get(), AgentVersion.current(),
+                KubeClusterFacts.probe(kube));
+        files.save(credentials);
+        LOG.info("Enrolled: {}; identity stored in {}", credentials.identity(), config.stateDir());
+        return credentials;
+    }
+
+    private static int connect(AgentConfig config, KubernetesClient kube, AgentCredentials credentials)
+            throws IOException, InterruptedException {
+        warnIfExpiring(credentials);
+        DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
+                config.fieldManager(), Clock.systemUTC());
+        ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
+        ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
+                KubeClusterFacts.cached(kube, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
+                new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)), Clock.systemUTC());
+        CommandDispatcher dispatcher = new CommandDispatcher(executor,
+                new FinishedCommands(config.stateDir().resolve("finished-commands.log"), KEEP_RESULTS),
+                connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
+        connection.setDispatcher(dispatcher);
+
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("Stopping: finishing running commands (up to {}s)", SHUTDOWN_GRACE.toSeconds());
+            connection.stop();
+            try {
+                done.await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "outpost-shutdown"));
+        try {
+            connection.run();
+        } finally {
+            dispatcher.close(SHUTDOWN_GRACE);
+            channel.shutdownNow();
+            LOG.info("Outpost agent stopped");
+            done.countDown();
+        }
+        return 0;
+    }
+
+    private static KubernetesClient kubernetesClient(AgentConfig config) {
+        Config kubeConfig = config.kubeconfig().map(Main::readKubeconfig).orElseGet(() -> Config.autoConfigure(null));
+        return new KubernetesClientBuilder().withConfig(kubeConfig).build();
+    }
+
+    private static Config readKubeconfig(Path file) {
+        try {
+            return Config.fromKubeconfig(Files.readString(file));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the kubeconfig " + file + ": " + e.getClass().getSimpleName()
+                    + " " + e.getMessage());
+        }
+    }
+
+    private static void warnIfExpiring(AgentCredentials credentials) {
+        Instant notAfter = credentials.certificate().getNotAfter().toInstant();
+        if (notAfter.isBefore(Instant.now().plus(Duration.ofDays(7)))) {
+            LOG.warn("The agent certificate expires at {}; the hub will refuse it after that. Re-enrol before then.",
+                    notAfter);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.outpost.agent.commands;
+
+import dev.outpost.agent.deploy.DeploymentExecutor;
+import dev.outpost.protocol.v1.AgentMessage;
+import dev.outpost.protocol.v1.Command;
+import dev.outpost.protocol.v1.CommandProgress;
+import dev.outpost.protocol.v1.CommandResult;
+import dev.outpost.protocol.v1.Outcome;
+import dev.outpost.protocol.v1.Step;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the hub's commands: in order per deployment, different deployments in parallel (bounded),
+ * each command id once. A command that already finished is answered with its stored result; one
+ * that is queued or running is ignored, since its result will follow.
+ */
+public final class CommandDispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CommandDispatcher.class);
+
+    private final DeploymentExecutor executor;
+    private final FinishedCommands finished;
+    private final HubOutlet outlet;
+    private final int maxQueued;
+    private final ExecutorService workers;
+
+    private final Set<String> pending = new HashSet<>();
+    private final Map<String, Queue<Command>> queues = new HashMap<>();
+    private volatile boolean stopping;
+
+    public CommandDispatcher(DeploymentExecutor executor, FinishedCommands finished, HubOutlet outlet,
+            int maxParallel, int maxQueued) {
+        this.executor = executor;
+        this.finished = finished;
+        this.outlet = outlet;
+        this.maxQueued = maxQueued;
+        AtomicInteger count = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(maxParallel, r -> {
+            Thread thread = new Thread(r, "outpost-command-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Takes a command from the hub. Returns false when too many commands are waiting: the caller
+     * should drop the stream, and the hub re-sends what is unanswered once the agent reconnects.
+     */
+    public boolean accept(Command command) {
+        String id = command.getCommandId();
+        CommandResult done;
+        synchronized (this) {
+            // Checked under the lock: a finishing command is recorded before it leaves pending.
+            done = finished.get(id).orElse(null);
+            if (done == null) {
+                if (stopping || pending.contains(id)) {
+                    LOG.debug("Command {} is already queued or running, or the agent is stopping", id);
+                    return true;
+                }
+                if (pending.size() >= maxQueued) {
+                    LOG.warn("{} commands waiting; refusing command {} (deployment {})", pending.size(), id,
+                            command.getDeploymentId());
+                    return false;
+                }
+                enqueueLocked(command);
+                return true;
+            }
+        }
+        LOG.info("Command {} (deployment {}) already finished; re-sending its result", id, command.getDeploymentId());
+        outlet.send(AgentMessage.newBuilder().setResult(done).build());
+        return true;
+    }
+
+    private void enqueueLocked(Command command) {
+        pending.add(command.getCommandId());
+        Queue<Command> queue = queues.get(command.getDeploymentId());
+        if (queue != null) {
+            queue.add(command); // the deployment's worker picks it up after the current one
+            return;
+        }
+        queue = new ArrayDeque<>();
+        queue.add(command);
+        queues.put(command.getDeploymentId(), queue);
+        workers.execute(() -> drain(command.getDeploymentId()));
+    }
+
+    /** Ids of commands queued or running now. */
+    public synchronized Set<String> pending() {
+        return Set.copyOf(pending);
+    }
+
+    /** Lets running commands finish for up to {@code grace}, then interrupts them (they are re-sent later). */
+    public void close(Duration grace) {
+        stopping = true;
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(20));
+    }
+
+    /** Runs the deployment's commands one after another until its queue is empty. */
+    private void drain(String deploymentId) {
+        while (true) {
+            Command next;
+            synchronized (this) {
+                Queue<Command> queue = queues.get(deploymentId);
+                next = queue.peek();
+                if (next == null || stopping) {
+                    queues.remove(deploymentId);
+                    queue.forEach(c -> pending.remove(c.getCommandId()));
+                    return;
+                }
+            }
+            run(next);
+            synchronized (this) {
+                queues.get(deploymentId).poll();
+            }
+        }
+    }
+
+    private void run(Command command) {
+        String id = command.getCommandId();
+        LOG.info("Running command {} ({} deployment {} generation {})", id, command.getActionCase(),
+                command.getDeploymentId(), command.getGeneration());
+        outlet.sendIfReady(progress(id, List.of()));
+        CommandResult result;
+        try {
+            result = executor.execute(command, steps -> outlet.sendIfReady(progress(id, steps)));
+        } catch (RuntimeException e) {
+            LOG.error("Command {} (deployment {}) failed unexpectedly", id, command.getDeploymentId(), e);
+            result = CommandResult.newBuilder().setOutcome(Outcome.OUTCOME_FAILED)
+                    .setFailureReason("agent error: " + e).build();
+        }
+        if (stopping && Thread.currentThread().isInterrupted()) {
+            // Cut short by shutdown: not a real outcome. The hub re-sends it and the executor is idempotent.
+            LOG.info("Command {} interrupted by shutdown; the hub will send it again", id);
+            synchronized (this) {
+                pending.remove(id);
+            }
+            return;
+        }
+        result = result.toBuilder().setCommandId(id).build();
+        finished.record(result);
+        synchronized (this) {
+            pending.remove(id);
+        }
+        boolean sent = outlet.send(AgentMessage.newBuilder().setResult(result).build());
+        LOG.info("Command {} (deployment {}) {}{}{}", id, command.getDeploymentId(), result.getOutcome(),
+                result.getFailureReason().isEmpty() ? "" : ": " + result.getFailureReason(),
+                sent ? "" : " (not connected; reported when the hub re-sends it)");
+    }
+
+    private static AgentMessage progress(String commandId, List<Step> steps) {
+        return AgentMessage.newBuilder()
+                .setProgress(CommandProgress.newBuilder().setCommandId(commandId).addAllSteps(steps))
+                .build();
+    }
+}

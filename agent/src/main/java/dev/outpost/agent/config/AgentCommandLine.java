@@ -1,0 +1,136 @@
+package dev.outpost.agent.config;
+
+import dev.outpost.protocol.CaFingerprint;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The agent's command line; each option falls back to an environment variable. */
+@Command(name = "outpost-agent", mixinStandardHelpOptions = true, versionProvider = AgentCommandLine.Version.class,
+        description = "Connects this cluster to an Outpost hub and carries out its deployments.")
+public final class AgentCommandLine {
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    @Option(names = "--hub", paramLabel = "HOST:PORT", description = "Hub agent gateway (env OUTPOST_HUB).")
+    String hub;
+
+    @Option(names = "--join-token", paramLabel = "TOKEN",
+            description = "Join token, needed only for the first start (env OUTPOST_JOIN_TOKEN).")
+    String joinToken;
+
+    @Option(names = "--ca-hash", paramLabel = "sha256:HEX",
+            description = "Fingerprint of the hub's CA, required with a join token (env OUTPOST_CA_HASH).")
+    String caHash;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the agent keeps its key, certificate and results (env OUTPOST_STATE_DIR, default ./outpost-agent-state).")
+    String stateDir;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubeconfig file (env KUBECONFIG); in-cluster configuration when absent.")
+    String kubeconfig;
+
+    @Option(names = "--namespaces", paramLabel = "NS[,NS...]",
+            description = "The only namespaces the agent may touch (env OUTPOST_NAMESPACES).")
+    String namespaces;
+
+    @Option(names = "--field-manager", paramLabel = "NAME", description = "Server-side apply field manager (default outpost-agent).")
+    String fieldManager;
+
+    @Option(names = "--max-parallel-deployments", paramLabel = "N",
+            description = "Deployments carried out at the same time (default 4).")
+    Integer maxParallelDeployments;
+
+    /** Supplies --version from the jar manifest. */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"outpost-agent " + AgentVersion.current()};
+        }
+    }
+
+    /**
+     * Parses and validates the arguments, with {@code env} as fallback. Returns empty when help or
+     * the version was requested (and printed).
+     */
+    public static Optional<AgentConfig> parse(String[] args, Map<String, String> env) throws UsageException {
+        AgentCommandLine options = new AgentCommandLine();
+        CommandLine commandLine = new CommandLine(options);
+        try {
+            commandLine.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (commandLine.isUsageHelpRequested()) {
+            commandLine.usage(System.out);
+            return Optional.empty();
+        }
+        if (commandLine.isVersionHelpRequested()) {
+            commandLine.printVersionHelp(System.out);
+            return Optional.empty();
+        }
+        return Optional.of(options.toConfig(env));
+    }
+
+    private AgentConfig toConfig(Map<String, String> env) throws UsageException {
+        String hubText = or(hub, env, "OUTPOST_HUB");
+        if (hubText == null) {
+            throw new UsageException("--hub (or OUTPOST_HUB) is required");
+        }
+        String namespaceText = or(namespaces, env, "OUTPOST_NAMESPACES");
+        if (namespaceText == null) {
+            throw new UsageException("--namespaces (or OUTPOST_NAMESPACES) is required: the agent touches only these namespaces");
+        }
+        Optional<String> token = Optional.ofNullable(or(joinToken, env, "OUTPOST_JOIN_TOKEN"));
+        Optional<String> pin = Optional.ofNullable(or(caHash, env, "OUTPOST_CA_HASH"));
+        if (token.isPresent() && pin.isEmpty()) {
+            throw new UsageException("--ca-hash (or OUTPOST_CA_HASH) is required with a join token");
+        }
+        int parallel = maxParallelDeployments == null ? 4 : maxParallelDeployments;
+        if (parallel < 1 || parallel > 64) {
+            throw new UsageException("--max-parallel-deployments must be from 1 to 64, got " + parallel);
+        }
+        String manager = fieldManager == null ? "outpost-agent" : fieldManager.trim();
+        if (manager.isEmpty()) {
+            throw new UsageException("--field-manager must not be empty");
+        }
+        try {
+            return new AgentConfig(HubAddress.parse(hubText), token, pin.map(CaFingerprint::parse),
+                    Path.of(Optional.ofNullable(or(stateDir, env, "OUTPOST_STATE_DIR")).orElse("./outpost-agent-state")),
+                    Optional.ofNullable(or(kubeconfig, env, "KUBECONFIG")).map(Path::of),
+                    parseNamespaces(namespaceText), manager, parallel);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static Set<String> parseNamespaces(String text) {
+        Set<String> result = new LinkedHashSet<>();
+        Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(ns -> {
+            if (!NAMESPACE.matcher(ns).matches()) {
+                throw new IllegalArgumentException("--namespaces: '" + ns + "' is not a valid namespace name");
+            }
+            result.add(ns);
+        });
+        if (result.isEmpty()) {
+            throw new IllegalArgumentException("--namespaces must name at least one namespace");
+        }
+        return Collections.unmodifiableSet(result);
+    }
+
+    private static String or(String option, Map<String, String> env, String variable) {
+        if (option != null && !option.isBlank()) {
+            return option.trim();
+        }
+        String value = env.get(variable);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+}

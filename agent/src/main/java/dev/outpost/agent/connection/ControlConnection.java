@@ -1,0 +1,250 @@
+package dev.outpost.agent.connection;
+
+import dev.outpost.agent.commands.CommandDispatcher;
+import dev.outpost.agent.commands.HubOutlet;
+import dev.outpost.protocol.ProtocolRevision;
+import dev.outpost.protocol.v1.AgentControlGrpc;
+import dev.outpost.protocol.v1.AgentMessage;
+import dev.outpost.protocol.v1.AppliedDeployment;
+import dev.outpost.protocol.v1.ClusterFacts;
+import dev.outpost.protocol.v1.Heartbeat;
+import dev.outpost.protocol.v1.Hello;
+import dev.outpost.protocol.v1.HubMessage;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one control stream to the hub open: Hello, then heartbeats at the interval the hub's
+ * Welcome names, commands to the dispatcher; on any end of the stream it reconnects after a
+ * full-jitter backoff.
+ *
+ * <p>A refusal of the agent's certificate (PERMISSION_DENIED, UNAUTHENTICATED) is logged as an
+ * error and retried slowly rather than ending the process: in a cluster an exit only becomes a
+ * crash loop, while a refusal can be temporary (hub restored from backup, store outage) and an
+ * operator sees the error either way. Re-enrolment needs a new join token and an emptied state folder.
+ */
+public final class ControlConnection implements HubOutlet {
+    /** A stream that stayed up this long counts as healthy: the next reconnect starts at the base delay. */
+    static final Duration STABLE_AFTER = Duration.ofSeconds(30);
+    private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
+    private static final Duration MAX_HEARTBEAT = Duration.ofMinutes(5);
+    private static final Set<Status.Code> REFUSALS = Set.of(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+    private static final Logger LOG = LoggerFactory.getLogger(ControlConnection.class);
+
+    private final ManagedChannel channel;
+    private final String agentVersion;
+    private final Supplier<ClusterFacts> clusterFacts;
+    private final Supplier<List<AppliedDeployment>> applied;
+    private final Backoff backoff;
+    private final Backoff refusalBackoff;
+    private final Clock clock;
+    private final ScheduledExecutorService timer;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private CommandDispatcher dispatcher;
+    private volatile Stream current;
+
+    /** One open stream: its sender, and whether the hub welcomed it. */
+    private final class Stream implements ClientResponseObserver<AgentMessage, HubMessage> {
+        private final CompletableFuture<Status> ended = new CompletableFuture<>();
+        private ClientCallStreamObserver<AgentMessage> requests;
+        private volatile boolean welcomed;
+        private ScheduledFuture<?> heartbeats;
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<AgentMessage> requestStream) {
+            this.requests = requestStream;
+        }
+
+        @Override
+        public void onNext(HubMessage message) {
+            switch (message.getBodyCase()) {
+                case WELCOME -> {
+                    welcomed = true;
+                    Duration interval = clamp(Duration.ofSeconds(message.getWelcome().getHeartbeatIntervalSeconds()));
+                    heartbeats = timer.scheduleAtFixedRate(this::heartbeat, interval.toMillis(), interval.toMillis(),
+                            TimeUnit.MILLISECONDS);
+                    LOG.info("Connected to hub {} as agent {} (protocol revision {}, heartbeat every {}s)",
+                            message.getWelcome().getHubVersion(), message.getWelcome().getAgentId(),
+                            message.getWelcome().getProtocolRevision(), interval.toSeconds());
+                }
+                case COMMAND -> {
+                    if (!dispatcher.accept(message.getCommand())) {
+                        cancel("too many commands waiting");
+                    }
+                }
+                default -> LOG.debug("Ignoring an unknown message from the hub");
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            ended.complete(Status.fromThrowable(error));
+        }
+
+        @Override
+        public void onCompleted() {
+            ended.complete(Status.OK.withDescription("hub closed the stream"));
+        }
+
+        synchronized boolean send(AgentMessage message, boolean onlyIfReady) {
+            if (ended.isDone() || (onlyIfReady && !requests.isReady())) {
+                return false;
+            }
+            requests.onNext(message);
+            return true;
+        }
+
+        synchronized void cancel(String why) {
+            if (!ended.isDone()) {
+                requests.cancel(why, null);
+            }
+        }
+
+        private void heartbeat() {
+            send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(clock.millis())).build(), false);
+        }
+
+        void stopHeartbeats() {
+            if (heartbeats != null) {
+                heartbeats.cancel(false);
+            }
+        }
+    }
+
+    public ControlConnection(ManagedChannel channel, String agentVersion, Supplier<ClusterFacts> clusterFacts,
+            Supplier<List<AppliedDeployment>> applied, Backoff backoff, Backoff refusalBackoff, Clock clock) {
+        this.channel = channel;
+        this.agentVersion = agentVersion;
+        this.clusterFacts = clusterFacts;
+        this.applied = applied;
+        this.backoff = backoff;
+        this.refusalBackoff = refusalBackoff;
+        this.clock = clock;
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "outpost-heartbeat");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** The dispatcher that receives commands; set before {@link #run}. */
+    public void setDispatcher(CommandDispatcher dispatcher) {
+        this.dispatcher = dispatcher;
+    }
+
+    /** Opens streams one after another until {@link #stop}; returns when stopped. */
+    public void run() throws InterruptedException {
+        while (stopped.getCount() > 0) {
+            Instant started = clock.instant();
+            Status status = runStream();
+            if (stopped.getCount() == 0) {
+                break;
+            }
+            if (Duration.between(started, clock.instant()).compareTo(STABLE_AFTER) >= 0) {
+                backoff.reset();
+                refusalBackoff.reset();
+            }
+            Duration wait;
+            if (REFUSALS.contains(status.getCode())) {
+                wait = refusalBackoff.next();
+                LOG.error("The hub refused this agent: {} {}. The agent was revoked or re-enrolled elsewhere; to "
+                        + "re-enrol, empty the state folder and start with a new join token. Retrying in {}s.",
+                        status.getCode(), status.getDescription(), wait.toSeconds());
+            } else {
+                wait = backoff.next();
+                LOG.warn("Control stream ended: {} {}{}; reconnecting in {} ms", status.getCode(),
+                        status.getDescription() == null ? "" : status.getDescription(),
+                        status.getCause() == null ? "" : " (" + status.getCause().getMessage() + ")", wait.toMillis());
+            }
+            if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                break;
+            }
+        }
+        timer.shutdownNow();
+    }
+
+    /** Ends the current stream and the reconnect loop. */
+    public void stop() {
+        stopped.countDown();
+        Stream stream = current;
+        if (stream != null) {
+            stream.cancel("agent is stopping");
+        }
+    }
+
+    @Override
+    public boolean send(AgentMessage message) {
+        Stream stream = current;
+        return stream != null && stream.welcomed && stream.send(message, false);
+    }
+
+    @Override
+    public boolean sendIfReady(AgentMessage message) {
+        Stream stream = current;
+        return stream != null && stream.welcomed && stream.send(message, true);
+    }
+
+    private Status runStream() throws InterruptedException {
+        Stream stream = new Stream();
+        current = stream; // before the call starts, so no result finds the agent without a stream
+        channel.resetConnectBackoff(); // our backoff paces reconnects, not the channel's own
+        AgentControlGrpc.newStub(channel).connect(stream);
+        if (stopped.getCount() == 0) {
+            stream.cancel("agent is stopping");
+        }
+        stream.send(AgentMessage.newBuilder().setHello(hello()).build(), false);
+        ScheduledFuture<?> welcomeTimeout = timer.schedule(() -> {
+            if (!stream.welcomed) {
+                stream.cancel("no Welcome within " + WELCOME_TIMEOUT.toSeconds() + "s");
+            }
+        }, WELCOME_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            return stream.ended.get();
+        } catch (ExecutionException e) {
+            return Status.fromThrowable(e.getCause());
+        } finally {
+            welcomeTimeout.cancel(false);
+            stream.stopHeartbeats();
+            current = null;
+        }
+    }
+
+    private Hello hello() {
+        List<AppliedDeployment> deployments;
+        try {
+            deployments = applied.get();
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot list applied deployments for Hello: {}", e.getMessage());
+            deployments = List.of();
+        }
+        return Hello.newBuilder()
+                .setAgentVersion(agentVersion)
+                .setProtocolRevision(ProtocolRevision.CURRENT)
+                .setCluster(clusterFacts.get())
+                .addAllApplied(deployments)
+                .build();
+    }
+
+    private static Duration clamp(Duration interval) {
+        return interval.compareTo(MIN_HEARTBEAT) < 0 ? MIN_HEARTBEAT
+                : interval.compareTo(MAX_HEARTBEAT) > 0 ? MAX_HEARTBEAT : interval;
+    }
+}

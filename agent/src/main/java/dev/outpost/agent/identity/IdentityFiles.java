@@ -1,0 +1,81 @@
+package dev.outpost.agent.identity;
+
+import dev.outpost.protocol.AgentIdentity;
+import dev.outpost.protocol.Pem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's identity in its state folder: key.pem (0600), cert.pem, ca.pem and identity.json.
+ * identity.json is written last, so its presence means a complete, successful enrolment.
+ */
+public final class IdentityFiles {
+    private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*\"([^\"]*)\"");
+
+    private final Path dir;
+
+    public IdentityFiles(Path stateDir) {
+        this.dir = stateDir;
+    }
+
+    public Path keyFile() {
+        return dir.resolve("key.pem");
+    }
+
+    public Path identityFile() {
+        return dir.resolve("identity.json");
+    }
+
+    /** Whether the agent has enrolled before. */
+    public boolean exists() {
+        return Files.exists(identityFile());
+    }
+
+    /** Stores a successful enrolment; identity.json goes last. */
+    public void save(AgentCredentials credentials) throws IOException {
+        OwnerOnlyFiles.createDirectory(dir);
+        OwnerOnlyFiles.write(keyFile(), Pem.privateKey(credentials.key()));
+        OwnerOnlyFiles.write(dir.resolve("cert.pem"), Pem.certificate(credentials.certificate()));
+        OwnerOnlyFiles.write(dir.resolve("ca.pem"), Pem.certificates(credentials.hubCa()));
+        AgentIdentity id = credentials.identity();
+        OwnerOnlyFiles.write(identityFile(), "{\n  \"tenantId\": \"" + id.tenantId() + "\",\n  \"environmentId\": \""
+                + id.environmentId() + "\",\n  \"agentId\": \"" + id.agentId() + "\"\n}\n");
+    }
+
+    /** Reads the stored identity; IllegalStateException names a missing or inconsistent file. */
+    public AgentCredentials load() {
+        try {
+            String json = Files.readString(identityFile(), StandardCharsets.UTF_8);
+            AgentIdentity identity = new AgentIdentity(field(json, "tenantId"), field(json, "environmentId"),
+                    field(json, "agentId"));
+            PrivateKey key = Pem.parseEcPrivateKey(Files.readString(keyFile(), StandardCharsets.US_ASCII));
+            X509Certificate certificate = Pem.parseCertificate(Files.readString(dir.resolve("cert.pem"), StandardCharsets.US_ASCII));
+            List<X509Certificate> ca = Pem.parseCertificates(Files.readString(dir.resolve("ca.pem"), StandardCharsets.US_ASCII));
+            var altNames = certificate.getSubjectAlternativeNames();
+            if (altNames == null || !altNames.contains(List.of(6, identity.toUri().toString()))) {
+                throw new IllegalStateException("cert.pem does not belong to " + identity + " in identity.json");
+            }
+            return new AgentCredentials(identity, key, certificate, ca);
+        } catch (IOException | IllegalArgumentException | java.security.cert.CertificateParsingException e) {
+            throw new IllegalStateException("Cannot read the agent identity in " + dir + ": " + e.getMessage()
+                    + " (delete the folder and enrol again with a new join token)", e);
+        }
+    }
+
+    private static String field(String json, String name) {
+        Matcher m = FIELD.matcher(json);
+        while (m.find()) {
+            if (m.group(1).equals(name)) {
+                return m.group(2);
+            }
+        }
+        throw new IllegalArgumentException("identity.json has no " + name);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.outpost.agent.commands;
+
+import dev.outpost.protocol.v1.AgentMessage;
+import dev.outpost.protocol.v1.CommandResult;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records what the dispatcher sends; can pretend the stream is down. */
+final class FakeHubOutlet implements HubOutlet {
+    final List<AgentMessage> sent = new CopyOnWriteArrayList<>();
+    volatile boolean connected = true;
+
+    List<CommandResult> results() {
+        return sent.stream().filter(AgentMessage::hasResult).map(AgentMessage::getResult).toList();
+    }
+
+    @Override
+    public boolean send(AgentMessage message) {
+        if (connected) {
+            sent.add(message);
+        }
+        return connected;
+    }
+
+    @Override
+    public boolean sendIfReady(AgentMessage message) {
+        return send(message);
+    }
+}

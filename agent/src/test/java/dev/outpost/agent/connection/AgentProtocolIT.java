@@ -1,0 +1,168 @@
+package dev.outpost.agent.connection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.outpost.agent.commands.CommandDispatcher;
+import dev.outpost.agent.commands.FinishedCommands;
+import dev.outpost.agent.config.HubAddress;
+import dev.outpost.agent.deploy.FakeDeploymentExecutor;
+import dev.outpost.agent.enrollment.EnrollmentClient;
+import dev.outpost.agent.enrollment.EnrollmentException;
+import dev.outpost.agent.identity.AgentCredentials;
+import dev.outpost.agent.identity.IdentityFiles;
+import dev.outpost.protocol.AgentIdentity;
+import dev.outpost.protocol.CaFingerprint;
+import dev.outpost.protocol.v1.AppliedDeployment;
+import dev.outpost.protocol.v1.ApplyDeployment;
+import dev.outpost.protocol.v1.ClusterFacts;
+import dev.outpost.protocol.v1.Command;
+import io.grpc.ManagedChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's protocol code against a small real gRPC hub over TLS on loopback. */
+class AgentProtocolIT {
+    private final TestPki pki = new TestPki();
+    private final FakeDeploymentExecutor executor = new FakeDeploymentExecutor();
+    @TempDir
+    Path stateDir;
+    private TestHub hub;
+    private ManagedChannel channel;
+    private ControlConnection connection;
+    private CommandDispatcher dispatcher;
+    private Thread connectionThread;
+
+    @BeforeEach
+    void startHub() throws Exception {
+        hub = new TestHub(pki).start();
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (connection != null) {
+            connection.stop();
+            connectionThread.join(10_000);
+            dispatcher.close();
+            channel.shutdownNow();
+        }
+        hub.close();
+    }
+
+    @Test
+    void aHubWithAnotherCaNeverReceivesTheToken() throws Exception {
+        String otherPin = CaFingerprint.of(new TestPki().ca);
+
+        assertThatThrownBy(() -> client(otherPin).enroll(TestHub.GOOD_TOKEN, "test", ClusterFacts.getDefaultInstance()))
+                .isInstanceOf(EnrollmentException.class)
+                .hasMessage("hub CA fingerprint " + CaFingerprint.of(pki.ca) + " does not match --ca-hash " + otherPin);
+        assertThat(hub.enrollCalls).hasValue(0);
+        assertThat(stateDir).isEmptyDirectory();
+    }
+
+    @Test
+    void aHubWhoseCertificateNamesAnotherHostNeverReceivesTheToken() throws Exception {
+        hub.close();
+        hub = new TestHub(new TestPki(new GeneralName(GeneralName.dNSName, "elsewhere.example"))).start();
+
+        assertThatThrownBy(() -> client(CaFingerprint.of(hub.pki.ca)).enroll(TestHub.GOOD_TOKEN, "test",
+                ClusterFacts.getDefaultInstance()))
+                .isInstanceOf(EnrollmentException.class)
+                .hasMessageStartingWith("the hub's TLS certificate is not acceptable: ")
+                .hasMessageContaining("127.0.0.1");
+        assertThat(hub.enrollCalls).hasValue(0);
+    }
+
+    @Test
+    void aRefusedTokenIsFinalAndShowsTheHubsReason() {
+        assertThatThrownBy(() -> client(CaFingerprint.of(pki.ca)).enroll("bad.token", "test", ClusterFacts.getDefaultInstance()))
+                .isInstanceOf(EnrollmentException.class)
+                .hasMessage("the hub refused enrolment: UNAUTHENTICATED: join token is unknown");
+        assertThat(hub.enrollCalls).hasValue(1);
+    }
+
+    @Test
+    void enrolmentStoresAnOwnerOnlyKeyAndTheIdentity() throws Exception {
+        AgentCredentials credentials = enroll();
+
+        IdentityFiles files = new IdentityFiles(stateDir);
+        assertThat(Files.getPosixFilePermissions(files.keyFile())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(Files.readString(files.identityFile())).contains("\"tenantId\": \"t1\"", "\"environmentId\": \"e1\"",
+                "\"agentId\": \"a1\"");
+        AgentCredentials loaded = files.load();
+        assertThat(loaded.identity()).isEqualTo(new AgentIdentity("t1", "e1", "a1"));
+        assertThat(loaded.key()).isEqualTo(credentials.key());
+        assertThat(loaded.certificate()).isEqualTo(credentials.certificate());
+        assertThat(loaded.hubCa()).containsExactly(pki.ca);
+    }
+
+    @Test
+    void reconnectsAfterAHubRestartAndAnswersAResentCommandFromItsStoredResult() throws Exception {
+        executor.setApplied(List.of(AppliedDeployment.newBuilder().setDeploymentId("d0").setGeneration(3).build()));
+        startAgent(enroll());
+        await().until(() -> hub.hellos.size() == 1);
+        assertThat(hub.hellos.getFirst().getApplied(0).getDeploymentId()).isEqualTo("d0");
+        assertThat(hub.hellos.getFirst().getProtocolRevision()).isEqualTo(1);
+        await().until(() -> hub.heartbeats() >= 1);
+
+        hub.push(command("c1"));
+        await().until(() -> hub.results().size() == 1);
+
+        hub.stop();
+        hub.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> hub.hellos.size() == 2);
+        hub.push(command("c1"));
+
+        await().until(() -> hub.results().size() == 2);
+        assertThat(hub.results().get(1)).isEqualTo(hub.results().get(0));
+        assertThat(hub.results().get(0).getCommandId()).isEqualTo("c1");
+        assertThat(executor.executions("c1")).isEqualTo(1);
+    }
+
+    private AgentCredentials enroll() throws Exception {
+        AgentCredentials credentials = client(CaFingerprint.of(pki.ca))
+                .enroll(TestHub.GOOD_TOKEN, "test", ClusterFacts.newBuilder().setKubernetesVersion("v1.36.0").build());
+        new IdentityFiles(stateDir).save(credentials);
+        return credentials;
+    }
+
+    private void startAgent(AgentCredentials credentials) {
+        channel = HubChannels.mutualTls(new HubAddress("127.0.0.1", hub.port()), credentials);
+        connection = new ControlConnection(channel, "test", ClusterFacts::getDefaultInstance, executor::applied,
+                fastBackoff(), fastBackoff(), Clock.systemUTC());
+        dispatcher = new CommandDispatcher(executor, new FinishedCommands(stateDir.resolve("finished.log"), 100),
+                connection, 2, 100);
+        connection.setDispatcher(dispatcher);
+        connectionThread = new Thread(() -> {
+            try {
+                connection.run();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "test-connection");
+        connectionThread.start();
+    }
+
+    private EnrollmentClient client(String pin) {
+        return new EnrollmentClient(new HubAddress("127.0.0.1", hub.port()), pin, fastBackoff(), 2);
+    }
+
+    private static Backoff fastBackoff() {
+        return new Backoff(Duration.ofMillis(50), Duration.ofMillis(200));
+    }
+
+    private static Command command(String id) {
+        return Command.newBuilder().setCommandId(id).setDeploymentId("d1").setGeneration(1)
+                .setApply(ApplyDeployment.newBuilder().setNamespace("apps")).build();
+    }
+}

@@ -1,0 +1,163 @@
+package dev.outpost.hub.gateway;
+
+import dev.outpost.hub.agents.AgentPresence;
+import dev.outpost.hub.config.HubConfig;
+import dev.outpost.hub.enrollment.EnrollmentGrpcService;
+import dev.outpost.hub.pki.GatewayKeyMaterial;
+import dev.outpost.hub.pki.HubCertificateAuthority;
+import dev.outpost.protocol.GrpcLimits;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.micronaut.context.annotation.Context;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent gateway: a gRPC server over TLS, started with the hub. Enrollment works without a client
+ * certificate (the join token is the credential); AgentControl requires one signed by the hub CA.
+ */
+@Context
+public class AgentGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentGateway.class);
+    private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration REVALIDATE_EVERY = Duration.ofSeconds(30);
+    /** Pings from the hub find agents whose connection died without a FIN (NAT timeouts, crashed nodes). */
+    private static final Duration SERVER_KEEPALIVE_TIME = Duration.ofMinutes(1);
+    private static final Duration SERVER_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration MAX_CONNECTION_IDLE = Duration.ofMinutes(5);
+    private static final int MAX_CALLS_PER_CONNECTION = 8;
+    private static final int MAX_METADATA_BYTES = 16 * 1024;
+
+    private final HubConfig config;
+    private final HubCertificateAuthority ca;
+    private final EnrollmentGrpcService enrollment;
+    private final AgentControlService control;
+    private final ControlSessions sessions;
+    private final AgentPresence presence;
+    private final GatewayThreads threads;
+    private Server server;
+
+    public AgentGateway(HubConfig config, HubCertificateAuthority ca, EnrollmentGrpcService enrollment,
+            AgentControlService control, ControlSessions sessions, AgentPresence presence, GatewayThreads threads) {
+        this.config = config;
+        this.ca = ca;
+        this.enrollment = enrollment;
+        this.control = control;
+        this.sessions = sessions;
+        this.presence = presence;
+        this.threads = threads;
+    }
+
+    /** Binds the port and starts the periodic chores; the hub fails to start if the port is taken. */
+    @PostConstruct
+    public synchronized void start() {
+        GatewayKeyMaterial keys = ca.gatewayKeyMaterial(config.getGrpcHostnames());
+        InetSocketAddress address = new InetSocketAddress(config.getGrpcBindAddress(), config.getGrpcPort());
+        server = NettyServerBuilder.forAddress(address)
+                .sslContext(sslContext(keys))
+                .executor(threads.workers())
+                .handshakeTimeout(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES)
+                .maxInboundMetadataSize(MAX_METADATA_BYTES)
+                .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+                .permitKeepAliveTime(GrpcLimits.SERVER_PERMIT_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .keepAliveTime(SERVER_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(SERVER_KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionIdle(MAX_CONNECTION_IDLE.toMillis(), TimeUnit.MILLISECONDS)
+                .addService(enrollment)
+                .addService(ServerInterceptors.intercept(control, new ClientCertificateInterceptor(presence)))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Agent gateway cannot listen on " + address, e);
+        }
+        schedule();
+        LOG.info("Agent gateway listening on {}:{} for {} (CA fingerprint {})", config.getGrpcBindAddress(),
+                server.getPort(), config.getGrpcHostnames(), ca.caFingerprint());
+    }
+
+    /** The port the gateway listens on (the configured one, or the one picked for port 0). */
+    public synchronized int port() {
+        if (server == null) {
+            throw new IllegalStateException("agent gateway is not started");
+        }
+        return server.getPort();
+    }
+
+    @Override
+    @PreDestroy
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        sessions.closeAll(Status.UNAVAILABLE.withDescription("hub is shutting down"));
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        server = null;
+        LOG.info("Agent gateway stopped");
+    }
+
+    private void schedule() {
+        long poll = Math.max(100, config.getCommandPollInterval().toMillis());
+        long sweep = Math.clamp(config.getOfflineAfter().toMillis() / 3, 1000, 5000);
+        threads.timer().scheduleWithFixedDelay(guarded("poll", sessions::pollAll), poll, poll, TimeUnit.MILLISECONDS);
+        threads.timer().scheduleWithFixedDelay(guarded("offline sweep", this::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
+        threads.timer().scheduleWithFixedDelay(guarded("revalidation", sessions::closeRevoked),
+                REVALIDATE_EVERY.toMillis(), REVALIDATE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        sessions.closeSilent(config.getOfflineAfter());
+        int marked = presence.markSilentOffline(config.getOfflineAfter());
+        if (marked > 0) {
+            LOG.info("Marked {} silent agent(s) offline", marked);
+        }
+    }
+
+    private static SslContext sslContext(GatewayKeyMaterial keys) {
+        try {
+            return GrpcSslContexts.configure(SslContextBuilder.forServer(keys.key(), keys.chain().toArray(X509Certificate[]::new)))
+                    .trustManager(keys.clientCa())
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .protocols("TLSv1.3")
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("Cannot build the gateway's TLS context", e);
+        }
+    }
+
+    /** Chores must not die on one failure: a thrown exception would cancel the schedule. */
+    private static Runnable guarded(String name, Runnable chore) {
+        return () -> {
+            try {
+                chore.run();
+            } catch (RuntimeException e) {
+                LOG.warn("Agent gateway {} failed; retrying next time", name, e);
+            }
+        };
+    }
+}

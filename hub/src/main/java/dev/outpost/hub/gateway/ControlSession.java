@@ -1,0 +1,219 @@
+package dev.outpost.hub.gateway;
+
+import dev.outpost.hub.agents.ActiveAgent;
+import dev.outpost.hub.agents.AgentPresence;
+import dev.outpost.hub.deployments.CommandOutbox;
+import dev.outpost.protocol.ProtocolRevision;
+import dev.outpost.protocol.v1.AgentMessage;
+import dev.outpost.protocol.v1.Command;
+import dev.outpost.protocol.v1.HubMessage;
+import dev.outpost.protocol.v1.Welcome;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent's control stream on this replica: handles what the agent sends and pushes the
+ * environment's unanswered commands, each at most once per stream (a new stream sends them all
+ * again: that is the at-least-once redelivery after a reconnect).
+ */
+final class ControlSession implements StreamObserver<AgentMessage> {
+    /** Most commands in flight per stream; more wait in the outbox until the agent answers some. */
+    static final int MAX_UNANSWERED = 64;
+    private static final Logger LOG = LoggerFactory.getLogger(ControlSession.class);
+
+    private final ActiveAgent agent;
+    private final ServerCallStreamObserver<HubMessage> out;
+    private final ControlSessions sessions;
+    private final AgentPresence presence;
+    private final CommandOutbox outbox;
+    private final Executor executor;
+    private final Clock clock;
+    private final Duration heartbeatInterval;
+
+    private final Object writeLock = new Object();
+    /** Commands written to this stream and not answered yet; touched only by the (serial) push loop and answers. */
+    private final Set<String> sentHere = Collections.synchronizedSet(new HashSet<>());
+    private final AtomicBoolean pushRunning = new AtomicBoolean();
+    private final AtomicBoolean pushAgain = new AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean welcomed;
+    private boolean outClosed;
+    private volatile Instant lastHeard;
+
+    ControlSession(ActiveAgent agent, ServerCallStreamObserver<HubMessage> out, ControlSessions sessions,
+            AgentPresence presence, CommandOutbox outbox, Executor executor, Clock clock, Duration heartbeatInterval) {
+        this.agent = agent;
+        this.out = out;
+        this.sessions = sessions;
+        this.presence = presence;
+        this.outbox = outbox;
+        this.executor = executor;
+        this.clock = clock;
+        this.heartbeatInterval = heartbeatInterval;
+        this.lastHeard = clock.instant();
+        out.setOnReadyHandler(this::requestPush);
+        out.setOnCancelHandler(() -> end("cancelled by the agent"));
+    }
+
+    ActiveAgent agent() {
+        return agent;
+    }
+
+    Instant lastHeard() {
+        return lastHeard;
+    }
+
+    @Override
+    public void onNext(AgentMessage message) {
+        lastHeard = clock.instant();
+        try {
+            if (!welcomed) {
+                if (!message.hasHello()) {
+                    close(Status.FAILED_PRECONDITION.withDescription("the first message on a stream must be Hello"));
+                    return;
+                }
+                welcome(message);
+                return;
+            }
+            presence.heartbeat(agent.agentId());
+            switch (message.getBodyCase()) {
+                case PROGRESS -> outbox.progress(agent.environmentId(), message.getProgress());
+                case RESULT -> {
+                    outbox.result(agent.environmentId(), message.getResult());
+                    sentHere.remove(message.getResult().getCommandId());
+                    LOG.info("Command {} of {} answered: {}", message.getResult().getCommandId(), describe(),
+                            message.getResult().getOutcome());
+                    requestPush();
+                }
+                case HELLO -> LOG.warn("Ignored a second Hello from {}", describe());
+                default -> {
+                    // Heartbeat (already recorded) or a message type from a newer revision: nothing more to do.
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Cannot handle a {} message from {}", message.getBodyCase(), describe(), e);
+            close(Status.UNAVAILABLE.withDescription("hub cannot record this message now; reconnect"));
+        }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        end("stream failed: " + Status.fromThrowable(error).getCode());
+    }
+
+    @Override
+    public void onCompleted() {
+        synchronized (writeLock) {
+            if (!outClosed) {
+                outClosed = true;
+                out.onCompleted();
+            }
+        }
+        end("closed by the agent");
+    }
+
+    /** Schedules a push of unanswered commands; pushes never overlap and never run on the caller's thread. */
+    void requestPush() {
+        if (!welcomed || ended.get()) {
+            return;
+        }
+        pushAgain.set(true);
+        if (pushRunning.compareAndSet(false, true)) {
+            executor.execute(this::pushLoop);
+        }
+    }
+
+    /** Closes the stream with this status (e.g. replaced, revoked, silent). */
+    void close(Status status) {
+        synchronized (writeLock) {
+            if (!outClosed) {
+                outClosed = true;
+                out.onError(status.asRuntimeException());
+            }
+        }
+        end(status.getCode() + " " + status.getDescription());
+    }
+
+    private void welcome(AgentMessage message) {
+        sessions.register(this);
+        presence.connected(agent.agentId(), sessions.replicaId(), message.getHello());
+        int revision = ProtocolRevision.negotiate(message.getHello().getProtocolRevision());
+        send(HubMessage.newBuilder().setWelcome(Welcome.newBuilder()
+                .setAgentId(agent.agentId())
+                .setProtocolRevision(revision)
+                .setHeartbeatIntervalSeconds((int) Math.max(1, heartbeatInterval.toSeconds()))
+                .setHubVersion(HubVersion.current())).build());
+        welcomed = true;
+        LOG.info("Agent connected: {} version={} revision={} applied={}", describe(),
+                message.getHello().getAgentVersion(), revision, message.getHello().getAppliedCount());
+        requestPush();
+    }
+
+    private void pushLoop() {
+        do {
+            pushAgain.set(false);
+            try {
+                pushOnce();
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot push commands to {}; will retry at the next poll", describe(), e);
+            }
+            pushRunning.set(false);
+        } while (pushAgain.get() && pushRunning.compareAndSet(false, true));
+    }
+
+    private void pushOnce() {
+        if (ended.get()) {
+            return;
+        }
+        List<Command> unanswered = outbox.unanswered(agent.environmentId(), MAX_UNANSWERED);
+        Set<String> ids = new HashSet<>();
+        unanswered.forEach(c -> ids.add(c.getCommandId()));
+        sentHere.retainAll(ids);
+        for (Command command : unanswered) {
+            if (sentHere.contains(command.getCommandId())) {
+                continue;
+            }
+            synchronized (writeLock) {
+                // Not ready: grpc calls the on-ready handler when the agent reads again, which pushes again.
+                if (outClosed || !out.isReady()) {
+                    return;
+                }
+                out.onNext(HubMessage.newBuilder().setCommand(command).build());
+            }
+            sentHere.add(command.getCommandId());
+            outbox.markSent(command.getCommandId(), agent.agentId());
+            LOG.info("Sent command {} (deployment {} generation {}) to {}", command.getCommandId(),
+                    command.getDeploymentId(), command.getGeneration(), describe());
+        }
+    }
+
+    private void send(HubMessage message) {
+        synchronized (writeLock) {
+            if (!outClosed) {
+                out.onNext(message);
+            }
+        }
+    }
+
+    private void end(String why) {
+        if (ended.compareAndSet(false, true)) {
+            sessions.ended(this, why);
+        }
+    }
+
+    String describe() {
+        return "agent=" + agent.agentId() + " tenant=" + agent.tenantId() + " environment=" + agent.environmentId();
+    }
+}

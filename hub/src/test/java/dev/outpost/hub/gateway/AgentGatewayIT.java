@@ -1,0 +1,341 @@
+package dev.outpost.hub.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import dev.outpost.hub.config.HubConfig;
+import dev.outpost.hub.deployments.CommandQueued;
+import dev.outpost.hub.enrollment.EnrollmentGrpcService;
+import dev.outpost.hub.pki.HubCertificateAuthority;
+import dev.outpost.hub.pki.SubjectAltNames;
+import dev.outpost.hub.pki.TestCsr;
+import dev.outpost.protocol.AgentIdentity;
+import dev.outpost.protocol.Pem;
+import dev.outpost.protocol.v1.AgentMessage;
+import dev.outpost.protocol.v1.ApplyDeployment;
+import dev.outpost.protocol.v1.Command;
+import dev.outpost.protocol.v1.CommandResult;
+import dev.outpost.protocol.v1.EnrollRequest;
+import dev.outpost.protocol.v1.EnrollResponse;
+import dev.outpost.protocol.v1.EnrollmentGrpc;
+import dev.outpost.protocol.v1.Heartbeat;
+import dev.outpost.protocol.v1.Outcome;
+import dev.outpost.protocol.v1.Welcome;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent gateway over real TLS sockets on loopback, with in-memory stores. */
+class AgentGatewayIT {
+    private final Clock clock = Clock.systemUTC();
+    private final InMemoryAgentPresence presence = new InMemoryAgentPresence();
+    private final InMemoryEnrollmentStore store = new InMemoryEnrollmentStore(presence, clock);
+    private final InMemoryCommandOutbox outbox = new InMemoryCommandOutbox();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final GatewayThreads threads = new GatewayThreads(4);
+
+    @TempDir
+    Path dataDir;
+    private HubCertificateAuthority ca;
+    private ControlSessions sessions;
+    private AgentGateway gateway;
+    private String token;
+
+    private record Enrolled(KeyPair keys, EnrollResponse response) {
+        X509Certificate certificate() {
+            return Pem.parseCertificate(response.getCertificatePem());
+        }
+    }
+
+    @BeforeEach
+    void startGateway() {
+        HubConfig config = new HubConfig();
+        config.setDataDir(dataDir);
+        config.setGrpcBindAddress("127.0.0.1");
+        config.setGrpcPort(0);
+        config.setGrpcHostnames(List.of("localhost", "127.0.0.1"));
+        config.setHeartbeatInterval(Duration.ofSeconds(7));
+        config.setCommandPollInterval(Duration.ofSeconds(30)); // pushes in these tests come from events, not polls
+        ca = new HubCertificateAuthority(config, clock);
+        sessions = new ControlSessions(presence, clock);
+        gateway = new AgentGateway(config, ca, new EnrollmentGrpcService(store, ca, config),
+                new AgentControlService(sessions, presence, outbox, threads, clock, config), sessions, presence, threads);
+        gateway.start();
+        token = store.addToken("tok1", "tenant-a", "env-a", Instant.now().plusSeconds(600), 5);
+    }
+
+    @AfterEach
+    void stopGateway() {
+        channels.forEach(ManagedChannel::shutdownNow);
+        gateway.close();
+        threads.close();
+    }
+
+    @Test
+    void enrollmentIssuesACertificateWithTheIdentityThatChainsToTheHubCa() throws Exception {
+        Enrolled enrolled = enroll(token);
+        X509Certificate certificate = enrolled.certificate();
+        EnrollResponse response = enrolled.response();
+
+        AgentIdentity identity = new AgentIdentity("tenant-a", "env-a", response.getAgentId());
+        assertThat(response.getTenantId()).isEqualTo("tenant-a");
+        assertThat(response.getEnvironmentId()).isEqualTo("env-a");
+        assertThat(SubjectAltNames.urisOf(certificate)).containsExactly(identity.toUri().toString());
+        assertThat(certificate.getPublicKey()).isEqualTo(enrolled.keys().getPublic());
+        certificate.verify(ca.caCertificate().getPublicKey());
+        assertThat(Pem.parseCertificate(response.getCaBundlePem())).isEqualTo(ca.caCertificate());
+        assertThat(response.getCertificateNotAfterUnixMs()).isEqualTo(certificate.getNotAfter().getTime());
+        assertThat(store.registered).singleElement().satisfies(agent -> {
+            assertThat(agent.agentId()).isEqualTo(response.getAgentId());
+            assertThat(agent.certificateSerialHex()).isEqualTo(certificate.getSerialNumber().toString(16));
+            assertThat(agent.kubernetesVersion()).isEqualTo("v1.36.0");
+        });
+        assertThat(store.usesLeft("tok1")).isEqualTo(4);
+    }
+
+    @Test
+    void refusedTokensAreUnauthenticatedWithTheReasonAndRegisterNothing() {
+        String expired = store.addToken("old", "tenant-a", "env-a", Instant.now().minusSeconds(1), 1);
+        String usedUp = store.addToken("none", "tenant-a", "env-a", Instant.now().plusSeconds(60), 0);
+
+        assertRefused(() -> enroll("nope.secret"), Status.Code.UNAUTHENTICATED, "join token is unknown");
+        assertRefused(() -> enroll("no-dot"), Status.Code.UNAUTHENTICATED, "join token is malformed: expected <id>.<secret>");
+        assertRefused(() -> enroll(expired), Status.Code.UNAUTHENTICATED, "join token has expired");
+        assertRefused(() -> enroll(usedUp), Status.Code.UNAUTHENTICATED, "join token has no uses left");
+        assertThat(store.registered).isEmpty();
+        assertThat(presence.activeAgents()).isEmpty();
+    }
+
+    @Test
+    void aBadCsrIsInvalidArgumentAndConsumesNoTokenUse() {
+        EnrollRequest request = EnrollRequest.newBuilder().setJoinToken(token)
+                .setCsrDer(ByteString.copyFromUtf8("not a csr")).build();
+
+        assertRefused(() -> enrollment().enroll(request), Status.Code.INVALID_ARGUMENT, "CSR is not a DER-encoded PKCS#10 request");
+        assertThat(store.registered).isEmpty();
+        assertThat(store.usesLeft("tok1")).isEqualTo(5);
+    }
+
+    @Test
+    void connectWithoutAClientCertificateIsUnauthenticated() throws Exception {
+        TestControlStream stream = new TestControlStream(channel(anonymousTls())).hello();
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+        assertThat(status.getDescription()).isEqualTo("client certificate required");
+        assertThat(presence.events).isEmpty();
+    }
+
+    @Test
+    void aCertificateFromAnotherCaFailsTheHandshake(@TempDir Path otherDir) throws Exception {
+        Enrolled enrolled = enroll(token);
+        HubCertificateAuthority otherCa = new HubCertificateAuthority(otherDir, clock);
+        KeyPair keys = TestCsr.p256();
+        AgentIdentity sameIdentity = new AgentIdentity("tenant-a", "env-a", enrolled.response().getAgentId());
+        X509Certificate forged = otherCa.signAgentCsr(TestCsr.csr(keys), sameIdentity, Duration.ofDays(1)).certificate();
+
+        TestControlStream stream = new TestControlStream(channel(clientTls(keys, forged))).hello();
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(presence.events).isEmpty();
+    }
+
+    @Test
+    void helloIsAnsweredWithWelcomeAndTheAgentIsOnline() throws Exception {
+        Enrolled enrolled = enroll(token);
+        TestControlStream stream = connect(enrolled).hello();
+
+        stream.awaitWelcome();
+        Welcome welcome = stream.received.getFirst().getWelcome();
+        assertThat(welcome.getAgentId()).isEqualTo(enrolled.response().getAgentId());
+        assertThat(welcome.getProtocolRevision()).isEqualTo(1);
+        assertThat(welcome.getHeartbeatIntervalSeconds()).isEqualTo(7);
+        assertThat(presence.isOnline(welcome.getAgentId())).isTrue();
+
+        stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(1)).build());
+        await().until(() -> presence.events.contains("heartbeat " + welcome.getAgentId()));
+        stream.cancel();
+        await().until(() -> !presence.isOnline(welcome.getAgentId()));
+    }
+
+    @Test
+    void anythingBeforeHelloIsAFailedPrecondition() throws Exception {
+        TestControlStream stream = connect(enroll(token))
+                .send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(status.getDescription()).isEqualTo("the first message on a stream must be Hello");
+    }
+
+    @Test
+    void aQueuedCommandIsPushedAndItsResultRecorded() {
+        Enrolled enrolled = enroll(token);
+        TestControlStream stream = connect(enrolled).hello();
+        stream.awaitWelcome();
+
+        outbox.queue("env-a", command("c1"));
+        outbox.queue("env-other", command("c-other"));
+        sessions.onCommandQueued(new CommandQueued("env-a"));
+
+        await().until(() -> stream.commands().size() == 1);
+        assertThat(stream.commands().getFirst().getCommandId()).isEqualTo("c1");
+        assertThat(outbox.sends).containsExactly("c1 " + enrolled.response().getAgentId());
+        stream.send(result("c1"));
+        await().until(() -> outbox.resultOf("c1") != null);
+        assertThat(outbox.resultOf("c1").getOutcome()).isEqualTo(Outcome.OUTCOME_SUCCEEDED);
+    }
+
+    @Test
+    void aNewStreamResendsEveryUnansweredCommandOnceAndReplacesTheOldStream() throws Exception {
+        Enrolled enrolled = enroll(token);
+        outbox.queue("env-a", command("c1"));
+        TestControlStream first = connect(enrolled).hello();
+        await().until(() -> first.commands().size() == 1);
+        sessions.onCommandQueued(new CommandQueued("env-a"));
+
+        TestControlStream second = connect(enrolled).hello();
+
+        Status replaced = first.awaitClosed();
+        assertThat(replaced.getCode()).isEqualTo(Status.Code.ABORTED);
+        assertThat(replaced.getDescription()).isEqualTo("replaced by a newer stream");
+        await().until(() -> second.commands().size() == 1);
+        assertThat(second.commands().getFirst().getCommandId()).isEqualTo("c1");
+        assertThat(first.commands()).hasSize(1);
+        assertThat(outbox.sendsOf("c1")).isEqualTo(2);
+        assertThat(presence.isOnline(enrolled.response().getAgentId())).isTrue();
+        assertThat(presence.events).doesNotContain("disconnected " + enrolled.response().getAgentId());
+        assertThat(sessions.size()).isEqualTo(1);
+    }
+
+    @Test
+    void thePollFindsCommandsQueuedWithoutAnEventOnThisReplica() {
+        TestControlStream stream = connect(enroll(token)).hello();
+        stream.awaitWelcome();
+
+        outbox.queue("env-a", command("c-elsewhere"));
+        sessions.pollAll();
+
+        await().until(() -> stream.commands().size() == 1);
+    }
+
+    @Test
+    void anOpenStreamOfARevokedAgentIsClosed() throws Exception {
+        Enrolled enrolled = enroll(token);
+        TestControlStream stream = connect(enrolled).hello();
+        stream.awaitWelcome();
+
+        presence.revoke(enrolled.response().getAgentId());
+        sessions.closeRevoked();
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(presence.isOnline(enrolled.response().getAgentId())).isFalse();
+    }
+
+    @Test
+    void aSilentStreamIsClosedSoTheAgentReconnects() throws Exception {
+        TestControlStream stream = connect(enroll(token)).hello();
+        stream.awaitWelcome();
+
+        sessions.closeSilent(Duration.ofHours(1));
+        assertThat(stream.closed).isNotDone();
+        sessions.closeSilent(Duration.ofMillis(-1));
+
+        assertThat(stream.awaitClosed().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+    }
+
+    @Test
+    void aReEnrolledEnvironmentsOldAgentIsPermissionDenied() throws Exception {
+        Enrolled old = enroll(token);
+        enroll(token);
+
+        Status status = connect(old).hello().awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(status.getDescription()).isEqualTo("agent revoked or certificate superseded");
+    }
+
+    private Enrolled enroll(String joinToken) {
+        try {
+            KeyPair keys = TestCsr.p256();
+            EnrollResponse response = enrollment().enroll(EnrollRequest.newBuilder()
+                    .setJoinToken(joinToken)
+                    .setCsrDer(ByteString.copyFrom(TestCsr.csr(keys)))
+                    .setAgentVersion("0.1.0")
+                    .setCluster(dev.outpost.protocol.v1.ClusterFacts.newBuilder().setKubernetesVersion("v1.36.0").setNodeCount(3))
+                    .build());
+            return new Enrolled(keys, response);
+        } catch (StatusRuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private EnrollmentGrpc.EnrollmentBlockingStub enrollment() {
+        return EnrollmentGrpc.newBlockingStub(channel(anonymousTls())).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    private TestControlStream connect(Enrolled enrolled) {
+        return new TestControlStream(channel(clientTls(enrolled.keys(), enrolled.certificate())));
+    }
+
+    private SslContext anonymousTls() {
+        return tls(GrpcSslContexts.forClient());
+    }
+
+    private SslContext clientTls(KeyPair keys, X509Certificate certificate) {
+        return tls(GrpcSslContexts.forClient().keyManager(keys.getPrivate(), certificate));
+    }
+
+    private SslContext tls(SslContextBuilder builder) {
+        try {
+            return builder.trustManager(ca.caCertificate()).build();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ManagedChannel channel(SslContext tls) {
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).sslContext(tls).build();
+        channels.add(channel);
+        return channel;
+    }
+
+    private static Command command(String id) {
+        return Command.newBuilder().setCommandId(id).setDeploymentId("d1").setGeneration(1)
+                .setApply(ApplyDeployment.newBuilder().setNamespace("apps")).build();
+    }
+
+    private static AgentMessage result(String id) {
+        return AgentMessage.newBuilder().setResult(CommandResult.newBuilder().setCommandId(id)
+                .setOutcome(Outcome.OUTCOME_SUCCEEDED)).build();
+    }
+
+    private static void assertRefused(Runnable call, Status.Code code, String description) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(code);
+            assertThat(e.getStatus().getDescription()).isEqualTo(description);
+        });
+    }
+}

@@ -1,0 +1,63 @@
+package dev.outpost.hub.gateway;
+
+import dev.outpost.hub.agents.ActiveAgent;
+import dev.outpost.hub.agents.AgentPresence;
+import dev.outpost.protocol.v1.Hello;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** AgentPresence over maps, recording what the gateway told it. */
+final class InMemoryAgentPresence implements AgentPresence {
+    private final Map<String, ActiveAgent> active = new ConcurrentHashMap<>();
+    private final Map<String, String> onlineOn = new ConcurrentHashMap<>();
+    final List<String> events = new CopyOnWriteArrayList<>();
+    final List<Hello> hellos = new CopyOnWriteArrayList<>();
+
+    void admit(ActiveAgent agent) {
+        active.put(agent.agentId(), agent);
+    }
+
+    void revoke(String agentId) {
+        active.remove(agentId);
+    }
+
+    List<ActiveAgent> activeAgents() {
+        return List.copyOf(active.values());
+    }
+
+    boolean isOnline(String agentId) {
+        return onlineOn.containsKey(agentId);
+    }
+
+    @Override
+    public Optional<ActiveAgent> findActive(String agentId) {
+        return Optional.ofNullable(active.get(agentId));
+    }
+
+    @Override
+    public void connected(String agentId, String replicaId, Hello hello) {
+        onlineOn.put(agentId, replicaId);
+        hellos.add(hello);
+        events.add("connected " + agentId);
+    }
+
+    @Override
+    public void heartbeat(String agentId) {
+        events.add("heartbeat " + agentId);
+    }
+
+    @Override
+    public void disconnected(String agentId, String replicaId) {
+        onlineOn.remove(agentId, replicaId);
+        events.add("disconnected " + agentId);
+    }
+
+    @Override
+    public int markSilentOffline(Duration silentFor) {
+        return 0;
+    }
+}
