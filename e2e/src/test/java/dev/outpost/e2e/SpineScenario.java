@@ -99,6 +99,13 @@ abstract class SpineScenario {
         assertThat(statefulSet(kube, namespace, "cache").getStatus().getAvailableReplicas()).isEqualTo(1);
         assertThat(admin.get("/api/v1/deployments/" + deploymentId).expect(200).path("status").asText()).isEqualTo("ready");
 
+        // An agent that hangs (SIGSTOP, its TCP connection still open) is marked offline within the
+        // documented bound (offline-after 8 s here, plus one sweep); when it goes on it is online again.
+        agent.freeze();
+        awaitAgentStatus(admin, agentId, "offline", Duration.ofSeconds(8 + 5 + 5));
+        agent.thaw();
+        awaitAgentStatus(admin, agentId, "online", Duration.ofSeconds(90));
+
         // Change a parameter: the StatefulSet scales and becomes available at the new size.
         JsonNode scale = admin.patch("/api/v1/deployments/" + deploymentId,
                 Map.of("parameters", Map.of("name", "cache", "replicas", "2"))).expect(202);
@@ -142,6 +149,75 @@ abstract class SpineScenario {
         assertThat(statefulSet(kube, namespace, "cache2").getStatus().getAvailableReplicas()).isEqualTo(1);
     }
 
+    @Test
+    void refusesBadInputClearlyAndChangesNothing(KubeCluster cluster) {
+        HubProcess hub = track(new HubProcess(work.resolve("hub-data"), track(database()), "opa_e2e-" + UUID.randomUUID()).start());
+        HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
+        String tenantA = admin.post("/api/v1/tenants", Map.of("name", "tenant-a")).expect(201).path("id").asText();
+        String tenantB = admin.post("/api/v1/tenants", Map.of("name", "tenant-b")).expect(201).path("id").asText();
+        String environmentId = admin.post("/api/v1/environments", Map.of("tenantId", tenantA, "name", "prod",
+                "cloud", "gcp", "region", "europe-west4", "clusterName", "a-prod")).expect(201).path("id").asText();
+        String releaseId = createRelease(admin, ReleaseFixture.redisV1());
+        String namespace = cluster.newNamespace("refusals");
+        Path kubeconfig = AgentSandbox.prepare(cluster, namespace, work.resolve("customer"));
+        String joinTokens = "/api/v1/environments/" + environmentId + "/join-tokens";
+
+        // Join tokens: unknown, expired, and a hub CA that does not match the pin. Each agent exits
+        // non-zero with the reason; the pinned token is never sent, so its use is not consumed.
+        JsonNode valid = admin.post(joinTokens, Map.of("ttlSeconds", 600, "uses", 1)).expect(201);
+        String fingerprint = valid.path("caFingerprint").asText();
+        String unknownToken = valid.path("token").asText().split("\\.")[0] + ".wrongsecret0000000000000000000000";
+        assertAgentRefused("agent-unknown-token", hub, unknownToken, fingerprint, kubeconfig, namespace, "join token is unknown");
+        JsonNode shortLived = admin.post(joinTokens, Map.of("ttlSeconds", 1, "uses", 1)).expect(201);
+        Instant expiry = Instant.parse(shortLived.path("expiresAt").asText());
+        await("token expiry").atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(expiry.plusMillis(500)));
+        assertAgentRefused("agent-expired-token", hub, shortLived.path("token").asText(), fingerprint, kubeconfig, namespace,
+                "join token has expired");
+        assertAgentRefused("agent-wrong-ca", hub, valid.path("token").asText(), "sha256:" + "0".repeat(64), kubeconfig,
+                namespace, "does not match");
+        assertThat(items(admin.get(joinTokens).expect(200))).filteredOn(t -> t.path("id").asText().equals(valid.path("id").asText()))
+                .singleElement().satisfies(t -> assertThat(t.path("used").asInt()).isZero());
+        assertThat(items(admin.get("/api/v1/agents?environmentId=" + environmentId).expect(200))).isEmpty();
+
+        // REST: malformed JSON, unknown release or environment: problem+json, nothing written.
+        HubApi.Response malformed = admin.postRaw("/api/v1/deployments", "{\"environmentId\": \"" + environmentId + "\",");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.contentType()).startsWith("application/problem+json");
+        assertThat(malformed.body().path("detail").asText()).contains("not valid JSON");
+        HubApi.Response unknownRelease = admin.post("/api/v1/deployments", Map.of("environmentId", environmentId,
+                "releaseId", "no-such-release", "name", "x", "namespace", namespace));
+        assertThat(unknownRelease.status()).isEqualTo(404);
+        assertThat(unknownRelease.body().path("detail").asText()).contains("release");
+        HubApi.Response unknownEnvironment = admin.post("/api/v1/deployments", Map.of("environmentId", "no-such-env",
+                "releaseId", releaseId, "name", "x", "namespace", namespace));
+        assertThat(unknownEnvironment.status()).isEqualTo(404);
+        assertThat(unknownEnvironment.body().path("detail").asText()).contains("environment");
+        assertThat(items(admin.get("/api/v1/deployments?environmentId=" + environmentId).expect(200))).isEmpty();
+
+        // Tenants: B's token cannot see or change A's deployment, and does not learn it exists.
+        String deploymentId = admin.post("/api/v1/deployments", Map.of("environmentId", environmentId,
+                "releaseId", releaseId, "name", "cache", "namespace", namespace)).expect(202).path("deployment").path("id").asText();
+        HubApi tenantBApi = admin.as(admin.post("/api/v1/tenants/" + tenantB + "/tokens", Map.of("name", "ci")).expect(201)
+                .path("token").asText());
+        assertThat(tenantBApi.get("/api/v1/deployments/" + deploymentId).status()).isEqualTo(404);
+        assertThat(tenantBApi.patch("/api/v1/deployments/" + deploymentId, Map.of("parameters", Map.of("replicas", "9"))).status())
+                .isEqualTo(404);
+        assertThat(tenantBApi.delete("/api/v1/deployments/" + deploymentId).status()).isEqualTo(404);
+        assertThat(items(tenantBApi.get("/api/v1/deployments").expect(200))).isEmpty();
+        JsonNode untouched = admin.get("/api/v1/deployments/" + deploymentId).expect(200);
+        assertThat(untouched.path("generation").asLong()).isEqualTo(1);
+        assertThat(untouched.path("parameters").has("replicas")).isFalse();
+        assertThat(new HubApi(hub.baseUrl(), null).get("/api/v1/deployments").status()).isEqualTo(401);
+    }
+
+    private void assertAgentRefused(String name, HubProcess hub, String token, String fingerprint, Path kubeconfig,
+            String namespace, String reason) {
+        ChildProcess agent = track(AgentProcess.start(name, hub, token, fingerprint, work.resolve(name + "-state"),
+                kubeconfig, namespace));
+        assertThat(agent.awaitExit(Duration.ofSeconds(60))).as(agent.logTail()).isNotZero();
+        assertThat(agent.output()).as(agent.logTail()).contains(reason);
+    }
+
     private static String createRelease(HubApi admin, ReleaseFixture release) {
         return admin.post("/api/v1/releases", Map.of("serviceName", release.serviceName(), "version", release.version(),
                 "manifests", release.manifests(), "defaultParameters", release.defaults())).expect(201).path("id").asText();
@@ -173,6 +249,11 @@ abstract class SpineScenario {
             }
             return status.equals("succeeded");
         });
+    }
+
+    private static void awaitAgentStatus(HubApi admin, String agentId, String status, Duration patience) {
+        await("agent " + agentId + " " + status).atMost(patience).pollInterval(Duration.ofMillis(250))
+                .until(() -> admin.get("/api/v1/agents/" + agentId).expect(200).path("status").asText().equals(status));
     }
 
     /** PATCH and DELETE answer with the operation, possibly wrapped with the deployment. */

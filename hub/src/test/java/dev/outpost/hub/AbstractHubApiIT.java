@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.deployments.CommandOutbox;
+import dev.outpost.hub.enrollment.CaFingerprintSource;
 import dev.outpost.hub.enrollment.EnrollmentStore;
 import dev.outpost.hub.enrollment.JoinGrant;
 import dev.outpost.hub.enrollment.JoinTokenRejectedException;
 import dev.outpost.hub.enrollment.NewAgent;
 import dev.outpost.hub.testsupport.Api;
-import dev.outpost.hub.testsupport.FakeCaFingerprintSource;
 import dev.outpost.hub.testsupport.RecordedCommandEvents;
 import dev.outpost.protocol.fixtures.ReleaseFixture;
 import dev.outpost.protocol.v1.AppliedDeployment;
@@ -70,6 +70,8 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
     @Inject
     AgentPresence presence;
     @Inject
+    CaFingerprintSource caFingerprints;
+    @Inject
     RecordedCommandEvents events;
 
     Api api;
@@ -90,7 +92,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         props.put("outpost.admin-token", ADMIN);
         props.put("micronaut.server.port", "-1");
         props.put("outpost.grpc-port", "0");
-        props.put(FakeCaFingerprintSource.PROPERTY, "true");
+        props.put(RecordedCommandEvents.PROPERTY, "true");
         return props;
     }
 
@@ -111,7 +113,8 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         String joinToken = token.json().get("token").asText();
         String secret = joinToken.substring(joinToken.indexOf('.') + 1);
         assertThat(joinToken).startsWith(token.json().get("id").asText() + ".");
-        assertThat(token.json().get("caFingerprint").asText()).isEqualTo(FakeCaFingerprintSource.FINGERPRINT);
+        assertThat(token.json().get("caFingerprint").asText()).isEqualTo(caFingerprints.caFingerprint())
+                .startsWith("sha256:");
         assertThat(token.json().get("uses").asInt()).isEqualTo(2);
         // stored hashed: no column of the row holds the secret
         Map<String, String> row = row("select * from join_tokens where id = '" + token.json().get("id").asText() + "'");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.outpost.hub.auth.ApiTokenStore;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.config.HubConfig;
-import dev.outpost.hub.testsupport.FakeCaFingerprintSource;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.env.PropertySource;
 import java.io.ByteArrayOutputStream;
@@ -38,8 +37,7 @@ class StartupConfigIT {
                 "OUTPOST_ADMIN_TOKEN", adminToken,
                 "OUTPOST_GRPC_PORT", "0"), PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
 
-        try (ApplicationContext ctx = ApplicationContext.builder().propertySources(env)
-                .properties(Map.of(FakeCaFingerprintSource.PROPERTY, "true")).start()) {
+        try (ApplicationContext ctx = ApplicationContext.builder().propertySources(env).start()) {
             HubConfig config = ctx.getBean(HubConfig.class);
             assertThat(config.getDataDir()).isEqualTo(dataDir);
             assertThat(config.getGrpcPort()).isZero();
@@ -53,7 +51,7 @@ class StartupConfigIT {
     @Test
     void theFirstStartPrintsAGeneratedAdminTokenOnceAndLaterStartsAcceptAConfiguredOne() {
         Map<String, Object> props = Map.of("outpost.data-dir", temp.resolve("data").toString(),
-                "outpost.grpc-port", "0", FakeCaFingerprintSource.PROPERTY, "true");
+                "outpost.grpc-port", "0");
 
         Started first = capturingStdout(() -> ApplicationContext.run(props));
         first.context.close();

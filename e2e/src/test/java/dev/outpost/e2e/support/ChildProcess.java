@@ -48,6 +48,30 @@ public final class ChildProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** SIGSTOP: the process freezes, keeping its sockets open, as a hung or partitioned peer would. */
+    public void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen process goes on. */
+    public void thaw() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Whether it is still running. */
     public boolean isAlive() {
         return process.isAlive();

@@ -9,8 +9,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records every CommandQueued event, for tests that check the gateway would be woken. */
 @Singleton
-@Requires(property = FakeCaFingerprintSource.PROPERTY, value = "true")
+@Requires(property = RecordedCommandEvents.PROPERTY, value = "true")
 public class RecordedCommandEvents {
+    /** Test property that switches this recorder on. */
+    public static final String PROPERTY = "outpost.test.record-command-events";
+
     private final List<String> environmentIds = new CopyOnWriteArrayList<>();
 
     @EventListener
