@@ -257,19 +257,7 @@ public final class KubeCluster implements AutoCloseable {
     private void startControllerManager(Path binary, HealthProbe probe) {
         int port = FreePorts.next();
         long t = System.nanoTime();
-        ManagedProcess cm = launch("kube-controller-manager", binary, List.of(
-                "--kubeconfig=" + adminKubeconfig,
-                "--authentication-kubeconfig=" + adminKubeconfig,
-                "--authorization-kubeconfig=" + adminKubeconfig,
-                // Without this, it looks up the front-proxy CA in kube-system/extension-apiserver-authentication
-                // and logs an error every few seconds because this apiserver has none; the CA comes from here.
-                "--authentication-skip-lookup=true",
-                "--client-ca-file=" + pki.caCert(),
-                "--bind-address=127.0.0.1",
-                "--secure-port=" + port,
-                "--tls-cert-file=" + pki.componentCert(),
-                "--tls-private-key-file=" + pki.componentKey(),
-                "--leader-elect=false",
+        ManagedProcess cm = launch("kube-controller-manager", binary, componentFlags(port,
                 // One identity (admin) for all controllers: per-controller ServiceAccounts buy nothing here.
                 "--use-service-account-credentials=false",
                 "--service-account-private-key-file=" + pki.serviceAccountPrivateKey(),
@@ -281,8 +269,7 @@ public final class KubeCluster implements AutoCloseable {
                 "--controllers=*",
                 "--cluster-name=outpost-test",
                 // Its default is /usr/libexec/kubernetes/..., which it would create (as root) on the host.
-                "--flex-volume-plugin-dir=" + workDir.resolve("flexvolume"),
-                "--profiling=false"), Map.of());
+                "--flex-volume-plugin-dir=" + workDir.resolve("flexvolume")), Map.of());
         awaitReady(cm, "healthy", () -> probe.ok("https://127.0.0.1:" + port + "/healthz", "ok"));
         record("kube-controller-manager", t);
     }
@@ -290,20 +277,29 @@ public final class KubeCluster implements AutoCloseable {
     private void startScheduler(Path binary, HealthProbe probe) {
         int port = FreePorts.next();
         long t = System.nanoTime();
-        ManagedProcess scheduler = launch("kube-scheduler", binary, List.of(
+        ManagedProcess scheduler = launch("kube-scheduler", binary, componentFlags(port), Map.of());
+        awaitReady(scheduler, "healthy", () -> probe.ok("https://127.0.0.1:" + port + "/healthz", "ok"));
+        record("kube-scheduler", t);
+    }
+
+    /** Flags the controller-manager and the scheduler share: admin identity, serving on loopback, no election. */
+    private List<String> componentFlags(int port, String... more) {
+        List<String> flags = new ArrayList<>(List.of(
                 "--kubeconfig=" + adminKubeconfig,
                 "--authentication-kubeconfig=" + adminKubeconfig,
                 "--authorization-kubeconfig=" + adminKubeconfig,
-                "--authentication-skip-lookup=true",  // as for the controller-manager
+                // Without this, they look up the front-proxy CA in kube-system/extension-apiserver-authentication
+                // and log an error every few seconds because this apiserver has none; the CA comes from here.
+                "--authentication-skip-lookup=true",
                 "--client-ca-file=" + pki.caCert(),
                 "--bind-address=127.0.0.1",
                 "--secure-port=" + port,
                 "--tls-cert-file=" + pki.componentCert(),
                 "--tls-private-key-file=" + pki.componentKey(),
                 "--leader-elect=false",
-                "--profiling=false"), Map.of());
-        awaitReady(scheduler, "healthy", () -> probe.ok("https://127.0.0.1:" + port + "/healthz", "ok"));
-        record("kube-scheduler", t);
+                "--profiling=false"));
+        flags.addAll(List.of(more));
+        return flags;
     }
 
     private void startKwokAndNodes(Path binary) {
