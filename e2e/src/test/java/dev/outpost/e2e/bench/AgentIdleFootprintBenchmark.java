@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Benchmark, not a test (no *IT/*Test suffix, so the suite never runs it): resident memory of an
  * enrolled, connected agent left idle, sampled every 30 s. Run it with
- * {@code ./dev build && ./mvnw -B -pl e2e verify -Dit.test=AgentIdleFootprintBenchmark -Doutpost.bench.idle=PT5M}.
+ * {@code ./dev build && ./mvnw -B -pl e2e verify -Dit.test=AgentIdleFootprintBenchmark -Doutpost.bench.idle=PT5M},
+ * optionally with {@code -Doutpost.e2e.agent-jvm-options="-XX:+UseSerialGC -Xmx96m"} to compare JVM settings.
  */
 @ExtendWith(KubeClusterExtension.class)
 class AgentIdleFootprintBenchmark {

@@ -17,8 +17,11 @@ public final class AgentProcess {
      */
     public static ChildProcess start(String name, HubProcess hub, String joinToken, String caFingerprint,
             Path stateDir, Path kubeconfig, String namespace) {
-        List<String> command = new ArrayList<>(List.of(ProjectPaths.java(), "-Xmx256m", "-jar",
-                ProjectPaths.agentJar().toString(),
+        List<String> command = new ArrayList<>();
+        command.add(ProjectPaths.java());
+        // JVM options of the agent (the footprint benchmark compares settings with this).
+        command.addAll(List.of(System.getProperty("outpost.e2e.agent-jvm-options", "-Xmx256m").trim().split("\\s+")));
+        command.addAll(List.of("-jar", ProjectPaths.agentJar().toString(),
                 "--hub", hub.gatewayAddress(),
                 "--state-dir", stateDir.toString(),
                 "--kubeconfig", kubeconfig.toString(),
