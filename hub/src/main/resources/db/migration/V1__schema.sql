@@ -39,8 +39,8 @@ create table join_tokens (
     max_uses       integer     not null,
     uses           integer     not null,
     created_at     timestamp with time zone not null,
-    -- set when revoked through the API; revoking also moves expires_at to that moment, so no check
-    -- that looks at expiry and uses can admit an agent with it any more
+    -- set when revoked through the API; revoking also moves expires_at to that moment, so the
+    -- enrolment's expiry checks refuse the token from then on
     revoked_at     timestamp with time zone
 );
 create index ix_join_tokens_environment on join_tokens (environment_id);

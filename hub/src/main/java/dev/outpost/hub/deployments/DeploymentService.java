@@ -162,8 +162,9 @@ public class DeploymentService {
         // The command first: its row is what an agent's result updates too, so whichever of the two
         // commits first wins and the other changes nothing.
         Operation cancelled = db.inTransaction(sql -> {
+            List<Operation.Step> steps = operations.find(sql, op.id()).orElseThrow().steps(); // as last reported
             if (!commands.cancel(sql, op.id(), now)
-                    || !operations.finish(sql, op.id(), Operation.Status.FAILED, reason, op.steps(), now)) {
+                    || !operations.finish(sql, op.id(), Operation.Status.FAILED, reason, steps, now)) {
                 throw ApiException.conflict(whyFinished(sql, op.id()));
             }
             deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.FAILED,
