@@ -38,7 +38,10 @@ create table join_tokens (
     expires_at     timestamp with time zone not null,
     max_uses       integer     not null,
     uses           integer     not null,
-    created_at     timestamp with time zone not null
+    created_at     timestamp with time zone not null,
+    -- set when revoked through the API; revoking also moves expires_at to that moment, so the
+    -- enrolment's expiry checks refuse the token from then on
+    revoked_at     timestamp with time zone
 );
 create index ix_join_tokens_environment on join_tokens (environment_id);
 
@@ -74,6 +77,8 @@ create table releases (
 
 -- active_operation_id is set by a conditional update (... where active_operation_id is null), which
 -- is what keeps a deployment to one pending or running operation at a time.
+-- live_name is the name while the deployment is not deleted and null afterwards: the unique constraint
+-- (nulls are distinct on both databases) keeps names unique among live deployments, races included.
 create table deployments (
     id                  varchar(64)   primary key,
     tenant_id           varchar(64)   not null references tenants (id),
@@ -88,8 +93,10 @@ create table deployments (
     status              varchar(16)   not null,
     status_reason       varchar(4000),
     active_operation_id varchar(64),
+    live_name           varchar(63),
     created_at          timestamp with time zone not null,
-    updated_at          timestamp with time zone not null
+    updated_at          timestamp with time zone not null,
+    constraint uq_deployments_live_name unique (environment_id, namespace, live_name)
 );
 create index ix_deployments_environment on deployments (environment_id);
 create index ix_deployments_tenant on deployments (tenant_id);
@@ -109,7 +116,8 @@ create table operations (
 );
 create index ix_operations_deployment on operations (deployment_id);
 
--- The outbox: serialized outpost.v1.Command rows; status queued -> sent -> answered.
+-- The outbox: serialized outpost.v1.Command rows; status queued -> sent -> answered. A command whose
+-- operation was cancelled is answered without a result, so it is never re-sent and a late result is ignored.
 create table commands (
     id             varchar(64) primary key,
     environment_id varchar(64) not null references environments (id),
@@ -124,3 +132,4 @@ create table commands (
     answered_at    timestamp with time zone
 );
 create index ix_commands_environment on commands (environment_id, status, created_at);
+create index ix_commands_operation on commands (operation_id);

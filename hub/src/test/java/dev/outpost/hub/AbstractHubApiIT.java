@@ -32,6 +32,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -46,6 +47,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntFunction;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -358,6 +360,270 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(api.get("/api/v1/releases/" + release, tokenA).status()).isEqualTo(200);
     }
 
+    @Test
+    void tenantsCannotSeeOrTouchAnotherTenantsAgentsOperationsAndJoinTokens() {
+        String tenantA = createTenant();
+        String tenantB = createTenant();
+        String tokenA = issueTenantToken(tenantA);
+        String envB = createEnvironment(ADMIN, tenantB);
+        JsonNode joinTokenB = api.post("/api/v1/environments/" + envB + "/join-tokens", ADMIN, Map.of("uses", 2)).json();
+        String agentB = "agent-iso-" + suffix();
+        enrollment.register(enrollment.check(joinTokenB.get("token").asText()), agent(agentB));
+        String operationB = deploy(envB, createRelease(ReleaseFixture.redisV1()), "b").at("/operation/id").asText();
+
+        assertProblem(api.get("/api/v1/agents/" + agentB, tokenA), 404);
+        assertProblem(api.get("/api/v1/operations/" + operationB, tokenA), 404);
+        assertProblem(api.get("/api/v1/environments/" + envB + "/join-tokens", tokenA), 404);
+        assertThat(api.get("/api/v1/agents?tenantId=" + tenantB, tokenA).json()).isEmpty();
+        assertThat(api.get("/api/v1/agents", tokenA).json()).isEmpty();
+        assertThat(api.get("/api/v1/operations?tenantId=" + tenantB, tokenA).json()).isEmpty();
+
+        // nor revoke or cancel them: 404, and nothing changes
+        assertProblem(api.post("/api/v1/agents/" + agentB + "/revoke", tokenA, Map.of()), 404);
+        assertProblem(api.delete("/api/v1/environments/" + envB + "/join-tokens/" + joinTokenB.get("id").asText(), tokenA), 404);
+        assertProblem(api.post("/api/v1/operations/" + operationB + "/cancel", tokenA, Map.of()), 404);
+        assertProblem(api.delete("/api/v1/tenants/" + tenantB + "/tokens/tok_whatever", tokenA), 403);
+        assertThat(presence.findActive(agentB)).isPresent();
+        assertThat(enrollment.check(joinTokenB.get("token").asText()).environmentId()).isEqualTo(envB);
+        assertThat(api.get("/api/v1/operations/" + operationB, ADMIN).json().get("status").asText()).isEqualTo("pending");
+    }
+
+    // ---- revoking credentials -------------------------------------------------------------------------------
+
+    @Test
+    void aDeletedTenantTokenStopsWorkingAtOnce() {
+        String tenant = createTenant();
+        Api.Response issued = api.post("/api/v1/tenants/" + tenant + "/tokens", ADMIN, Map.of("name", "leaked"));
+        String token = issued.json().get("token").asText();
+        String tokenId = issued.json().get("id").asText();
+        assertThat(api.get("/api/v1/tenants", token).status()).isEqualTo(200);
+
+        assertProblem(api.delete("/api/v1/tenants/" + tenant + "/tokens/" + tokenId, token), 403);
+        assertProblem(api.delete("/api/v1/tenants/" + createTenant() + "/tokens/" + tokenId, ADMIN), 404);
+        Api.Response deleted = api.delete("/api/v1/tenants/" + tenant + "/tokens/" + tokenId, ADMIN);
+        assertThat(deleted.status()).as(deleted.toString()).isEqualTo(204);
+
+        assertProblem(api.get("/api/v1/tenants", token), 401);
+        assertProblem(api.delete("/api/v1/tenants/" + tenant + "/tokens/" + tokenId, ADMIN), 404);
+    }
+
+    @Test
+    void aRevokedJoinTokenAdmitsNoMoreAgents() {
+        String env = createEnvironment(ADMIN, createTenant());
+        JsonNode issued = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of("uses", 3)).json();
+        String token = issued.get("token").asText();
+        String id = issued.get("id").asText();
+        JoinGrant grant = enrollment.check(token);
+        enrollment.register(grant, agent("agent-jt-" + suffix()));
+
+        Api.Response revoked = api.delete("/api/v1/environments/" + env + "/join-tokens/" + id, ADMIN);
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(204);
+
+        assertRejected(token, JoinTokenRejectedException.Reason.EXPIRED);
+        assertThatThrownBy(() -> enrollment.register(grant, agent("agent-jt-late-" + suffix())))
+                .isInstanceOf(JoinTokenRejectedException.class);
+        JsonNode listed = api.get("/api/v1/environments/" + env + "/join-tokens", ADMIN).json().get(0);
+        assertThat(listed.get("revokedAt").isNull()).isFalse();
+        assertThat(listed.get("used").asInt()).isEqualTo(1);
+        assertThat(api.get("/api/v1/agents?environmentId=" + env, ADMIN).json()).hasSize(1);
+        assertThat(api.delete("/api/v1/environments/" + env + "/join-tokens/" + id, ADMIN).status()).isEqualTo(204);
+        assertProblem(api.delete("/api/v1/environments/" + env + "/join-tokens/jt_missing", ADMIN), 404);
+        assertProblem(api.delete("/api/v1/environments/" + createEnvironment(ADMIN, createTenant()) + "/join-tokens/" + id,
+                ADMIN), 404);
+    }
+
+    @Test
+    void aRevokedAgentsCertificateIsNoLongerAdmitted() {
+        String tenant = createTenant();
+        String tenantToken = issueTenantToken(tenant);
+        String env = createEnvironment(ADMIN, tenant);
+        String token = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of()).json().get("token").asText();
+        String agentId = "agent-rev-" + suffix();
+        enrollment.register(enrollment.check(token), agent(agentId));
+        presence.connected(agentId, "replica-1", Hello.newBuilder().setAgentVersion("0.2.0").build());
+        assertThat(presence.findActive(agentId)).isPresent();
+
+        Api.Response revoked = api.post("/api/v1/agents/" + agentId + "/revoke", tenantToken, Map.of());
+
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+        assertThat(revoked.json().get("status").asText()).isEqualTo("revoked");
+        assertThat(presence.findActive(agentId)).as("the gateway admits only active agents").isEmpty();
+        presence.heartbeat(agentId); // a still-open stream does not bring it back
+        assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("revoked");
+        assertThat(api.get("/api/v1/environments/" + env, ADMIN).json().get("agentId").isNull())
+                .as("the environment has no current agent").isTrue();
+        assertThat(api.post("/api/v1/agents/" + agentId + "/revoke", ADMIN, Map.of()).status()).isEqualTo(200);
+        assertProblem(api.post("/api/v1/agents/agent-missing/revoke", ADMIN, Map.of()), 404);
+    }
+
+    // ---- cancelling operations ------------------------------------------------------------------------------
+
+    @Test
+    void cancellingAStuckOperationUnlocksTheDeploymentAndIgnoresItsLateResult() {
+        String tenant = createTenant();
+        String tenantToken = issueTenantToken(tenant);
+        String env = createEnvironment(ADMIN, tenant);
+        JsonNode created = deploy(env, createRelease(ReleaseFixture.redisV1()), "stuck");
+        String deployment = created.at("/deployment/id").asText();
+        String operation = created.at("/operation/id").asText();
+        Command command = outbox.unanswered(env, 10).getFirst();
+        outbox.progress(env, CommandProgress.newBuilder().setCommandId(command.getCommandId())
+                .addSteps(step("apply StatefulSet/redis", StepState.STEP_STATE_RUNNING)).build());
+
+        Api.Response cancelled = api.post("/api/v1/operations/" + operation + "/cancel", ADMIN, Map.of());
+
+        assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+        assertThat(cancelled.json().get("status").asText()).isEqualTo("failed");
+        assertThat(cancelled.json().get("failureReason").asText()).isEqualTo("cancelled by admin");
+        assertThat(cancelled.json().get("finishedAt").isNull()).isFalse();
+        assertThat(cancelled.json().at("/steps/0/name").asText()).isEqualTo("apply StatefulSet/redis");
+        JsonNode unlocked = api.get("/api/v1/deployments/" + deployment, ADMIN).json();
+        assertThat(unlocked.get("status").asText()).isEqualTo("failed");
+        assertThat(unlocked.get("statusReason").asText()).contains(operation, "cancelled by admin", "partly applied");
+        assertThat(unlocked.get("activeOperationId").isNull()).isTrue();
+        assertThat(outbox.unanswered(env, 10)).as("never sent again").isEmpty();
+
+        // the agent's late result changes nothing
+        outbox.result(env, succeeded(command, "sha256:" + "4".repeat(64)));
+        assertThat(api.get("/api/v1/operations/" + operation, ADMIN).json().get("status").asText()).isEqualTo("failed");
+        JsonNode afterLateResult = api.get("/api/v1/deployments/" + deployment, ADMIN).json();
+        assertThat(afterLateResult.get("status").asText()).isEqualTo("failed");
+        assertThat(afterLateResult.get("appliedGeneration").asLong()).isZero();
+        assertProblem(api.post("/api/v1/operations/" + operation + "/cancel", ADMIN, Map.of()), 409);
+
+        // unlocked: the next change is accepted, and a tenant may cancel its own
+        Api.Response retry = api.patch("/api/v1/deployments/" + deployment, tenantToken, Map.of("parameters", Map.of()));
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(202);
+        String retryOperation = retry.json().at("/operation/id").asText();
+        Api.Response byTenant = api.post("/api/v1/operations/" + retryOperation + "/cancel", tenantToken, Map.of());
+        assertThat(byTenant.status()).as(byTenant.toString()).isEqualTo(200);
+        assertThat(byTenant.json().get("failureReason").asText()).isEqualTo("cancelled by tenant token 'ci'");
+        assertProblem(api.post("/api/v1/operations/op_missing/cancel", ADMIN, Map.of()), 404);
+    }
+
+    @Test
+    void aFinishedOperationCannotBeCancelled() {
+        String env = createEnvironment(ADMIN, createTenant());
+        JsonNode created = deploy(env, createRelease(ReleaseFixture.redisV1()), "done");
+        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "5".repeat(64)));
+
+        Api.Response refused = api.post("/api/v1/operations/" + created.at("/operation/id").asText() + "/cancel", ADMIN,
+                Map.of());
+
+        assertProblem(refused, 409);
+        assertThat(refused.json().get("detail").asText()).contains("succeeded");
+        JsonNode deployment = api.get("/api/v1/deployments/" + created.at("/deployment/id").asText(), ADMIN).json();
+        assertThat(deployment.get("status").asText()).isEqualTo("ready");
+    }
+
+    // ---- limits -----------------------------------------------------------------------------------------------
+
+    @Test
+    void commandsOverTheMessageLimitAreRefusedAndWriteNothing() throws SQLException {
+        String env = createEnvironment(ADMIN, createTenant());
+        // A release as an older hub could have stored it (the validator now bounds manifests by bytes):
+        // 1M three-byte characters are 3 MiB, which leaves too little room for large parameters.
+        String release = insertRelease("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  text: \""
+                + "€".repeat(1_000_000) + "\"\n");
+        Map<String, String> large = new HashMap<>();
+        for (int i = 0; i < 120; i++) {
+            large.put("p" + i, "€".repeat(4096));
+        }
+        long deployments = count("select count(*) from deployments");
+        long commands = count("select count(*) from commands");
+
+        Api.Response tooLarge = api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env, "releaseId", release,
+                "name", "big", "parameters", large));
+
+        assertProblem(tooLarge, 400);
+        assertThat(tooLarge.json().at("/errors/0/message").asText()).contains("4 MiB");
+        assertThat(count("select count(*) from deployments")).isEqualTo(deployments);
+        assertThat(count("select count(*) from commands")).isEqualTo(commands);
+
+        // the release alone fits; a change that makes it too large is refused the same way
+        JsonNode created = deploy(env, release, "big");
+        String deployment = created.at("/deployment/id").asText();
+        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "6".repeat(64)));
+        Api.Response change = api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("parameters", large));
+        assertProblem(change, 400);
+        assertThat(change.json().at("/errors/0/message").asText()).contains("4 MiB");
+        JsonNode unchanged = api.get("/api/v1/deployments/" + deployment, ADMIN).json();
+        assertThat(unchanged.get("generation").asLong()).isEqualTo(1);
+        assertThat(unchanged.get("status").asText()).isEqualTo("ready");
+        assertThat(api.get("/api/v1/operations?deploymentId=" + deployment, ADMIN).json()).hasSize(1);
+    }
+
+    @Test
+    void parametersAreCountedTogetherWithTheReleaseDefaults() throws SQLException {
+        String env = createEnvironment(ADMIN, createTenant());
+        Map<String, String> defaults = new HashMap<>();
+        for (int i = 0; i < 150; i++) {
+            defaults.put("d" + i, "x");
+        }
+        String release = createRelease(new ReleaseFixture("svc-" + suffix(), "1.0.0",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n", defaults));
+        Map<String, String> extra = new HashMap<>();
+        Map<String, String> overrides = new HashMap<>();
+        for (int i = 0; i < 60; i++) {
+            extra.put("e" + i, "y");
+            overrides.put("d" + i, "y");
+        }
+        long before = count("select count(*) from deployments");
+
+        Api.Response tooMany = api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env, "releaseId", release,
+                "name", "many", "parameters", extra));
+
+        assertProblem(tooMany, 400);
+        assertThat(tooMany.json().get("detail").asText()).contains("210", "200");
+        assertThat(count("select count(*) from deployments")).isEqualTo(before);
+        Api.Response overridden = api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env,
+                "releaseId", release, "name", "many", "parameters", overrides));
+        assertThat(overridden.status()).as(overridden.toString()).isEqualTo(202);
+        assertProblem(api.patch("/api/v1/deployments/" + overridden.json().at("/deployment/id").asText(), ADMIN,
+                Map.of("parameters", extra)), 400);
+    }
+
+    // ---- concurrency --------------------------------------------------------------------------------------------
+
+    @Test
+    void ofTwoConcurrentCreatesWithOneNameExactlyOneIsAccepted() throws Exception {
+        String env = createEnvironment(ADMIN, createTenant());
+        String release = createRelease(ReleaseFixture.redisV1());
+
+        List<Integer> statuses = concurrently(2, i -> deployAsResponse(ADMIN, env, release, "twin"));
+
+        assertThat(statuses).containsExactlyInAnyOrder(202, 409);
+        assertThat(count("select count(*) from deployments where environment_id = '" + env + "' and name = 'twin'"))
+                .isEqualTo(1);
+        assertThat(count("select count(*) from commands where environment_id = '" + env + "'")).isEqualTo(1);
+
+        // once deleted, the name is free again
+        String deployment = api.get("/api/v1/deployments?environmentId=" + env, ADMIN).json().get(0).get("id").asText();
+        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "7".repeat(64)));
+        assertProblem(deployAsResponse(ADMIN, env, release, "twin"), 409);
+        api.delete("/api/v1/deployments/" + deployment, ADMIN);
+        assertProblem(deployAsResponse(ADMIN, env, release, "twin"), 409); // deleting is not deleted yet
+        outbox.result(env, CommandResult.newBuilder().setCommandId(outbox.unanswered(env, 10).getFirst().getCommandId())
+                .setOutcome(Outcome.OUTCOME_SUCCEEDED).build());
+        assertThat(deployAsResponse(ADMIN, env, release, "twin").status()).isEqualTo(202);
+    }
+
+    @Test
+    void ofConcurrentChangesToOneDeploymentExactlyOneIsAccepted() throws Exception {
+        String env = createEnvironment(ADMIN, createTenant());
+        String deployment = deploy(env, createRelease(ReleaseFixture.redisV1()), "contended").at("/deployment/id").asText();
+        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "8".repeat(64)));
+
+        List<Integer> statuses = concurrently(4, i -> i % 2 == 0
+                ? api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("parameters", Map.of("replicas", "" + i)))
+                : api.delete("/api/v1/deployments/" + deployment, ADMIN));
+
+        assertThat(statuses).containsExactlyInAnyOrder(202, 409, 409, 409);
+        assertThat(api.get("/api/v1/operations?deploymentId=" + deployment, ADMIN).json()).hasSize(2);
+        assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("generation").asLong()).isEqualTo(2);
+        assertThat(outbox.unanswered(env, 10)).hasSize(1);
+    }
+
     // ---- enrollment and presence contracts ------------------------------------------------------------------
 
     @Test
@@ -536,6 +802,46 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
 
     Api.Response deployAsResponse(String token, String env, String release, String name) {
         return api.post("/api/v1/deployments", token, Map.of("environmentId", env, "releaseId", release, "name", name));
+    }
+
+    /** Runs {@code requests} calls at once (released together) and returns their statuses. */
+    static List<Integer> concurrently(int requests, IntFunction<Api.Response> request) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(requests);
+        try {
+            List<Future<Api.Response>> responses = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                int index = i;
+                responses.add(pool.submit(() -> {
+                    start.await();
+                    return request.apply(index);
+                }));
+            }
+            start.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<Api.Response> response : responses) {
+                Api.Response r = response.get();
+                assertThat(r.status()).as(r.toString()).isIn(202, 409);
+                statuses.add(r.status());
+            }
+            return statuses;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Stores a release directly, bypassing the API's validation; returns its id. */
+    String insertRelease(String manifests) throws SQLException {
+        String id = "rel_" + suffix();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "insert into releases (id, service_name, version, manifests, default_parameters_json, created_at) "
+                        + "values (?, ?, '1.0.0', ?, '{}', current_timestamp)")) {
+            ps.setString(1, id);
+            ps.setString(2, "svc-" + suffix());
+            ps.setString(3, manifests);
+            ps.executeUpdate();
+        }
+        return id;
     }
 
     static void assertProblem(Api.Response response, int status) {

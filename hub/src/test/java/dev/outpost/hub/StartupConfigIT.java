@@ -49,7 +49,7 @@ class StartupConfigIT {
     }
 
     @Test
-    void theFirstStartPrintsAGeneratedAdminTokenOnceAndLaterStartsAcceptAConfiguredOne() {
+    void theFirstStartPrintsAGeneratedAdminTokenOnceAndAConfiguredOneReplacesIt() {
         Map<String, Object> props = Map.of("outpost.data-dir", temp.resolve("data").toString(),
                 "outpost.grpc-port", "0");
 
@@ -73,7 +73,16 @@ class StartupConfigIT {
             assertThat(third.output).doesNotContain("Admin API token", configured);
             ApiTokenStore tokens = ctx.getBean(ApiTokenStore.class);
             assertThat(tokens.find(configured)).get().extracting(Caller::isAdmin).isEqualTo(true);
-            assertThat(tokens.find(generated)).isPresent();
+            assertThat(tokens.find(generated)).as("configuring a token retires the generated one").isEmpty();
+        }
+
+        // rotation: configuring another token retires the previous one
+        String rotated = "opa_" + "r".repeat(32);
+        withToken.put("outpost.admin-token", rotated);
+        try (ApplicationContext ctx = ApplicationContext.run(withToken)) {
+            ApiTokenStore tokens = ctx.getBean(ApiTokenStore.class);
+            assertThat(tokens.find(rotated)).get().extracting(Caller::isAdmin).isEqualTo(true);
+            assertThat(tokens.find(configured)).isEmpty();
         }
     }
 

@@ -3,18 +3,25 @@ package dev.outpost.hub.agents;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.store.Database;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Reading agents within the caller's tenant (agents are created by enrollment, not by the API). */
+/** Reading and revoking agents within the caller's tenant (agents are created by enrollment, not by the API). */
 @Singleton
 public class AgentService {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentService.class);
+
     private final Database db;
     private final AgentStore agents;
+    private final Clock clock;
 
-    public AgentService(Database db, AgentStore agents) {
+    public AgentService(Database db, AgentStore agents, Clock clock) {
         this.db = db;
         this.agents = agents;
+        this.clock = clock;
     }
 
     /** Agents the caller may see, optionally of one tenant and/or environment. */
@@ -25,5 +32,20 @@ public class AgentService {
     /** One agent; 404 if unknown or another tenant's. */
     public Agent get(Caller caller, String id) {
         return caller.visible(db.read(sql -> agents.find(sql, id)), Agent::tenantId, "agent", id);
+    }
+
+    /**
+     * Revokes an agent the caller may see: the gateway refuses its certificate from the next connection
+     * (and closes an open stream when it next revalidates it); only a new enrolment brings the environment back.
+     */
+    public Agent revoke(Caller caller, String id) {
+        Agent revoked = db.inTransaction(sql -> {
+            Agent agent = caller.visible(agents.find(sql, id), Agent::tenantId, "agent", id);
+            agents.revoke(sql, agent.id(), clock.instant());
+            return agents.find(sql, id).orElseThrow();
+        });
+        LOG.info("agent {} of tenant {} environment {} revoked by {}", id, revoked.tenantId(), revoked.environmentId(),
+                caller);
+        return revoked;
     }
 }

@@ -42,6 +42,12 @@ public class AgentStore {
                 now, replicaId, version, kubernetesVersion, nodeCount, platform, appliedJson(applied), agentId) == 1;
     }
 
+    /** Revokes the agent: its certificate is refused from now on. Revoking twice keeps the first time. */
+    public void revoke(Sql sql, String agentId, Instant now) {
+        sql.update("update agents set status = 'revoked', revoked_at = ?, replica_id = null "
+                + "where id = ? and status <> 'revoked'", now, agentId);
+    }
+
     /** How many agents are online now. */
     public long countOnline(Sql sql) {
         return sql.count("select count(*) from agents where status = 'online'");

@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Makes sure an admin token exists: the configured one (OUTPOST_ADMIN_TOKEN) is accepted on every
- * start; without one, the first start generates a token and prints it once to stdout.
+ * start and is then the only admin token (configuring a new one rotates the old out); without one,
+ * the first start generates a token and prints it once to stdout.
  */
 @Singleton
 public class AdminTokenBootstrap {
@@ -45,15 +46,18 @@ public class AdminTokenBootstrap {
             if (configured.length() < WEAK_TOKEN_CHARS) {
                 LOG.warn("the configured admin token is shorter than {} characters; use a long random one", WEAK_TOKEN_CHARS);
             }
-            tokens.ensureAdminToken(configured, "configured admin token");
+            int retired = tokens.replaceAdminTokens(configured, "configured admin token");
             LOG.info("admin token from configuration accepted");
+            if (retired > 0) {
+                LOG.info("{} other admin token(s) retired: only the configured one is accepted now", retired);
+            }
             return;
         }
         if (tokens.hasAdminToken()) {
             return;
         }
         String token = Secrets.secret(ADMIN_PREFIX);
-        tokens.ensureAdminToken(token, "generated admin token");
+        tokens.replaceAdminTokens(token, "generated admin token");
         // Deliberately stdout, not the log: the secret is shown once and must not land in log files.
         console.println("==================================================================");
         console.println(" Admin API token (shown once): " + token);

@@ -19,10 +19,10 @@ public class ApiTokenStore {
     /** The caller a presented token stands for, if the token is known. */
     public Optional<Caller> find(String token) {
         String hash = Secrets.hash(token);
-        return db.read(sql -> sql.queryOne("select id, tenant_id from api_tokens where token_hash = ?",
+        return db.read(sql -> sql.queryOne("select id, tenant_id, name from api_tokens where token_hash = ?",
                 rs -> rs.getString("tenant_id") == null
                         ? Caller.admin(rs.getString("id"))
-                        : Caller.tenant(rs.getString("id"), rs.getString("tenant_id")),
+                        : Caller.tenant(rs.getString("id"), rs.getString("tenant_id"), rs.getString("name")),
                 hash));
     }
 
@@ -31,15 +31,19 @@ public class ApiTokenStore {
         return db.read(sql -> sql.count("select count(*) from api_tokens where role = 'admin'")) > 0;
     }
 
-    /** Stores an admin token unless one with the same secret is stored already. */
-    public void ensureAdminToken(String token, String name) {
+    /**
+     * Makes {@code token} the one admin token: stores it unless it is stored already and deletes every
+     * other admin token in the same transaction, so configuring a new one retires a leaked or generated
+     * one at once. Returns how many were retired.
+     */
+    public int replaceAdminTokens(String token, String name) {
         String hash = Secrets.hash(token);
-        db.inTransaction(sql -> {
+        return db.inTransaction(sql -> {
             if (sql.count("select count(*) from api_tokens where token_hash = ?", hash) == 0) {
                 sql.update("insert into api_tokens (id, token_hash, role, tenant_id, name, created_at) "
                         + "values (?, ?, 'admin', null, ?, ?)", Secrets.id("tok_"), hash, name, clock.instant());
             }
-            return null;
+            return sql.update("delete from api_tokens where role = 'admin' and token_hash <> ?", hash);
         });
     }
 
@@ -49,5 +53,11 @@ public class ApiTokenStore {
         db.inTransaction(sql -> sql.update("insert into api_tokens (id, token_hash, role, tenant_id, name, created_at) "
                 + "values (?, ?, 'tenant', ?, ?, ?)", id, Secrets.hash(token), tenantId, name, clock.instant()));
         return id;
+    }
+
+    /** Deletes a tenant's token, which stops working with the next request; false if the tenant has no such token. */
+    public boolean deleteTenantToken(String tenantId, String tokenId) {
+        return db.inTransaction(sql -> sql.update("delete from api_tokens where id = ? and tenant_id = ?",
+                tokenId, tenantId)) == 1;
     }
 }

@@ -9,16 +9,16 @@ import java.util.function.Function;
  * Who is calling the REST API: the vendor's admin (sees everything) or a tenant (sees only its own
  * objects; another tenant's objects look as if they did not exist).
  */
-public record Caller(String tokenId, String tenantId) {
+public record Caller(String tokenId, String tenantId, String tokenName) {
 
     /** The admin caller behind token {@code tokenId}. */
     public static Caller admin(String tokenId) {
-        return new Caller(tokenId, null);
+        return new Caller(tokenId, null, "admin");
     }
 
-    /** A caller limited to {@code tenantId}. */
-    public static Caller tenant(String tokenId, String tenantId) {
-        return new Caller(tokenId, Objects.requireNonNull(tenantId));
+    /** A caller limited to {@code tenantId}, using the token named {@code tokenName}. */
+    public static Caller tenant(String tokenId, String tenantId, String tokenName) {
+        return new Caller(tokenId, Objects.requireNonNull(tenantId), tokenName);
     }
 
     public boolean isAdmin() {
@@ -59,6 +59,11 @@ public record Caller(String tokenId, String tenantId) {
 
     /** A tenant id no object has, used to make a forbidden filter return nothing. */
     public static final String NOBODY = "";
+
+    /** Who did something, for reasons a user reads: "admin" or "tenant token '<name>'". */
+    public String describe() {
+        return isAdmin() ? "admin" : "tenant token '" + tokenName + "'";
+    }
 
     @Override
     public String toString() {

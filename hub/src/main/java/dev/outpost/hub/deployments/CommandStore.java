@@ -50,6 +50,15 @@ public class CommandStore {
                 + "where id = ? and environment_id = ? and status <> 'answered'", result, now, commandId, environmentId) == 1;
     }
 
+    /**
+     * Answers the operation's command without a result, so it is never sent again and a late result
+     * finds it answered; false if it was answered already (its result won the race).
+     */
+    public boolean cancel(Sql sql, String operationId, Instant now) {
+        return sql.update("update commands set status = 'answered', answered_at = ? "
+                + "where operation_id = ? and status <> 'answered'", now, operationId) > 0;
+    }
+
     private static Command parse(byte[] payload) {
         try {
             return Command.parseFrom(payload);

@@ -7,11 +7,14 @@ import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.environments.Environment;
 import dev.outpost.hub.environments.EnvironmentService;
+import dev.outpost.hub.ops.HubMetrics;
 import dev.outpost.hub.releases.Release;
 import dev.outpost.hub.releases.ReleaseService;
 import dev.outpost.hub.releases.ReleaseValidator;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.Sql;
+import dev.outpost.hub.store.StoreException;
+import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.release.ManifestTemplate;
 import dev.outpost.protocol.release.Parameters;
 import dev.outpost.protocol.release.TemplateException;
@@ -24,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,8 @@ public class DeploymentService {
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentService.class);
     /** Namespace used when a deployment names none. */
     public static final String DEFAULT_NAMESPACE = "default";
+    /** Largest serialized command: the gRPC limit less room for the message around it. */
+    static final int MAX_COMMAND_BYTES = GrpcLimits.MAX_MESSAGE_BYTES - 64 * 1024;
 
     private final Database db;
     private final DeploymentStore deployments;
@@ -45,12 +49,14 @@ public class DeploymentService {
     private final EnvironmentService environments;
     private final ReleaseService releases;
     private final HubConfig config;
+    private final HubMetrics metrics;
     private final Clock clock;
     private final ApplicationEventPublisher<CommandQueued> events;
 
     public DeploymentService(Database db, DeploymentStore deployments, OperationStore operations,
                              CommandStore commands, EnvironmentService environments, ReleaseService releases,
-                             HubConfig config, Clock clock, ApplicationEventPublisher<CommandQueued> events) {
+                             HubConfig config, HubMetrics metrics, Clock clock,
+                             ApplicationEventPublisher<CommandQueued> events) {
         this.db = db;
         this.deployments = deployments;
         this.operations = operations;
@@ -58,6 +64,7 @@ public class DeploymentService {
         this.environments = environments;
         this.releases = releases;
         this.config = config;
+        this.metrics = metrics;
         this.clock = clock;
         this.events = events;
     }
@@ -90,24 +97,27 @@ public class DeploymentService {
         Environment env = environments.get(caller, request.environmentId());
         Release release = releases.get(request.releaseId());
         String id = Secrets.id("dep_");
-        Map<String, String> merged = renderable(id, release, parameters, namespace);
+        Map<String, String> merged = merged(release, parameters);
+        Command command = Commands.apply(Secrets.id("cmd_"), id, 1, release, merged, namespace,
+                config.getDeploymentReadyTimeout());
+        requireFitsOneMessage(command);
+        requireRenders(id, release, merged, namespace);
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(), namespace,
                 parameters, 1, 0, null, Deployment.Status.PENDING, null, operationId, now, now);
         Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, now);
-        Command command = Commands.apply(Secrets.id("cmd_"), id, 1, release, merged, namespace,
-                config.getDeploymentReadyTimeout());
-        db.inTransaction(sql -> {
-            if (deployments.nameTaken(sql, env.id(), namespace, request.name())) {
-                throw ApiException.conflict("environment " + env.id() + " already has a deployment named '"
-                        + request.name() + "' in namespace '" + namespace + "'");
-            }
-            deployments.insert(sql, deployment);
-            operations.insert(sql, operation);
-            commands.insert(sql, env.id(), operationId, command, now);
-            return null;
-        });
+        try {
+            db.inTransaction(sql -> {
+                deployments.insert(sql, deployment);
+                operations.insert(sql, operation);
+                commands.insert(sql, env.id(), operationId, command, now);
+                return null;
+            });
+        } catch (StoreException.DuplicateKeyException e) {
+            throw ApiException.conflict("environment " + env.id() + " already has a deployment named '"
+                    + request.name() + "' in namespace '" + namespace + "'");
+        }
         queued(deployment, operation, release);
         return new Accepted(deployment, operation);
     }
@@ -123,10 +133,12 @@ public class DeploymentService {
         v.throwIfInvalid();
         Release release = releases.get(change.releaseId() != null ? change.releaseId() : current.releaseId());
         Map<String, String> parameters = change.parameters() != null ? change.parameters() : current.parameters();
-        Map<String, String> merged = renderable(id, release, parameters, current.namespace());
-        return startOperation(current, Operation.Type.UPDATE, release, parameters, generation -> Commands.apply(
-                Secrets.id("cmd_"), id, generation, release, merged, current.namespace(),
-                config.getDeploymentReadyTimeout()));
+        Map<String, String> merged = merged(release, parameters);
+        Command command = Commands.apply(Secrets.id("cmd_"), id, current.generation() + 1, release, merged,
+                current.namespace(), config.getDeploymentReadyTimeout());
+        requireFitsOneMessage(command);
+        requireRenders(id, release, merged, current.namespace());
+        return startOperation(current, Operation.Type.UPDATE, release, parameters, command);
     }
 
     /** Removes a deployment from its cluster: a pending delete operation. */
@@ -135,7 +147,34 @@ public class DeploymentService {
         requireNotDeleted(current);
         Release release = releases.get(current.releaseId());
         return startOperation(current, Operation.Type.DELETE, release, current.parameters(),
-                generation -> Commands.delete(Secrets.id("cmd_"), id, generation, current.namespace()));
+                Commands.delete(Secrets.id("cmd_"), id, current.generation() + 1, current.namespace()));
+    }
+
+    /**
+     * Cancels a pending or running operation, e.g. one whose agent is gone: the operation fails, its
+     * command is never sent again and a late result is ignored, and the deployment is unlocked with
+     * status failed. 409 once the operation has finished.
+     */
+    public Operation cancel(Caller caller, String operationId) {
+        Operation op = getOperation(caller, operationId);
+        Instant now = clock.instant();
+        String reason = "cancelled by " + caller.describe();
+        // The command first: its row is what an agent's result updates too, so whichever of the two
+        // commits first wins and the other changes nothing.
+        Operation cancelled = db.inTransaction(sql -> {
+            List<Operation.Step> steps = operations.find(sql, op.id()).orElseThrow().steps(); // as last reported
+            if (!commands.cancel(sql, op.id(), now)
+                    || !operations.finish(sql, op.id(), Operation.Status.FAILED, reason, steps, now)) {
+                throw ApiException.conflict(whyFinished(sql, op.id()));
+            }
+            deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.FAILED,
+                    cancelledStatusReason(op, reason), null, null, now);
+            return operations.find(sql, op.id()).orElseThrow();
+        });
+        metrics.operationFinished(op.type().json(), "cancelled");
+        LOG.warn("operation {} ({}) {}: tenant {} deployment {} generation {}", op.id(), op.type().json(), reason,
+                op.tenantId(), op.deploymentId(), op.generation());
+        return cancelled;
     }
 
     /** Deployments the caller may see. */
@@ -158,13 +197,12 @@ public class DeploymentService {
         return caller.visible(db.read(sql -> operations.find(sql, id)), Operation::tenantId, "operation", id);
     }
 
+    /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
-                                    Map<String, String> parameters, LongFunction<Command> commandFor) {
-        long generation = current.generation() + 1;
+                                    Map<String, String> parameters, Command command) {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
-        Operation operation = newOperation(operationId, current, type, generation, now);
-        Command command = commandFor.apply(generation);
+        Operation operation = newOperation(operationId, current, type, command.getGeneration(), now);
         Deployment.Status status = type == Operation.Type.DELETE ? Deployment.Status.DELETING : Deployment.Status.PENDING;
         Deployment updated = db.inTransaction(sql -> {
             if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
@@ -191,6 +229,27 @@ public class DeploymentService {
         return "deployment " + id + " changed meanwhile; read it again and retry";
     }
 
+    private String whyFinished(Sql sql, String operationId) {
+        Operation now = operations.find(sql, operationId).orElseThrow();
+        return "operation " + operationId + " has finished (" + now.status().json() + "); only a pending or running "
+                + "operation can be cancelled";
+    }
+
+    private static String cancelledStatusReason(Operation op, String reason) {
+        String what = op.type() == Operation.Type.DELETE ? "deleted" : "applied";
+        return op.type().json() + " operation " + op.id() + " " + reason + ": the cluster may be partly " + what
+                + "; the next change applies the whole release again";
+    }
+
+    /** 400 unless the command fits the protocol's message limit with room to spare for its envelope. */
+    private static void requireFitsOneMessage(Command command) {
+        if (command.getSerializedSize() > MAX_COMMAND_BYTES) {
+            new Validation().error("parameters", "the release plus parameters come to " + command.getSerializedSize()
+                    + " bytes, more than the protocol's 4 MiB message limit allows (" + MAX_COMMAND_BYTES + " bytes)")
+                    .throwIfInvalid();
+        }
+    }
+
     private static void requireNotDeleted(Deployment deployment) {
         if (deployment.status() == Deployment.Status.DELETED) {
             throw ApiException.conflict("deployment " + deployment.id() + " is deleted");
@@ -205,13 +264,23 @@ public class DeploymentService {
         }
     }
 
-    /**
-     * The release's defaults overridden by {@code parameters}, after checking that they render the
-     * release into Kubernetes objects (the agent adds the same built-ins when it renders).
-     */
-    private static Map<String, String> renderable(String deploymentId, Release release, Map<String, String> parameters,
-                                                  String namespace) {
+    /** The release's defaults overridden by {@code parameters}; 400 if together they are too many. */
+    private static Map<String, String> merged(Release release, Map<String, String> parameters) {
         Map<String, String> merged = Parameters.merge(release.defaultParameters(), parameters);
+        if (merged.size() > Parameters.MAX_COUNT) {
+            // The agent checks the merged map, so the hub must not accept what the agent would refuse.
+            new Validation().error("parameters", "with the release's default parameters they come to " + merged.size()
+                    + ", more than the " + Parameters.MAX_COUNT + " allowed").throwIfInvalid();
+        }
+        return merged;
+    }
+
+    /**
+     * 400 unless the merged parameters render the release into Kubernetes objects (the agent adds the
+     * same built-ins when it renders).
+     */
+    private static void requireRenders(String deploymentId, Release release, Map<String, String> merged,
+                                       String namespace) {
         Map<String, String> values = new HashMap<>(merged);
         values.putAll(Parameters.builtIns(deploymentId, namespace, release.serviceName(), release.version()));
         Validation v = new Validation();
@@ -221,7 +290,6 @@ public class DeploymentService {
             v.error("parameters", e.getMessage() + " (release " + release.id() + ")");
         }
         v.throwIfInvalid();
-        return merged;
     }
 
     private static Operation newOperation(String id, Deployment deployment, Operation.Type type, long generation,

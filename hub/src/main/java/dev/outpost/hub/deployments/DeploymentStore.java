@@ -24,13 +24,17 @@ public class DeploymentStore {
         this.json = json;
     }
 
+    /**
+     * Inserts a deployment; its name becomes the live name, so a live deployment of the same name in the
+     * environment's namespace raises DuplicateKeyException.
+     */
     public void insert(Sql sql, Deployment d) {
         sql.update("insert into deployments (id, tenant_id, environment_id, release_id, name, namespace, parameters_json, "
                         + "generation, applied_generation, content_hash, status, status_reason, active_operation_id, "
-                        + "created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "live_name, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 d.id(), d.tenantId(), d.environmentId(), d.releaseId(), d.name(), d.namespace(), json.write(d.parameters()),
                 d.generation(), d.appliedGeneration(), d.contentHash(), d.status(), d.statusReason(),
-                d.activeOperationId(), d.createdAt(), d.updatedAt());
+                d.activeOperationId(), d.name(), d.createdAt(), d.updatedAt());
     }
 
     public Optional<Deployment> find(Sql sql, String id) {
@@ -41,12 +45,6 @@ public class DeploymentStore {
     public List<Deployment> list(Sql sql, Optional<String> tenantId, Optional<String> environmentId) {
         Where where = new Where().equal("tenant_id", tenantId).equal("environment_id", environmentId);
         return sql.query("select * from deployments" + where.sql() + " order by created_at, id", this::map, where.params());
-    }
-
-    /** Whether a live (not deleted) deployment already uses this name in the environment's namespace. */
-    public boolean nameTaken(Sql sql, String environmentId, String namespace, String name) {
-        return sql.count("select count(*) from deployments where environment_id = ? and namespace = ? and name = ? "
-                + "and status <> 'deleted'", environmentId, namespace, name) > 0;
     }
 
     /**
@@ -68,10 +66,15 @@ public class DeploymentStore {
                 now, id, operationId);
     }
 
-    /** Records an operation's end: new status and reason, and, after an apply, what is now applied. */
+    /**
+     * Records an operation's end: new status and reason, and, after an apply, what is now applied. Once
+     * deleted, the deployment gives up its live name, which a new deployment may then take.
+     */
     public void finishOperation(Sql sql, String id, String operationId, Deployment.Status status, String reason,
                                 Long appliedGeneration, String contentHash, Instant now) {
-        sql.update("update deployments set status = ?, status_reason = ?, active_operation_id = null, updated_at = ?, "
+        String freeName = status == Deployment.Status.DELETED ? "live_name = null, " : "";
+        sql.update("update deployments set " + freeName + "status = ?, status_reason = ?, active_operation_id = null, "
+                        + "updated_at = ?, "
                         + "applied_generation = coalesce(?, applied_generation), content_hash = coalesce(?, content_hash) "
                         + "where id = ? and active_operation_id = ?",
                 status, reason, now, appliedGeneration, contentHash, id, operationId);

@@ -4,13 +4,14 @@ import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
 import java.util.Optional;
 
-/** REST: /api/v1/operations (read-only: operations are started through deployments). */
+/** REST: /api/v1/operations (started through deployments; here read and, when stuck, cancelled). */
 @Controller("/api/v1/operations")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OperationController {
@@ -29,5 +30,11 @@ public class OperationController {
     @Get("/{id}")
     public Operation get(@Authenticated Caller caller, String id) {
         return service.getOperation(caller, id);
+    }
+
+    /** Cancels a pending or running operation; 409 once it has finished. Answers the operation as it now is. */
+    @Post("/{id}/cancel")
+    public Operation cancel(@Authenticated Caller caller, String id) {
+        return service.cancel(caller, id);
     }
 }

@@ -47,12 +47,12 @@ public class OperationStore {
                 + "where id = ? and status in ('pending', 'running')", now, json.write(steps), id);
     }
 
-    /** Records the outcome of a pending or running operation. */
-    public void finish(Sql sql, String id, Operation.Status status, String failureReason, List<Operation.Step> steps,
-                       Instant now) {
-        sql.update("update operations set status = ?, failure_reason = ?, steps_json = ?, finished_at = ?, "
+    /** Records the outcome of a pending or running operation; false if it had finished already. */
+    public boolean finish(Sql sql, String id, Operation.Status status, String failureReason, List<Operation.Step> steps,
+                          Instant now) {
+        return sql.update("update operations set status = ?, failure_reason = ?, steps_json = ?, finished_at = ?, "
                         + "started_at = coalesce(started_at, ?) where id = ? and status in ('pending', 'running')",
-                status, failureReason, json.write(steps), now, now, id);
+                status, failureReason, json.write(steps), now, now, id) == 1;
     }
 
     private Operation map(ResultSet rs) throws SQLException {

@@ -6,6 +6,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Status;
@@ -39,5 +40,12 @@ public class JoinTokenController {
     @Get
     public List<JoinToken> list(@Authenticated Caller caller, String environmentId) {
         return service.list(caller, environmentId);
+    }
+
+    /** Revokes a token: it admits no more agents. Revoking twice is fine. */
+    @Delete("/{tokenId}")
+    @Status(HttpStatus.NO_CONTENT)
+    public void revoke(@Authenticated Caller caller, String environmentId, String tokenId) {
+        service.revoke(caller, environmentId, tokenId);
     }
 }

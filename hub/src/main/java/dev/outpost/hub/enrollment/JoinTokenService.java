@@ -1,5 +1,6 @@
 package dev.outpost.hub.enrollment;
 
+import dev.outpost.hub.api.ApiException;
 import dev.outpost.hub.api.Validation;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
@@ -60,7 +61,7 @@ public class JoinTokenService {
         v.throwIfInvalid();
         Instant now = clock.instant();
         String secret = Secrets.secret("");
-        JoinToken token = new JoinToken(Secrets.id("jt_"), env.tenantId(), env.id(), now.plus(ttl), maxUses, 0, now);
+        JoinToken token = new JoinToken(Secrets.id("jt_"), env.tenantId(), env.id(), now.plus(ttl), maxUses, 0, now, null);
         db.inTransaction(sql -> {
             store.insert(sql, token, Secrets.hash(secret));
             return null;
@@ -75,5 +76,14 @@ public class JoinTokenService {
     public List<JoinToken> list(Caller caller, String environmentId) {
         environments.get(caller, environmentId);
         return db.read(sql -> store.listForEnvironment(sql, environmentId));
+    }
+
+    /** Revokes a token of an environment the caller may see: it admits no more agents (agents it admitted stay). */
+    public void revoke(Caller caller, String environmentId, String tokenId) {
+        Environment env = environments.get(caller, environmentId);
+        if (!db.inTransaction(sql -> store.revoke(sql, env.id(), tokenId, clock.instant()))) {
+            throw ApiException.notFound("join token", tokenId);
+        }
+        LOG.info("join token {} of tenant {} environment {} revoked by {}", tokenId, env.tenantId(), env.id(), caller);
     }
 }

@@ -42,8 +42,18 @@ public class JoinTokenStore {
                 id, now) == 1;
     }
 
+    /**
+     * Revokes a token of the environment: it expires now (unless it already has), which every check of
+     * a token refuses; revoking again changes nothing. False if the environment has no such token.
+     */
+    public boolean revoke(Sql sql, String environmentId, String id, Instant now) {
+        return sql.update("update join_tokens set revoked_at = coalesce(revoked_at, ?), expires_at = least(expires_at, ?) "
+                + "where id = ? and environment_id = ?", now, now, id, environmentId) == 1;
+    }
+
     private static JoinToken map(ResultSet rs) throws SQLException {
         return new JoinToken(rs.getString("id"), rs.getString("tenant_id"), rs.getString("environment_id"),
-                Sql.instant(rs, "expires_at"), rs.getInt("max_uses"), rs.getInt("uses"), Sql.instant(rs, "created_at"));
+                Sql.instant(rs, "expires_at"), rs.getInt("max_uses"), rs.getInt("uses"), Sql.instant(rs, "created_at"),
+                Sql.instant(rs, "revoked_at"));
     }
 }

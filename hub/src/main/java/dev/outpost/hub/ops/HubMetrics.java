@@ -36,7 +36,7 @@ public class HubMetrics {
         return registry;
     }
 
-    /** Counts an operation that ended; outcome is "succeeded" or "failed". */
+    /** Counts an operation that ended; outcome is "succeeded", "failed" or "cancelled". */
     public void operationFinished(String type, String outcome) {
         operations.labelValues(type, outcome).inc();
     }

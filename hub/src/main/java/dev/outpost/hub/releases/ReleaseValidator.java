@@ -5,6 +5,7 @@ import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.release.ManifestTemplate;
 import dev.outpost.protocol.release.Parameters;
 import dev.outpost.protocol.release.TemplateException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -25,6 +26,11 @@ public final class ReleaseValidator {
      * deployment. A DNS-safe word keeps names such as "{{ name }}-config" valid.
      */
     static final String DUMMY_VALUE = "placeholder";
+    /**
+     * Largest manifests in UTF-8 bytes, as they travel: a quarter of the message limit, which leaves
+     * the rest for parameters (at most 200 values of 4096 characters).
+     */
+    public static final int MAX_MANIFESTS_BYTES = GrpcLimits.MAX_MESSAGE_BYTES / 4;
 
     private ReleaseValidator() {
     }
@@ -45,6 +51,8 @@ public final class ReleaseValidator {
             v.error("manifests", "is required");
         } else if (manifests.length() > GrpcLimits.MAX_MANIFESTS_CHARS) {
             v.error("manifests", "must be at most " + GrpcLimits.MAX_MANIFESTS_CHARS + " characters");
+        } else if (manifests.getBytes(StandardCharsets.UTF_8).length > MAX_MANIFESTS_BYTES) {
+            v.error("manifests", "must be at most " + MAX_MANIFESTS_BYTES + " bytes in UTF-8");
         } else {
             checkManifests(v, manifests);
         }

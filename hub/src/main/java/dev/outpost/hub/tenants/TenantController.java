@@ -6,6 +6,7 @@ import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Status;
@@ -50,5 +51,12 @@ public class TenantController {
     @Status(HttpStatus.CREATED)
     public TenantService.IssuedToken issueToken(@Authenticated Caller caller, String id, @Body NameRequest body) {
         return service.issueToken(caller, id, body.name());
+    }
+
+    /** Deletes a tenant's API token (admin only): it stops working at once. */
+    @Delete("/{id}/tokens/{tokenId}")
+    @Status(HttpStatus.NO_CONTENT)
+    public void deleteToken(@Authenticated Caller caller, String id, String tokenId) {
+        service.deleteToken(caller, id, tokenId);
     }
 }

@@ -78,4 +78,14 @@ public class TenantService {
         LOG.info("API token {} issued for tenant {}", id, tenantId);
         return new IssuedToken(id, tenantId, name.trim(), secret);
     }
+
+    /** Deletes one of a tenant's API tokens (admin only); it is refused from the next request on. */
+    public void deleteToken(Caller caller, String tenantId, String tokenId) {
+        caller.requireAdmin();
+        get(caller, tenantId);
+        if (!tokens.deleteTenantToken(tenantId, tokenId)) {
+            throw ApiException.notFound("API token", tokenId);
+        }
+        LOG.info("API token {} of tenant {} deleted by {}", tokenId, tenantId, caller);
+    }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class CallerTest {
     private final Caller admin = Caller.admin("tok_a");
-    private final Caller tenant = Caller.tenant("tok_t", "ten_1");
+    private final Caller tenant = Caller.tenant("tok_t", "ten_1", "ci");
 
     @Test
     void adminSeesEverythingAndFiltersOnlyWhenAsked() {
@@ -29,5 +29,11 @@ class CallerTest {
         assertThat(tenant.tenantFilter(Optional.of("ten_2"))).contains(Caller.NOBODY);
         assertThatThrownBy(tenant::requireAdmin).isInstanceOf(ApiException.class)
                 .extracting(e -> ((ApiException) e).status()).isEqualTo(HttpStatus.FORBIDDEN);
+    }
+
+    @Test
+    void describesItselfByRoleOrTokenName() {
+        assertThat(admin.describe()).isEqualTo("admin");
+        assertThat(tenant.describe()).isEqualTo("tenant token 'ci'");
     }
 }

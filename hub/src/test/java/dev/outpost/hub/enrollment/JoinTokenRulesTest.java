@@ -28,6 +28,6 @@ class JoinTokenRulesTest {
     }
 
     private static JoinToken token(Instant expiresAt, int uses, int used) {
-        return new JoinToken("jt_1", "ten_1", "env_1", expiresAt, uses, used, NOW.minusSeconds(60));
+        return new JoinToken("jt_1", "ten_1", "env_1", expiresAt, uses, used, NOW.minusSeconds(60), null);
     }
 }

@@ -43,6 +43,18 @@ class ReleaseValidatorTest {
     }
 
     @Test
+    void manifestsAreBoundedByTheirUtf8BytesToo() {
+        // '€' is one character but three bytes in UTF-8: within the character limit, over the byte limit
+        String manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  text: \""
+                + "€".repeat(ReleaseValidator.MAX_MANIFESTS_BYTES / 3 + 1) + "\"\n";
+        assertThat(manifests.length()).isLessThan(GrpcLimits.MAX_MANIFESTS_CHARS);
+
+        assertThat(manifestErrors(manifests)).singleElement().asString()
+                .isEqualTo("must be at most " + ReleaseValidator.MAX_MANIFESTS_BYTES + " bytes in UTF-8");
+        assertThat(manifestErrors(manifests.replace('€', 'e'))).isEmpty();
+    }
+
+    @Test
     void placeholdersInNamesStillCheckOut() {
         assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"{{ name }}-config\"\n")).isEmpty();
     }
