@@ -15,6 +15,7 @@ import dev.outpost.agent.deploy.KubeDeploymentExecutor;
 import dev.outpost.agent.enrollment.EnrollmentClient;
 import dev.outpost.agent.enrollment.EnrollmentException;
 import dev.outpost.agent.identity.AgentCredentials;
+import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.agent.identity.IdentityFiles;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -25,11 +26,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,12 +43,21 @@ public final class Main {
     private static final int MAX_QUEUED_COMMANDS = 500;
     private static final int ENROLL_ATTEMPTS = 10;
     private static final Duration FACTS_MAX_AGE = Duration.ofMinutes(10);
+    /** Set by the shutdown hook: the JVM is already shutting down (SIGTERM, SIGINT). */
+    private static volatile boolean stoppedBySignal;
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.getenv()));
+        int code = run(args, System.getenv());
+        if (stoppedBySignal) {
+            // The JVM is shutting down already: System.exit would block, and the JVM would then end with
+            // 143 for SIGTERM instead of the documented 0. The shutdown hook waits for this thread, which
+            // has closed everything, so ending the process here cuts nothing short.
+            Runtime.getRuntime().halt(code);
+        }
+        System.exit(code);
     }
 
     static int run(String[] args, Map<String, String> env) {
@@ -108,25 +115,30 @@ public final class Main {
 
     private static int connect(AgentConfig config, KubernetesClient kube, AgentCredentials credentials)
             throws IOException, InterruptedException {
-        warnIfExpiring(credentials);
         DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
                 config.fieldManager(), Clock.systemUTC());
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
                 KubeClusterFacts.cached(kube, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
-                new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)), Clock.systemUTC());
+                new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)),
+                new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
+                        new IdentityFiles(config.stateDir()).howToReEnrol(), Clock.systemUTC()),
+                Clock.systemUTC());
         CommandDispatcher dispatcher = new CommandDispatcher(executor,
                 new FinishedCommands(config.stateDir().resolve("finished-commands.log"), KEEP_RESULTS),
                 connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
         connection.setDispatcher(dispatcher);
 
-        CountDownLatch done = new CountDownLatch(1);
+        Thread agent = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("Stopping: finishing running commands (up to {}s)", SHUTDOWN_GRACE.toSeconds());
+            stoppedBySignal = true;
             connection.stop();
             try {
-                done.await(SHUTDOWN_GRACE.toSeconds() + 5, TimeUnit.SECONDS);
+                // main() ends the process once the agent thread has cleaned up; should that hang, the
+                // JVM ends when this hook gives up.
+                agent.join(SHUTDOWN_GRACE.plusSeconds(10).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -137,7 +149,6 @@ public final class Main {
             dispatcher.close(SHUTDOWN_GRACE);
             channel.shutdownNow();
             LOG.info("Outpost agent stopped");
-            done.countDown();
         }
         return 0;
     }
@@ -153,14 +164,6 @@ public final class Main {
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("cannot read the kubeconfig " + file + ": " + e.getClass().getSimpleName()
                     + " " + e.getMessage());
-        }
-    }
-
-    private static void warnIfExpiring(AgentCredentials credentials) {
-        Instant notAfter = credentials.certificate().getNotAfter().toInstant();
-        if (notAfter.isBefore(Instant.now().plus(Duration.ofDays(7)))) {
-            LOG.warn("The agent certificate expires at {}; the hub will refuse it after that. Re-enrol before then.",
-                    notAfter);
         }
     }
 }

@@ -79,7 +79,7 @@ public final class CommandDispatcher implements AutoCloseable {
             }
         }
         LOG.info("Command {} (deployment {}) already finished; re-sending its result", id, command.getDeploymentId());
-        outlet.send(AgentMessage.newBuilder().setResult(done).build());
+        send(AgentMessage.newBuilder().setResult(done).build());
         return true;
     }
 
@@ -120,7 +120,11 @@ public final class CommandDispatcher implements AutoCloseable {
         close(Duration.ofSeconds(20));
     }
 
-    /** Runs the deployment's commands one after another until its queue is empty. */
+    /**
+     * Runs the deployment's commands one after another until its queue is empty. Whatever a command
+     * throws, it leaves the queue and {@code pending}: otherwise the deployment's later commands would
+     * wait behind it, and re-sends of it would be ignored, until the agent restarts.
+     */
     private void drain(String deploymentId) {
         while (true) {
             Command next;
@@ -133,9 +137,17 @@ public final class CommandDispatcher implements AutoCloseable {
                     return;
                 }
             }
-            run(next);
-            synchronized (this) {
-                queues.get(deploymentId).poll();
+            try {
+                run(next);
+            } catch (RuntimeException | Error e) {
+                // Not the command's outcome (run reports those). Errors too: leaving this loop would wedge
+                // the deployment. The hub sends an unanswered command again on the agent's next stream.
+                LOG.error("Command {} (deployment {}) broke off without a result", next.getCommandId(), deploymentId, e);
+            } finally {
+                synchronized (this) {
+                    queues.get(deploymentId).poll();
+                    pending.remove(next.getCommandId());
+                }
             }
         }
     }
@@ -144,10 +156,10 @@ public final class CommandDispatcher implements AutoCloseable {
         String id = command.getCommandId();
         LOG.info("Running command {} ({} deployment {} generation {})", id, command.getActionCase(),
                 command.getDeploymentId(), command.getGeneration());
-        outlet.sendIfReady(progress(id, List.of()));
+        sendIfReady(progress(id, List.of()));
         CommandResult result;
         try {
-            result = executor.execute(command, steps -> outlet.sendIfReady(progress(id, steps)));
+            result = executor.execute(command, steps -> sendIfReady(progress(id, steps)));
         } catch (RuntimeException e) {
             LOG.error("Command {} (deployment {}) failed unexpectedly", id, command.getDeploymentId(), e);
             result = CommandResult.newBuilder().setOutcome(Outcome.OUTCOME_FAILED)
@@ -156,20 +168,42 @@ public final class CommandDispatcher implements AutoCloseable {
         if (stopping && Thread.currentThread().isInterrupted()) {
             // Cut short by shutdown: not a real outcome. The hub re-sends it and the executor is idempotent.
             LOG.info("Command {} interrupted by shutdown; the hub will send it again", id);
-            synchronized (this) {
-                pending.remove(id);
-            }
             return;
         }
         result = result.toBuilder().setCommandId(id).build();
-        finished.record(result);
+        try {
+            finished.record(result);
+        } catch (RuntimeException e) {
+            // Still reported: the hub has its answer. Only a re-send would now run the command again (idempotent).
+            LOG.error("Command {} (deployment {}): cannot store its result: {}", id, command.getDeploymentId(),
+                    e.getMessage());
+        }
         synchronized (this) {
             pending.remove(id);
         }
-        boolean sent = outlet.send(AgentMessage.newBuilder().setResult(result).build());
+        boolean sent = send(AgentMessage.newBuilder().setResult(result).build());
         LOG.info("Command {} (deployment {}) {}{}{}", id, command.getDeploymentId(), result.getOutcome(),
                 result.getFailureReason().isEmpty() ? "" : ": " + result.getFailureReason(),
                 sent ? "" : " (not connected; reported when the hub re-sends it)");
+    }
+
+    /** Sends on the outlet; a failing stream counts as no stream, since the hub re-sends unanswered commands. */
+    private boolean send(AgentMessage message) {
+        try {
+            return outlet.send(message);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot send to the hub: {}", e.toString());
+            return false;
+        }
+    }
+
+    private boolean sendIfReady(AgentMessage message) {
+        try {
+            return outlet.sendIfReady(message);
+        } catch (RuntimeException e) {
+            LOG.debug("Cannot send progress to the hub: {}", e.toString());
+            return false;
+        }
     }
 
     private static AgentMessage progress(String commandId, List<Step> steps) {

@@ -2,6 +2,7 @@ package dev.outpost.agent.connection;
 
 import dev.outpost.agent.commands.CommandDispatcher;
 import dev.outpost.agent.commands.HubOutlet;
+import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.protocol.ProtocolRevision;
 import dev.outpost.protocol.v1.AgentControlGrpc;
 import dev.outpost.protocol.v1.AgentMessage;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * Welcome names, commands to the dispatcher; on any end of the stream it reconnects after a
  * full-jitter backoff.
  *
- * <p>A refusal of the agent's certificate (PERMISSION_DENIED, UNAUTHENTICATED) is logged as an
- * error and retried slowly rather than ending the process: in a cluster an exit only becomes a
- * crash loop, while a refusal can be temporary (hub restored from backup, store outage) and an
- * operator sees the error either way. Re-enrolment needs a new join token and an emptied state folder.
+ * <p>A refusal of the agent's certificate (PERMISSION_DENIED, UNAUTHENTICATED), or a certificate
+ * that has expired, is logged as an error and retried slowly rather than ending the process: in a
+ * cluster an exit only becomes a crash loop, while a refusal can be temporary (hub restored from
+ * backup, store outage) and an operator sees the error either way. The certificate's expiry is also
+ * checked at start and then daily on the heartbeat timer, with warnings from a week before.
  */
 public final class ControlConnection implements HubOutlet {
     /** A stream that stayed up this long counts as healthy: the next reconnect starts at the base delay. */
@@ -46,7 +47,7 @@ public final class ControlConnection implements HubOutlet {
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration MIN_HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration MAX_HEARTBEAT = Duration.ofMinutes(5);
-    private static final Set<Status.Code> REFUSALS = Set.of(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+    private static final Duration CERTIFICATE_CHECK_INTERVAL = Duration.ofDays(1);
     private static final Logger LOG = LoggerFactory.getLogger(ControlConnection.class);
 
     private final ManagedChannel channel;
@@ -55,6 +56,7 @@ public final class ControlConnection implements HubOutlet {
     private final Supplier<List<AppliedDeployment>> applied;
     private final Backoff backoff;
     private final Backoff refusalBackoff;
+    private final CertificateExpiry certificate;
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -130,13 +132,15 @@ public final class ControlConnection implements HubOutlet {
     }
 
     public ControlConnection(ManagedChannel channel, String agentVersion, Supplier<ClusterFacts> clusterFacts,
-            Supplier<List<AppliedDeployment>> applied, Backoff backoff, Backoff refusalBackoff, Clock clock) {
+            Supplier<List<AppliedDeployment>> applied, Backoff backoff, Backoff refusalBackoff,
+            CertificateExpiry certificate, Clock clock) {
         this.channel = channel;
         this.agentVersion = agentVersion;
         this.clusterFacts = clusterFacts;
         this.applied = applied;
         this.backoff = backoff;
         this.refusalBackoff = refusalBackoff;
+        this.certificate = certificate;
         this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "outpost-heartbeat");
@@ -152,6 +156,7 @@ public final class ControlConnection implements HubOutlet {
 
     /** Opens streams one after another until {@link #stop}; returns when stopped. */
     public void run() throws InterruptedException {
+        timer.scheduleAtFixedRate(certificate::check, 0, CERTIFICATE_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         while (stopped.getCount() > 0) {
             Instant started = clock.instant();
             Status status = runStream();
@@ -162,17 +167,14 @@ public final class ControlConnection implements HubOutlet {
                 backoff.reset();
                 refusalBackoff.reset();
             }
+            StreamEnd end = StreamEnd.of(status, certificate);
             Duration wait;
-            if (REFUSALS.contains(status.getCode())) {
+            if (end.refused()) {
                 wait = refusalBackoff.next();
-                LOG.error("The hub refused this agent: {} {}. The agent was revoked or re-enrolled elsewhere; to "
-                        + "re-enrol, empty the state folder and start with a new join token. Retrying in {}s.",
-                        status.getCode(), status.getDescription(), wait.toSeconds());
+                LOG.error("{}. Retrying in {}s.", end.reason(), wait.toSeconds());
             } else {
                 wait = backoff.next();
-                LOG.warn("Control stream ended: {} {}{}; reconnecting in {} ms", status.getCode(),
-                        status.getDescription() == null ? "" : status.getDescription(),
-                        status.getCause() == null ? "" : " (" + status.getCause().getMessage() + ")", wait.toMillis());
+                LOG.warn("{}; reconnecting in {} ms", end.reason(), wait.toMillis());
             }
             if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                 break;

@@ -46,7 +46,7 @@ final class ApplyRun {
 
         List<PipelineStep> steps = new ArrayList<>();
         for (GenericKubernetesResource object : desired.objects()) {
-            steps.add(new ApplyStep(objects, object, ObjectRef.of(object).describe(namespace)));
+            steps.add(new ApplyStep(objects, object, id, ObjectRef.of(object).describe(namespace)));
         }
         for (ObjectRef ref : render.prune()) {
             steps.add(new RemoveStep("prune", objects, ref, id, ref.describe(namespace), deleted -> { }));

@@ -19,7 +19,7 @@ final class ClusterObjects {
     /** What a removal found. */
     enum Removal {
         DELETED, ALREADY_GONE,
-        /** The object no longer carries this deployment's label: someone else owns it now, so it stays. */
+        /** The object does not carry this deployment's label (someone else owns it), so it stays. */
         NOT_OURS
     }
 
@@ -35,8 +35,8 @@ final class ClusterObjects {
 
     /**
      * Server-side applies an object as the agent's field manager, with force: the agent owns these
-     * objects, so a field someone changed by hand (kubectl edit, another controller) is taken back
-     * rather than failing the deployment on a conflict. Unknown fields fail the apply (strict
+     * objects (ApplyStep checks the label first), so a field someone changed by hand (kubectl edit,
+     * another controller) is taken back rather than failing the deployment on a conflict. Unknown fields fail the apply (strict
      * validation), so a typo in a release is reported instead of silently dropped.
      */
     GenericKubernetesResource apply(GenericKubernetesResource object) {

@@ -34,7 +34,7 @@ final class RemoveStep implements PipelineStep {
                 yield "deleted";
             }
             case ALREADY_GONE -> "already gone";
-            case NOT_OURS -> "left alone: it no longer carries this deployment's label";
+            case NOT_OURS -> "left alone: it does not carry this deployment's label";
         };
     }
 }

@@ -33,6 +33,16 @@ public final class IdentityFiles {
         return dir.resolve("identity.json");
     }
 
+    /**
+     * What an operator does to give the agent a new identity (after its certificate expired or the hub
+     * revoked it). Only identity.json must go: a new enrolment replaces the other identity files, and
+     * the inventories and command results in the folder are kept.
+     */
+    public String howToReEnrol() {
+        return "delete " + identityFile() + ", then restart the agent with --join-token (OUTPOST_JOIN_TOKEN) and "
+                + "--ca-hash (OUTPOST_CA_HASH) from the hub";
+    }
+
     /** Whether the agent has enrolled before. */
     public boolean exists() {
         return Files.exists(identityFile());

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The labels and annotations by which the agent marks the objects it owns. */
@@ -53,8 +54,13 @@ public final class OutpostMetadata {
 
     /** Whether a live object still carries this deployment's label (and was not taken over since). */
     public static boolean belongsTo(HasMetadata object, String deploymentId) {
+        return deploymentId.equals(owner(object).orElse(null));
+    }
+
+    /** The deployment whose label a live object carries; empty when it is not managed by Outpost. */
+    public static Optional<String> owner(HasMetadata object) {
         Map<String, String> labels = object.getMetadata().getLabels();
-        return labels != null && deploymentId.equals(labels.get(DEPLOYMENT_LABEL));
+        return Optional.ofNullable(labels == null ? null : labels.get(DEPLOYMENT_LABEL));
     }
 
     private static Map<String, String> copy(Map<String, String> map) {

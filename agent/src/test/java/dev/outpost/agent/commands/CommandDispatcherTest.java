@@ -8,6 +8,7 @@ import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.Outcome;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -109,6 +110,38 @@ class CommandDispatcherTest {
         executor.release("c1");
         await().until(() -> outlet.results().size() == 2);
         assertThat(executor.executions("c3")).isZero();
+    }
+
+    @Test
+    void aResultThatCannotBeStoredIsStillSentAndTheDeploymentsLaterCommandsRun() throws Exception {
+        dispatcher = dispatcher(1, 10);
+        Files.createDirectory(dir.resolve("finished.log")); // appending to the log now fails
+
+        dispatcher.accept(command("c1", "d1"));
+        dispatcher.accept(command("c2", "d1"));
+
+        await().until(() -> outlet.results().size() == 2);
+        assertThat(outlet.results()).extracting(CommandResult::getCommandId).containsExactly("c1", "c2");
+        assertThat(dispatcher.pending()).isEmpty();
+        dispatcher.accept(command("c1", "d1")); // not stored, so a re-send runs it again rather than being ignored
+        await().until(() -> executor.executions("c1") == 2);
+    }
+
+    @Test
+    void aStreamThatThrowsOnSendDoesNotWedgeTheDeployment() {
+        dispatcher = dispatcher(1, 10);
+        outlet.broken = true;
+
+        dispatcher.accept(command("c1", "d1"));
+        dispatcher.accept(command("c2", "d1"));
+
+        await().until(() -> executor.executions("c2") == 1 && dispatcher.pending().isEmpty());
+        outlet.broken = false;
+        dispatcher.accept(command("c1", "d1"));
+        dispatcher.accept(command("c3", "d1"));
+        await().until(() -> outlet.results().size() == 2);
+        assertThat(outlet.results()).extracting(CommandResult::getCommandId).containsExactly("c1", "c3");
+        assertThat(executor.executions("c1")).isEqualTo(1);
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.outpost.agent.deploy.FakeDeploymentExecutor;
 import dev.outpost.agent.enrollment.EnrollmentClient;
 import dev.outpost.agent.enrollment.EnrollmentException;
 import dev.outpost.agent.identity.AgentCredentials;
+import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.agent.identity.IdentityFiles;
 import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.CaFingerprint;
@@ -18,17 +19,22 @@ import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.ClusterFacts;
 import dev.outpost.protocol.v1.Command;
+import dev.outpost.testcluster.KubeCluster;
+import dev.outpost.testcluster.KubeClusterExtension;
 import io.grpc.ManagedChannel;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's protocol code against a small real gRPC hub over TLS on loopback. */
@@ -129,6 +135,35 @@ class AgentProtocolIT {
         assertThat(executor.executions("c1")).isEqualTo(1);
     }
 
+    @Test
+    @ExtendWith(KubeClusterExtension.class)
+    void theAgentJarExitsWith0AfterSigterm(KubeCluster cluster) throws Exception {
+        Path jar = Path.of("target", "outpost-agent.jar");
+        assertThat(jar).as("the agent jar (built by mvn package, before the ITs)").isRegularFile();
+        enroll();
+        Path output = stateDir.resolve("agent-output.log");
+        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "--hub", "127.0.0.1:" + hub.port(), "--state-dir", stateDir.toString(),
+                "--kubeconfig", cluster.kubeconfig().toString(), "--namespaces", cluster.newNamespace("agent"))
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !hub.hellos.isEmpty() || !agent.isAlive());
+            assertThat(agent.isAlive()).as("agent still running; its output:%n%s", read(output)).isTrue();
+
+            agent.destroy(); // SIGTERM
+
+            assertThat(agent.waitFor(40, TimeUnit.SECONDS)).as("agent stopped within 40s").isTrue();
+            assertThat(agent.exitValue()).as("exit code; output:%n%s", read(output)).isZero();
+            assertThat(read(output)).contains("Outpost agent stopped");
+        } finally {
+            agent.destroyForcibly();
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
     private AgentCredentials enroll() throws Exception {
         AgentCredentials credentials = client(CaFingerprint.of(pki.ca))
                 .enroll(TestHub.GOOD_TOKEN, "test", ClusterFacts.newBuilder().setKubernetesVersion("v1.36.0").build());
@@ -139,7 +174,8 @@ class AgentProtocolIT {
     private void startAgent(AgentCredentials credentials) {
         channel = HubChannels.mutualTls(new HubAddress("127.0.0.1", hub.port()), credentials);
         connection = new ControlConnection(channel, "test", ClusterFacts::getDefaultInstance, executor::applied,
-                fastBackoff(), fastBackoff(), Clock.systemUTC());
+                fastBackoff(), fastBackoff(), new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
+                        new IdentityFiles(stateDir).howToReEnrol(), Clock.systemUTC()), Clock.systemUTC());
         dispatcher = new CommandDispatcher(executor, new FinishedCommands(stateDir.resolve("finished.log"), 100),
                 connection, 2, 100);
         connection.setDispatcher(dispatcher);

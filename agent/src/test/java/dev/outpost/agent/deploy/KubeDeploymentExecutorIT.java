@@ -16,6 +16,8 @@ import dev.outpost.protocol.v1.Step;
 import dev.outpost.protocol.v1.StepState;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -164,6 +166,61 @@ class KubeDeploymentExecutorIT {
                 Files.delete(file);
             }
         }
+    }
+
+    @Test
+    void neverTakesOverOrDeletesAnotherDeploymentsObjects() {
+        assertSucceeded(run(apply(1, ReleaseFixture.redisV1(), Map.of(), 120)));
+        Map<String, String> versions = resourceVersions();
+        Map<String, String> redisLabels = admin.apps().statefulSets().inNamespace(namespace).withName("redis").get()
+                .getMetadata().getLabels();
+        String first = deploymentId;
+        String second = "dep-" + UUID.randomUUID().toString().substring(0, 8);
+
+        deploymentId = second; // the command helpers act for the second deployment from here on
+        CommandResult clash = run(apply(1, ReleaseFixture.redisV1(), Map.of(), 30));
+
+        assertFailed(clash, "apply ConfigMap/redis-config: ConfigMap/redis-config already exists and belongs to "
+                + "deployment " + first);
+        assertThat(clash.getStepsList()).extracting(Step::getName, Step::getState).containsExactly(
+                tuple("render", StepState.STEP_STATE_SUCCEEDED),
+                tuple("apply ConfigMap/redis-config", StepState.STEP_STATE_FAILED),
+                tuple("apply ConfigMap/redis-scripts", StepState.STEP_STATE_SKIPPED),
+                tuple("apply Service/redis", StepState.STEP_STATE_SKIPPED),
+                tuple("apply StatefulSet/redis", StepState.STEP_STATE_SKIPPED),
+                tuple("wait StatefulSet/redis available", StepState.STEP_STATE_SKIPPED),
+                tuple("record inventory", StepState.STEP_STATE_SKIPPED));
+        assertThat(resourceVersions()).isEqualTo(versions);
+        assertThat(admin.apps().statefulSets().inNamespace(namespace).withName("redis").get()
+                .getMetadata().getLabels()).isEqualTo(redisLabels).containsEntry(LABEL, first);
+
+        assertSucceeded(run(delete(2)));
+        assertThat(resourceVersions()).isEqualTo(versions);
+
+        deploymentId = first;
+        assertThat(labelled()).containsExactlyInAnyOrder("ConfigMap/redis-config", "ConfigMap/redis-scripts",
+                "Service/redis", "StatefulSet/redis");
+    }
+
+    @Test
+    void refusesToApplyOverAnObjectNotManagedByOutpost() {
+        admin.configMaps().inNamespace(namespace).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("redis-config").addToLabels("team", "payments").endMetadata()
+                .addToData("customer", "own settings").build()).create();
+        ConfigMap before = admin.configMaps().inNamespace(namespace).withName("redis-config").get();
+
+        CommandResult result = run(apply(1, ReleaseFixture.redisV1(), Map.of(), 30));
+
+        assertFailed(result, "apply ConfigMap/redis-config: ConfigMap/redis-config already exists and is not "
+                + "managed by Outpost");
+        assertThat(result.getStepsList()).extracting(Step::getState).containsExactly(StepState.STEP_STATE_SUCCEEDED,
+                StepState.STEP_STATE_FAILED, StepState.STEP_STATE_SKIPPED, StepState.STEP_STATE_SKIPPED,
+                StepState.STEP_STATE_SKIPPED, StepState.STEP_STATE_SKIPPED, StepState.STEP_STATE_SKIPPED);
+        assertThat(admin.configMaps().inNamespace(namespace).withName("redis-config").get()).isEqualTo(before);
+        assertThat(labelled()).isEmpty();
+
+        assertSucceeded(run(delete(2)));
+        assertThat(admin.configMaps().inNamespace(namespace).withName("redis-config").get()).isEqualTo(before);
     }
 
     @Test
