@@ -125,6 +125,8 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         Api.Response listed = api.get("/api/v1/environments/" + env + "/join-tokens", ADMIN);
         assertThat(listed.json()).hasSize(1);
         assertThat(listed.raw().body()).doesNotContain(secret);
+        String agentId = "agent-path-" + suffix();
+        enrollment.register(enrollment.check(joinToken), agent(agentId));
 
         String release = createRelease(ReleaseFixture.redisV1());
         Api.Response created = api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env,
@@ -140,7 +142,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
                 .isEqualTo("queued");
         assertThat(events.environmentIds()).contains(env);
 
-        List<Command> queued = outbox.unanswered(env, 10);
+        List<Command> queued = outbox.unanswered(env, agentId, 10);
         assertThat(queued).hasSize(1);
         Command command = queued.getFirst();
         assertThat(command.getDeploymentId()).isEqualTo(deployment);
@@ -151,9 +153,9 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(command.getApply().getRelease().getManifests()).isEqualTo(ReleaseFixture.redisV1().manifests());
         assertThat(command.getApply().getReadyTimeoutSeconds()).isPositive();
 
-        outbox.markSent(command.getCommandId(), "agent-1");
-        assertThat(outbox.unanswered(env, 10)).hasSize(1); // sent but unanswered: re-sent after a reconnect
-        outbox.progress(env, CommandProgress.newBuilder().setCommandId(command.getCommandId())
+        outbox.markSent(command.getCommandId(), agentId);
+        assertThat(outbox.unanswered(env, agentId, 10)).hasSize(1); // sent but unanswered: re-sent after a reconnect
+        outbox.progress(env, agentId, CommandProgress.newBuilder().setCommandId(command.getCommandId())
                 .addSteps(step("apply ConfigMap/redis-config", StepState.STEP_STATE_RUNNING)).build());
         assertThat(api.get("/api/v1/operations/" + operation, ADMIN).json().get("status").asText()).isEqualTo("running");
         assertThat(api.get("/api/v1/operations/" + operation, ADMIN).json().at("/steps/0/state").asText()).isEqualTo("running");
@@ -164,7 +166,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertProblem(busy, 409);
         assertThat(busy.json().get("detail").asText()).contains(operation);
 
-        outbox.result(env, succeeded(command, "sha256:" + "1".repeat(64)));
+        outbox.result(env, agentId, succeeded(command, "sha256:" + "1".repeat(64)));
         JsonNode op = api.get("/api/v1/operations/" + operation, ADMIN).json();
         assertThat(op.get("status").asText()).isEqualTo("succeeded");
         assertThat(op.get("finishedAt").isNull()).isFalse();
@@ -173,10 +175,10 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(ready.get("status").asText()).isEqualTo("ready");
         assertThat(ready.get("appliedGeneration").asLong()).isEqualTo(1);
         assertThat(ready.get("contentHash").asText()).isEqualTo("sha256:" + "1".repeat(64));
-        assertThat(outbox.unanswered(env, 10)).isEmpty();
+        assertThat(outbox.unanswered(env, agentId, 10)).isEmpty();
 
         // a repeated result (agent re-sends it after a reconnect) changes nothing
-        outbox.result(env, CommandResult.newBuilder().setCommandId(command.getCommandId())
+        outbox.result(env, agentId, CommandResult.newBuilder().setCommandId(command.getCommandId())
                 .setOutcome(Outcome.OUTCOME_FAILED).setFailureReason("late duplicate").build());
         assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("ready");
     }
@@ -184,9 +186,10 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
     @Test
     void upgradeFailureAndDeleteMoveTheDeploymentAlong() {
         String env = createEnvironment(ADMIN, createTenant());
+        String agentId = enrolAgent(env);
         String v1 = createRelease(ReleaseFixture.redisV1());
         String deployment = deploy(env, v1, "store").at("/deployment/id").asText();
-        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "2".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "2".repeat(64)));
 
         String v2 = createRelease(ReleaseFixture.redisV2());
         Api.Response upgrade = api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("releaseId", v2));
@@ -194,10 +197,10 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(upgrade.json().at("/operation/type").asText()).isEqualTo("update");
         assertThat(upgrade.json().at("/operation/generation").asLong()).isEqualTo(2);
         assertThat(upgrade.json().at("/deployment/releaseId").asText()).isEqualTo(v2);
-        Command command = outbox.unanswered(env, 10).getFirst();
+        Command command = outbox.unanswered(env, agentId, 10).getFirst();
         assertThat(command.getGeneration()).isEqualTo(2);
         assertThat(command.getApply().getRelease().getVersion()).isEqualTo("2.0.0");
-        outbox.result(env, CommandResult.newBuilder().setCommandId(command.getCommandId())
+        outbox.result(env, agentId, CommandResult.newBuilder().setCommandId(command.getCommandId())
                 .setOutcome(Outcome.OUTCOME_FAILED).setFailureReason("StatefulSet/redis not available after 300s")
                 .addSteps(step("wait StatefulSet/redis", StepState.STEP_STATE_FAILED)).build());
         JsonNode failed = api.get("/api/v1/deployments/" + deployment, ADMIN).json();
@@ -212,10 +215,10 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         Api.Response delete = api.delete("/api/v1/deployments/" + deployment, ADMIN);
         assertThat(delete.status()).as(delete.toString()).isEqualTo(202);
         assertThat(delete.json().at("/deployment/status").asText()).isEqualTo("deleting");
-        Command deleteCommand = outbox.unanswered(env, 10).getFirst();
+        Command deleteCommand = outbox.unanswered(env, agentId, 10).getFirst();
         assertThat(deleteCommand.hasDelete()).isTrue();
         assertThat(deleteCommand.getDelete().getNamespace()).isEqualTo("default");
-        outbox.result(env, CommandResult.newBuilder().setCommandId(deleteCommand.getCommandId())
+        outbox.result(env, agentId, CommandResult.newBuilder().setCommandId(deleteCommand.getCommandId())
                 .setOutcome(Outcome.OUTCOME_SUCCEEDED).build());
         assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("deleted");
         assertProblem(api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("parameters", Map.of())), 409);
@@ -227,13 +230,17 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         String tenant = createTenant();
         String env = createEnvironment(ADMIN, tenant);
         String other = createEnvironment(ADMIN, tenant);
+        String agentId = enrolAgent(env);
+        String otherAgentId = enrolAgent(other);
         String deployment = deploy(env, createRelease(ReleaseFixture.redisV1()), "x").at("/deployment/id").asText();
-        Command command = outbox.unanswered(env, 10).getFirst();
+        Command command = outbox.unanswered(env, agentId, 10).getFirst();
 
-        outbox.result(other, succeeded(command, "sha256:" + "3".repeat(64)));
+        outbox.result(other, otherAgentId, succeeded(command, "sha256:" + "3".repeat(64)));
+        outbox.result(env, otherAgentId, succeeded(command, "sha256:" + "3".repeat(64)));
 
         assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("pending");
-        assertThat(outbox.unanswered(env, 10)).hasSize(1);
+        assertThat(outbox.unanswered(env, agentId, 10)).hasSize(1);
+        assertThat(outbox.unanswered(env, otherAgentId, 10)).isEmpty();
     }
 
     // ---- errors ----------------------------------------------------------------------------------------
@@ -732,11 +739,80 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         presence.disconnected(agentId, "replica-1");
         assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("offline");
 
-        presence.heartbeat(agentId);
+        presence.heartbeat(agentId, "replica-1");
         assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("online");
         assertThat(presence.markSilentOffline(Duration.ofHours(1))).isZero();
         assertThat(presence.markSilentOffline(Duration.ZERO.minusSeconds(1))).isGreaterThanOrEqualTo(1);
         assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("offline");
+    }
+
+    @Test
+    void aHeartbeatAfterTheSweepMakesTheReplicaHoldTheAgentAgain() {
+        String env = createEnvironment(ADMIN, createTenant());
+        String agentId = enrolAgent(env);
+        assertThat(presence.connected(agentId, "replica-1", Hello.getDefaultInstance())).isTrue();
+        presence.markSilentOffline(Duration.ZERO.minusSeconds(1)); // a slow agent: offline, no replica
+
+        assertThat(presence.heartbeat(agentId, "replica-1")).isTrue();
+        assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("online");
+        presence.disconnected(agentId, "replica-1"); // its stream ends: offline at once, not at the next sweep
+
+        assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("offline");
+    }
+
+    @Test
+    void onlyTheEnvironmentsCurrentAgentIsGivenCommandsAndHeard() {
+        String env = createEnvironment(ADMIN, createTenant());
+        String previous = enrolAgent(env);
+        String deployment = deploy(env, createRelease(ReleaseFixture.redisV1()), "cur").at("/deployment/id").asText();
+        Command command = outbox.unanswered(env, previous, 10).getFirst();
+        String current = enrolAgent(env); // revokes the previous agent, whose stream may still be open somewhere
+
+        assertThat(presence.connected(previous, "replica-1", Hello.getDefaultInstance())).isFalse();
+        assertThat(presence.heartbeat(previous, "replica-1")).isFalse();
+        assertThat(outbox.unanswered(env, previous, 10)).isEmpty();
+        assertThat(outbox.unanswered(env, "agent-unknown", 10)).isEmpty();
+        outbox.progress(env, previous, CommandProgress.newBuilder().setCommandId(command.getCommandId())
+                .addSteps(step("apply StatefulSet/redis", StepState.STEP_STATE_RUNNING)).build());
+        outbox.result(env, previous, succeeded(command, "sha256:" + "4".repeat(64)));
+        assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("pending");
+        assertThat(api.get("/api/v1/operations?deploymentId=" + deployment, ADMIN).json().get(0).get("status").asText())
+                .isEqualTo("pending");
+
+        assertThat(outbox.unanswered(env, current, 10)).extracting(Command::getCommandId).containsExactly(command.getCommandId());
+        outbox.result(env, current, succeeded(command, "sha256:" + "4".repeat(64)));
+        assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void enrolmentsRacingWithTwoTokensForOneEnvironmentLeaveOneActiveAgent() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            // several rounds: a race without the environment lock shows up in one of them, not necessarily the first
+            for (int round = 0; round < 10; round++) {
+                String env = createEnvironment(ADMIN, createTenant());
+                List<JoinGrant> grants = List.of(grant(env), grant(env));
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> attempts = new ArrayList<>();
+                for (JoinGrant grant : grants) {
+                    String agentId = "agent-race-" + suffix();
+                    attempts.add(pool.submit(() -> {
+                        start.await();
+                        enrollment.register(grant, agent(agentId));
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> attempt : attempts) {
+                    attempt.get();
+                }
+                assertThat(count("select count(*) from agents where environment_id = '" + env + "' and status <> 'revoked'"))
+                        .as("active agents of %s after round %d", env, round).isEqualTo(1);
+                assertThat(count("select count(*) from agents where environment_id = '" + env + "'")).isEqualTo(2);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     // ---- unauthenticated endpoints --------------------------------------------------------------------------
@@ -851,6 +927,19 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(response.json().get("title").asText()).isNotBlank();
         assertThat(response.json().get("type").asText()).startsWith("https://outpost.dev/problems/");
         assertThat(response.json().get("detail").asText()).isNotBlank().doesNotContain("Exception", "\tat ");
+    }
+
+    /** A new one-use join token of the environment, checked. */
+    JoinGrant grant(String env) {
+        return enrollment.check(api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of())
+                .json().get("token").asText());
+    }
+
+    /** Enrols a new agent for the environment (revoking its previous one) and returns its id. */
+    String enrolAgent(String env) {
+        String agentId = "agent-" + suffix();
+        enrollment.register(grant(env), agent(agentId));
+        return agentId;
     }
 
     void assertRejected(String token, JoinTokenRejectedException.Reason reason) {

@@ -13,11 +13,18 @@ public interface AgentPresence {
     /** The agent, if it exists and is not revoked, with the serial of the certificate it must present. */
     Optional<ActiveAgent> findActive(String agentId);
 
-    /** The agent opened a control stream on replica {@code replicaId}: online, last seen now, facts from Hello. */
-    void connected(String agentId, String replicaId, Hello hello);
+    /**
+     * The agent opened a control stream on replica {@code replicaId}: online, last seen now, facts from
+     * Hello. False when the agent is revoked or unknown by now (nothing is recorded then).
+     */
+    boolean connected(String agentId, String replicaId, Hello hello);
 
-    /** A heartbeat or any other message arrived: last seen now. */
-    void heartbeat(String agentId);
+    /**
+     * A heartbeat or any other message arrived on the stream held by {@code replicaId}: last seen now,
+     * online again (held by that replica unless another holds it) if the sweep marked it offline. False
+     * when the agent is revoked or unknown by now.
+     */
+    boolean heartbeat(String agentId, String replicaId);
 
     /** The agent's stream on {@code replicaId} ended: offline, unless another replica holds it by now. */
     void disconnected(String agentId, String replicaId);

@@ -35,7 +35,7 @@ public class JdbcAgentPresence implements AgentPresence {
     }
 
     @Override
-    public void connected(String agentId, String replicaId, Hello hello) {
+    public boolean connected(String agentId, String replicaId, Hello hello) {
         boolean updated = db.inTransaction(sql -> agents.connected(sql, agentId, replicaId, hello.getAgentVersion(),
                 hello.getCluster().getKubernetesVersion(), hello.getCluster().getNodeCount(),
                 hello.getCluster().getPlatform(), hello.getAppliedList(), clock.instant()));
@@ -45,14 +45,17 @@ public class JdbcAgentPresence implements AgentPresence {
         } else {
             LOG.warn("agent {} connected on replica {} but is revoked or unknown; nothing recorded", agentId, replicaId);
         }
+        return updated;
     }
 
     @Override
-    public void heartbeat(String agentId) {
-        // Online again too: the sweeper may have marked a slow but live agent offline.
-        db.inTransaction(sql -> sql.update(
-                "update agents set last_seen_at = ?, status = 'online' where id = ? and status <> 'revoked'",
-                clock.instant(), agentId));
+    public boolean heartbeat(String agentId, String replicaId) {
+        // Online again too: the sweeper may have marked a slow but live agent offline (and cleared its
+        // replica, which must be set again or this replica's disconnect would not take it offline).
+        return db.inTransaction(sql -> sql.update(
+                "update agents set last_seen_at = ?, status = 'online', replica_id = coalesce(replica_id, ?) "
+                        + "where id = ? and status <> 'revoked'",
+                clock.instant(), replicaId, agentId)) == 1;
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.outpost.hub.config;
 
 import io.micronaut.context.annotation.ConfigurationProperties;
+import jakarta.annotation.PostConstruct;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,6 +30,58 @@ public class HubConfig {
     private Duration joinTokenMaxTtl = Duration.ofDays(7);
     private Duration deploymentReadyTimeout = Duration.ofMinutes(5);
     private Duration commandPollInterval = Duration.ofSeconds(2);
+
+    /**
+     * Refuses to start with settings that cannot work, naming every offending key at once (rather than
+     * failing later, e.g. agents flapping offline because they heartbeat less often than offline-after).
+     *
+     * @throws IllegalStateException listing the problems
+     */
+    @PostConstruct
+    public void validate() {
+        List<String> problems = problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Invalid hub configuration: " + String.join("; ", problems));
+        }
+    }
+
+    /** What is wrong with the settings, one sentence per problem naming the keys; empty when they can work. */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        port(problems, "outpost.http-port", httpPort, -1);
+        port(problems, "outpost.grpc-port", grpcPort, 0);
+        if (heartbeatInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("outpost.heartbeat-interval (" + heartbeatInterval + ") must be at least 1s");
+        }
+        positive(problems, "outpost.offline-after", offlineAfter);
+        positive(problems, "outpost.agent-certificate-ttl", agentCertificateTtl);
+        positive(problems, "outpost.join-token-default-ttl", joinTokenDefaultTtl);
+        positive(problems, "outpost.join-token-max-ttl", joinTokenMaxTtl);
+        positive(problems, "outpost.deployment-ready-timeout", deploymentReadyTimeout);
+        positive(problems, "outpost.command-poll-interval", commandPollInterval);
+        // Two heartbeats per offline-after: one late or lost heartbeat must not mark a live agent offline.
+        if (heartbeatInterval.multipliedBy(2).compareTo(offlineAfter) > 0) {
+            problems.add("outpost.heartbeat-interval (" + heartbeatInterval + ") must be at most half of "
+                    + "outpost.offline-after (" + offlineAfter + ")");
+        }
+        if (joinTokenDefaultTtl.compareTo(joinTokenMaxTtl) > 0) {
+            problems.add("outpost.join-token-default-ttl (" + joinTokenDefaultTtl + ") must not exceed "
+                    + "outpost.join-token-max-ttl (" + joinTokenMaxTtl + ")");
+        }
+        return problems;
+    }
+
+    private static void port(List<String> problems, String key, int value, int lowest) {
+        if (value < lowest || value > 65535) {
+            problems.add(key + " (" + value + ") must be between " + lowest + " and 65535");
+        }
+    }
+
+    private static void positive(List<String> problems, String key, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            problems.add(key + " (" + value + ") must be a positive duration");
+        }
+    }
 
     /** Folder for the embedded database, the CA and the gateway's certificate. */
     public Path getDataDir() {

@@ -12,22 +12,27 @@ import java.util.List;
  */
 public interface CommandOutbox {
 
-    /** Commands for the environment that have no result yet (queued or already sent), oldest first. */
-    List<Command> unanswered(String environmentId, int limit);
+    /**
+     * Commands for the environment that have no result yet (queued or already sent), oldest first;
+     * none unless {@code agentId} is the environment's current (non-revoked) agent, so that a revoked
+     * or superseded agent's stream is never given one.
+     */
+    List<Command> unanswered(String environmentId, String agentId, int limit);
 
     /** Records that the command was written to the agent's stream. */
     void markSent(String commandId, String agentId);
 
     /**
      * Applies a progress report (operation becomes running, steps updated). Ignored when the command
-     * does not belong to the environment or already has a result.
+     * does not belong to the environment, already has a result, or {@code agentId} is not the
+     * environment's current agent.
      */
-    void progress(String environmentId, CommandProgress progress);
+    void progress(String environmentId, String agentId, CommandProgress progress);
 
     /**
      * Applies a result: the command is answered, its operation and deployment take the outcome.
      * Idempotent: a result for an already answered command changes nothing. Ignored when the command
-     * does not belong to the environment.
+     * does not belong to the environment or {@code agentId} is not the environment's current agent.
      */
-    void result(String environmentId, CommandResult result);
+    void result(String environmentId, String agentId, CommandResult result);
 }

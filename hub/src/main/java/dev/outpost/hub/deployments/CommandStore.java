@@ -11,6 +11,12 @@ import java.util.Optional;
 /** SQL for the command outbox: serialized {@link Command}s with status queued, sent or answered. */
 @Singleton
 public class CommandStore {
+    /**
+     * Whether the agent (first parameter) is the current agent of the environment (second): enrolled
+     * there and not revoked. Enrolment keeps at most one such agent per environment.
+     */
+    private static final String CURRENT_AGENT =
+            "exists (select 1 from agents where agents.id = ? and agents.environment_id = ? and agents.status <> 'revoked')";
 
     /** What a command row ties together. */
     public record CommandLink(String commandId, String environmentId, String deploymentId, String operationId) {
@@ -22,11 +28,11 @@ public class CommandStore {
                 command.getCommandId(), environmentId, command.getDeploymentId(), operationId, command.toByteArray(), now);
     }
 
-    /** Queued or sent commands of the environment, oldest first. */
-    public List<Command> unanswered(Sql sql, String environmentId, int limit) {
+    /** Queued or sent commands of the environment, oldest first; none unless the agent is its current one. */
+    public List<Command> unanswered(Sql sql, String environmentId, String agentId, int limit) {
         return sql.query("select payload from commands where environment_id = ? and status in ('queued', 'sent') "
-                        + "order by created_at, id fetch first ? rows only",
-                rs -> parse(rs.getBytes("payload")), environmentId, limit);
+                        + "and " + CURRENT_AGENT + " order by created_at, id fetch first ? rows only",
+                rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit);
     }
 
     /** Records a (re)delivery to an agent. */
@@ -35,19 +41,23 @@ public class CommandStore {
                 agentId, now, commandId);
     }
 
-    /** The command if it belongs to the environment and has no result yet. */
-    public Optional<CommandLink> findUnanswered(Sql sql, String environmentId, String commandId) {
+    /** The command if it belongs to the environment, has no result yet and the agent is the environment's current one. */
+    public Optional<CommandLink> findUnanswered(Sql sql, String environmentId, String agentId, String commandId) {
         return sql.queryOne("select id, environment_id, deployment_id, operation_id from commands "
-                        + "where id = ? and environment_id = ? and status <> 'answered'",
+                        + "where id = ? and environment_id = ? and status <> 'answered' and " + CURRENT_AGENT,
                 rs -> new CommandLink(rs.getString("id"), rs.getString("environment_id"), rs.getString("deployment_id"),
                         rs.getString("operation_id")),
-                commandId, environmentId);
+                commandId, environmentId, agentId, environmentId);
     }
 
-    /** Stores the result; false when the command was answered already (or is not the environment's). */
-    public boolean answer(Sql sql, String environmentId, String commandId, byte[] result, Instant now) {
+    /**
+     * Stores the result; false when the command was answered already, is not the environment's, or the
+     * agent is not the environment's current one.
+     */
+    public boolean answer(Sql sql, String environmentId, String agentId, String commandId, byte[] result, Instant now) {
         return sql.update("update commands set status = 'answered', result = ?, answered_at = ? "
-                + "where id = ? and environment_id = ? and status <> 'answered'", result, now, commandId, environmentId) == 1;
+                        + "where id = ? and environment_id = ? and status <> 'answered' and " + CURRENT_AGENT,
+                result, now, commandId, environmentId, agentId, environmentId) == 1;
     }
 
     /**

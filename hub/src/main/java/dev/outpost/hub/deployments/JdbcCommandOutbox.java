@@ -43,8 +43,8 @@ public class JdbcCommandOutbox implements CommandOutbox {
     }
 
     @Override
-    public List<Command> unanswered(String environmentId, int limit) {
-        return db.read(sql -> commands.unanswered(sql, environmentId, limit));
+    public List<Command> unanswered(String environmentId, String agentId, int limit) {
+        return db.read(sql -> commands.unanswered(sql, environmentId, agentId, limit));
     }
 
     @Override
@@ -56,10 +56,10 @@ public class JdbcCommandOutbox implements CommandOutbox {
     }
 
     @Override
-    public void progress(String environmentId, CommandProgress progress) {
+    public void progress(String environmentId, String agentId, CommandProgress progress) {
         Instant now = clock.instant();
         Optional<Operation> running = db.inTransaction(sql -> {
-            Optional<Operation> op = operationOf(sql, environmentId, progress.getCommandId());
+            Optional<Operation> op = operationOf(sql, environmentId, agentId, progress.getCommandId());
             op.ifPresent(o -> {
                 operations.markRunning(sql, o.id(), steps(progress.getStepsList()), now);
                 if (o.type() != Operation.Type.DELETE) {
@@ -74,12 +74,13 @@ public class JdbcCommandOutbox implements CommandOutbox {
     }
 
     @Override
-    public void result(String environmentId, CommandResult result) {
+    public void result(String environmentId, String agentId, CommandResult result) {
         Instant now = clock.instant();
         boolean succeeded = result.getOutcome() == Outcome.OUTCOME_SUCCEEDED;
         Optional<Operation> finished = db.inTransaction(sql -> {
-            Optional<Operation> op = operationOf(sql, environmentId, result.getCommandId());
-            if (op.isEmpty() || !commands.answer(sql, environmentId, result.getCommandId(), result.toByteArray(), now)) {
+            Optional<Operation> op = operationOf(sql, environmentId, agentId, result.getCommandId());
+            if (op.isEmpty() || !commands.answer(sql, environmentId, agentId, result.getCommandId(),
+                    result.toByteArray(), now)) {
                 return Optional.<Operation>empty();
             }
             finish(sql, op.get(), result, succeeded, now);
@@ -95,8 +96,8 @@ public class JdbcCommandOutbox implements CommandOutbox {
                 LOG.warn("operation {} ({}) failed: tenant {} deployment {} generation {}: {}", op.id(),
                         op.type().json(), op.tenantId(), op.deploymentId(), op.generation(), result.getFailureReason());
             }
-        }, () -> LOG.debug("result for command {} of environment {} ignored: unknown or already answered",
-                result.getCommandId(), environmentId));
+        }, () -> LOG.info("result for command {} from agent {} of environment {} ignored: unknown, already answered, "
+                + "or the agent is no longer the environment's", result.getCommandId(), agentId, environmentId));
     }
 
     private void finish(Sql sql, Operation op, CommandResult result, boolean succeeded, Instant now) {
@@ -117,9 +118,12 @@ public class JdbcCommandOutbox implements CommandOutbox {
         }
     }
 
-    /** The operation of an unanswered command of the environment, or empty (foreign, unknown or answered). */
-    private Optional<Operation> operationOf(Sql sql, String environmentId, String commandId) {
-        return commands.findUnanswered(sql, environmentId, commandId)
+    /**
+     * The operation of an unanswered command of the environment, or empty (foreign, unknown, answered,
+     * or the agent is not the environment's current one).
+     */
+    private Optional<Operation> operationOf(Sql sql, String environmentId, String agentId, String commandId) {
+        return commands.findUnanswered(sql, environmentId, agentId, commandId)
                 .map(CommandLink::operationId)
                 .flatMap(id -> operations.find(sql, id));
     }

@@ -10,6 +10,7 @@ import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
 import dev.outpost.protocol.v1.EnrollmentGrpc;
 import io.grpc.Status;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
@@ -30,11 +31,14 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
     private final EnrollmentStore store;
     private final HubCertificateAuthority ca;
     private final HubConfig config;
+    private final ApplicationEventPublisher<AgentEnrolled> events;
 
-    public EnrollmentGrpcService(EnrollmentStore store, HubCertificateAuthority ca, HubConfig config) {
+    public EnrollmentGrpcService(EnrollmentStore store, HubCertificateAuthority ca, HubConfig config,
+            ApplicationEventPublisher<AgentEnrolled> events) {
         this.store = store;
         this.ca = ca;
         this.config = config;
+        this.events = events;
     }
 
     @Override
@@ -76,6 +80,7 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
                 cluster.getPlatform()));
         LOG.info("Enrolled agent: {} version={} kubernetes={} nodes={} certificate-not-after={}", identity,
                 request.getAgentVersion(), cluster.getKubernetesVersion(), cluster.getNodeCount(), certificate.notAfter());
+        announce(new AgentEnrolled(identity.agentId(), identity.tenantId(), identity.environmentId()));
         return EnrollResponse.newBuilder()
                 .setAgentId(identity.agentId())
                 .setTenantId(identity.tenantId())
@@ -84,6 +89,16 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
                 .setCaBundlePem(Pem.certificate(ca.caCertificate()))
                 .setCertificateNotAfterUnixMs(certificate.notAfter().toEpochMilli())
                 .build();
+    }
+
+    /** The agent is registered by now: a failing listener must not turn that into an error for the agent. */
+    private void announce(AgentEnrolled event) {
+        try {
+            events.publishEvent(event);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot announce the enrolment of agent {} in environment {}; the gateway's revalidation will "
+                    + "close the previous agent's stream", event.agentId(), event.environmentId(), e);
+        }
     }
 
     /** The CSR was refused; already logged with the tenant and environment. */

@@ -44,6 +44,10 @@ public class JdbcEnrollmentStore implements EnrollmentStore {
     public void register(JoinGrant grant, NewAgent agent) {
         Instant now = clock.instant();
         db.inTransaction(sql -> {
+            // One enrolment per environment at a time: under READ COMMITTED, a concurrent enrolment's
+            // revoke would not see this one's uncommitted agent, and both agents would stay active.
+            sql.queryOne("select id from environments where id = ? for update", rs -> rs.getString(1),
+                    grant.environmentId());
             if (!tokens.consumeUse(sql, grant.tokenId(), now)) {
                 Reason reason = tokens.find(sql, grant.tokenId())
                         .map(t -> whyUnusable(t.token(), now))

@@ -43,11 +43,12 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private final Duration heartbeatInterval;
 
     private final Object writeLock = new Object();
-    /** Commands written to this stream and not answered yet; touched only by the (serial) push loop and answers. */
+    /** Commands written to this stream; the (serial) push loop drops those no longer unanswered. */
     private final Set<String> sentHere = Collections.synchronizedSet(new HashSet<>());
     private final AtomicBoolean pushRunning = new AtomicBoolean();
     private final AtomicBoolean pushAgain = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean helloSeen;
     private volatile boolean welcomed;
     private boolean outClosed;
     private volatile Instant lastHeard;
@@ -84,15 +85,20 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                     close(Status.FAILED_PRECONDITION.withDescription("the first message on a stream must be Hello"));
                     return;
                 }
+                helloSeen = true;
                 welcome(message);
                 return;
             }
-            presence.heartbeat(agent.agentId());
+            if (!presence.heartbeat(agent.agentId(), sessions.replicaId())) {
+                refuse("revoked while connected");
+                return;
+            }
             switch (message.getBodyCase()) {
-                case PROGRESS -> outbox.progress(agent.environmentId(), message.getProgress());
+                case PROGRESS -> outbox.progress(agent.environmentId(), agent.agentId(), message.getProgress());
                 case RESULT -> {
-                    outbox.result(agent.environmentId(), message.getResult());
-                    sentHere.remove(message.getResult().getCommandId());
+                    // sentHere keeps the id: a push that read the unanswered list before this result must
+                    // not send the command again; the next push's retainAll drops it.
+                    outbox.result(agent.environmentId(), agent.agentId(), message.getResult());
                     LOG.info("Command {} of {} answered: {}", message.getResult().getCommandId(), describe(),
                             message.getResult().getOutcome());
                     requestPush();
@@ -135,6 +141,20 @@ final class ControlSession implements StreamObserver<AgentMessage> {
         }
     }
 
+    /** Closes the stream unless Hello arrived: a client must not hold a call without saying who it is. */
+    void closeUnlessHelloWithin(Duration timeout) {
+        if (!helloSeen && !ended.get()) {
+            LOG.warn("No Hello from {} within {}s; closing its stream", describe(), timeout.toSeconds());
+            close(Status.DEADLINE_EXCEEDED.withDescription("no Hello within " + timeout.toSeconds() + "s"));
+        }
+    }
+
+    /** Closes the stream because the agent is no longer admitted (revoked, or superseded by a re-enrolment). */
+    void refuse(String why) {
+        LOG.warn("Closing stream of {}: {} ({})", describe(), ClientCertificateInterceptor.NOT_ADMITTED, why);
+        close(Status.PERMISSION_DENIED.withDescription(ClientCertificateInterceptor.NOT_ADMITTED));
+    }
+
     /** Closes the stream with this status (e.g. replaced, revoked, silent). */
     void close(Status status) {
         synchronized (writeLock) {
@@ -148,7 +168,11 @@ final class ControlSession implements StreamObserver<AgentMessage> {
 
     private void welcome(AgentMessage message) {
         sessions.register(this);
-        presence.connected(agent.agentId(), sessions.replicaId(), message.getHello());
+        // Revoked between the certificate check and Hello (e.g. a re-enrolment): nothing was recorded.
+        if (!presence.connected(agent.agentId(), sessions.replicaId(), message.getHello())) {
+            refuse("revoked before Hello");
+            return;
+        }
         int revision = ProtocolRevision.negotiate(message.getHello().getProtocolRevision());
         send(HubMessage.newBuilder().setWelcome(Welcome.newBuilder()
                 .setAgentId(agent.agentId())
@@ -177,7 +201,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
         if (ended.get()) {
             return;
         }
-        List<Command> unanswered = outbox.unanswered(agent.environmentId(), MAX_UNANSWERED);
+        List<Command> unanswered = outbox.unanswered(agent.environmentId(), agent.agentId(), MAX_UNANSWERED);
         Set<String> ids = new HashSet<>();
         unanswered.forEach(c -> ids.add(c.getCommandId()));
         sentHere.retainAll(ids);

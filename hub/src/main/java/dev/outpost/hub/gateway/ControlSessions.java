@@ -2,6 +2,7 @@ package dev.outpost.hub.gateway;
 
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.deployments.CommandQueued;
+import dev.outpost.hub.enrollment.AgentEnrolled;
 import io.grpc.Status;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
@@ -57,6 +58,20 @@ public class ControlSessions {
                 .forEach(ControlSession::requestPush);
     }
 
+    /**
+     * Closes this replica's streams of the environment's previous agents at once: enrolment revoked
+     * them. Other replicas close theirs at their next revalidation or the agent's next message.
+     */
+    @EventListener
+    public void onAgentEnrolled(AgentEnrolled event) {
+        for (ControlSession session : List.copyOf(byAgent.values())) {
+            if (session.agent().environmentId().equals(event.environmentId())
+                    && !session.agent().agentId().equals(event.agentId())) {
+                session.refuse("agent " + event.agentId() + " enrolled for the environment");
+            }
+        }
+    }
+
     /** Looks for commands queued by any replica (the database is the outbox). */
     void pollAll() {
         byAgent.values().forEach(ControlSession::requestPush);
@@ -78,8 +93,7 @@ public class ControlSessions {
         for (ControlSession session : List.copyOf(byAgent.values())) {
             boolean admitted = presence.findActive(session.agent().agentId()).filter(session.agent()::equals).isPresent();
             if (!admitted) {
-                LOG.warn("Closing stream of {}: {}", session.describe(), ClientCertificateInterceptor.NOT_ADMITTED);
-                session.close(Status.PERMISSION_DENIED.withDescription(ClientCertificateInterceptor.NOT_ADMITTED));
+                session.refuse("found at revalidation");
             }
         }
     }

@@ -21,6 +21,7 @@ import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
 import dev.outpost.protocol.v1.EnrollmentGrpc;
 import dev.outpost.protocol.v1.Heartbeat;
+import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.Welcome;
 import io.grpc.ManagedChannel;
@@ -49,7 +50,7 @@ class AgentGatewayIT {
     private final Clock clock = Clock.systemUTC();
     private final InMemoryAgentPresence presence = new InMemoryAgentPresence();
     private final InMemoryEnrollmentStore store = new InMemoryEnrollmentStore(presence, clock);
-    private final InMemoryCommandOutbox outbox = new InMemoryCommandOutbox();
+    private final InMemoryCommandOutbox outbox = new InMemoryCommandOutbox(presence);
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final GatewayThreads threads = new GatewayThreads(4);
 
@@ -68,6 +69,11 @@ class AgentGatewayIT {
 
     @BeforeEach
     void startGateway() {
+        startGateway(AgentControlService.HELLO_TIMEOUT);
+        token = store.addToken("tok1", "tenant-a", "env-a", Instant.now().plusSeconds(600), 5);
+    }
+
+    private void startGateway(Duration helloTimeout) {
         HubConfig config = new HubConfig();
         config.setDataDir(dataDir);
         config.setGrpcBindAddress("127.0.0.1");
@@ -77,10 +83,13 @@ class AgentGatewayIT {
         config.setCommandPollInterval(Duration.ofSeconds(30)); // pushes in these tests come from events, not polls
         ca = new HubCertificateAuthority(config, clock);
         sessions = new ControlSessions(presence, clock);
-        gateway = new AgentGateway(config, ca, new EnrollmentGrpcService(store, ca, config),
-                new AgentControlService(sessions, presence, outbox, threads, clock, config), sessions, presence, threads);
+        // Enrolment events go straight to the sessions, as Micronaut delivers them in the hub.
+        EnrollmentGrpcService enrollment = new EnrollmentGrpcService(store, ca, config,
+                event -> sessions.onAgentEnrolled(event));
+        gateway = new AgentGateway(config, ca, enrollment,
+                new AgentControlService(sessions, presence, outbox, threads, clock, config, helloTimeout),
+                sessions, presence, threads);
         gateway.start();
-        token = store.addToken("tok1", "tenant-a", "env-a", Instant.now().plusSeconds(600), 5);
     }
 
     @AfterEach
@@ -273,6 +282,96 @@ class AgentGatewayIT {
         Status status = connect(old).hello().awaitClosed();
         assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(status.getDescription()).isEqualTo("agent revoked or certificate superseded");
+    }
+
+    @Test
+    void reEnrollingTheEnvironmentClosesThePreviousAgentsStreamAtOnce() throws Exception {
+        Enrolled previous = enroll(token);
+        TestControlStream stream = connect(previous).hello();
+        stream.awaitWelcome();
+
+        Enrolled replacement = enroll(token);
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(status.getDescription()).isEqualTo("agent revoked or certificate superseded");
+        assertThat(presence.isOnline(previous.response().getAgentId())).isFalse();
+        connect(replacement).hello().awaitWelcome();
+        assertThat(sessions.size()).isEqualTo(1);
+    }
+
+    @Test
+    void aRevokedAgentsOpenStreamGetsNoMoreCommandsAndItsResultsAreRefused() throws Exception {
+        Enrolled enrolled = enroll(token);
+        outbox.queue("env-a", command("c1"));
+        TestControlStream stream = connect(enrolled).hello();
+        await().until(() -> stream.commands().size() == 1);
+
+        // as an enrolment on another replica does: this replica's revalidation has not run yet
+        presence.revoke(enrolled.response().getAgentId());
+        outbox.queue("env-a", command("c2"));
+        int reads = outbox.reads.get();
+        sessions.onCommandQueued(new CommandQueued("env-a"));
+        await().until(() -> outbox.reads.get() > reads);
+        stream.send(result("c1"));
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(outbox.resultOf("c1")).isNull();
+        assertThat(outbox.sendsOf("c2")).isZero();
+        assertThat(stream.commands()).extracting(Command::getCommandId).containsExactly("c1");
+    }
+
+    @Test
+    void anAgentRevokedBetweenItsCertificateCheckAndHelloIsPermissionDenied() throws Exception {
+        Enrolled enrolled = enroll(token);
+        String agentId = enrolled.response().getAgentId();
+        TestControlStream stream = connect(enrolled);
+        await().until(() -> presence.lookups.contains(agentId)); // the call passed the certificate check
+
+        presence.revoke(agentId);
+        stream.hello();
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(stream.received).noneMatch(HubMessage::hasWelcome);
+        assertThat(presence.isOnline(agentId)).isFalse();
+        assertThat(sessions.size()).isZero();
+    }
+
+    @Test
+    void aStreamWithoutHelloIsClosedAfterTheHelloTimeout() throws Exception {
+        gateway.close();
+        startGateway(Duration.ofSeconds(1));
+        TestControlStream stream = connect(enroll(token));
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(status.getDescription()).isEqualTo("no Hello within 1s");
+        assertThat(presence.events).isEmpty();
+    }
+
+    @Test
+    void aResultArrivingWhileAPushReadsTheOutboxDoesNotSendTheCommandAgain() throws Exception {
+        Enrolled enrolled = enroll(token);
+        String heartbeat = "heartbeat " + enrolled.response().getAgentId();
+        outbox.queue("env-a", command("c1"));
+        TestControlStream stream = connect(enrolled).hello();
+        await().until(() -> stream.commands().size() == 1);
+
+        InMemoryCommandOutbox.Pause pause = outbox.pauseNextRead();
+        sessions.pollAll();
+        assertThat(pause.reached().await(10, TimeUnit.SECONDS)).isTrue(); // a push has read c1 as unanswered
+        long heartbeats = presence.events.stream().filter(heartbeat::equals).count();
+        stream.send(result("c1")).send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
+        // grpc hands a stream's messages over one at a time: the heartbeat's record means the result was handled
+        await().until(() -> presence.events.stream().filter(heartbeat::equals).count() == heartbeats + 2);
+        int reads = outbox.reads.get();
+        pause.release().countDown();
+
+        await().until(() -> outbox.reads.get() > reads); // the paused push finished, and the result's push ran
+        assertThat(outbox.resultOf("c1")).isNotNull();
+        assertThat(outbox.sendsOf("c1")).isEqualTo(1);
     }
 
     private Enrolled enroll(String joinToken) {

@@ -15,6 +15,8 @@ final class InMemoryAgentPresence implements AgentPresence {
     private final Map<String, ActiveAgent> active = new ConcurrentHashMap<>();
     private final Map<String, String> onlineOn = new ConcurrentHashMap<>();
     final List<String> events = new CopyOnWriteArrayList<>();
+    /** Agent ids looked up by findActive (the certificate check and the revalidation), in order. */
+    final List<String> lookups = new CopyOnWriteArrayList<>();
     final List<Hello> hellos = new CopyOnWriteArrayList<>();
 
     void admit(ActiveAgent agent) {
@@ -33,21 +35,34 @@ final class InMemoryAgentPresence implements AgentPresence {
         return onlineOn.containsKey(agentId);
     }
 
+    /** Whether the agent is the environment's current (admitted) agent. */
+    boolean isCurrent(String agentId, String environmentId) {
+        ActiveAgent agent = active.get(agentId);
+        return agent != null && agent.environmentId().equals(environmentId);
+    }
+
     @Override
     public Optional<ActiveAgent> findActive(String agentId) {
+        lookups.add(agentId);
         return Optional.ofNullable(active.get(agentId));
     }
 
     @Override
-    public void connected(String agentId, String replicaId, Hello hello) {
+    public boolean connected(String agentId, String replicaId, Hello hello) {
+        if (!active.containsKey(agentId)) {
+            events.add("refused " + agentId);
+            return false;
+        }
         onlineOn.put(agentId, replicaId);
         hellos.add(hello);
         events.add("connected " + agentId);
+        return true;
     }
 
     @Override
-    public void heartbeat(String agentId) {
+    public boolean heartbeat(String agentId, String replicaId) {
         events.add("heartbeat " + agentId);
+        return active.containsKey(agentId);
     }
 
     @Override
