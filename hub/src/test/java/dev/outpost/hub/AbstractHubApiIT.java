@@ -786,11 +786,12 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
 
     @Test
     void enrolmentsRacingWithTwoTokensForOneEnvironmentLeaveOneActiveAgent() throws Exception {
+        String tenant = createTenant();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            // several rounds: a race without the environment lock shows up in one of them, not necessarily the first
-            for (int round = 0; round < 10; round++) {
-                String env = createEnvironment(ADMIN, createTenant());
+            // many rounds: without the environment lock the race shows up in some, not necessarily the first
+            for (int round = 0; round < 30; round++) {
+                String env = createEnvironment(ADMIN, tenant);
                 List<JoinGrant> grants = List.of(grant(env), grant(env));
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<?>> attempts = new ArrayList<>();
