@@ -455,7 +455,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
         assertThat(revoked.json().get("status").asText()).isEqualTo("revoked");
         assertThat(presence.findActive(agentId)).as("the gateway admits only active agents").isEmpty();
-        presence.heartbeat(agentId); // a still-open stream does not bring it back
+        assertThat(presence.heartbeat(agentId, "replica-1")).as("a still-open stream is told").isFalse();
         assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("revoked");
         assertThat(api.get("/api/v1/environments/" + env, ADMIN).json().get("agentId").isNull())
                 .as("the environment has no current agent").isTrue();
@@ -470,11 +470,12 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         String tenant = createTenant();
         String tenantToken = issueTenantToken(tenant);
         String env = createEnvironment(ADMIN, tenant);
+        String agentId = enrolAgent(env);
         JsonNode created = deploy(env, createRelease(ReleaseFixture.redisV1()), "stuck");
         String deployment = created.at("/deployment/id").asText();
         String operation = created.at("/operation/id").asText();
-        Command command = outbox.unanswered(env, 10).getFirst();
-        outbox.progress(env, CommandProgress.newBuilder().setCommandId(command.getCommandId())
+        Command command = outbox.unanswered(env, agentId, 10).getFirst();
+        outbox.progress(env, agentId, CommandProgress.newBuilder().setCommandId(command.getCommandId())
                 .addSteps(step("apply StatefulSet/redis", StepState.STEP_STATE_RUNNING)).build());
 
         Api.Response cancelled = api.post("/api/v1/operations/" + operation + "/cancel", ADMIN, Map.of());
@@ -488,10 +489,10 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(unlocked.get("status").asText()).isEqualTo("failed");
         assertThat(unlocked.get("statusReason").asText()).contains(operation, "cancelled by admin", "partly applied");
         assertThat(unlocked.get("activeOperationId").isNull()).isTrue();
-        assertThat(outbox.unanswered(env, 10)).as("never sent again").isEmpty();
+        assertThat(outbox.unanswered(env, agentId, 10)).as("never sent again").isEmpty();
 
         // the agent's late result changes nothing
-        outbox.result(env, succeeded(command, "sha256:" + "4".repeat(64)));
+        outbox.result(env, agentId, succeeded(command, "sha256:" + "4".repeat(64)));
         assertThat(api.get("/api/v1/operations/" + operation, ADMIN).json().get("status").asText()).isEqualTo("failed");
         JsonNode afterLateResult = api.get("/api/v1/deployments/" + deployment, ADMIN).json();
         assertThat(afterLateResult.get("status").asText()).isEqualTo("failed");
@@ -511,8 +512,9 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
     @Test
     void aFinishedOperationCannotBeCancelled() {
         String env = createEnvironment(ADMIN, createTenant());
+        String agentId = enrolAgent(env);
         JsonNode created = deploy(env, createRelease(ReleaseFixture.redisV1()), "done");
-        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "5".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "5".repeat(64)));
 
         Api.Response refused = api.post("/api/v1/operations/" + created.at("/operation/id").asText() + "/cancel", ADMIN,
                 Map.of());
@@ -528,6 +530,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
     @Test
     void commandsOverTheMessageLimitAreRefusedAndWriteNothing() throws SQLException {
         String env = createEnvironment(ADMIN, createTenant());
+        String agentId = enrolAgent(env);
         // A release as an older hub could have stored it (the validator now bounds manifests by bytes):
         // 1M three-byte characters are 3 MiB, which leaves too little room for large parameters.
         String release = insertRelease("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  text: \""
@@ -550,7 +553,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         // the release alone fits; a change that makes it too large is refused the same way
         JsonNode created = deploy(env, release, "big");
         String deployment = created.at("/deployment/id").asText();
-        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "6".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "6".repeat(64)));
         Api.Response change = api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("parameters", large));
         assertProblem(change, 400);
         assertThat(change.json().at("/errors/0/message").asText()).contains("4 MiB");
@@ -595,6 +598,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
     @Test
     void ofTwoConcurrentCreatesWithOneNameExactlyOneIsAccepted() throws Exception {
         String env = createEnvironment(ADMIN, createTenant());
+        String agentId = enrolAgent(env);
         String release = createRelease(ReleaseFixture.redisV1());
 
         List<Integer> statuses = concurrently(2, i -> deployAsResponse(ADMIN, env, release, "twin"));
@@ -606,11 +610,11 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
 
         // once deleted, the name is free again
         String deployment = api.get("/api/v1/deployments?environmentId=" + env, ADMIN).json().get(0).get("id").asText();
-        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "7".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "7".repeat(64)));
         assertProblem(deployAsResponse(ADMIN, env, release, "twin"), 409);
         api.delete("/api/v1/deployments/" + deployment, ADMIN);
         assertProblem(deployAsResponse(ADMIN, env, release, "twin"), 409); // deleting is not deleted yet
-        outbox.result(env, CommandResult.newBuilder().setCommandId(outbox.unanswered(env, 10).getFirst().getCommandId())
+        outbox.result(env, agentId, CommandResult.newBuilder().setCommandId(outbox.unanswered(env, agentId, 10).getFirst().getCommandId())
                 .setOutcome(Outcome.OUTCOME_SUCCEEDED).build());
         assertThat(deployAsResponse(ADMIN, env, release, "twin").status()).isEqualTo(202);
     }
@@ -618,8 +622,9 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
     @Test
     void ofConcurrentChangesToOneDeploymentExactlyOneIsAccepted() throws Exception {
         String env = createEnvironment(ADMIN, createTenant());
+        String agentId = enrolAgent(env);
         String deployment = deploy(env, createRelease(ReleaseFixture.redisV1()), "contended").at("/deployment/id").asText();
-        outbox.result(env, succeeded(outbox.unanswered(env, 10).getFirst(), "sha256:" + "8".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "8".repeat(64)));
 
         List<Integer> statuses = concurrently(4, i -> i % 2 == 0
                 ? api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("parameters", Map.of("replicas", "" + i)))
@@ -628,7 +633,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(statuses).containsExactlyInAnyOrder(202, 409, 409, 409);
         assertThat(api.get("/api/v1/operations?deploymentId=" + deployment, ADMIN).json()).hasSize(2);
         assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("generation").asLong()).isEqualTo(2);
-        assertThat(outbox.unanswered(env, 10)).hasSize(1);
+        assertThat(outbox.unanswered(env, agentId, 10)).hasSize(1);
     }
 
     // ---- enrollment and presence contracts ------------------------------------------------------------------
