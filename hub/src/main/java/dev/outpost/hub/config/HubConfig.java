@@ -48,8 +48,10 @@ public class HubConfig {
     /** What is wrong with the settings, one sentence per problem naming the keys; empty when they can work. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
+        // -1 and 0 let the server pick a free port (Micronaut's and grpc's conventions); tests use them.
         port(problems, "outpost.http-port", httpPort, -1);
         port(problems, "outpost.grpc-port", grpcPort, 0);
+        // Welcome tells agents the interval in whole seconds.
         if (heartbeatInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             problems.add("outpost.heartbeat-interval (" + heartbeatInterval + ") must be at least 1s");
         }

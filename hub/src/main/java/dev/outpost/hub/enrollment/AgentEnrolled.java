@@ -5,5 +5,5 @@ package dev.outpost.hub.enrollment;
  * revoked), so that this replica's gateway closes the previous agent's stream at once instead of at its
  * next revalidation.
  */
-public record AgentEnrolled(String agentId, String tenantId, String environmentId) {
+public record AgentEnrolled(String agentId, String environmentId) {
 }

@@ -10,8 +10,8 @@ import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
 import dev.outpost.protocol.v1.EnrollmentGrpc;
 import io.grpc.Status;
-import io.micronaut.context.event.ApplicationEventPublisher;
 import io.grpc.stub.StreamObserver;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -80,7 +80,7 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
                 cluster.getPlatform()));
         LOG.info("Enrolled agent: {} version={} kubernetes={} nodes={} certificate-not-after={}", identity,
                 request.getAgentVersion(), cluster.getKubernetesVersion(), cluster.getNodeCount(), certificate.notAfter());
-        announce(new AgentEnrolled(identity.agentId(), identity.tenantId(), identity.environmentId()));
+        announce(new AgentEnrolled(identity.agentId(), identity.environmentId()));
         return EnrollResponse.newBuilder()
                 .setAgentId(identity.agentId())
                 .setTenantId(identity.tenantId())

@@ -16,7 +16,8 @@ public interface EnrollmentStore {
     /**
      * In one transaction: consumes one use of the grant's token (checking expiry and uses again, so
      * two agents racing for the last use cannot both win), revokes the environment's previous agent if
-     * there is one, and records the new agent with its certificate. Nothing is written when it throws.
+     * there is one, and records the new agent with its certificate. Enrolments of one environment run
+     * one at a time, so it never has two active agents. Nothing is written when it throws.
      *
      * @throws JoinTokenRejectedException if the token expired or was used up meanwhile
      */
