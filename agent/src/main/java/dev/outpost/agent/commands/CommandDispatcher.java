@@ -160,7 +160,8 @@ public final class CommandDispatcher implements AutoCloseable {
         CommandResult result;
         try {
             result = executor.execute(command, steps -> sendIfReady(progress(id, steps)));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Reported as a failure so the hub's operation ends and the deployment is not left locked.
             LOG.error("Command {} (deployment {}) failed unexpectedly", id, command.getDeploymentId(), e);
             result = CommandResult.newBuilder().setOutcome(Outcome.OUTCOME_FAILED)
                     .setFailureReason("agent error: " + e).build();

@@ -205,6 +205,9 @@ public final class ControlConnection implements HubOutlet {
     }
 
     private Status runStream() throws InterruptedException {
+        // Built before the call starts: it may ask the cluster for facts, and the hub times the Hello
+        // from the start of the call.
+        AgentMessage hello = AgentMessage.newBuilder().setHello(hello()).build();
         Stream stream = new Stream();
         current = stream; // before the call starts, so no result finds the agent without a stream
         channel.resetConnectBackoff(); // our backoff paces reconnects, not the channel's own
@@ -212,7 +215,7 @@ public final class ControlConnection implements HubOutlet {
         if (stopped.getCount() == 0) {
             stream.cancel("agent is stopping");
         }
-        stream.send(AgentMessage.newBuilder().setHello(hello()).build(), false);
+        stream.send(hello, false);
         ScheduledFuture<?> welcomeTimeout = timer.schedule(() -> {
             if (!stream.welcomed) {
                 stream.cancel("no Welcome within " + WELCOME_TIMEOUT.toSeconds() + "s");

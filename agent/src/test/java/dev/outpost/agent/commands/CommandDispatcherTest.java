@@ -49,6 +49,20 @@ class CommandDispatcherTest {
     }
 
     @Test
+    void anExecutorErrorIsReportedAsAFailureSoTheHubUnlocksTheDeployment() {
+        dispatcher = dispatcher(4, 100);
+        executor.breakWith("c1", new NoClassDefFoundError("io/fabric8/Missing"));
+
+        dispatcher.accept(command("c1", "d1"));
+        dispatcher.accept(command("c2", "d1"));
+
+        await().until(() -> outlet.results().size() == 2);
+        assertThat(outlet.results().get(0).getOutcome()).isEqualTo(Outcome.OUTCOME_FAILED);
+        assertThat(outlet.results().get(0).getFailureReason()).contains("agent error", "io/fabric8/Missing");
+        assertThat(outlet.results().get(1).getOutcome()).isEqualTo(Outcome.OUTCOME_SUCCEEDED);
+    }
+
+    @Test
     void parallelismIsBounded() {
         dispatcher = dispatcher(2, 100);
         for (String d : new String[] {"d1", "d2", "d3"}) {

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FakeDeploymentExecutor implements DeploymentExecutor {
     /** "start c1" / "end c1", in the order they happened. */
     public final List<String> log = new CopyOnWriteArrayList<>();
+    private final Map<String, Error> failures = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
@@ -31,6 +32,11 @@ public final class FakeDeploymentExecutor implements DeploymentExecutor {
 
     public void release(String commandId) {
         gates.get(commandId).countDown();
+    }
+
+    /** Makes the command's execution throw {@code failure} instead of returning a result. */
+    public void breakWith(String commandId, Error failure) {
+        failures.put(commandId, failure);
     }
 
     public int executions(String commandId) {
@@ -51,6 +57,10 @@ public final class FakeDeploymentExecutor implements DeploymentExecutor {
         String id = command.getCommandId();
         executions.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
         log.add("start " + id);
+        Error failure = failures.get(id);
+        if (failure != null) {
+            throw failure;
+        }
         maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
         Step step = Step.newBuilder().setName("apply " + command.getDeploymentId()).setState(StepState.STEP_STATE_RUNNING).build();
         progress.onSteps(List.of(step));

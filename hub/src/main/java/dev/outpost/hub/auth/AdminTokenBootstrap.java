@@ -57,7 +57,7 @@ public class AdminTokenBootstrap {
             return;
         }
         String token = Secrets.secret(ADMIN_PREFIX);
-        tokens.replaceAdminTokens(token, "generated admin token");
+        tokens.addAdminToken(token, "generated admin token");
         // Deliberately stdout, not the log: the secret is shown once and must not land in log files.
         console.println("==================================================================");
         console.println(" Admin API token (shown once): " + token);

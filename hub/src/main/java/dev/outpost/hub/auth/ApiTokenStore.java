@@ -1,6 +1,7 @@
 package dev.outpost.hub.auth;
 
 import dev.outpost.hub.store.Database;
+import dev.outpost.hub.store.Sql;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.Optional;
@@ -40,18 +41,24 @@ public class ApiTokenStore {
         String hash = Secrets.hash(token);
         return db.inTransaction(sql -> {
             if (sql.count("select count(*) from api_tokens where token_hash = ?", hash) == 0) {
-                sql.update("insert into api_tokens (id, token_hash, role, tenant_id, name, created_at) "
-                        + "values (?, ?, 'admin', null, ?, ?)", Secrets.id("tok_"), hash, name, clock.instant());
+                insert(sql, Secrets.id("tok_"), hash, "admin", null, name);
             }
             return sql.update("delete from api_tokens where role = 'admin' and token_hash <> ?", hash);
         });
     }
 
+    /**
+     * Stores a generated admin token beside any other. Two replicas starting on an empty database at
+     * the same moment may each generate one; both then work, and neither retires the other's.
+     */
+    public void addAdminToken(String token, String name) {
+        db.inTransaction(sql -> insert(sql, Secrets.id("tok_"), Secrets.hash(token), "admin", null, name));
+    }
+
     /** Creates a token for {@code tenantId} and returns its id; the secret is only ever in the caller's hands. */
     public String createTenantToken(String tenantId, String name, String token) {
         String id = Secrets.id("tok_");
-        db.inTransaction(sql -> sql.update("insert into api_tokens (id, token_hash, role, tenant_id, name, created_at) "
-                + "values (?, ?, 'tenant', ?, ?, ?)", id, Secrets.hash(token), tenantId, name, clock.instant()));
+        db.inTransaction(sql -> insert(sql, id, Secrets.hash(token), "tenant", tenantId, name));
         return id;
     }
 
@@ -59,5 +66,10 @@ public class ApiTokenStore {
     public boolean deleteTenantToken(String tenantId, String tokenId) {
         return db.inTransaction(sql -> sql.update("delete from api_tokens where id = ? and tenant_id = ?",
                 tokenId, tenantId)) == 1;
+    }
+
+    private int insert(Sql sql, String id, String hash, String role, String tenantId, String name) {
+        return sql.update("insert into api_tokens (id, token_hash, role, tenant_id, name, created_at) values (?, ?, ?, ?, ?, ?)",
+                id, hash, role, tenantId, name, clock.instant());
     }
 }
