@@ -1,9 +1,7 @@
 package dev.outpost.protocol;
 
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -19,12 +17,7 @@ public final class CaFingerprint {
 
     /** The fingerprint of a CA certificate. */
     public static String of(X509Certificate ca) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(ca.getPublicKey().getEncoded());
-            return PREFIX + HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return PREFIX + Sha256.hex(ca.getPublicKey().getEncoded());
     }
 
     /** Normalises a user-supplied fingerprint, or throws IllegalArgumentException naming the problem. */

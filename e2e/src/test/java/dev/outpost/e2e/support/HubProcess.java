@@ -2,6 +2,7 @@ package dev.outpost.e2e.support;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.outpost.testcluster.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,8 +21,8 @@ public final class HubProcess implements AutoCloseable {
     private final Path dataDir;
     private final TestDatabase database;
     private final String adminToken;
-    private final int httpPort = FreePort.pick();
-    private final int grpcPort = FreePort.pick();
+    private final int httpPort = FreePorts.next();
+    private final int grpcPort = FreePorts.next();
     private ChildProcess process;
     private int starts;
     private Duration lastStartTime = Duration.ZERO;

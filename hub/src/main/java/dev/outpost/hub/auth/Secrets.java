@@ -1,10 +1,9 @@
 package dev.outpost.hub.auth;
 
+import dev.outpost.protocol.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 
 /** Random secrets (API tokens, join token secrets, ids) and the hash they are stored under. */
 public final class Secrets {
@@ -40,12 +39,7 @@ public final class Secrets {
      * the hub hands out has 160 random bits, so a leaked hash cannot be brute-forced back to it.
      */
     public static String hash(String secret) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Sha256.hex(secret.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Compares two hashes in constant time. */
