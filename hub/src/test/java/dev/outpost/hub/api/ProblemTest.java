@@ -8,6 +8,9 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.netty.handler.codec.http.TooLongHttpContentException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +60,30 @@ class ProblemTest {
         String json = new ObjectMapper().writeValueAsString(Problem.of(HttpStatus.NOT_FOUND, "release r not found"));
         assertThat(json).contains("\"type\":\"https://outpost.dev/problems/not-found\"", "\"title\":\"Not Found\"",
                 "\"status\":404").doesNotContain("errors");
+    }
+
+    @Test
+    void tooLongRequestLinesAndHeadersAre414And431() {
+        assertThat(ProblemResponseProcessor.tooLong(new TooLongHttpLineException("An HTTP line is larger than 8192 bytes."),
+                8192, 16384)).hasValueSatisfying(p -> {
+                    assertThat(p.status()).isEqualTo(414);
+                    assertThat(p.detail()).contains("8192 bytes").doesNotContain("HTTP line");
+                });
+        assertThat(ProblemResponseProcessor.tooLong(new TooLongHttpHeaderException("HTTP header is larger than 16384 bytes."),
+                8192, 16384)).hasValueSatisfying(p -> assertThat(p.status()).isEqualTo(431));
+        assertThat(ProblemResponseProcessor.tooLong(new TooLongHttpContentException("too long"), 8192, 16384)).isEmpty();
+    }
+
+    @Test
+    void syntaxMessagesLoseJacksonsImplementationDetails() {
+        assertThat(ProblemResponseProcessor.syntaxMessage("Unexpected end-of-input in VALUE_STRING\n at [Source: REDACTED "
+                + "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 14]"))
+                .isEqualTo("Unexpected end-of-input in a string");
+        assertThat(ProblemResponseProcessor.syntaxMessage("Unexpected character ('n' (code 110)): was expecting "
+                + "double-quote to start field name")).isEqualTo("Unexpected character ('n'): was expecting double-quote "
+                + "to start field name");
+        assertThat(ProblemResponseProcessor.syntaxMessage("Cannot construct `java.util.LinkedHashMap`"))
+                .isEqualTo("it cannot be parsed");
     }
 
     record Named(String name) {
