@@ -13,8 +13,8 @@ import dev.outpost.hub.enrollment.JoinGrant;
 import dev.outpost.hub.enrollment.JoinTokenRejectedException;
 import dev.outpost.hub.enrollment.NewAgent;
 import dev.outpost.hub.testsupport.Api;
+import dev.outpost.hub.testsupport.HubTestProperties;
 import dev.outpost.hub.testsupport.RecordedCommandEvents;
-import dev.outpost.hub.testsupport.TestHubProperties;
 import dev.outpost.protocol.fixtures.ReleaseFixture;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.ClusterFacts;
@@ -80,9 +80,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Map<String, String> props = new HashMap<>(TestHubProperties.of(ADMIN, databaseProperties()));
-        props.put(RecordedCommandEvents.PROPERTY, "true");
-        return props;
+        return HubTestProperties.with(databaseProperties(), ADMIN);
     }
 
     @BeforeAll

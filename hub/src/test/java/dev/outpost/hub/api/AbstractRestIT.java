@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.hub.testsupport.Api;
-import dev.outpost.hub.testsupport.TestHubProperties;
+import dev.outpost.hub.testsupport.HubTestProperties;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
@@ -45,7 +45,7 @@ abstract class AbstractRestIT implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        return TestHubProperties.of(ADMIN, databaseProperties());
+        return HubTestProperties.with(databaseProperties(), ADMIN);
     }
 
     @BeforeAll

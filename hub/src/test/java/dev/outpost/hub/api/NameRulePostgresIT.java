@@ -13,7 +13,8 @@ class NameRulePostgresIT extends AbstractNameRuleIT {
     @Override
     Map<String, String> databaseProperties() {
         database = PostgresTestDatabase.create();
-        return database.hubProperties();
+        return Map.of("outpost.db-url", database.url(), "outpost.db-user", PostgresTestDatabase.USER,
+                "outpost.db-password", PostgresTestDatabase.PASSWORD);
     }
 
     @AfterAll

@@ -5,7 +5,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -38,11 +37,6 @@ public final class PostgresTestDatabase {
         int slash = ADMIN_URL.lastIndexOf('/');
         int query = ADMIN_URL.indexOf('?', slash);
         return ADMIN_URL.substring(0, slash + 1) + name + (query < 0 ? "" : ADMIN_URL.substring(query));
-    }
-
-    /** The hub's properties for this database. */
-    public Map<String, String> hubProperties() {
-        return Map.of("outpost.db-url", url(), "outpost.db-user", USER, "outpost.db-password", PASSWORD);
     }
 
     /** Drops the database, closing whatever connections the test left open. */

@@ -6,14 +6,14 @@ import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The properties that start an in-process test hub: a fresh data directory, a known admin token, free ports. */
-public final class TestHubProperties {
-    private TestHubProperties() {
+/** The properties of an in-process hub under test: a fresh data folder, random ports, a known admin token. */
+public final class HubTestProperties {
+    private HubTestProperties() {
     }
 
-    /** Those properties on top of {@code databaseProperties} (empty for H2, see {@link PostgresTestDatabase#hubProperties}). */
-    public static Map<String, String> of(String adminToken, Map<String, String> databaseProperties) {
-        Map<String, String> props = new HashMap<>(databaseProperties);
+    /** {@code database} (outpost.db-url and friends, or nothing for H2) plus what every hub IT needs. */
+    public static Map<String, String> with(Map<String, String> database, String adminToken) {
+        Map<String, String> props = new HashMap<>(database);
         try {
             props.put("outpost.data-dir", Files.createTempDirectory("outpost-hub-it").toString());
         } catch (IOException e) {
@@ -22,6 +22,7 @@ public final class TestHubProperties {
         props.put("outpost.admin-token", adminToken);
         props.put("micronaut.server.port", "-1");
         props.put("outpost.grpc-port", "0");
+        props.put(RecordedCommandEvents.PROPERTY, "true");
         return props;
     }
 }
