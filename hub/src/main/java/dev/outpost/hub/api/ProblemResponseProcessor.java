@@ -35,7 +35,8 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
     static final String NOT_JSON = "request body is not valid JSON";
     /** What gives away the implementation in a framework message: class names, Jackson's markers. */
     private static final Pattern IMPLEMENTATION_WORDING = Pattern.compile(
-            "`|\\b(java|javax|jakarta|io\\.micronaut|com\\.fasterxml|dev\\.outpost)\\.|\\$|Exception|JsonToken|\\[Source:");
+            "`|\\b(java|javax|jakarta|io\\.micronaut|com\\.fasterxml|dev\\.outpost)\\."
+                    + "|\\$|Exception|JsonToken|\\[Source:");
     /** The first quoted word of a parser message ("Duplicate field 'name'", "Unrecognized token 'x'"). */
     private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
     /** The code of the character a parser message is about ("Unexpected character ('n' (code 110))"). */
@@ -123,8 +124,9 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
         Optional<StreamReadException> syntax = cause(error, StreamReadException.class);
         if (syntax.isPresent()) {
             JsonLocation at = syntax.get().getLocation();
-            return Optional.of(NOT_JSON + ": " + syntaxMessage(syntax.get().getOriginalMessage())
-                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            String where = at == null || at.getLineNr() < 1 ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            return Optional.of(NOT_JSON + ": " + syntaxMessage(syntax.get().getOriginalMessage()) + where);
         }
         return cause(error, JsonProcessingException.class)
                 .map(other -> NOT_JSON + ": it must be exactly one JSON object");
@@ -146,7 +148,8 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
         }
         if (message.startsWith("Unexpected character")) {
             Matcher code = CHARACTER_CODE.matcher(message);
-            return code.find() ? "unexpected character " + character(Integer.parseInt(code.group(1))) : "unexpected character";
+            return code.find() ? "unexpected character " + character(Integer.parseInt(code.group(1)))
+                    : "unexpected character";
         }
         if (message.startsWith("Unrecognized token") && what != null) {
             return "unrecognized token '" + what + "' (strings need double quotes)";

@@ -47,7 +47,8 @@ public class EnvironmentService {
     public record NewEnvironment(
             @Nullable @Schema(maxLength = Validation.ID_MAX) String tenantId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = NAME_MAX_CHARS) String name,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"aws", "azure", "gcp", "other"}) String cloud,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"aws", "azure", "gcp", "other"})
+            String cloud,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = REGION_MAX_CHARS) String region,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = NAME_MAX_CHARS) String clusterName) {
     }

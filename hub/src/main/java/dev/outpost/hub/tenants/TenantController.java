@@ -28,7 +28,8 @@ public class TenantController {
     /** Body of POST /tenants and POST /tenants/{id}/tokens. */
     @StrictRequest
     public record NameRequest(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = TenantService.NAME_MAX_CHARS) String name) {
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = TenantService.NAME_MAX_CHARS)
+            String name) {
     }
 
     /** Creates a tenant (admin only). */
