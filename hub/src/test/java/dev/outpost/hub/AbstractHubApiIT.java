@@ -258,7 +258,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertProblem(api.send("PUT", "/api/v1/releases/rel_x", ADMIN, "{}", "application/json"), 405);
         Api.Response invalid = api.post("/api/v1/tenants", ADMIN, Map.of("name", " "));
         assertProblem(invalid, 400);
-        assertThat(invalid.json().at("/errors/0/field").asText()).isEqualTo("name");
+        assertThat(invalid.json().at("/errors/0/field").asText()).isEqualTo("/name");
     }
 
     @Test

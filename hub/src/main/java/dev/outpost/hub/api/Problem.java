@@ -40,6 +40,9 @@ public record Problem(
             case CONFLICT -> "conflict";
             case UNSUPPORTED_MEDIA_TYPE -> "unsupported-media-type";
             case UNPROCESSABLE_ENTITY -> "validation";
+            case REQUEST_ENTITY_TOO_LARGE -> "body-too-large";
+            case REQUEST_URI_TOO_LONG -> "request-line-too-long";
+            case REQUEST_HEADER_FIELDS_TOO_LARGE -> "headers-too-large";
             default -> status.getCode() >= 500 ? "internal" : "http-" + status.getCode();
         };
     }

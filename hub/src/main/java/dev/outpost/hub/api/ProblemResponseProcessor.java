@@ -1,64 +1,149 @@
 package dev.outpost.hub.api;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import io.micronaut.context.annotation.Replaces;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.response.Error;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
 import io.micronaut.http.server.exceptions.response.ErrorResponseProcessor;
+import io.micronaut.http.server.netty.NettyHttpRequest;
+import io.micronaut.http.server.netty.configuration.NettyHttpServerConfiguration;
+import io.micronaut.web.router.exceptions.UnsatisfiedBodyRouteException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.regex.Pattern;
 
 /**
  * Turns every error response Micronaut produces (unknown route, wrong method, malformed JSON, wrong
- * content type, unhandled exception...) and every {@link ApiException} into problem+json. Server
- * errors get a generic detail: their cause goes to the log only, never to the client.
+ * content type, oversized request line or headers, unhandled exception...) and every
+ * {@link ApiException} into problem+json. Server errors get a generic detail: their cause goes to the
+ * log only, never to the client; neither do Java class names or Jackson's wording.
  */
 @Singleton
 @Replaces(ErrorResponseProcessor.class)
 public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem> {
     static final String INTERNAL_DETAIL = "the hub hit an unexpected error; its log has the details";
+    static final String NOT_JSON = "request body is not valid JSON";
+    /** What gives away the implementation in a framework message: class names, Jackson's markers. */
+    private static final Pattern IMPLEMENTATION_WORDING = Pattern.compile(
+            "`|\\b(java|javax|jakarta|io\\.micronaut|com\\.fasterxml|dev\\.outpost)\\.|\\$|Exception|JsonToken|\\[Source:");
+
+    private final int maxInitialLineBytes;
+    private final int maxHeaderBytes;
+
+    @Inject
+    public ProblemResponseProcessor(NettyHttpServerConfiguration netty) {
+        this(netty.getMaxInitialLineLength(), netty.getMaxHeaderSize());
+    }
+
+    ProblemResponseProcessor(int maxInitialLineBytes, int maxHeaderBytes) {
+        this.maxInitialLineBytes = maxInitialLineBytes;
+        this.maxHeaderBytes = maxHeaderBytes;
+    }
 
     @Override
     public MutableHttpResponse<Problem> processResponse(ErrorContext context, MutableHttpResponse<?> response) {
-        Problem problem = context.getRootCause()
-                .filter(ApiException.class::isInstance)
-                .map(cause -> ((ApiException) cause).toProblem())
-                .orElseGet(() -> Problem.of(response.status(), detail(context, response.status())));
+        // Jackson and Micronaut may wrap an ApiException that RequestBinder threw while binding a body.
+        Optional<ApiException> api = context.getRootCause().flatMap(cause -> cause(cause, ApiException.class));
+        if (api.isPresent()) {
+            return response.status(api.get().status()).contentType(Problem.CONTENT_TYPE).body(api.get().toProblem());
+        }
+        Optional<Problem> tooLong = tooLong(context.getRequest(), maxInitialLineBytes, maxHeaderBytes);
+        if (tooLong.isPresent()) {
+            return response.status(tooLong.get().status()).contentType(Problem.CONTENT_TYPE).body(tooLong.get());
+        }
+        Problem problem = Problem.of(response.status(), detail(context, response.status()));
         return response.contentType(Problem.CONTENT_TYPE).body(problem);
+    }
+
+    /**
+     * 414 or 431 for a request Netty refused as too long: Micronaut answers every such request 413, which
+     * is meant for a body that is too large.
+     */
+    static Optional<Problem> tooLong(HttpRequest<?> request, int maxInitialLineBytes, int maxHeaderBytes) {
+        if (!(request instanceof NettyHttpRequest<?> netty) || netty.getNativeRequest().decoderResult().isSuccess()) {
+            return Optional.empty();
+        }
+        return tooLong(netty.getNativeRequest().decoderResult().cause(), maxInitialLineBytes, maxHeaderBytes);
+    }
+
+    /** The problem for Netty's decoding failure {@code cause}, when it is a line or the headers being too long. */
+    static Optional<Problem> tooLong(Throwable cause, int maxInitialLineBytes, int maxHeaderBytes) {
+        if (cause instanceof TooLongHttpLineException) {
+            return Optional.of(Problem.of(HttpStatus.REQUEST_URI_TOO_LONG, "the request line (method, path and query) "
+                    + "is longer than " + maxInitialLineBytes + " bytes"));
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Optional.of(Problem.of(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "the request headers are larger "
+                    + "than " + maxHeaderBytes + " bytes in all"));
+        }
+        return Optional.empty();
     }
 
     static String detail(ErrorContext context, HttpStatus status) {
         if (status.getCode() >= 500) {
             return INTERNAL_DETAIL;
         }
-        Optional<String> json = context.getRootCause().flatMap(ProblemResponseProcessor::jsonProblem);
-        return json.orElseGet(() -> context.getErrors().stream().map(Error::getMessage).findFirst()
-                .orElse(status.getReason()));
+        Optional<Throwable> cause = context.getRootCause();
+        if (cause.isPresent() && cause(cause.get(), UnsatisfiedBodyRouteException.class).isPresent()) {
+            return "request body is required: a JSON object";
+        }
+        Optional<String> json = cause.flatMap(ProblemResponseProcessor::jsonProblem);
+        if (json.isPresent()) {
+            return json.get();
+        }
+        return context.getErrors().stream().map(Error::getMessage).findFirst()
+                .filter(message -> !IMPLEMENTATION_WORDING.matcher(message).find())
+                .orElse(status.getReason());
     }
 
     /**
-     * Says what is wrong with a request body Jackson could not read, without the Java class names
-     * Micronaut's own message carries: the field and the problem, or where the JSON breaks off.
+     * Says what is wrong with a request body Jackson could not read, in the hub's words: where the JSON
+     * breaks off, or that it exceeds a limit. Problems of fields and types never get here: request records
+     * are bound by {@link RequestBinder}, which throws {@link ApiException}s.
      */
     static Optional<String> jsonProblem(Throwable error) {
-        // Syntax errors first: Jackson wraps them in a mapping exception that has a field path too.
+        Optional<StreamConstraintsException> limit = cause(error, StreamConstraintsException.class);
+        if (limit.isPresent()) {
+            return Optional.of(NOT_JSON + ": a number, string or nesting depth exceeds the hub's limits");
+        }
         Optional<StreamReadException> syntax = cause(error, StreamReadException.class);
         if (syntax.isPresent()) {
             JsonLocation at = syntax.get().getLocation();
-            return Optional.of("request body is not valid JSON: " + syntax.get().getOriginalMessage()
-                    + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            return Optional.of(NOT_JSON + ": " + syntaxMessage(syntax.get().getOriginalMessage())
+                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
-        return cause(error, JsonMappingException.class).filter(e -> !e.getPath().isEmpty()).map(mapping -> {
-            String field = mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            return "invalid value for '" + field + "': " + mapping.getOriginalMessage();
-        });
+        return cause(error, JsonProcessingException.class)
+                .map(other -> NOT_JSON + ": it must be exactly one JSON object");
+    }
+
+    /**
+     * Jackson's syntax message without its implementation details (token names, the source location
+     * it repeats, the hints at its own features).
+     */
+    static String syntaxMessage(String original) {
+        if (original == null) {
+            return "it cannot be parsed";
+        }
+        String message = original.lines().findFirst().orElse("")
+                .replaceAll("\\s*\\(start marker at \\[Source:.*", "")
+                .replaceAll("\\s*\\[Source:.*", "")
+                .replaceAll(" \\(code \\d+\\)", "")
+                .replaceAll(";? ?\\(?(to allow|JSON does not allow|Feature\\.|`?JsonReadFeature|`?JsonParser)[^)]*\\)?", "")
+                .replaceAll("`", "'")
+                .replace("VALUE_STRING", "a string").replace("VALUE_NUMBER_INT", "a number")
+                .replace("VALUE_NUMBER_FLOAT", "a number").replace("START_OBJECT", "an object")
+                .replace("START_ARRAY", "an array")
+                .trim();
+        return message.isEmpty() || IMPLEMENTATION_WORDING.matcher(message).find() ? "it cannot be parsed" : message;
     }
 
     private static <T extends Throwable> Optional<T> cause(Throwable error, Class<T> type) {

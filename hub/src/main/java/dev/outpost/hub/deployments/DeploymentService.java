@@ -1,6 +1,7 @@
 package dev.outpost.hub.deployments;
 
 import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.api.Validation;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
@@ -18,8 +19,11 @@ import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.release.ManifestTemplate;
 import dev.outpost.protocol.release.Parameters;
 import dev.outpost.protocol.release.TemplateException;
+import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.Command;
+import io.micronaut.core.annotation.Nullable;
 import io.micronaut.context.event.ApplicationEventPublisher;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -70,12 +74,20 @@ public class DeploymentService {
     }
 
     /** What a caller sends to create a deployment; namespace and parameters are optional. */
+    @StrictRequest
     public record NewDeployment(
-            String environmentId, String releaseId, String name, String namespace, Map<String, String> parameters) {
+            @Schema(maxLength = Validation.ID_MAX) String environmentId,
+            @Schema(maxLength = Validation.ID_MAX) String releaseId,
+            @Schema(maxLength = Validation.DNS_LABEL_MAX) String name,
+            @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX, defaultValue = DEFAULT_NAMESPACE) String namespace,
+            @Nullable Map<String, String> parameters) {
     }
 
     /** A change to a deployment: another release and/or new parameters (which replace the old ones). */
-    public record DeploymentChange(String releaseId, Map<String, String> parameters) {
+    @StrictRequest
+    public record DeploymentChange(
+            @Nullable @Schema(maxLength = Validation.ID_MAX) String releaseId,
+            @Nullable Map<String, String> parameters) {
     }
 
     /** A change accepted for the agent to carry out. */
@@ -87,11 +99,11 @@ public class DeploymentService {
         String namespace = request.namespace() == null ? DEFAULT_NAMESPACE : request.namespace();
         Map<String, String> parameters = request.parameters() == null ? Map.of() : request.parameters();
         Validation v = new Validation();
-        v.text("environmentId", request.environmentId(), 64);
-        v.text("releaseId", request.releaseId(), 64);
-        v.matches("name", request.name(), Validation.DNS_LABEL, "a DNS-1123 label (lower-case letters, digits, '-')");
-        v.matches("namespace", namespace, Validation.DNS_LABEL, "a DNS-1123 label (lower-case letters, digits, '-')");
-        checkParameters(v, parameters);
+        v.text("environmentId", request.environmentId(), Validation.ID_MAX);
+        v.text("releaseId", request.releaseId(), Validation.ID_MAX);
+        v.dnsLabel("name", request.name());
+        v.dnsLabel("namespace", namespace);
+        ReleaseValidator.checkParameters(v, "parameters", parameters);
         v.throwIfInvalid();
 
         Environment env = environments.get(caller, request.environmentId());
@@ -127,8 +139,11 @@ public class DeploymentService {
         Deployment current = get(caller, id);
         requireNotDeleted(current);
         Validation v = new Validation();
+        if (change.releaseId() != null) {
+            v.text("releaseId", change.releaseId(), Validation.ID_MAX);
+        }
         if (change.parameters() != null) {
-            checkParameters(v, change.parameters());
+            ReleaseValidator.checkParameters(v, "parameters", change.parameters());
         }
         v.throwIfInvalid();
         Release release = releases.get(change.releaseId() != null ? change.releaseId() : current.releaseId());
@@ -172,8 +187,8 @@ public class DeploymentService {
             return operations.find(sql, op.id()).orElseThrow();
         });
         metrics.operationFinished(op.type().json(), "cancelled");
-        LOG.warn("operation {} ({}) {}: tenant {} deployment {} generation {}", op.id(), op.type().json(), reason,
-                op.tenantId(), op.deploymentId(), op.generation());
+        LOG.warn("operation {} ({}) {}: tenant {} deployment {} generation {}", op.id(), op.type().json(),
+                FreeText.forLog(reason), op.tenantId(), op.deploymentId(), op.generation());
         return cancelled;
     }
 
@@ -256,14 +271,6 @@ public class DeploymentService {
         }
     }
 
-    private static void checkParameters(Validation v, Map<String, String> parameters) {
-        try {
-            Parameters.checkUserParameters(parameters);
-        } catch (TemplateException e) {
-            v.error("parameters", e.getMessage());
-        }
-    }
-
     /** The release's defaults overridden by {@code parameters}; 400 if together they are too many. */
     private static Map<String, String> merged(Release release, Map<String, String> parameters) {
         Map<String, String> merged = Parameters.merge(release.defaultParameters(), parameters);
@@ -301,7 +308,7 @@ public class DeploymentService {
     private void queued(Deployment deployment, Operation operation, Release release) {
         LOG.info("{} operation {} queued for tenant {} deployment {} (generation {}, release {} {}) in environment {}",
                 operation.type().json(), operation.id(), deployment.tenantId(), deployment.id(), operation.generation(),
-                release.serviceName(), release.version(), deployment.environmentId());
+                FreeText.forLog(release.serviceName()), FreeText.forLog(release.version()), deployment.environmentId());
         events.publishEvent(new CommandQueued(deployment.environmentId()));
     }
 }

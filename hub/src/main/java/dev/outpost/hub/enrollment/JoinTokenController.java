@@ -1,5 +1,6 @@
 package dev.outpost.hub.enrollment;
 
+import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
 import io.micronaut.core.annotation.Nullable;
@@ -12,6 +13,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /** REST: /api/v1/environments/{id}/join-tokens. */
@@ -24,8 +26,16 @@ public class JoinTokenController {
         this.service = service;
     }
 
-    /** Body of POST; both fields optional (defaults: configured TTL, one use). */
-    public record JoinTokenRequest(@Nullable Long ttlSeconds, @Nullable Integer uses) {
+    /**
+     * Body of POST; both fields optional (defaults: configured TTL, one use). The TTL's upper bound is
+     * {@code outpost.join-token-max-ttl}, checked by the service.
+     */
+    @StrictRequest
+    public record JoinTokenRequest(
+            @Nullable @Schema(minimum = "1", description = "lifetime in seconds; at most outpost.join-token-max-ttl "
+                    + "(default 604800, 7 days); default outpost.join-token-default-ttl (3600)") Long ttlSeconds,
+            @Nullable @Schema(minimum = "1", maximum = "" + JoinTokenService.MAX_USES,
+                    description = "how many agents the token admits; default 1") Integer uses) {
     }
 
     /** Issues a join token; the response is the only place its secret appears. */

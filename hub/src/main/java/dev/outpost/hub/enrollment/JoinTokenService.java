@@ -56,10 +56,11 @@ public class JoinTokenService {
         int maxUses = uses == null ? 1 : uses;
         Validation v = new Validation();
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(config.getJoinTokenMaxTtl()) > 0) {
-            v.error("ttlSeconds", "must be between 1 and " + config.getJoinTokenMaxTtl().toSeconds());
+            v.error("ttlSeconds", "must be an integer from 1 to " + config.getJoinTokenMaxTtl().toSeconds()
+                    + " (outpost.join-token-max-ttl)");
         }
         if (maxUses < 1 || maxUses > MAX_USES) {
-            v.error("uses", "must be between 1 and " + MAX_USES);
+            v.error("uses", "must be an integer from 1 to " + MAX_USES);
         }
         v.throwIfInvalid();
         Instant now = clock.instant();

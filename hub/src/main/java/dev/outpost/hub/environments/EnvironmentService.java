@@ -1,12 +1,16 @@
 package dev.outpost.hub.environments;
 
 import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.api.Validation;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.StoreException;
 import dev.outpost.hub.tenants.TenantStore;
+import dev.outpost.protocol.text.FreeText;
+import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
@@ -21,6 +25,10 @@ public class EnvironmentService {
     private static final Logger LOG = LoggerFactory.getLogger(EnvironmentService.class);
     /** Clouds an environment can be in. */
     public static final Set<String> CLOUDS = Set.of("aws", "azure", "gcp", "other");
+    /** Longest environment name and cluster name, in characters (code points). */
+    public static final int NAME_MAX_CHARS = 200;
+    /** Longest region, in characters (code points). */
+    public static final int REGION_MAX_CHARS = 100;
 
     private final Database db;
     private final EnvironmentStore store;
@@ -35,7 +43,13 @@ public class EnvironmentService {
     }
 
     /** What a caller asks for when creating an environment. */
-    public record NewEnvironment(String tenantId, String name, String cloud, String region, String clusterName) {
+    @StrictRequest
+    public record NewEnvironment(
+            @Nullable @Schema(maxLength = Validation.ID_MAX) String tenantId,
+            @Schema(maxLength = NAME_MAX_CHARS) String name,
+            @Schema(allowableValues = {"aws", "azure", "gcp", "other"}) String cloud,
+            @Schema(maxLength = REGION_MAX_CHARS) String region,
+            @Schema(maxLength = NAME_MAX_CHARS) String clusterName) {
     }
 
     /** Creates an environment in the given tenant (a tenant token may omit it: its own is used). */
@@ -44,19 +58,21 @@ public class EnvironmentService {
         String tenantId = request.tenantId() != null ? request.tenantId() : caller.tenantId();
         if (tenantId == null) {
             v.error("tenantId", "is required");
+        } else {
+            v.text("tenantId", tenantId, Validation.ID_MAX);
         }
-        v.text("name", request.name(), 200);
+        String name = v.name("name", request.name(), NAME_MAX_CHARS);
         if (request.cloud() == null || !CLOUDS.contains(request.cloud())) {
             v.error("cloud", "must be one of aws, azure, gcp, other");
         }
-        v.text("region", request.region(), 100);
-        v.text("clusterName", request.clusterName(), 200);
+        String region = v.name("region", request.region(), REGION_MAX_CHARS);
+        String clusterName = v.name("clusterName", request.clusterName(), NAME_MAX_CHARS);
         v.throwIfInvalid();
         if (!caller.canSee(tenantId)) {
             throw ApiException.notFound("tenant", tenantId);
         }
-        Environment env = new Environment(Secrets.id("env_"), tenantId, request.name().trim(), request.cloud(),
-                request.region().trim(), request.clusterName().trim(), clock.instant(), null, null);
+        Environment env = new Environment(Secrets.id("env_"), tenantId, name, request.cloud(), region, clusterName,
+                clock.instant(), null, null);
         try {
             db.inTransaction(sql -> {
                 tenants.find(sql, tenantId).orElseThrow(() -> ApiException.notFound("tenant", tenantId));
@@ -66,8 +82,9 @@ public class EnvironmentService {
         } catch (StoreException.DuplicateKeyException e) {
             throw ApiException.conflict("tenant " + tenantId + " already has an environment named '" + env.name() + "'");
         }
-        LOG.info("environment {} created for tenant {} ({} {} cluster {})",
-                env.id(), tenantId, env.cloud(), env.region(), env.clusterName());
+        LOG.info("environment {} created for tenant {} (name '{}', {} region '{}', cluster '{}')", env.id(), tenantId,
+                FreeText.forLog(env.name()), env.cloud(), FreeText.forLog(env.region()),
+                FreeText.forLog(env.clusterName()));
         return env;
     }
 

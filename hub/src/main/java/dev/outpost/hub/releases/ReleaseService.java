@@ -1,11 +1,16 @@
 package dev.outpost.hub.releases;
 
 import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.api.Validation;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.StoreException;
+import dev.outpost.protocol.GrpcLimits;
+import dev.outpost.protocol.text.FreeText;
+import io.micronaut.core.annotation.Nullable;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
@@ -30,7 +35,12 @@ public class ReleaseService {
     }
 
     /** What the admin sends to publish a release. */
-    public record NewRelease(String serviceName, String version, String manifests, Map<String, String> defaultParameters) {
+    @StrictRequest
+    public record NewRelease(
+            @Schema(maxLength = Validation.DNS_LABEL_MAX) String serviceName,
+            @Schema(maxLength = ReleaseValidator.VERSION_MAX_CHARS) String version,
+            @Schema(maxLength = GrpcLimits.MAX_MANIFESTS_CHARS) String manifests,
+            @Nullable Map<String, String> defaultParameters) {
     }
 
     /** Validates and stores a release; 409 if that service version exists. */
@@ -51,7 +61,8 @@ public class ReleaseService {
             throw ApiException.conflict("release " + release.serviceName() + " " + release.version()
                     + " already exists; releases are immutable, publish a new version");
         }
-        LOG.info("release {} published: {} {}", release.id(), release.serviceName(), release.version());
+        LOG.info("release {} published: {} {}", release.id(), FreeText.forLog(release.serviceName()),
+                FreeText.forLog(release.version()));
         return release;
     }
 

@@ -1,11 +1,13 @@
 package dev.outpost.hub.releases;
 
+import dev.outpost.hub.api.RequestBinder;
 import dev.outpost.hub.api.Validation;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.release.ManifestTemplate;
 import dev.outpost.protocol.release.Parameters;
 import dev.outpost.protocol.release.TemplateException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -19,6 +21,8 @@ import org.yaml.snakeyaml.error.YAMLException;
  * cluster: names, parameters, and manifests that parse as Kubernetes objects once rendered.
  */
 public final class ReleaseValidator {
+    /** Longest version, in characters. */
+    public static final int VERSION_MAX_CHARS = 100;
     static final Pattern VERSION = Pattern.compile(
             "v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
     /**
@@ -38,15 +42,9 @@ public final class ReleaseValidator {
     /** Records every problem of the release in {@code v}. */
     public static void validate(Validation v, String serviceName, String version, String manifests,
                                 Map<String, String> defaults) {
-        v.matches("serviceName", serviceName, Validation.DNS_LABEL, "a DNS-1123 label (lower-case letters, digits, '-')");
-        if (v.text("version", version, 100) && !VERSION.matcher(version).matches()) {
-            v.error("version", "must be a semantic version such as 1.2.3");
-        }
-        try {
-            Parameters.checkUserParameters(defaults);
-        } catch (TemplateException e) {
-            v.error("defaultParameters", e.getMessage());
-        }
+        v.dnsLabel("serviceName", serviceName);
+        v.matches("version", version, VERSION, VERSION_MAX_CHARS, "a semantic version such as 1.2.3");
+        checkParameters(v, "defaultParameters", defaults);
         if (manifests == null || manifests.isBlank()) {
             v.error("manifests", "is required");
         } else if (manifests.length() > GrpcLimits.MAX_MANIFESTS_CHARS) {
@@ -56,6 +54,25 @@ public final class ReleaseValidator {
         } else {
             checkManifests(v, manifests);
         }
+    }
+
+    /**
+     * Records every problem of user-set parameters (deployment parameters, a release's defaults) under
+     * {@code field}: too many, and each bad name or value at its own pointer ("/parameters/replicas").
+     */
+    public static void checkParameters(Validation v, String field, Map<String, String> parameters) {
+        if (parameters.size() > Parameters.MAX_COUNT) {
+            v.error(field, "must have at most " + Parameters.MAX_COUNT + " entries (has " + parameters.size() + ")");
+            return;
+        }
+        String pointer = field.startsWith("/") ? field : "/" + field;
+        parameters.forEach((name, value) -> {
+            try {
+                Parameters.checkUserParameters(Collections.singletonMap(name, value));
+            } catch (TemplateException e) {
+                v.error(RequestBinder.pointer(pointer, name), e.getMessage());
+            }
+        });
     }
 
     private static void checkManifests(Validation v, String manifests) {

@@ -1,5 +1,6 @@
 package dev.outpost.hub.tenants;
 
+import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
 import io.micronaut.core.annotation.Nullable;
@@ -12,6 +13,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /** REST: /api/v1/tenants. */
@@ -25,7 +27,8 @@ public class TenantController {
     }
 
     /** Body of POST /tenants and POST /tenants/{id}/tokens. */
-    public record NameRequest(@Nullable String name) {
+    @StrictRequest
+    public record NameRequest(@Nullable @Schema(maxLength = TenantService.NAME_MAX_CHARS) String name) {
     }
 
     /** Creates a tenant (admin only). */

@@ -7,6 +7,7 @@ import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.StoreException;
+import dev.outpost.protocol.text.FreeText;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
@@ -20,6 +21,8 @@ public class TenantService {
     private static final Logger LOG = LoggerFactory.getLogger(TenantService.class);
     /** Prefix of tenant API tokens. */
     public static final String TENANT_TOKEN_PREFIX = "opt_";
+    /** Longest tenant name and API token name, in characters (code points). */
+    public static final int NAME_MAX_CHARS = 200;
 
     private final Database db;
     private final TenantStore store;
@@ -41,9 +44,9 @@ public class TenantService {
     public Tenant create(Caller caller, String name) {
         caller.requireAdmin();
         Validation v = new Validation();
-        v.text("name", name, 200);
+        String checkedName = v.name("name", name, NAME_MAX_CHARS);
         v.throwIfInvalid();
-        Tenant tenant = new Tenant(Secrets.id("ten_"), name.trim(), clock.instant());
+        Tenant tenant = new Tenant(Secrets.id("ten_"), checkedName, clock.instant());
         try {
             db.inTransaction(sql -> {
                 store.insert(sql, tenant);
@@ -52,7 +55,7 @@ public class TenantService {
         } catch (StoreException.DuplicateKeyException e) {
             throw ApiException.conflict("a tenant named '" + tenant.name() + "' already exists");
         }
-        LOG.info("tenant {} created (name '{}')", tenant.id(), tenant.name());
+        LOG.info("tenant {} created (name '{}')", tenant.id(), FreeText.forLog(tenant.name()));
         return tenant;
     }
 
@@ -71,12 +74,12 @@ public class TenantService {
         caller.requireAdmin();
         get(caller, tenantId);
         Validation v = new Validation();
-        v.text("name", name, 200);
+        String checkedName = v.name("name", name, NAME_MAX_CHARS);
         v.throwIfInvalid();
         String secret = Secrets.secret(TENANT_TOKEN_PREFIX);
-        String id = tokens.createTenantToken(tenantId, name.trim(), secret);
-        LOG.info("API token {} issued for tenant {}", id, tenantId);
-        return new IssuedToken(id, tenantId, name.trim(), secret);
+        String id = tokens.createTenantToken(tenantId, checkedName, secret);
+        LOG.info("API token {} issued for tenant {} (name '{}')", id, tenantId, FreeText.forLog(checkedName));
+        return new IssuedToken(id, tenantId, checkedName, secret);
     }
 
     /** Deletes one of a tenant's API tokens (admin only); it is refused from the next request on. */

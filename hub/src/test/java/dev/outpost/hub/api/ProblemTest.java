@@ -8,16 +8,19 @@ import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.server.exceptions.response.ErrorContext;
+import io.netty.handler.codec.http.TooLongHttpContentException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProblemTest {
-    private final ProblemResponseProcessor processor = new ProblemResponseProcessor();
+    private final ProblemResponseProcessor processor = new ProblemResponseProcessor(8192, 16384);
 
     @Test
     void apiExceptionsBecomeTheirOwnProblem() {
-        ApiException e = ApiException.invalid(List.of(new Problem.FieldError("name", "is required"),
-                new Problem.FieldError("cloud", "must be one of aws, azure, gcp, other")));
+        ApiException e = ApiException.invalid(List.of(new Problem.FieldError("/name", "is required"),
+                new Problem.FieldError("/cloud", "must be one of aws, azure, gcp, other")));
         MutableHttpResponse<Problem> response = processor.processResponse(
                 ErrorContext.builder(HttpRequest.GET("/x")).cause(e).build(), HttpResponse.status(e.status()));
 
@@ -26,7 +29,7 @@ class ProblemTest {
         assertThat(problem.status()).isEqualTo(400);
         assertThat(problem.type()).isEqualTo("https://outpost.dev/problems/bad-request");
         assertThat(problem.detail()).isEqualTo("2 fields are invalid");
-        assertThat(problem.errors()).extracting(Problem.FieldError::field).containsExactly("name", "cloud");
+        assertThat(problem.errors()).extracting(Problem.FieldError::field).containsExactly("/name", "/cloud");
     }
 
     @Test
@@ -48,7 +51,7 @@ class ProblemTest {
         assertThat(ProblemResponseProcessor.jsonProblem(truncated)).hasValueSatisfying(d ->
                 assertThat(d).startsWith("request body is not valid JSON: ").contains("line 1").doesNotContain("dev.outpost"));
         assertThat(ProblemResponseProcessor.jsonProblem(wrongType)).hasValueSatisfying(d ->
-                assertThat(d).startsWith("invalid value for 'count': ").doesNotContain("dev.outpost"));
+                assertThat(d).startsWith("request body is not valid JSON").doesNotContain("dev.outpost", "`", "Counted"));
         assertThat(ProblemResponseProcessor.jsonProblem(new IllegalArgumentException("x"))).isEmpty();
     }
 
@@ -57,6 +60,30 @@ class ProblemTest {
         String json = new ObjectMapper().writeValueAsString(Problem.of(HttpStatus.NOT_FOUND, "release r not found"));
         assertThat(json).contains("\"type\":\"https://outpost.dev/problems/not-found\"", "\"title\":\"Not Found\"",
                 "\"status\":404").doesNotContain("errors");
+    }
+
+    @Test
+    void tooLongRequestLinesAndHeadersAre414And431() {
+        assertThat(ProblemResponseProcessor.tooLong(new TooLongHttpLineException("An HTTP line is larger than 8192 bytes."),
+                8192, 16384)).hasValueSatisfying(p -> {
+                    assertThat(p.status()).isEqualTo(414);
+                    assertThat(p.detail()).contains("8192 bytes").doesNotContain("HTTP line");
+                });
+        assertThat(ProblemResponseProcessor.tooLong(new TooLongHttpHeaderException("HTTP header is larger than 16384 bytes."),
+                8192, 16384)).hasValueSatisfying(p -> assertThat(p.status()).isEqualTo(431));
+        assertThat(ProblemResponseProcessor.tooLong(new TooLongHttpContentException("too long"), 8192, 16384)).isEmpty();
+    }
+
+    @Test
+    void syntaxMessagesLoseJacksonsImplementationDetails() {
+        assertThat(ProblemResponseProcessor.syntaxMessage("Unexpected end-of-input in VALUE_STRING\n at [Source: REDACTED "
+                + "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 14]"))
+                .isEqualTo("Unexpected end-of-input in a string");
+        assertThat(ProblemResponseProcessor.syntaxMessage("Unexpected character ('n' (code 110)): was expecting "
+                + "double-quote to start field name")).isEqualTo("Unexpected character ('n'): was expecting double-quote "
+                + "to start field name");
+        assertThat(ProblemResponseProcessor.syntaxMessage("Cannot construct `java.util.LinkedHashMap`"))
+                .isEqualTo("it cannot be parsed");
     }
 
     record Named(String name) {
