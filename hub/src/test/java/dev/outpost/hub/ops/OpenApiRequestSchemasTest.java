@@ -7,9 +7,8 @@ import dev.outpost.hub.enrollment.JoinTokenController;
 import dev.outpost.hub.environments.EnvironmentService;
 import dev.outpost.hub.releases.ReleaseService;
 import dev.outpost.hub.tenants.TenantController;
+import dev.outpost.hub.testsupport.Api;
 import io.swagger.v3.oas.annotations.media.Schema;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +16,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The request records the hub binds and the document's request schemas agree: the same fields (the
@@ -34,7 +32,7 @@ class OpenApiRequestSchemasTest {
             DeploymentService.NewDeployment.class, "NewDeployment",
             DeploymentService.DeploymentChange.class, "DeploymentChange");
 
-    private static final JsonNode DOCUMENT = load();
+    private static final JsonNode DOCUMENT = Api.CONTRACT.document();
 
     @Test
     void everyRequestSchemaHasExactlyTheRecordsFieldsAndRefusesOthers() {
@@ -101,14 +99,6 @@ class OpenApiRequestSchemasTest {
             return type.getDeclaredField(component.getName()).getAnnotation(Schema.class);
         } catch (NoSuchFieldException e) {
             return null;
-        }
-    }
-
-    private static JsonNode load() {
-        try (InputStream in = OpenApiController.class.getResourceAsStream(OpenApiController.RESOURCE)) {
-            return YAMLMapper.shared().readTree(in);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
         }
     }
 }

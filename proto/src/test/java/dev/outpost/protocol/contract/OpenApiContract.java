@@ -55,6 +55,11 @@ public final class OpenApiContract {
         return new OpenApiContract(YAMLMapper.shared().readTree(yaml));
     }
 
+    /** The document itself, for tests of its own rules. */
+    public JsonNode document() {
+        return document;
+    }
+
     /** The document's path templates, e.g. /api/v1/tenants/{id}, with their methods in upper case. */
     public Map<String, List<String>> operations() {
         Map<String, List<String>> operations = new java.util.TreeMap<>();
