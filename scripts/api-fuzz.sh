@@ -64,6 +64,10 @@ config="$report_dir/schemathesis.toml"
   [[ -n "${OUTPOST_FUZZ_RELEASE:-}" ]] && bind '^/api/v1/releases/\{id\}$' releases path.id
   [[ -n "${OUTPOST_FUZZ_DEPLOYMENT:-}" ]] && bind '^/api/v1/deployments/\{id\}$' deployments path.id
   [[ -n "${OUTPOST_FUZZ_OPERATION:-}" ]] && bind '^/api/v1/operations/\{id\}' operations path.id
+  if [[ -n "${OUTPOST_FUZZ_TENANT:-}" ]]; then
+    printf '[[operations]]\ninclude-path = "/api/v1/environments"\ninclude-method = "POST"\n'
+    printf 'parameters = { "body.tenantId" = { dictionary = "tenants", probability = 0.5 } }\n\n'
+  fi
   if [[ -n "${OUTPOST_FUZZ_ENVIRONMENT:-}" && -n "${OUTPOST_FUZZ_RELEASE:-}" ]]; then
     printf '[[operations]]\ninclude-path = "/api/v1/deployments"\ninclude-method = "POST"\n'
     printf 'parameters = { "body.environmentId" = { dictionary = "environments", probability = 0.5 }, '
