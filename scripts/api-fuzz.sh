@@ -36,6 +36,7 @@ if [[ ! -f "$venv/.installed" ]]; then
 fi
 
 mkdir -p "$report_dir"
+report_dir=$(cd "$report_dir" && pwd) # absolute: the run changes into it
 config="$report_dir/schemathesis.toml"
 {
   # The coverage phase's filling of fields with values seen in earlier responses also refills a field
@@ -77,6 +78,8 @@ config="$report_dir/schemathesis.toml"
 } > "$config"
 
 echo "api-fuzz: $base_url for ${seconds}s, seed $seed, report in $report_dir"
+# Schemathesis keeps a cache (.schemathesis/) in its working directory: keep it with the report.
+cd "$report_dir"
 exec "$venv/bin/schemathesis" --config-file "$config" run "$base_url/api/v1/openapi.yaml" \
   --url "$base_url" \
   --header "Authorization: Bearer $token" \
