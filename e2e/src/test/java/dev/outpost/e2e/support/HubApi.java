@@ -2,6 +2,7 @@ package dev.outpost.e2e.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outpost.protocol.contract.OpenApiContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -9,10 +10,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** A small client of the hub's REST API, as a vendor's script would use it. */
+/**
+ * A small client of the hub's REST API, as a vendor's script would use it. Every response is checked
+ * against the OpenAPI document the hub serves (fetched once per hub): one that breaks it fails the test.
+ */
 public final class HubApi {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DOCUMENT_PATH = "/api/v1/openapi.yaml";
+    /** Per hub base URL; a restarted hub serves the same document. */
+    private static final Map<String, OpenApiContract> CONTRACTS = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String token;
@@ -74,8 +83,11 @@ public final class HubApi {
             request.header("Authorization", "Bearer " + token);
         }
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
+            HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+            URI sent = response.uri();
+            contract().check(built.method(), sent.getRawPath() + (sent.getRawQuery() == null ? "" : "?" + sent.getRawQuery()),
+                    response.statusCode(), response.headers(), response.body());
             String text = response.body();
             JsonNode body = text == null || text.isBlank() ? null : JSON.readTree(text);
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
@@ -85,6 +97,25 @@ public final class HubApi {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The hub's own document, the contract its answers are held to. */
+    private OpenApiContract contract() {
+        return CONTRACTS.computeIfAbsent(baseUrl, base -> {
+            try {
+                HttpResponse<String> document = http.send(HttpRequest.newBuilder(URI.create(base + DOCUMENT_PATH))
+                        .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                if (document.statusCode() != 200) {
+                    throw new AssertionError("the hub serves no OpenAPI document: " + document.statusCode());
+                }
+                return OpenApiContract.fromYaml(document.body());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private URI uri(String path) {

@@ -27,15 +27,18 @@ public class JoinTokenService {
     private final JoinTokenStore store;
     private final EnvironmentService environments;
     private final CaFingerprintSource caFingerprint;
+    private final GatewayPortSource gatewayPort;
     private final HubConfig config;
     private final Clock clock;
 
     public JoinTokenService(Database db, JoinTokenStore store, EnvironmentService environments,
-                            CaFingerprintSource caFingerprint, HubConfig config, Clock clock) {
+                            CaFingerprintSource caFingerprint, GatewayPortSource gatewayPort, HubConfig config,
+                            Clock clock) {
         this.db = db;
         this.store = store;
         this.environments = environments;
         this.caFingerprint = caFingerprint;
+        this.gatewayPort = gatewayPort;
         this.config = config;
         this.clock = clock;
     }
@@ -70,7 +73,7 @@ public class JoinTokenService {
         LOG.info("join token {} issued for tenant {} environment {} ({} use(s), expires {})",
                 token.id(), env.tenantId(), env.id(), maxUses, token.expiresAt());
         return new IssuedJoinToken(token.id(), env.id(), token.id() + "." + secret, token.expiresAt(), maxUses,
-                caFingerprint.caFingerprint(), config.getGrpcPort());
+                caFingerprint.caFingerprint(), gatewayPort.port());
     }
 
     /** The environment's tokens, without secrets. */

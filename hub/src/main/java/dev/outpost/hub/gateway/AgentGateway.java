@@ -3,6 +3,7 @@ package dev.outpost.hub.gateway;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.enrollment.EnrollmentGrpcService;
+import dev.outpost.hub.enrollment.GatewayPortSource;
 import dev.outpost.hub.pki.GatewayKeyMaterial;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.protocol.GrpcLimits;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * certificate (the join token is the credential); AgentControl requires one signed by the hub CA.
  */
 @Context
-public class AgentGateway implements AutoCloseable {
+public class AgentGateway implements AutoCloseable, GatewayPortSource {
     private static final Logger LOG = LoggerFactory.getLogger(AgentGateway.class);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REVALIDATE_EVERY = Duration.ofSeconds(30);
@@ -94,6 +95,7 @@ public class AgentGateway implements AutoCloseable {
     }
 
     /** The port the gateway listens on (the configured one, or the one picked for port 0). */
+    @Override
     public synchronized int port() {
         if (server == null) {
             throw new IllegalStateException("agent gateway is not started");

@@ -6,13 +6,11 @@ import io.micronaut.http.annotation.Get;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.swagger.v3.oas.annotations.Hidden;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /** GET /metrics: Prometheus text format, no token needed (like /health). */
 @Controller("/metrics")
-@Hidden
 @ExecuteOn(TaskExecutors.BLOCKING) // the agents-online gauge reads the database
 public class MetricsController {
     private final HubMetrics metrics;

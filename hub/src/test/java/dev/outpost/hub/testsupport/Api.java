@@ -2,18 +2,28 @@ package dev.outpost.hub.testsupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outpost.hub.ops.OpenApiController;
+import dev.outpost.protocol.contract.OpenApiContract;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** A plain HTTP client for the hub's REST API that never throws on error statuses. */
+/**
+ * A plain HTTP client for the hub's REST API that never throws on error statuses, but fails the test
+ * on any response that breaks the OpenAPI document (the contract test: every response the suite
+ * receives is checked).
+ */
 public final class Api {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The document the hub serves, read from the same resource. */
+    public static final OpenApiContract CONTRACT = loadContract();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI base;
 
@@ -65,6 +75,9 @@ public final class Api {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
+            String sent = response.uri().getRawPath()
+                    + (response.uri().getRawQuery() == null ? "" : "?" + response.uri().getRawQuery());
+            CONTRACT.check(method, sent, response.statusCode(), response.headers(), response.body());
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode json = type.contains("json") && !response.body().isEmpty() ? JSON.readTree(response.body()) : null;
             return new Response(response.statusCode(), response, json);
@@ -79,6 +92,17 @@ public final class Api {
     private static String json(Object body) {
         try {
             return body instanceof String s ? s : JSON.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static OpenApiContract loadContract() {
+        try (InputStream in = OpenApiController.class.getResourceAsStream(OpenApiController.RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("no OpenAPI document at " + OpenApiController.RESOURCE);
+            }
+            return OpenApiContract.fromYaml(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
