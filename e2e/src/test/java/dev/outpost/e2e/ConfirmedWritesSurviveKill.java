@@ -3,6 +3,7 @@ package dev.outpost.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outpost.e2e.support.GatewayEnrollment;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubProcess;
 import dev.outpost.e2e.support.TestDatabase;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * once by {@code kill -9} of the hub, which is then restarted on the same data directory and database;
  * every write confirmed so far must still be there, as confirmed, after every restart. The writes
  * cycle through every kind of mutation the API confirms (creations, issued secrets, cancellations,
- * revocations, deletions). Bounded: at most {@code outpost.e2e.kills} kills (default 50) within
+ * revocations, deletions); a join token's secret must still admit an agent through the real gateway
+ * after the crash, and that enrolment must hold through the following crashes. Bounded: at most {@code outpost.e2e.kills} kills (default 50) within
  * {@code outpost.e2e.kill-budget} (default PT4M) per database; the numbers reached are printed.
  * Subclasses choose the database.
  */
@@ -61,7 +63,7 @@ abstract class ConfirmedWritesSurviveKill {
                         "-XX:TieredStopAtLevel=1"));
         hub.start().stop();
         HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
-        Writes writes = new Writes(admin);
+        Writes writes = new Writes(admin, hub.gatewayAddress(), work.resolve("hub-data").resolve("pki").resolve("ca.crt"));
         Map<String, Confirmed> confirmed = new LinkedHashMap<>();
 
         long begin = System.nanoTime();
@@ -114,6 +116,8 @@ abstract class ConfirmedWritesSurviveKill {
      */
     private static final class Writes {
         private final HubApi admin;
+        private final String gatewayAddress;
+        private final Path caCertificate;
         private int step;
         private int round;
         private String tenantId;
@@ -125,8 +129,10 @@ abstract class ConfirmedWritesSurviveKill {
         private String deploymentId;
         private String operationId;
 
-        Writes(HubApi admin) {
+        Writes(HubApi admin, String gatewayAddress, Path caCertificate) {
             this.admin = admin;
+            this.gatewayAddress = gatewayAddress;
+            this.caCertificate = caCertificate;
         }
 
         Confirmed next() {
@@ -188,8 +194,23 @@ abstract class ConfirmedWritesSurviveKill {
             joinTokenId = token.path("id").asText();
             String environment = environmentId;
             String id = joinTokenId;
-            return new Confirmed("join token " + id, api -> assertThat(joinToken(api, environment, id))
-                    .as("join token %s listed", id).isNotNull());
+            String secret = token.path("token").asText();
+            String[] admitted = new String[1];
+            return new Confirmed("join token " + id, api -> {
+                JsonNode listed = joinToken(api, environment, id);
+                assertThat(listed).as("join token %s listed", id).isNotNull();
+                if (admitted[0] == null) {
+                    // First look after the crash: the secret the hub returned must still admit an agent,
+                    // through the real gateway. From then on that enrolment must hold as well.
+                    GatewayEnrollment.Outcome outcome = GatewayEnrollment.enroll(gatewayAddress, caCertificate, secret);
+                    assertThat(outcome.enrolled()).as("join token %s admits an agent: %s", id, outcome).isTrue();
+                    admitted[0] = outcome.agentId();
+                } else {
+                    assertThat(listed.path("used").asInt()).as("join token %s used", id).isEqualTo(1);
+                    assertThat(api.get("/api/v1/agents/" + admitted[0]).status())
+                            .as("agent %s enrolled with join token %s", admitted[0], id).isEqualTo(200);
+                }
+            });
         }
 
         private Confirmed createRelease() {
@@ -250,7 +271,7 @@ abstract class ConfirmedWritesSurviveKill {
             String environment = environmentId;
             String id = joinTokenId;
             assertThat(admin.delete("/api/v1/environments/" + environment + "/join-tokens/" + id).status()).isEqualTo(204);
-            return new Confirmed("join token " + id, api -> {
+            return new Confirmed("revoke join token " + id, api -> {
                 JsonNode token = joinToken(api, environment, id);
                 assertThat(token).as("join token %s listed", id).isNotNull();
                 assertThat(token.path("revokedAt").isNull()).as("join token %s revoked", id).isFalse();
