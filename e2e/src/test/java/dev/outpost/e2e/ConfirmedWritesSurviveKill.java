@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every write confirmed so far must still be there, as confirmed, after every restart. The writes
  * cycle through every kind of mutation the API confirms (creations, issued secrets, cancellations,
  * revocations, deletions); a join token's secret must still admit an agent through the real gateway
- * after the crash, and that enrolment must hold through the following crashes. Bounded: at most {@code outpost.e2e.kills} kills (default 50) within
- * {@code outpost.e2e.kill-budget} (default PT4M) per database; the numbers reached are printed.
- * Subclasses choose the database.
+ * after the crash, and that enrolment must hold through the following crashes. Bounded: at most
+ * {@code outpost.e2e.kills} kills (default 50) within {@code outpost.e2e.kill-budget} (default PT4M)
+ * per database; the numbers reached are printed. Subclasses choose the database.
  */
 abstract class ConfirmedWritesSurviveKill {
     /** Fewer kills than this would not show much; a machine that slow should fail loudly instead. */
@@ -111,8 +111,9 @@ abstract class ConfirmedWritesSurviveKill {
 
     /**
      * The confirmed writes in a fixed cycle, each using objects an earlier write of the cycle made:
-     * tenant, tenant API token, environment, join token, release, deployment, cancel its operation,
-     * update, cancel, delete, revoke the join token, delete the tenant API token.
+     * tenant, tenant API token, environment, join token (its first check enrolls an agent with it),
+     * release, deployment, cancel its operation, update, cancel, delete, revoke the join token, revoke
+     * the agent, delete the tenant API token.
      */
     private static final class Writes {
         private final HubApi admin;
@@ -128,6 +129,8 @@ abstract class ConfirmedWritesSurviveKill {
         private String releaseId;
         private String deploymentId;
         private String operationId;
+        /** The agent the round's join token admitted, set by that token's first check after a restart. */
+        private String agentId;
 
         Writes(HubApi admin, String gatewayAddress, Path caCertificate) {
             this.admin = admin;
@@ -148,10 +151,11 @@ abstract class ConfirmedWritesSurviveKill {
                 case 8 -> cancelOperation();
                 case 9 -> deleteDeployment();
                 case 10 -> revokeJoinToken();
-                case 11 -> deleteTenantToken();
+                case 11 -> revokeAgent();
+                case 12 -> deleteTenantToken();
                 default -> throw new IllegalStateException("step " + step);
             };
-            step = (step + 1) % 12;
+            step = (step + 1) % 13;
             if (step == 0) {
                 round++;
             }
@@ -205,6 +209,7 @@ abstract class ConfirmedWritesSurviveKill {
                     GatewayEnrollment.Outcome outcome = GatewayEnrollment.enroll(gatewayAddress, caCertificate, secret);
                     assertThat(outcome.enrolled()).as("join token %s admits an agent: %s", id, outcome).isTrue();
                     admitted[0] = outcome.agentId();
+                    agentId = outcome.agentId();
                 } else {
                     assertThat(listed.path("used").asInt()).as("join token %s used", id).isEqualTo(1);
                     assertThat(api.get("/api/v1/agents/" + admitted[0]).status())
@@ -276,6 +281,13 @@ abstract class ConfirmedWritesSurviveKill {
                 assertThat(token).as("join token %s listed", id).isNotNull();
                 assertThat(token.path("revokedAt").isNull()).as("join token %s revoked", id).isFalse();
             });
+        }
+
+        private Confirmed revokeAgent() {
+            String id = agentId;
+            String status = admin.post("/api/v1/agents/" + id + "/revoke", Map.of()).expect(200).path("status").asText();
+            return new Confirmed("agent " + id, api -> assertThat(field(api, "/api/v1/agents/" + id, "status"))
+                    .as("agent %s revoked", id).isEqualTo(status));
         }
 
         private Confirmed deleteTenantToken() {
