@@ -43,11 +43,22 @@ public interface TestDatabase extends AutoCloseable {
      * (defaults: 127.0.0.1:5432, outpost/outpost; scripts/postgres-up.sh sets that up), dropped on close.
      */
     static TestDatabase freshPostgres() {
+        return freshPostgres(Map.of());
+    }
+
+    /**
+     * As {@link #freshPostgres()}, with run-time parameters set for every connection to the database
+     * (ALTER DATABASE ... SET), as a DBA might, e.g. {@code synchronous_commit=off}. Names and values
+     * come from test code, never from input.
+     */
+    static TestDatabase freshPostgres(Map<String, String> databaseSettings) {
         String adminUrl = env("OUTPOST_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/outpost");
         String user = env("OUTPOST_TEST_PG_USER", "outpost");
         String password = env("OUTPOST_TEST_PG_PASSWORD", "outpost");
         String name = "outpost_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute(adminUrl, user, password, "CREATE DATABASE " + name);
+        databaseSettings.forEach((setting, value) ->
+                execute(adminUrl, user, password, "ALTER DATABASE " + name + " SET " + setting + " = " + value));
         String url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + name;
         return new TestDatabase() {
             @Override

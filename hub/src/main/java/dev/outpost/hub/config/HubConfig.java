@@ -23,6 +23,7 @@ public class HubConfig {
     private String dbUrl;
     private String dbUser;
     private String dbPassword;
+    private boolean dbAcceptLosableWrites;
     private Duration heartbeatInterval = Duration.ofSeconds(10);
     private Duration offlineAfter = Duration.ofSeconds(30);
     private Duration agentCertificateTtl = Duration.ofDays(30);
@@ -164,6 +165,18 @@ public class HubConfig {
 
     public void setDbPassword(String dbPassword) {
         this.dbPassword = dbPassword;
+    }
+
+    /**
+     * Start even when the database's settings can lose writes the API has confirmed (H2 with a write
+     * delay, PostgreSQL with fsync, synchronous_commit or full_page_writes off); the hub then only warns.
+     */
+    public boolean isDbAcceptLosableWrites() {
+        return dbAcceptLosableWrites;
+    }
+
+    public void setDbAcceptLosableWrites(boolean dbAcceptLosableWrites) {
+        this.dbAcceptLosableWrites = dbAcceptLosableWrites;
     }
 
     /** How often agents must send heartbeats (told to them in Welcome). */

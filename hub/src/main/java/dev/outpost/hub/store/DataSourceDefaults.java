@@ -44,7 +44,11 @@ public class DataSourceDefaults implements BeanCreatedEventListener<DatasourceCo
     /** The embedded database file: {@code <data-dir>/outpost.mv.db}. */
     static String h2Url(Path dataDir) {
         // DB_CLOSE_ON_EXIT=FALSE: Micronaut closes the pool on shutdown; H2's own hook would race it.
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("outpost") + ";DB_CLOSE_ON_EXIT=FALSE;AUTO_SERVER=FALSE";
+        // WRITE_DELAY=0: H2 writes each commit to the file before the commit returns. With its default
+        // (500 ms) a commit is only in memory for up to half a second, and a killed hub loses writes it
+        // has already confirmed. docs/durability.md says what this does and does not cover.
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("outpost")
+                + ";DB_CLOSE_ON_EXIT=FALSE;AUTO_SERVER=FALSE;WRITE_DELAY=0";
     }
 
     // The data directory also holds the gateway's CA, so it is created whichever database is used.

@@ -32,6 +32,15 @@ public final class PostgresTestDatabase {
         return new PostgresTestDatabase(name);
     }
 
+    /**
+     * Sets a run-time parameter for every new connection to this database (ALTER DATABASE ... SET), as
+     * a DBA might; {@code name} and {@code value} come from test code, never from input.
+     */
+    public PostgresTestDatabase withSetting(String name, String value) {
+        execute("alter database " + this.name + " set " + name + " = " + value);
+        return this;
+    }
+
     /** JDBC URL of the new database (the admin URL with its database name replaced). */
     public String url() {
         int slash = ADMIN_URL.lastIndexOf('/');
