@@ -39,7 +39,11 @@ public class AgentGateway implements AutoCloseable {
     /** Pings from the hub find agents whose connection died without a FIN (NAT timeouts, crashed nodes). */
     private static final Duration SERVER_KEEPALIVE_TIME = Duration.ofMinutes(1);
     private static final Duration SERVER_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration MAX_CONNECTION_IDLE = Duration.ofMinutes(5);
+    /**
+     * A connection without a call is closed after this long. An agent's control connection always
+     * holds its stream, so this bounds connections that enrolled, were refused, or never authenticated.
+     */
+    static final Duration MAX_CONNECTION_IDLE = Duration.ofSeconds(30);
     private static final int MAX_CALLS_PER_CONNECTION = 8;
     private static final int MAX_METADATA_BYTES = 16 * 1024;
 
@@ -68,6 +72,7 @@ public class AgentGateway implements AutoCloseable {
     public synchronized void start() {
         GatewayKeyMaterial keys = ca.gatewayKeyMaterial(config.getGrpcHostnames());
         InetSocketAddress address = new InetSocketAddress(config.getGrpcBindAddress(), config.getGrpcPort());
+        RequestDeadline deadline = new RequestDeadline(GrpcLimits.REQUEST_DEADLINE, threads.timer());
         server = NettyServerBuilder.forAddress(address)
                 .sslContext(sslContext(keys))
                 .executor(threads.workers())
@@ -80,8 +85,9 @@ public class AgentGateway implements AutoCloseable {
                 .keepAliveTime(SERVER_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(SERVER_KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionIdle(MAX_CONNECTION_IDLE.toMillis(), TimeUnit.MILLISECONDS)
-                .addService(enrollment)
-                .addService(ServerInterceptors.intercept(control, new ClientCertificateInterceptor(presence)))
+                .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(enrollment.bindService()), deadline))
+                .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(control.bindService()),
+                        new ClientCertificateInterceptor(presence), deadline))
                 .build();
         try {
             server.start();
@@ -141,7 +147,7 @@ public class AgentGateway implements AutoCloseable {
     private static SslContext sslContext(GatewayKeyMaterial keys) {
         try {
             return GrpcSslContexts.configure(SslContextBuilder.forServer(keys.key(), keys.chain().toArray(X509Certificate[]::new)))
-                    .trustManager(keys.clientCa())
+                    .trustManager(new ClientCaTrust(keys.clientCa()))
                     .clientAuth(ClientAuth.OPTIONAL)
                     .protocols("TLSv1.3")
                     .build();
