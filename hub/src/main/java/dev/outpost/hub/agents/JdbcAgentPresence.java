@@ -66,12 +66,12 @@ public class JdbcAgentPresence implements AgentPresence {
         });
         connected.ifPresent(c -> {
             AppliedClaims.Checked applied = c.applied();
-            LOG.info("agent {} online on replica {} (tenant {} environment {}, version {}, {} deployment(s) applied)",
-                    agentId, replicaId, c.agent().tenantId(), c.agent().environmentId(),
+            LOG.info("agent={} tenant={} environment={} online on replica {} (version {}, {} deployment(s) applied)",
+                    agentId, c.agent().tenantId(), c.agent().environmentId(), replicaId,
                     FreeText.forLog(hello.getAgentVersion()), applied.accepted().size());
             if (applied.refusedCount() > 0) {
                 metrics.claimsRefused("hello_applied", applied.refusedCount());
-                LOG.warn("agent {} (tenant {} environment {}) claimed {} applied deployment(s) the hub did not issue; "
+                LOG.warn("agent={} tenant={} environment={} claimed {} applied deployment(s) the hub did not issue; "
                         + "not stored: {}; first: {}", agentId, c.agent().tenantId(), c.agent().environmentId(),
                         applied.refusedCount(), applied.refused(), applied.firstRefused().orElse(""));
             }

@@ -125,7 +125,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 refuseMessage(problem.get());
                 return;
             }
-            if (!recordSeen()) {
+            if (!recordSeen(message.hasHeartbeat())) {
                 refuse("revoked while connected");
                 return;
             }
@@ -151,13 +151,14 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     }
 
     /**
-     * Writes last-seen unless it was written less than {@link #lastSeenWriteEvery} ago; false when the
-     * write found the agent revoked. Between writes a revoked agent is caught by the revalidation, and
-     * the outbox ignores its progress and results in any case.
+     * Writes last-seen, for a heartbeat only when it was written {@link #lastSeenWriteEvery} ago or more;
+     * false when the write found the agent revoked. Progress and results are written anyway, so they
+     * are always checked; a revoked agent that only heartbeats is caught by the write or the revalidation.
      */
-    private boolean recordSeen() {
+    private boolean recordSeen(boolean heartbeat) {
         Instant now = clock.instant();
-        if (lastSeenWritten != null && Duration.between(lastSeenWritten, now).compareTo(lastSeenWriteEvery) < 0) {
+        if (heartbeat && lastSeenWritten != null
+                && Duration.between(lastSeenWritten, now).compareTo(lastSeenWriteEvery) < 0) {
             return true;
         }
         lastSeenWritten = now;

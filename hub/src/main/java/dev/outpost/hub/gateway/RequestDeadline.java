@@ -82,7 +82,7 @@ final class RequestDeadline implements ServerInterceptor {
                 return;
             }
             closed = true;
-            LOG.warn("Closed a {} call from {}: no complete request within {}s", getMethodDescriptor().getBareMethodName(),
+            LOG.warn("Closed a call to {} from {}: no complete request within {}s", getMethodDescriptor().getBareMethodName(),
                     getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR), bound.toSeconds());
             super.close(Status.DEADLINE_EXCEEDED.withDescription("no complete request within " + bound.toSeconds() + "s"),
                     new Metadata());

@@ -136,7 +136,7 @@ class AgentGatewayIT {
 
     @Test
     void aBadCsrIsInvalidArgumentAndConsumesNoTokenUse() {
-        EnrollRequest request = EnrollRequest.newBuilder().setJoinToken(token)
+        EnrollRequest request = EnrollRequest.newBuilder().setJoinToken(token).setAgentVersion("0.1.0")
                 .setCsrDer(ByteString.copyFromUtf8("not a csr")).build();
 
         assertRefused(() -> enrollment().enroll(request), Status.Code.INVALID_ARGUMENT, "CSR is not a DER-encoded PKCS#10 request");
@@ -181,10 +181,31 @@ class AgentGatewayIT {
         assertThat(welcome.getHeartbeatIntervalSeconds()).isEqualTo(7);
         assertThat(presence.isOnline(welcome.getAgentId())).isTrue();
 
-        stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(1)).build());
-        await().until(() -> presence.events.contains("heartbeat " + welcome.getAgentId()));
+        // last-seen is written at most every half heartbeat interval (3.5 s here), so one comes through in time
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(1)).build());
+            return presence.events.contains("heartbeat " + welcome.getAgentId());
+        });
         stream.cancel();
         await().until(() -> !presence.isOnline(welcome.getAgentId()));
+    }
+
+    @Test
+    void aBurstOfHeartbeatsCostsAtMostOneLastSeenWrite() {
+        Enrolled enrolled = enroll(token);
+        TestControlStream stream = connect(enrolled).hello();
+        stream.awaitWelcome();
+        String agentId = enrolled.response().getAgentId();
+
+        for (int i = 0; i < 150; i++) { // under the stream's burst of 200
+            stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(i)).build());
+        }
+        stream.send(result("unknown-command")); // a result is always checked, so it marks the end of the heartbeats
+        await().until(() -> presence.events.contains("heartbeat " + agentId));
+
+        // Hello wrote last-seen; the heartbeats right after it write nothing (one more if 3.5 s passed meanwhile)
+        assertThat(presence.events.stream().filter(e -> e.equals("heartbeat " + agentId)).count()).isBetween(1L, 2L);
+        assertThat(stream.closed).isNotDone();
     }
 
     @Test
