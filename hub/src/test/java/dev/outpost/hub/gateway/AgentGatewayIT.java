@@ -384,8 +384,9 @@ class AgentGatewayIT {
         sessions.pollAll();
         assertThat(pause.reached().await(10, TimeUnit.SECONDS)).isTrue(); // a push has read c1 as unanswered
         long heartbeats = presence.events.stream().filter(heartbeat::equals).count();
-        stream.send(result("c1")).send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
-        // grpc hands a stream's messages over one at a time: the heartbeat's record means the result was handled
+        stream.send(result("c1")).send(result("not-a-command"));
+        // grpc hands a stream's messages over one at a time: the second result's last-seen write means the
+        // first was handled (results always write last-seen; heartbeats this soon after Hello would not)
         await().until(() -> presence.events.stream().filter(heartbeat::equals).count() == heartbeats + 2);
         int reads = outbox.reads.get();
         pause.release().countDown();
