@@ -70,6 +70,7 @@ public class AgentGateway implements AutoCloseable {
     /** Binds the port and starts the periodic chores; the hub fails to start if the port is taken. */
     @PostConstruct
     public synchronized void start() {
+        GrpcTransportLog.install();
         GatewayKeyMaterial keys = ca.gatewayKeyMaterial(config.getGrpcHostnames());
         InetSocketAddress address = new InetSocketAddress(config.getGrpcBindAddress(), config.getGrpcPort());
         RequestDeadline deadline = new RequestDeadline(GrpcLimits.REQUEST_DEADLINE, threads.timer());
