@@ -3,14 +3,15 @@ package dev.outpost.protocol;
 /**
  * Limits on the fields of outpost.v1 messages an agent sends, in one place so the hub's checks, the
  * hub's columns and docs/protocol.md agree. Text lengths are in code points (see
- * {@code dev.outpost.protocol.text.FreeText}); a text limit never exceeds the column that stores it.
+ * {@code dev.outpost.protocol.text.FreeText}); a column that stores a text holds at least twice its
+ * limit, since H2 counts UTF-16 units where PostgreSQL counts code points (migration V3).
  */
 public final class FieldLimits {
-    /** {@code agent_version} (Hello, EnrollRequest): column agents.version is varchar(100). */
+    /** {@code agent_version} (Hello, EnrollRequest): column agents.version. */
     public static final int AGENT_VERSION_CHARS = 100;
-    /** {@code cluster.kubernetes_version}: column agents.kubernetes_version is varchar(100). */
+    /** {@code cluster.kubernetes_version}: column agents.kubernetes_version. */
     public static final int KUBERNETES_VERSION_CHARS = 100;
-    /** {@code cluster.platform}: column agents.platform is varchar(100). */
+    /** {@code cluster.platform}: column agents.platform. */
     public static final int PLATFORM_CHARS = 100;
     /** {@code join_token}: "<id>.<secret>" as the hub issues it is far shorter; longer is not a token. */
     public static final int JOIN_TOKEN_CHARS = 256;
@@ -28,7 +29,7 @@ public final class FieldLimits {
     public static final int STEP_NAME_CHARS = 200;
     /** A step's message is cut to this many code points when stored. */
     public static final int STEP_MESSAGE_CHARS = 500;
-    /** {@code CommandResult.failure_reason} is cut to this many code points (column holds 4000). */
+    /** {@code CommandResult.failure_reason} is cut to this many code points (column operations.failure_reason). */
     public static final int FAILURE_REASON_CHARS = 3000;
 
     private FieldLimits() {
