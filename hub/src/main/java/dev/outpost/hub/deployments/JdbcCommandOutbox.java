@@ -83,8 +83,10 @@ public class JdbcCommandOutbox implements CommandOutbox {
             if (op.isEmpty()) {
                 return Optional.<Finished>empty();
             }
-            Optional<String> mismatch = succeeded && op.get().type() != Operation.Type.DELETE
-                    ? mismatch(sql, result) : Optional.empty();
+            // the command as queued: what a successful apply must have applied
+            Command command = commands.find(sql, result.getCommandId()).orElseThrow();
+            Optional<String> mismatch = succeeded && op.get().type() != Operation.Type.DELETE && result.hasApplied()
+                    ? AppliedClaims.resultProblem(command, result.getApplied()) : Optional.empty();
             // A result that does not answer its command is stored as nothing but the hub's own reason.
             byte[] stored = mismatch.isPresent() ? null : result.toByteArray();
             if (!commands.answer(sql, environmentId, agentId, result.getCommandId(), stored, now)) {
@@ -93,7 +95,7 @@ public class JdbcCommandOutbox implements CommandOutbox {
             if (mismatch.isPresent()) {
                 refuse(sql, op.get(), mismatch.get(), now);
             } else {
-                finish(sql, op.get(), result, succeeded, now);
+                finish(sql, op.get(), command, result, succeeded, now);
             }
             return Optional.of(new Finished(op.get(), mismatch));
         });
@@ -129,15 +131,6 @@ public class JdbcCommandOutbox implements CommandOutbox {
         }
     }
 
-    /** Why a successful apply result does not answer its command (deployment, generation, content hash), or empty. */
-    private Optional<String> mismatch(Sql sql, CommandResult result) {
-        Command command = commands.find(sql, result.getCommandId()).orElseThrow();
-        if (!result.hasApplied()) {
-            return Optional.empty(); // the hub knows what the command applies; see finish
-        }
-        return AppliedClaims.resultProblem(command, result.getApplied());
-    }
-
     /** Fails the operation with the hub's reason; the deployment keeps what it had applied. */
     private void refuse(Sql sql, Operation op, String mismatch, Instant now) {
         String reason = "the agent's result does not match the command: " + mismatch;
@@ -146,7 +139,7 @@ public class JdbcCommandOutbox implements CommandOutbox {
         deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.FAILED, reason, null, null, now);
     }
 
-    private void finish(Sql sql, Operation op, CommandResult result, boolean succeeded, Instant now) {
+    private void finish(Sql sql, Operation op, Command command, CommandResult result, boolean succeeded, Instant now) {
         String reason = succeeded ? null : failureReason(result);
         operations.finish(sql, op.id(), succeeded ? Operation.Status.SUCCEEDED : Operation.Status.FAILED, reason,
                 steps(result.getStepsList()), now);
@@ -155,8 +148,8 @@ public class JdbcCommandOutbox implements CommandOutbox {
                     succeeded ? Deployment.Status.DELETED : Deployment.Status.FAILED,
                     succeeded ? null : "delete failed: " + reason, null, null, now);
         } else if (succeeded) {
-            // Checked by mismatch: the command's generation, and the hash the hub's own rendering gives.
-            Command command = commands.find(sql, result.getCommandId()).orElseThrow();
+            // What the command applies, as the hub renders it: a result's applied was checked to match it,
+            // and one without applied is taken to have applied what it was sent.
             deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.READY, null,
                     command.getGeneration(), AppliedClaims.expectedHash(command), now);
         } else {
