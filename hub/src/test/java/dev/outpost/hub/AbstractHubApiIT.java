@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.auth.Secrets;
+import dev.outpost.hub.deployments.AppliedClaims;
 import dev.outpost.hub.deployments.CommandOutbox;
 import dev.outpost.hub.enrollment.CaFingerprintSource;
 import dev.outpost.hub.enrollment.EnrollmentStore;
@@ -151,7 +152,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertProblem(busy, 409);
         assertThat(busy.json().get("detail").asText()).contains(operation);
 
-        outbox.result(env, agentId, succeeded(command, "sha256:" + "1".repeat(64)));
+        outbox.result(env, agentId, succeeded(command));
         JsonNode op = api.get("/api/v1/operations/" + operation, ADMIN).json();
         assertThat(op.get("status").asText()).isEqualTo("succeeded");
         assertThat(op.get("finishedAt").isNull()).isFalse();
@@ -159,7 +160,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         JsonNode ready = api.get("/api/v1/deployments/" + deployment, ADMIN).json();
         assertThat(ready.get("status").asText()).isEqualTo("ready");
         assertThat(ready.get("appliedGeneration").asLong()).isEqualTo(1);
-        assertThat(ready.get("contentHash").asText()).isEqualTo("sha256:" + "1".repeat(64));
+        assertThat(ready.get("contentHash").asText()).isEqualTo(AppliedClaims.expectedHash(command)).startsWith("sha256:");
         assertThat(outbox.unanswered(env, agentId, 10)).isEmpty();
 
         // a repeated result (agent re-sends it after a reconnect) changes nothing
@@ -174,7 +175,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         String agentId = enrolAgent(env);
         String v1 = createRelease(ReleaseFixture.redisV1());
         String deployment = deploy(env, v1, "store").at("/deployment/id").asText();
-        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "2".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst()));
 
         String v2 = createRelease(ReleaseFixture.redisV2());
         Api.Response upgrade = api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("releaseId", v2));
@@ -220,8 +221,8 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         String deployment = deploy(env, createRelease(ReleaseFixture.redisV1()), "x").at("/deployment/id").asText();
         Command command = outbox.unanswered(env, agentId, 10).getFirst();
 
-        outbox.result(other, otherAgentId, succeeded(command, "sha256:" + "3".repeat(64)));
-        outbox.result(env, otherAgentId, succeeded(command, "sha256:" + "3".repeat(64)));
+        outbox.result(other, otherAgentId, succeeded(command));
+        outbox.result(env, otherAgentId, succeeded(command));
 
         assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("pending");
         assertThat(outbox.unanswered(env, agentId, 10)).hasSize(1);
@@ -477,7 +478,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(outbox.unanswered(env, agentId, 10)).as("never sent again").isEmpty();
 
         // the agent's late result changes nothing
-        outbox.result(env, agentId, succeeded(command, "sha256:" + "4".repeat(64)));
+        outbox.result(env, agentId, succeeded(command));
         assertThat(api.get("/api/v1/operations/" + operation, ADMIN).json().get("status").asText()).isEqualTo("failed");
         JsonNode afterLateResult = api.get("/api/v1/deployments/" + deployment, ADMIN).json();
         assertThat(afterLateResult.get("status").asText()).isEqualTo("failed");
@@ -499,7 +500,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         String env = createEnvironment(ADMIN, createTenant());
         String agentId = enrolAgent(env);
         JsonNode created = deploy(env, createRelease(ReleaseFixture.redisV1()), "done");
-        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "5".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst()));
 
         Api.Response refused = api.post("/api/v1/operations/" + created.at("/operation/id").asText() + "/cancel", ADMIN,
                 Map.of());
@@ -538,7 +539,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         // the release alone fits; a change that makes it too large is refused the same way
         JsonNode created = deploy(env, release, "big");
         String deployment = created.at("/deployment/id").asText();
-        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "6".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst()));
         Api.Response change = api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("parameters", large));
         assertProblem(change, 400);
         assertThat(change.json().at("/errors/0/message").asText()).contains("4 MiB");
@@ -595,7 +596,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
 
         // once deleted, the name is free again
         String deployment = api.get("/api/v1/deployments?environmentId=" + env, ADMIN).json().get(0).get("id").asText();
-        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "7".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst()));
         assertProblem(deployAsResponse(ADMIN, env, release, "twin"), 409);
         api.delete("/api/v1/deployments/" + deployment, ADMIN);
         assertProblem(deployAsResponse(ADMIN, env, release, "twin"), 409); // deleting is not deleted yet
@@ -609,7 +610,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         String env = createEnvironment(ADMIN, createTenant());
         String agentId = enrolAgent(env);
         String deployment = deploy(env, createRelease(ReleaseFixture.redisV1()), "contended").at("/deployment/id").asText();
-        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst(), "sha256:" + "8".repeat(64)));
+        outbox.result(env, agentId, succeeded(outbox.unanswered(env, agentId, 10).getFirst()));
 
         List<Integer> statuses = concurrently(4, i -> i % 2 == 0
                 ? api.patch("/api/v1/deployments/" + deployment, ADMIN, Map.of("parameters", Map.of("replicas", "" + i)))
@@ -708,18 +709,24 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         String token = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of()).json().get("token").asText();
         String agentId = "agent-p-" + suffix();
         enrollment.register(enrollment.check(token), agent(agentId));
+        String deployment = deploy(env, createRelease(ReleaseFixture.redisV1()), "seen").at("/deployment/id").asText();
+        Command command = outbox.unanswered(env, agentId, 10).getFirst();
 
+        // applied and still unanswered (its result was lost): kept; a made-up deployment is not
         presence.connected(agentId, "replica-1", Hello.newBuilder().setAgentVersion("0.2.0")
                 .setCluster(ClusterFacts.newBuilder().setKubernetesVersion("v1.36.3").setNodeCount(3).setPlatform("kind"))
                 .addApplied(AppliedDeployment.newBuilder().setDeploymentId("dep_x").setGeneration(4).setContentHash("sha256:ab"))
+                .addApplied(AppliedDeployment.newBuilder().setDeploymentId(deployment).setGeneration(1)
+                        .setContentHash(AppliedClaims.expectedHash(command)))
                 .build());
         JsonNode online = api.get("/api/v1/agents/" + agentId, ADMIN).json();
         assertThat(online.get("status").asText()).isEqualTo("online");
         assertThat(online.get("version").asText()).isEqualTo("0.2.0");
         assertThat(online.get("kubernetesVersion").asText()).isEqualTo("v1.36.3");
         assertThat(online.get("nodeCount").asInt()).isEqualTo(3);
-        assertThat(online.at("/applied/0/deploymentId").asText()).isEqualTo("dep_x");
-        assertThat(online.at("/applied/0/generation").asLong()).isEqualTo(4);
+        assertThat(online.get("applied")).hasSize(1);
+        assertThat(online.at("/applied/0/deploymentId").asText()).isEqualTo(deployment);
+        assertThat(online.at("/applied/0/generation").asLong()).isEqualTo(1);
         assertThat(online.get("lastSeenAt").isNull()).isFalse();
         assertThat(api.get("/api/v1/environments/" + env, ADMIN).json().get("agentStatus").asText()).isEqualTo("online");
         assertThat(api.get("/metrics", null).raw().body()).contains("outpost_agents_online");
@@ -764,13 +771,13 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(outbox.unanswered(env, "agent-unknown", 10)).isEmpty();
         outbox.progress(env, previous, CommandProgress.newBuilder().setCommandId(command.getCommandId())
                 .addSteps(step("apply StatefulSet/redis", StepState.STEP_STATE_RUNNING)).build());
-        outbox.result(env, previous, succeeded(command, "sha256:" + "4".repeat(64)));
+        outbox.result(env, previous, succeeded(command));
         assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("pending");
         assertThat(api.get("/api/v1/operations?deploymentId=" + deployment, ADMIN).json().get(0).get("status").asText())
                 .isEqualTo("pending");
 
         assertThat(outbox.unanswered(env, current, 10)).extracting(Command::getCommandId).containsExactly(command.getCommandId());
-        outbox.result(env, current, succeeded(command, "sha256:" + "4".repeat(64)));
+        outbox.result(env, current, succeeded(command));
         assertThat(api.get("/api/v1/deployments/" + deployment, ADMIN).json().get("status").asText()).isEqualTo("ready");
     }
 
@@ -946,10 +953,11 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         return Step.newBuilder().setName(name).setState(state).build();
     }
 
-    static CommandResult succeeded(Command command, String contentHash) {
+    /** The result an honest agent sends after carrying out {@code command}: what it rendered, applied. */
+    static CommandResult succeeded(Command command) {
         return CommandResult.newBuilder().setCommandId(command.getCommandId()).setOutcome(Outcome.OUTCOME_SUCCEEDED)
                 .setApplied(AppliedDeployment.newBuilder().setDeploymentId(command.getDeploymentId())
-                        .setGeneration(command.getGeneration()).setContentHash(contentHash))
+                        .setGeneration(command.getGeneration()).setContentHash(AppliedClaims.expectedHash(command)))
                 .build();
     }
 

@@ -14,6 +14,15 @@ public final class GrpcLimits {
     public static final Duration SERVER_PERMIT_KEEPALIVE_TIME = Duration.ofSeconds(15);
     /** Largest manifests text of a release, in characters. */
     public static final int MAX_MANIFESTS_CHARS = 1024 * 1024;
+    /**
+     * A unary call (Enroll) whose request has not fully arrived this long after the call opened is
+     * closed with DEADLINE_EXCEEDED; the agent uses the same bound as its own deadline.
+     */
+    public static final Duration REQUEST_DEADLINE = Duration.ofSeconds(30);
+    /** Messages an agent may send on one control stream in a burst (token bucket size). */
+    public static final int STREAM_MESSAGE_BURST = 200;
+    /** Messages per second the bucket refills; beyond burst and rate the hub closes the stream. */
+    public static final int STREAM_MESSAGES_PER_SECOND = 20;
 
     private GrpcLimits() {
     }

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * Welcome names, commands to the dispatcher; on any end of the stream it reconnects after a
  * full-jitter backoff.
  *
- * <p>A refusal of the agent's certificate (PERMISSION_DENIED, UNAUTHENTICATED), or a certificate
+ * <p>A refusal of the agent's certificate (PERMISSION_DENIED, UNAUTHENTICATED), of a message it sent
+ * (INVALID_ARGUMENT, FAILED_PRECONDITION: the same Hello would be refused again), or a certificate
  * that has expired, is logged as an error and retried slowly rather than ending the process: in a
  * cluster an exit only becomes a crash loop, while a refusal can be temporary (hub restored from
  * backup, store outage) and an operator sees the error either way. The certificate's expiry is also

@@ -1,8 +1,7 @@
 package dev.outpost.agent.model;
 
 import dev.outpost.protocol.release.ContentHash;
-import dev.outpost.protocol.release.ManifestTemplate;
-import dev.outpost.protocol.release.Parameters;
+import dev.outpost.protocol.release.ReleaseRendering;
 import dev.outpost.protocol.release.TemplateException;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Release;
@@ -43,7 +42,7 @@ public final class DesiredStateBuilder {
         OutpostMetadata.checkDeploymentId(deploymentId);
         String namespace = apply.getNamespace();
         checkNamespace(namespace, "the command");
-        String rendered = render(deploymentId, namespace, apply);
+        String rendered = render(deploymentId, apply);
         String contentHash = ContentHash.of(rendered);
 
         List<ManifestDocument> documents = ManifestParser.parse(rendered);
@@ -78,14 +77,11 @@ public final class DesiredStateBuilder {
         }
     }
 
-    private static String render(String deploymentId, String namespace, ApplyDeployment apply) {
+    private static String render(String deploymentId, ApplyDeployment apply) {
         Release release = apply.getRelease();
         try {
-            // the hub checked these already; checked again so a bad hub cannot set built-ins or break YAML
-            Parameters.checkUserParameters(apply.getParametersMap());
-            Map<String, String> values = Parameters.merge(apply.getParametersMap(),
-                    Parameters.builtIns(deploymentId, namespace, release.getServiceName(), release.getVersion()));
-            return ManifestTemplate.render(release.getManifests(), values);
+            // the hub checked the parameters already; checked again so a bad hub cannot set built-ins or break YAML
+            return ReleaseRendering.render(deploymentId, apply);
         } catch (TemplateException e) {
             throw new PlanException("release " + release.getServiceName() + " " + release.getVersion()
                     + " cannot be rendered: " + e.getMessage());

@@ -44,6 +44,19 @@ class StreamEndTest {
                 + "delete /state/identity.json");
     }
 
+    @Test
+    void aRefusedMessageIsAnErrorRetriedSlowlyNotATightReconnectLoop() {
+        StreamEnd end = StreamEnd.of(Status.INVALID_ARGUMENT.withDescription(
+                "hello.agent_version must be at most 100 characters (has 101)"), certificate(NOT_AFTER.minusSeconds(60)));
+
+        assertThat(end.refused()).isTrue();
+        assertThat(end.reason()).isEqualTo("the hub refused a message from this agent: INVALID_ARGUMENT "
+                + "hello.agent_version must be at most 100 characters (has 101). Retrying will not help until the agent "
+                + "(its version, or what it reports of its cluster) is fixed; upgrade the agent or report this");
+        assertThat(StreamEnd.of(Status.FAILED_PRECONDITION.withDescription("the first message on a stream must be Hello"),
+                certificate(NOT_AFTER.minusSeconds(60))).refused()).isTrue();
+    }
+
     private static CertificateExpiry certificate(Instant now) {
         return new CertificateExpiry(NOT_AFTER, "delete /state/identity.json", Clock.fixed(now, ZoneOffset.UTC));
     }

@@ -1,6 +1,10 @@
 package dev.outpost.hub.agents;
 
+import dev.outpost.hub.deployments.AppliedClaims;
+import dev.outpost.hub.ops.HubMetrics;
 import dev.outpost.hub.store.Database;
+import dev.outpost.hub.store.Sql;
+import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.Hello;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -17,32 +21,63 @@ public class JdbcAgentPresence implements AgentPresence {
 
     private final Database db;
     private final AgentStore agents;
+    private final AppliedClaims claims;
+    private final HubMetrics metrics;
     private final Clock clock;
 
-    public JdbcAgentPresence(Database db, AgentStore agents, Clock clock) {
+    public JdbcAgentPresence(Database db, AgentStore agents, AppliedClaims claims, HubMetrics metrics, Clock clock) {
         this.db = db;
         this.agents = agents;
+        this.claims = claims;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
     @Override
     public Optional<ActiveAgent> findActive(String agentId) {
-        return db.read(sql -> sql.queryOne(
+        return db.read(sql -> activeIn(sql, agentId));
+    }
+
+    private static Optional<ActiveAgent> activeIn(Sql sql, String agentId) {
+        return sql.queryOne(
                 "select id, tenant_id, environment_id, certificate_serial from agents where id = ? and status <> 'revoked'",
                 rs -> new ActiveAgent(rs.getString("id"), rs.getString("tenant_id"), rs.getString("environment_id"),
                         rs.getString("certificate_serial")),
-                agentId));
+                agentId);
+    }
+
+    /** An agent that is online now, and what of its Hello's applied list held. */
+    private record Connected(ActiveAgent agent, AppliedClaims.Checked applied) {
     }
 
     @Override
     public boolean connected(String agentId, String replicaId, Hello hello) {
-        boolean updated = db.inTransaction(sql -> agents.connected(sql, agentId, replicaId, hello.getAgentVersion(),
-                hello.getCluster().getKubernetesVersion(), hello.getCluster().getNodeCount(),
-                hello.getCluster().getPlatform(), hello.getAppliedList(), clock.instant()));
-        if (updated) {
-            LOG.info("agent {} online on replica {} (version {}, {} deployment(s) applied)",
-                    agentId, replicaId, hello.getAgentVersion(), hello.getAppliedCount());
-        } else {
+        // The gateway checked the fields' shape; what the agent claims to have applied is checked here.
+        Optional<Connected> connected = db.inTransaction(sql -> {
+            Optional<ActiveAgent> agent = activeIn(sql, agentId);
+            if (agent.isEmpty()) {
+                return Optional.<Connected>empty();
+            }
+            AppliedClaims.Checked applied = claims.check(sql, agent.get().environmentId(), hello.getAppliedList());
+            boolean updated = agents.connected(sql, agentId, replicaId, FreeText.normalize(hello.getAgentVersion()),
+                    FreeText.normalize(hello.getCluster().getKubernetesVersion()), hello.getCluster().getNodeCount(),
+                    FreeText.normalize(hello.getCluster().getPlatform()), applied.accepted(), clock.instant());
+            return updated ? Optional.of(new Connected(agent.get(), applied)) : Optional.<Connected>empty();
+        });
+        connected.ifPresent(c -> {
+            AppliedClaims.Checked applied = c.applied();
+            LOG.info("agent={} tenant={} environment={} online on replica {} (version {}, {} deployment(s) applied)",
+                    agentId, c.agent().tenantId(), c.agent().environmentId(), replicaId,
+                    FreeText.forLog(hello.getAgentVersion()), applied.accepted().size());
+            if (applied.refusedCount() > 0) {
+                metrics.claimsRefused("hello_applied", applied.refusedCount());
+                LOG.warn("agent={} tenant={} environment={} claimed {} applied deployment(s) the hub did not issue; "
+                        + "not stored: {}; first: {}", agentId, c.agent().tenantId(), c.agent().environmentId(),
+                        applied.refusedCount(), applied.refused(), applied.firstRefused().orElse(""));
+            }
+        });
+        boolean updated = connected.isPresent();
+        if (!updated) {
             LOG.warn("agent {} connected on replica {} but is revoked or unknown; nothing recorded", agentId, replicaId);
         }
         return updated;

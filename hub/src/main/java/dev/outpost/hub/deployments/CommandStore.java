@@ -35,6 +35,17 @@ public class CommandStore {
                 rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit);
     }
 
+    /** The commands queued for one deployment of the environment, any status, in the order they were queued. */
+    public List<Command> ofDeployment(Sql sql, String environmentId, String deploymentId) {
+        return sql.query("select payload from commands where environment_id = ? and deployment_id = ? order by created_at, id",
+                rs -> parse(rs.getBytes("payload")), environmentId, deploymentId);
+    }
+
+    /** The command as queued, if it exists. */
+    public Optional<Command> find(Sql sql, String commandId) {
+        return sql.queryOne("select payload from commands where id = ?", rs -> parse(rs.getBytes("payload")), commandId);
+    }
+
     /** Records a (re)delivery to an agent. */
     public void markSent(Sql sql, String commandId, String agentId, Instant now) {
         sql.update("update commands set status = 'sent', agent_id = ?, sent_at = ? where id = ? and status <> 'answered'",

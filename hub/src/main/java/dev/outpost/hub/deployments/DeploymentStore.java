@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,20 @@ public class DeploymentStore {
                 d.id(), d.tenantId(), d.environmentId(), d.releaseId(), d.name(), d.namespace(), json.write(d.parameters()),
                 d.generation(), d.appliedGeneration(), d.contentHash(), d.status(), d.statusReason(),
                 d.activeOperationId(), d.name(), d.createdAt(), d.updatedAt());
+    }
+
+    /** What the hub issued for one deployment: what an agent may claim to have applied. */
+    public record Issued(String id, long generation, long appliedGeneration, String contentHash, boolean deleted) {
+    }
+
+    /** Every deployment of the environment, by id, as issued so far. */
+    public Map<String, Issued> issuedIn(Sql sql, String environmentId) {
+        Map<String, Issued> issued = new HashMap<>();
+        sql.query("select id, generation, applied_generation, content_hash, status from deployments where environment_id = ?",
+                rs -> new Issued(rs.getString("id"), rs.getLong("generation"), rs.getLong("applied_generation"),
+                        rs.getString("content_hash"), "deleted".equals(rs.getString("status"))),
+                environmentId).forEach(d -> issued.put(d.id(), d));
+        return issued;
     }
 
     public Optional<Deployment> find(Sql sql, String id) {

@@ -4,6 +4,8 @@ import dev.outpost.hub.deployments.CommandStore.CommandLink;
 import dev.outpost.hub.ops.HubMetrics;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.Sql;
+import dev.outpost.protocol.FieldLimits;
+import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
@@ -23,7 +25,6 @@ import org.slf4j.LoggerFactory;
 public class JdbcCommandOutbox implements CommandOutbox {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcCommandOutbox.class);
     private static final String STEP_STATE_PREFIX = "STEP_STATE_";
-    private static final int MAX_REASON_CHARS = 3000;
 
     private final Database db;
     private final CommandStore commands;
@@ -77,30 +78,68 @@ public class JdbcCommandOutbox implements CommandOutbox {
     public void result(String environmentId, String agentId, CommandResult result) {
         Instant now = clock.instant();
         boolean succeeded = result.getOutcome() == Outcome.OUTCOME_SUCCEEDED;
-        Optional<Operation> finished = db.inTransaction(sql -> {
+        Optional<Finished> finished = db.inTransaction(sql -> {
             Optional<Operation> op = operationOf(sql, environmentId, agentId, result.getCommandId());
-            if (op.isEmpty() || !commands.answer(sql, environmentId, agentId, result.getCommandId(),
-                    result.toByteArray(), now)) {
-                return Optional.<Operation>empty();
+            if (op.isEmpty()) {
+                return Optional.<Finished>empty();
             }
-            finish(sql, op.get(), result, succeeded, now);
-            return op;
-        });
-        finished.ifPresentOrElse(op -> {
-            String outcome = succeeded ? "succeeded" : "failed";
-            metrics.operationFinished(op.type().json(), outcome);
-            if (succeeded) {
-                LOG.info("operation {} ({}) succeeded: tenant {} deployment {} generation {}",
-                        op.id(), op.type().json(), op.tenantId(), op.deploymentId(), op.generation());
+            // the command as queued: what a successful apply must have applied
+            Command command = commands.find(sql, result.getCommandId()).orElseThrow();
+            Optional<String> mismatch = succeeded && op.get().type() != Operation.Type.DELETE && result.hasApplied()
+                    ? AppliedClaims.resultProblem(command, result.getApplied()) : Optional.empty();
+            // A result that does not answer its command is stored as nothing but the hub's own reason.
+            byte[] stored = mismatch.isPresent() ? null : result.toByteArray();
+            if (!commands.answer(sql, environmentId, agentId, result.getCommandId(), stored, now)) {
+                return Optional.<Finished>empty();
+            }
+            if (mismatch.isPresent()) {
+                refuse(sql, op.get(), mismatch.get(), now);
             } else {
-                LOG.warn("operation {} ({}) failed: tenant {} deployment {} generation {}: {}", op.id(),
-                        op.type().json(), op.tenantId(), op.deploymentId(), op.generation(), result.getFailureReason());
+                finish(sql, op.get(), command, result, succeeded, now);
             }
-        }, () -> LOG.info("result for command {} from agent {} of environment {} ignored: unknown, already answered, "
-                + "or the agent is no longer the environment's", result.getCommandId(), agentId, environmentId));
+            return Optional.of(new Finished(op.get(), mismatch));
+        });
+        finished.ifPresentOrElse(f -> logFinished(f, result, succeeded),
+                () -> LOG.info("result for command {} from agent {} of environment {} ignored: unknown, already answered, "
+                        + "or the agent is no longer the environment's", FreeText.forLog(result.getCommandId()), agentId,
+                        environmentId));
     }
 
-    private void finish(Sql sql, Operation op, CommandResult result, boolean succeeded, Instant now) {
+    /** An answered command's operation, and why its result was refused if it was. */
+    private record Finished(Operation operation, Optional<String> refusal) {
+    }
+
+    private void logFinished(Finished finished, CommandResult result, boolean succeeded) {
+        Operation op = finished.operation();
+        if (finished.refusal().isPresent()) {
+            metrics.claimsRefused("result_applied", 1);
+            metrics.operationFinished(op.type().json(), "failed");
+            LOG.warn("operation {} ({}) failed: tenant {} deployment {} generation {}: result of command {} refused, "
+                            + "nothing of it stored: {}", op.id(), op.type().json(), op.tenantId(), op.deploymentId(),
+                    op.generation(), FreeText.forLog(result.getCommandId()), finished.refusal().get());
+            return;
+        }
+        String outcome = succeeded ? "succeeded" : "failed";
+        metrics.operationFinished(op.type().json(), outcome);
+        if (succeeded) {
+            LOG.info("operation {} ({}) succeeded: tenant {} deployment {} generation {}",
+                    op.id(), op.type().json(), op.tenantId(), op.deploymentId(), op.generation());
+        } else {
+            LOG.warn("operation {} ({}) failed: tenant {} deployment {} generation {}: {}", op.id(),
+                    op.type().json(), op.tenantId(), op.deploymentId(), op.generation(),
+                    FreeText.forLog(result.getFailureReason()));
+        }
+    }
+
+    /** Fails the operation with the hub's reason; the deployment keeps what it had applied. */
+    private void refuse(Sql sql, Operation op, String mismatch, Instant now) {
+        String reason = "the agent's result does not match the command: " + mismatch;
+        List<Operation.Step> steps = operations.find(sql, op.id()).orElseThrow().steps(); // as last reported
+        operations.finish(sql, op.id(), Operation.Status.FAILED, reason, steps, now);
+        deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.FAILED, reason, null, null, now);
+    }
+
+    private void finish(Sql sql, Operation op, Command command, CommandResult result, boolean succeeded, Instant now) {
         String reason = succeeded ? null : failureReason(result);
         operations.finish(sql, op.id(), succeeded ? Operation.Status.SUCCEEDED : Operation.Status.FAILED, reason,
                 steps(result.getStepsList()), now);
@@ -109,10 +148,10 @@ public class JdbcCommandOutbox implements CommandOutbox {
                     succeeded ? Deployment.Status.DELETED : Deployment.Status.FAILED,
                     succeeded ? null : "delete failed: " + reason, null, null, now);
         } else if (succeeded) {
-            Long generation = result.hasApplied() ? result.getApplied().getGeneration() : op.generation();
-            String hash = result.hasApplied() ? result.getApplied().getContentHash() : null;
-            deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.READY, null, generation,
-                    hash, now);
+            // What the command applies, as the hub renders it: a result's applied was checked to match it,
+            // and one without applied is taken to have applied what it was sent.
+            deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.READY, null,
+                    command.getGeneration(), AppliedClaims.expectedHash(command), now);
         } else {
             deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.FAILED, reason, null, null, now);
         }
@@ -132,11 +171,26 @@ public class JdbcCommandOutbox implements CommandOutbox {
     private static String failureReason(CommandResult result) {
         String reason = result.getFailureReason().isBlank()
                 ? "the agent reported failure without a reason" : result.getFailureReason();
-        return reason.length() <= MAX_REASON_CHARS ? reason : reason.substring(0, MAX_REASON_CHARS - 1) + "…";
+        return cut(reason, FieldLimits.FAILURE_REASON_CHARS);
     }
 
+    /**
+     * The steps as stored: the first {@link FieldLimits#STEPS}, names and messages cut to their limits,
+     * so one report stores at most a few hundred KB however many steps the agent sends.
+     */
     static List<Operation.Step> steps(List<Step> steps) {
-        return steps.stream().map(s -> new Operation.Step(s.getName(), stepState(s), s.getMessage())).toList();
+        return steps.stream().limit(FieldLimits.STEPS)
+                .map(s -> new Operation.Step(cut(s.getName(), FieldLimits.STEP_NAME_CHARS), stepState(s),
+                        cut(s.getMessage(), FieldLimits.STEP_MESSAGE_CHARS)))
+                .toList();
+    }
+
+    /** {@code text} cut to {@code maxCodePoints}, ending in "…" when cut. */
+    static String cut(String text, int maxCodePoints) {
+        if (text.codePointCount(0, text.length()) <= maxCodePoints) {
+            return text;
+        }
+        return text.substring(0, text.offsetByCodePoints(0, maxCodePoints - 1)) + "…";
     }
 
     private static String stepState(Step step) {

@@ -4,7 +4,9 @@ import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.hub.pki.IssuedCertificate;
 import dev.outpost.protocol.AgentIdentity;
+import dev.outpost.protocol.AgentMessageRules;
 import dev.outpost.protocol.Pem;
+import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.ClusterFacts;
 import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
@@ -15,6 +17,7 @@ import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +28,6 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(EnrollmentGrpcService.class);
-    private static final int MAX_FACT_CHARS = 128;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final EnrollmentStore store;
@@ -49,10 +51,7 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
         } catch (JoinTokenRejectedException e) {
             LOG.warn("Enrollment refused: {}", e.reason().message());
             response.onError(Status.UNAUTHENTICATED.withDescription(e.reason().message()).asRuntimeException());
-        } catch (BadCsrException e) {
-            response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Enrollment refused: {}", e.getMessage());
+        } catch (BadRequestException e) {
             response.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         } catch (RuntimeException e) {
             LOG.error("Enrollment failed", e);
@@ -61,10 +60,13 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
     }
 
     private EnrollResponse enroll(EnrollRequest request) {
-        requireShort("agent_version", request.getAgentVersion());
+        // Checked before the token, so that a malformed request never learns whether its token is valid.
+        Optional<String> problem = AgentMessageRules.enrollProblem(request);
+        if (problem.isPresent()) {
+            LOG.warn("Enrollment refused: {}", problem.get());
+            throw new BadRequestException(problem.get());
+        }
         ClusterFacts cluster = request.getCluster();
-        requireShort("cluster.kubernetes_version", cluster.getKubernetesVersion());
-        requireShort("cluster.platform", cluster.getPlatform());
         JoinGrant grant = store.check(request.getJoinToken());
         AgentIdentity identity = new AgentIdentity(grant.tenantId(), grant.environmentId(), newAgentId());
         IssuedCertificate certificate;
@@ -72,14 +74,15 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
             certificate = ca.signAgentCsr(request.getCsrDer().toByteArray(), identity, config.getAgentCertificateTtl());
         } catch (IllegalArgumentException e) {
             LOG.warn("Enrollment refused for tenant={} environment={}: {}", grant.tenantId(), grant.environmentId(),
-                    e.getMessage());
-            throw new BadCsrException(e.getMessage());
+                    FreeText.forLog(e.getMessage()));
+            throw new BadRequestException(e.getMessage());
         }
         store.register(grant, new NewAgent(identity.agentId(), certificate.serialHex(), certificate.notAfter(),
-                request.getAgentVersion(), cluster.getKubernetesVersion(), Math.max(0, cluster.getNodeCount()),
-                cluster.getPlatform()));
+                FreeText.normalize(request.getAgentVersion()), FreeText.normalize(cluster.getKubernetesVersion()),
+                cluster.getNodeCount(), FreeText.normalize(cluster.getPlatform())));
         LOG.info("Enrolled agent: {} version={} kubernetes={} nodes={} certificate-not-after={}", identity,
-                request.getAgentVersion(), cluster.getKubernetesVersion(), cluster.getNodeCount(), certificate.notAfter());
+                FreeText.forLog(request.getAgentVersion()), FreeText.forLog(cluster.getKubernetesVersion()),
+                cluster.getNodeCount(), certificate.notAfter());
         announce(new AgentEnrolled(identity.agentId(), identity.environmentId()));
         return EnrollResponse.newBuilder()
                 .setAgentId(identity.agentId())
@@ -101,18 +104,12 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
         }
     }
 
-    /** The CSR was refused; already logged with the tenant and environment. */
-    private static final class BadCsrException extends RuntimeException {
+    /** The request breaks a field rule or its CSR was refused; already logged with what context there is. */
+    private static final class BadRequestException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        BadCsrException(String message) {
+        BadRequestException(String message) {
             super(message);
-        }
-    }
-
-    private static void requireShort(String field, String value) {
-        if (value.length() > MAX_FACT_CHARS) {
-            throw new IllegalArgumentException(field + " is longer than " + MAX_FACT_CHARS + " characters");
         }
     }
 

@@ -40,7 +40,11 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     /** Pings from the hub find agents whose connection died without a FIN (NAT timeouts, crashed nodes). */
     private static final Duration SERVER_KEEPALIVE_TIME = Duration.ofMinutes(1);
     private static final Duration SERVER_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
-    private static final Duration MAX_CONNECTION_IDLE = Duration.ofMinutes(5);
+    /**
+     * A connection without a call is closed after this long. An agent's control connection always
+     * holds its stream, so this bounds connections that enrolled, were refused, or never authenticated.
+     */
+    static final Duration MAX_CONNECTION_IDLE = Duration.ofSeconds(30);
     private static final int MAX_CALLS_PER_CONNECTION = 8;
     private static final int MAX_METADATA_BYTES = 16 * 1024;
 
@@ -67,8 +71,10 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     /** Binds the port and starts the periodic chores; the hub fails to start if the port is taken. */
     @PostConstruct
     public synchronized void start() {
+        GrpcTransportLog.install();
         GatewayKeyMaterial keys = ca.gatewayKeyMaterial(config.getGrpcHostnames());
         InetSocketAddress address = new InetSocketAddress(config.getGrpcBindAddress(), config.getGrpcPort());
+        RequestDeadline deadline = new RequestDeadline(GrpcLimits.REQUEST_DEADLINE, threads.timer());
         server = NettyServerBuilder.forAddress(address)
                 .sslContext(sslContext(keys))
                 .executor(threads.workers())
@@ -81,8 +87,9 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
                 .keepAliveTime(SERVER_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(SERVER_KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionIdle(MAX_CONNECTION_IDLE.toMillis(), TimeUnit.MILLISECONDS)
-                .addService(enrollment)
-                .addService(ServerInterceptors.intercept(control, new ClientCertificateInterceptor(presence)))
+                .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(enrollment.bindService()), deadline))
+                .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(control.bindService()),
+                        new ClientCertificateInterceptor(presence), deadline))
                 .build();
         try {
             server.start();
@@ -143,7 +150,7 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     private static SslContext sslContext(GatewayKeyMaterial keys) {
         try {
             return GrpcSslContexts.configure(SslContextBuilder.forServer(keys.key(), keys.chain().toArray(X509Certificate[]::new)))
-                    .trustManager(keys.clientCa())
+                    .trustManager(new ClientCaTrust(keys.clientCa()))
                     .clientAuth(ClientAuth.OPTIONAL)
                     .protocols("TLSv1.3")
                     .build();

@@ -3,7 +3,10 @@ package dev.outpost.hub.gateway;
 import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.deployments.CommandOutbox;
+import dev.outpost.protocol.AgentMessageRules;
+import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.ProtocolRevision;
+import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.AgentMessage;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.HubMessage;
@@ -17,6 +20,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * One agent's control stream on this replica: handles what the agent sends and pushes the
  * environment's unanswered commands, each at most once per stream (a new stream sends them all
  * again: that is the at-least-once redelivery after a reconnect).
+ *
+ * <p>Nothing the agent sends is trusted: a message that breaks a field rule closes the stream with
+ * INVALID_ARGUMENT naming the field, more messages than the stream's token bucket allows close it
+ * with RESOURCE_EXHAUSTED, and last-seen is written at most once per half heartbeat interval however
+ * often the agent sends.
  */
 final class ControlSession implements StreamObserver<AgentMessage> {
     /** Most commands in flight per stream; more wait in the outbox until the agent answers some. */
@@ -41,6 +50,8 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private final Executor executor;
     private final Clock clock;
     private final Duration heartbeatInterval;
+    private final Duration lastSeenWriteEvery;
+    private final TokenBucket messages;
 
     private final Object writeLock = new Object();
     /** Commands written to this stream; the (serial) push loop drops those no longer unanswered. */
@@ -52,6 +63,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private volatile boolean welcomed;
     private boolean outClosed;
     private volatile Instant lastHeard;
+    private Instant lastSeenWritten;
 
     ControlSession(ActiveAgent agent, ServerCallStreamObserver<HubMessage> out, ControlSessions sessions,
             AgentPresence presence, CommandOutbox outbox, Executor executor, Clock clock, Duration heartbeatInterval) {
@@ -63,6 +75,9 @@ final class ControlSession implements StreamObserver<AgentMessage> {
         this.executor = executor;
         this.clock = clock;
         this.heartbeatInterval = heartbeatInterval;
+        // Heartbeats at the told interval are each written; a flood costs one write per half interval.
+        this.lastSeenWriteEvery = Duration.ofMillis(Math.max(1000, heartbeatInterval.toMillis() / 2));
+        this.messages = new TokenBucket(clock, GrpcLimits.STREAM_MESSAGE_BURST, GrpcLimits.STREAM_MESSAGES_PER_SECOND);
         this.lastHeard = clock.instant();
         out.setOnReadyHandler(this::requestPush);
         out.setOnCancelHandler(() -> end("cancelled by the agent"));
@@ -78,6 +93,9 @@ final class ControlSession implements StreamObserver<AgentMessage> {
 
     @Override
     public void onNext(AgentMessage message) {
+        if (ended.get()) {
+            return;
+        }
         lastHeard = clock.instant();
         try {
             if (!welcomed) {
@@ -89,7 +107,25 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 welcome(message);
                 return;
             }
-            if (!presence.heartbeat(agent.agentId(), sessions.replicaId())) {
+            if (!messages.tryTake()) {
+                LOG.warn("Closing stream of {}: more than {} messages in a burst or {} per second", describe(),
+                        GrpcLimits.STREAM_MESSAGE_BURST, GrpcLimits.STREAM_MESSAGES_PER_SECOND);
+                close(Status.RESOURCE_EXHAUSTED.withDescription("more than " + GrpcLimits.STREAM_MESSAGE_BURST
+                        + " messages in a burst or " + GrpcLimits.STREAM_MESSAGES_PER_SECOND
+                        + " per second on this stream; reconnect and send less often"));
+                return;
+            }
+            Optional<String> problem = switch (message.getBodyCase()) {
+                case PROGRESS -> AgentMessageRules.commandIdProblem("progress.command_id",
+                        message.getProgress().getCommandId());
+                case RESULT -> AgentMessageRules.commandIdProblem("result.command_id", message.getResult().getCommandId());
+                default -> Optional.empty();
+            };
+            if (problem.isPresent()) {
+                refuseMessage(problem.get());
+                return;
+            }
+            if (!recordSeen(message.hasHeartbeat())) {
                 refuse("revoked while connected");
                 return;
             }
@@ -105,13 +141,34 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 }
                 case HELLO -> LOG.warn("Ignored a second Hello from {}", describe());
                 default -> {
-                    // Heartbeat (already recorded) or a message type from a newer revision: nothing more to do.
+                    // Heartbeat (recorded above) or a message type from a newer revision: nothing more to do.
                 }
             }
         } catch (RuntimeException e) {
             LOG.error("Cannot handle a {} message from {}", message.getBodyCase(), describe(), e);
             close(Status.UNAVAILABLE.withDescription("hub cannot record this message now; reconnect"));
         }
+    }
+
+    /**
+     * Writes last-seen, for a heartbeat only when it was written {@link #lastSeenWriteEvery} ago or more;
+     * false when the write found the agent revoked. Progress and results are written anyway, so they
+     * are always checked; a revoked agent that only heartbeats is caught by the write or the revalidation.
+     */
+    private boolean recordSeen(boolean heartbeat) {
+        Instant now = clock.instant();
+        if (heartbeat && lastSeenWritten != null
+                && Duration.between(lastSeenWritten, now).compareTo(lastSeenWriteEvery) < 0) {
+            return true;
+        }
+        lastSeenWritten = now;
+        return presence.heartbeat(agent.agentId(), sessions.replicaId());
+    }
+
+    /** Closes the stream for a message that can never be accepted as sent. */
+    private void refuseMessage(String problem) {
+        LOG.warn("Closing stream of {}: refused a message: {}", describe(), problem);
+        close(Status.INVALID_ARGUMENT.withDescription(problem));
     }
 
     @Override
@@ -167,6 +224,11 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     }
 
     private void welcome(AgentMessage message) {
+        Optional<String> problem = AgentMessageRules.helloProblem(message.getHello());
+        if (problem.isPresent()) {
+            refuseMessage("hello." + problem.get());
+            return;
+        }
         sessions.register(this);
         // Revoked between the certificate check and Hello (e.g. a re-enrolment): nothing was recorded.
         if (!presence.connected(agent.agentId(), sessions.replicaId(), message.getHello())) {
@@ -179,9 +241,10 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 .setProtocolRevision(revision)
                 .setHeartbeatIntervalSeconds((int) Math.max(1, heartbeatInterval.toSeconds()))
                 .setHubVersion(HubVersion.current())).build());
+        lastSeenWritten = clock.instant();
         welcomed = true;
         LOG.info("Agent connected: {} version={} revision={} applied={}", describe(),
-                message.getHello().getAgentVersion(), revision, message.getHello().getAppliedCount());
+                FreeText.forLog(message.getHello().getAgentVersion()), revision, message.getHello().getAppliedCount());
         requestPush();
     }
 

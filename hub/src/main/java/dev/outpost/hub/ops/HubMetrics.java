@@ -16,6 +16,7 @@ import jakarta.inject.Singleton;
 public class HubMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter operations;
+    private final Counter refusedClaims;
 
     public HubMetrics(Database db, AgentStore agents) {
         JvmMetrics.builder().register(registry);
@@ -23,6 +24,12 @@ public class HubMetrics {
                 .name("outpost_operations_finished_total")
                 .help("Deployment operations that finished, by type (create, update, delete) and outcome")
                 .labelNames("type", "outcome")
+                .register(registry);
+        refusedClaims = Counter.builder()
+                .name("outpost_agent_claims_refused_total")
+                .help("What agents claimed and the hub refused to store, by where the claim was made "
+                        + "(hello_applied, result_applied)")
+                .labelNames("claim")
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("outpost_agents_online")
@@ -34,6 +41,11 @@ public class HubMetrics {
     /** The registry /metrics exposes. */
     public PrometheusRegistry registry() {
         return registry;
+    }
+
+    /** Counts {@code count} claims of an agent the hub refused; claim is "hello_applied" or "result_applied". */
+    public void claimsRefused(String claim, int count) {
+        refusedClaims.labelValues(claim).inc(count);
     }
 
     /** Counts an operation that ended; outcome is "succeeded", "failed" or "cancelled". */

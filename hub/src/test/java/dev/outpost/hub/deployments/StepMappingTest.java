@@ -2,6 +2,7 @@ package dev.outpost.hub.deployments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outpost.protocol.FieldLimits;
 import dev.outpost.protocol.v1.Step;
 import dev.outpost.protocol.v1.StepState;
 import java.util.List;
@@ -21,5 +22,19 @@ class StepMappingTest {
                 new Operation.Step("apply ConfigMap/a", "succeeded", ""),
                 new Operation.Step("wait StatefulSet/a", "failed", "0/1 ready"),
                 new Operation.Step("prune", "skipped", ""));
+    }
+
+    @Test
+    void reportsAreBoundedInStepsAndCharacters() {
+        Step huge = Step.newBuilder().setName("apply ConfigMap/" + "n".repeat(1000)).setState(StepState.STEP_STATE_RUNNING)
+                .setMessage("😀".repeat(1000)).build();
+
+        List<Operation.Step> steps = JdbcCommandOutbox.steps(java.util.Collections.nCopies(3000, huge));
+
+        assertThat(steps).hasSize(FieldLimits.STEPS);
+        assertThat(steps.getFirst().name()).hasSize(FieldLimits.STEP_NAME_CHARS).endsWith("n…");
+        String message = steps.getFirst().message();
+        assertThat(message.codePointCount(0, message.length())).isEqualTo(FieldLimits.STEP_MESSAGE_CHARS);
+        assertThat(message).endsWith("😀…"); // cut between code points, never inside a surrogate pair
     }
 }

@@ -24,20 +24,14 @@ import dev.outpost.protocol.v1.Heartbeat;
 import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.Welcome;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +45,7 @@ class AgentGatewayIT {
     private final InMemoryAgentPresence presence = new InMemoryAgentPresence();
     private final InMemoryEnrollmentStore store = new InMemoryEnrollmentStore(presence, clock);
     private final InMemoryCommandOutbox outbox = new InMemoryCommandOutbox(presence);
-    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final GatewayChannels channels = new GatewayChannels(() -> this.gateway.port(), () -> this.ca.caCertificate());
     private final GatewayThreads threads = new GatewayThreads(4);
 
     @TempDir
@@ -94,7 +88,7 @@ class AgentGatewayIT {
 
     @AfterEach
     void stopGateway() {
-        channels.forEach(ManagedChannel::shutdownNow);
+        channels.close();
         gateway.close();
         threads.close();
     }
@@ -136,7 +130,7 @@ class AgentGatewayIT {
 
     @Test
     void aBadCsrIsInvalidArgumentAndConsumesNoTokenUse() {
-        EnrollRequest request = EnrollRequest.newBuilder().setJoinToken(token)
+        EnrollRequest request = EnrollRequest.newBuilder().setJoinToken(token).setAgentVersion("0.1.0")
                 .setCsrDer(ByteString.copyFromUtf8("not a csr")).build();
 
         assertRefused(() -> enrollment().enroll(request), Status.Code.INVALID_ARGUMENT, "CSR is not a DER-encoded PKCS#10 request");
@@ -146,7 +140,7 @@ class AgentGatewayIT {
 
     @Test
     void connectWithoutAClientCertificateIsUnauthenticated() throws Exception {
-        TestControlStream stream = new TestControlStream(channel(anonymousTls())).hello();
+        TestControlStream stream = new TestControlStream(channels.anonymous()).hello();
 
         Status status = stream.awaitClosed();
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
@@ -162,7 +156,7 @@ class AgentGatewayIT {
         AgentIdentity sameIdentity = new AgentIdentity("tenant-a", "env-a", enrolled.response().getAgentId());
         X509Certificate forged = otherCa.signAgentCsr(TestCsr.csr(keys), sameIdentity, Duration.ofDays(1)).certificate();
 
-        TestControlStream stream = new TestControlStream(channel(clientTls(keys, forged))).hello();
+        TestControlStream stream = new TestControlStream(channels.withCertificate(keys, forged)).hello();
 
         Status status = stream.awaitClosed();
         assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
@@ -181,10 +175,31 @@ class AgentGatewayIT {
         assertThat(welcome.getHeartbeatIntervalSeconds()).isEqualTo(7);
         assertThat(presence.isOnline(welcome.getAgentId())).isTrue();
 
-        stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(1)).build());
-        await().until(() -> presence.events.contains("heartbeat " + welcome.getAgentId()));
+        // last-seen is written at most every half heartbeat interval (3.5 s here), so one comes through in time
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(1)).build());
+            return presence.events.contains("heartbeat " + welcome.getAgentId());
+        });
         stream.cancel();
         await().until(() -> !presence.isOnline(welcome.getAgentId()));
+    }
+
+    @Test
+    void aBurstOfHeartbeatsCostsAtMostOneLastSeenWrite() {
+        Enrolled enrolled = enroll(token);
+        TestControlStream stream = connect(enrolled).hello();
+        stream.awaitWelcome();
+        String agentId = enrolled.response().getAgentId();
+
+        for (int i = 0; i < 150; i++) { // under the stream's burst of 200
+            stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(i)).build());
+        }
+        stream.send(result("unknown-command")); // a result is always checked, so it marks the end of the heartbeats
+        await().until(() -> presence.events.contains("heartbeat " + agentId));
+
+        // Hello wrote last-seen; the heartbeats right after it write nothing (one more if 3.5 s passed meanwhile)
+        assertThat(presence.events.stream().filter(e -> e.equals("heartbeat " + agentId)).count()).isBetween(1L, 2L);
+        assertThat(stream.closed).isNotDone();
     }
 
     @Test
@@ -363,8 +378,9 @@ class AgentGatewayIT {
         sessions.pollAll();
         assertThat(pause.reached().await(10, TimeUnit.SECONDS)).isTrue(); // a push has read c1 as unanswered
         long heartbeats = presence.events.stream().filter(heartbeat::equals).count();
-        stream.send(result("c1")).send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.getDefaultInstance()).build());
-        // grpc hands a stream's messages over one at a time: the heartbeat's record means the result was handled
+        stream.send(result("c1")).send(result("not-a-command"));
+        // grpc hands a stream's messages over one at a time: the second result's last-seen write means the
+        // first was handled (results always write last-seen; heartbeats this soon after Hello would not)
         await().until(() -> presence.events.stream().filter(heartbeat::equals).count() == heartbeats + 2);
         int reads = outbox.reads.get();
         pause.release().countDown();
@@ -392,33 +408,11 @@ class AgentGatewayIT {
     }
 
     private EnrollmentGrpc.EnrollmentBlockingStub enrollment() {
-        return EnrollmentGrpc.newBlockingStub(channel(anonymousTls())).withDeadlineAfter(10, TimeUnit.SECONDS);
+        return EnrollmentGrpc.newBlockingStub(channels.anonymous()).withDeadlineAfter(10, TimeUnit.SECONDS);
     }
 
     private TestControlStream connect(Enrolled enrolled) {
-        return new TestControlStream(channel(clientTls(enrolled.keys(), enrolled.certificate())));
-    }
-
-    private SslContext anonymousTls() {
-        return tls(GrpcSslContexts.forClient());
-    }
-
-    private SslContext clientTls(KeyPair keys, X509Certificate certificate) {
-        return tls(GrpcSslContexts.forClient().keyManager(keys.getPrivate(), certificate));
-    }
-
-    private SslContext tls(SslContextBuilder builder) {
-        try {
-            return builder.trustManager(ca.caCertificate()).build();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private ManagedChannel channel(SslContext tls) {
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", gateway.port()).sslContext(tls).build();
-        channels.add(channel);
-        return channel;
+        return new TestControlStream(channels.withCertificate(enrolled.keys(), enrolled.certificate()));
     }
 
     private static Command command(String id) {

@@ -1,0 +1,108 @@
+package dev.outpost.hub.gateway;
+
+import dev.outpost.protocol.text.FreeText;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSslCertificateException;
+import io.grpc.netty.shaded.io.netty.internal.tcnative.CertificateVerifier;
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trusts client certificates that chain to the hub CA, and refuses others with a verification error
+ * the TLS stack turns into a specific alert: {@code unknown_ca} (RFC 8446: no known trust anchor),
+ * where the default translation makes BoringSSL send {@code internal_error}. Server certificates are
+ * never checked with it.
+ */
+final class ClientCaTrust extends X509ExtendedTrustManager {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientCaTrust.class);
+
+    private final X509ExtendedTrustManager delegate;
+
+    ClientCaTrust(X509Certificate clientCa) {
+        this.delegate = trustManagerFor(clientCa);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        try {
+            delegate.checkClientTrusted(chain, authType, engine);
+        } catch (CertificateException e) {
+            throw refused(chain, e);
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        try {
+            delegate.checkClientTrusted(chain, authType, socket);
+        } catch (CertificateException e) {
+            throw refused(chain, e);
+        }
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        try {
+            delegate.checkClientTrusted(chain, authType);
+        } catch (CertificateException e) {
+            throw refused(chain, e);
+        }
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
+        throw new CertificateException("the gateway does not verify server certificates");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
+        throw new CertificateException("the gateway does not verify server certificates");
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        throw new CertificateException("the gateway does not verify server certificates");
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+        return delegate.getAcceptedIssuers();
+    }
+
+    private static CertificateException refused(X509Certificate[] chain, CertificateException cause) {
+        String subject = chain == null || chain.length == 0 ? "none" : chain[0].getSubjectX500Principal().getName();
+        LOG.warn("Refused a client certificate that does not chain to the hub CA (subject {}): {}", FreeText.forLog(subject),
+                FreeText.forLog(cause.getMessage()));
+        OpenSslCertificateException refused = new OpenSslCertificateException(
+                "client certificate does not chain to the hub CA", CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
+        refused.initCause(cause);
+        return refused;
+    }
+
+    private static X509ExtendedTrustManager trustManagerFor(X509Certificate ca) {
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            store.setCertificateEntry("outpost-hub-ca", ca);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            for (TrustManager manager : factory.getTrustManagers()) {
+                if (manager instanceof X509ExtendedTrustManager extended) {
+                    return extended;
+                }
+            }
+            throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager");
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot build the trust manager for the hub CA", e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.outpost.hub.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class TokenBucketTest {
+    private Instant now = Instant.parse("2026-12-03T06:00:00Z");
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    };
+
+    @Test
+    void aBurstIsAllowedThenTheRateRefillsIt() {
+        TokenBucket bucket = new TokenBucket(clock, 5, 2);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(bucket.tryTake()).as("take %d of the burst", i).isTrue();
+        }
+        assertThat(bucket.tryTake()).isFalse();
+
+        now = now.plus(Duration.ofMillis(500)); // one token at 2 per second
+        assertThat(bucket.tryTake()).isTrue();
+        assertThat(bucket.tryTake()).isFalse();
+
+        now = now.plus(Duration.ofHours(1)); // refills to the burst, no more
+        for (int i = 0; i < 5; i++) {
+            assertThat(bucket.tryTake()).isTrue();
+        }
+        assertThat(bucket.tryTake()).isFalse();
+    }
+}
