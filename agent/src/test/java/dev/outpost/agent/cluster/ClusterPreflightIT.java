@@ -75,7 +75,7 @@ class ClusterPreflightIT {
                 .contains("may not delete configmaps; get,list,watch,create,update,patch,delete secrets")
                 .contains("get,list,watch,create,update,patch,delete apps/deployments")
                 .contains("get,list,watch pods")
-                .contains("agent/rbac/setup.sh");
+                .contains("agent/rbac/setup.sh --agent-namespace " + namespace + " --namespaces " + namespace);
         assertThat(run.enrolled()).isFalse();
         LOG.info("missing permissions: exit {} after {} ms", run.exitCode(), run.millis());
     }
@@ -104,7 +104,8 @@ class ClusterPreflightIT {
         AgentRun run = AgentRun.start(dir, kubeconfig, "apps");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.stderr()).contains("the API server at " + nowhere).contains("does not answer")
+        assertThat(run.stderr()).contains("the API server at " + nowhere)
+                .contains("does not answer: connection refused")
                 .contains("clusters[].cluster.server");
         assertThat(run.enrolled()).isFalse();
         LOG.info("unreachable API server: exit {} after {} ms", run.exitCode(), run.millis());
