@@ -7,7 +7,7 @@ import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.enrollment.EnrollmentStore;
 import dev.outpost.hub.enrollment.NewAgent;
 import dev.outpost.hub.testsupport.Api;
-import dev.outpost.hub.testsupport.RecordedCommandEvents;
+import dev.outpost.hub.testsupport.HubTestProperties;
 import dev.outpost.protocol.fixtures.ReleaseFixture;
 import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentState;
@@ -16,10 +16,6 @@ import dev.outpost.protocol.v1.Hello;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -55,19 +51,7 @@ abstract class AbstractAgentReportsIT implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Path dataDir;
-        try {
-            dataDir = Files.createTempDirectory("outpost-hub-it");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> props = new HashMap<>(databaseProperties());
-        props.put("outpost.data-dir", dataDir.toString());
-        props.put("outpost.admin-token", ADMIN);
-        props.put("micronaut.server.port", "-1");
-        props.put("outpost.grpc-port", "0");
-        props.put(RecordedCommandEvents.PROPERTY, "true");
-        return props;
+        return HubTestProperties.with(databaseProperties(), ADMIN);
     }
 
     @BeforeAll
