@@ -5,6 +5,8 @@ import dev.outpost.hub.ops.HubMetrics;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.protocol.text.FreeText;
+import dev.outpost.protocol.v1.AgentCondition;
+import dev.outpost.protocol.v1.AgentState;
 import dev.outpost.protocol.v1.Hello;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -53,6 +55,8 @@ public class JdbcAgentPresence implements AgentPresence {
     @Override
     public boolean connected(String agentId, String replicaId, Hello hello) {
         // The gateway checked the fields' shape; what the agent claims to have applied is checked here.
+        Agent.Condition condition = hello.hasCondition() ? condition(hello.getCondition()) : null;
+        Integer nodeCount = hello.getCluster().hasNodeCount() ? Integer.valueOf(Math.max(0, hello.getCluster().getNodeCount())) : null;
         Optional<Connected> connected = db.inTransaction(sql -> {
             Optional<ActiveAgent> agent = activeIn(sql, agentId);
             if (agent.isEmpty()) {
@@ -60,15 +64,18 @@ public class JdbcAgentPresence implements AgentPresence {
             }
             AppliedClaims.Checked applied = claims.check(sql, agent.get().environmentId(), hello.getAppliedList());
             boolean updated = agents.connected(sql, agentId, replicaId, FreeText.normalize(hello.getAgentVersion()),
-                    FreeText.normalize(hello.getCluster().getKubernetesVersion()), hello.getCluster().getNodeCount(),
-                    FreeText.normalize(hello.getCluster().getPlatform()), applied.accepted(), clock.instant());
+                    FreeText.normalize(hello.getCluster().getKubernetesVersion()), nodeCount,
+                    FreeText.normalize(hello.getCluster().getPlatform()), applied.accepted(),
+                    hello.getAllowedNamespacesList(), condition, clock.instant());
             return updated ? Optional.of(new Connected(agent.get(), applied)) : Optional.<Connected>empty();
         });
         connected.ifPresent(c -> {
             AppliedClaims.Checked applied = c.applied();
-            LOG.info("agent={} tenant={} environment={} online on replica {} (version {}, {} deployment(s) applied)",
-                    agentId, c.agent().tenantId(), c.agent().environmentId(), replicaId,
-                    FreeText.forLog(hello.getAgentVersion()), applied.accepted().size());
+            LOG.info("agent={} tenant={} environment={} online on replica {} (version {}, {} deployment(s) applied, "
+                            + "namespaces {}, {})", agentId, c.agent().tenantId(), c.agent().environmentId(), replicaId,
+                    FreeText.forLog(hello.getAgentVersion()), applied.accepted().size(),
+                    hello.getAllowedNamespacesCount() == 0 ? "not told" : hello.getAllowedNamespacesList(),
+                    describe(condition));
             if (applied.refusedCount() > 0) {
                 metrics.claimsRefused("hello_applied", applied.refusedCount());
                 LOG.warn("agent={} tenant={} environment={} claimed {} applied deployment(s) the hub did not issue; "
@@ -85,12 +92,25 @@ public class JdbcAgentPresence implements AgentPresence {
 
     @Override
     public boolean heartbeat(String agentId, String replicaId) {
-        // Online again too: the sweeper may have marked a slow but live agent offline (and cleared its
-        // replica, which must be set again or this replica's disconnect would not take it offline).
-        return db.inTransaction(sql -> sql.update(
-                "update agents set last_seen_at = ?, status = 'online', replica_id = coalesce(replica_id, ?) "
-                        + "where id = ? and status <> 'revoked'",
-                clock.instant(), replicaId, agentId)) == 1;
+        return heartbeat(agentId, replicaId, null);
+    }
+
+    @Override
+    public boolean heartbeat(String agentId, String replicaId, AgentCondition reported) {
+        Agent.Condition condition = reported == null ? null : condition(reported);
+        return db.inTransaction(sql -> agents.heard(sql, agentId, replicaId, condition, clock.instant()));
+    }
+
+    /** The stored form of a reported condition (checked by {@link AgentReports} before it gets here). */
+    private static Agent.Condition condition(AgentCondition reported) {
+        boolean degraded = reported.getState() == AgentState.AGENT_STATE_DEGRADED;
+        return new Agent.Condition(degraded ? Agent.Condition.DEGRADED : Agent.Condition.READY,
+                degraded ? FreeText.normalize(reported.getReason()) : null, Instant.ofEpochMilli(reported.getSinceUnixMs()));
+    }
+
+    private static String describe(Agent.Condition condition) {
+        return condition == null ? "condition not told"
+                : condition.reason() == null ? condition.state() : condition.state() + ": " + FreeText.forLog(condition.reason());
     }
 
     @Override

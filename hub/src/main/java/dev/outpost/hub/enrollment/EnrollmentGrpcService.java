@@ -79,10 +79,11 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
         }
         store.register(grant, new NewAgent(identity.agentId(), certificate.serialHex(), certificate.notAfter(),
                 FreeText.normalize(request.getAgentVersion()), FreeText.normalize(cluster.getKubernetesVersion()),
-                cluster.getNodeCount(), FreeText.normalize(cluster.getPlatform())));
+                cluster.hasNodeCount() ? Integer.valueOf(Math.max(0, cluster.getNodeCount())) : null,
+                FreeText.normalize(cluster.getPlatform())));
         LOG.info("Enrolled agent: {} version={} kubernetes={} nodes={} certificate-not-after={}", identity,
                 FreeText.forLog(request.getAgentVersion()), FreeText.forLog(cluster.getKubernetesVersion()),
-                cluster.getNodeCount(), certificate.notAfter());
+                cluster.hasNodeCount() ? cluster.getNodeCount() : "unknown", certificate.notAfter());
         announce(new AgentEnrolled(identity.agentId(), identity.environmentId()));
         return EnrollResponse.newBuilder()
                 .setAgentId(identity.agentId())

@@ -73,7 +73,7 @@ public class EnvironmentService {
             throw ApiException.notFound("tenant", tenantId);
         }
         Environment env = new Environment(Secrets.id("env_"), tenantId, name, request.cloud(), region, clusterName,
-                clock.instant(), null, null);
+                clock.instant(), null, null, null);
         try {
             db.inTransaction(sql -> {
                 tenants.find(sql, tenantId).orElseThrow(() -> ApiException.notFound("tenant", tenantId));

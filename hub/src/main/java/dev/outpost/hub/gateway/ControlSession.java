@@ -2,11 +2,13 @@ package dev.outpost.hub.gateway;
 
 import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
+import dev.outpost.hub.agents.AgentReports;
 import dev.outpost.hub.deployments.CommandOutbox;
 import dev.outpost.protocol.AgentMessageRules;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.ProtocolRevision;
 import dev.outpost.protocol.text.FreeText;
+import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentMessage;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.HubMessage;
@@ -64,6 +66,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private boolean outClosed;
     private volatile Instant lastHeard;
     private Instant lastSeenWritten;
+    private AgentCondition lastConditionWritten;
 
     ControlSession(ActiveAgent agent, ServerCallStreamObserver<HubMessage> out, ControlSessions sessions,
             AgentPresence presence, CommandOutbox outbox, Executor executor, Clock clock, Duration heartbeatInterval) {
@@ -125,7 +128,15 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 refuseMessage(problem.get());
                 return;
             }
-            if (!recordSeen(message.hasHeartbeat())) {
+            AgentCondition condition = message.hasHeartbeat() && message.getHeartbeat().hasCondition()
+                    ? message.getHeartbeat().getCondition() : null;
+            Optional<String> badCondition = condition == null ? Optional.empty()
+                    : AgentReports.problemInCondition("heartbeat.condition", condition);
+            if (badCondition.isPresent()) {
+                refuseMessage(badCondition.get());
+                return;
+            }
+            if (!recordSeen(message.hasHeartbeat(), condition)) {
                 refuse("revoked while connected");
                 return;
             }
@@ -151,23 +162,28 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     }
 
     /**
-     * Writes last-seen, for a heartbeat only when it was written {@link #lastSeenWriteEvery} ago or more;
-     * false when the write found the agent revoked. Progress and results are written anyway, so they
-     * are always checked; a revoked agent that only heartbeats is caught by the write or the revalidation.
+     * Writes last-seen, for a heartbeat only when it was written {@link #lastSeenWriteEvery} ago or more
+     * or it reports a condition other than the one last written; false when the write found the agent
+     * revoked. Progress and results are written anyway, so they are always checked; a revoked agent that
+     * only heartbeats is caught by the write or the revalidation.
      */
-    private boolean recordSeen(boolean heartbeat) {
+    private boolean recordSeen(boolean heartbeat, AgentCondition condition) {
         Instant now = clock.instant();
-        if (heartbeat && lastSeenWritten != null
+        boolean conditionUnchanged = condition == null || condition.equals(lastConditionWritten);
+        if (heartbeat && conditionUnchanged && lastSeenWritten != null
                 && Duration.between(lastSeenWritten, now).compareTo(lastSeenWriteEvery) < 0) {
             return true;
         }
         lastSeenWritten = now;
-        return presence.heartbeat(agent.agentId(), sessions.replicaId());
+        if (condition != null) {
+            lastConditionWritten = condition;
+        }
+        return presence.heartbeat(agent.agentId(), sessions.replicaId(), condition);
     }
 
     /** Closes the stream for a message that can never be accepted as sent. */
     private void refuseMessage(String problem) {
-        LOG.warn("Closing stream of {}: refused a message: {}", describe(), problem);
+        LOG.warn("Closing stream of {}: refused a message: {}", describe(), FreeText.forLog(problem));
         close(Status.INVALID_ARGUMENT.withDescription(problem));
     }
 
@@ -224,7 +240,8 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     }
 
     private void welcome(AgentMessage message) {
-        Optional<String> problem = AgentMessageRules.helloProblem(message.getHello());
+        Optional<String> problem = AgentMessageRules.helloProblem(message.getHello())
+                .or(() -> AgentReports.problemInHello(message.getHello()));
         if (problem.isPresent()) {
             refuseMessage("hello." + problem.get());
             return;
@@ -242,6 +259,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 .setHeartbeatIntervalSeconds((int) Math.max(1, heartbeatInterval.toSeconds()))
                 .setHubVersion(HubVersion.current())).build());
         lastSeenWritten = clock.instant();
+        lastConditionWritten = message.getHello().hasCondition() ? message.getHello().getCondition() : null;
         welcomed = true;
         LOG.info("Agent connected: {} version={} revision={} applied={}", describe(),
                 FreeText.forLog(message.getHello().getAgentVersion()), revision, message.getHello().getAppliedCount());
