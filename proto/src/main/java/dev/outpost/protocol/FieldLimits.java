@@ -4,7 +4,7 @@ package dev.outpost.protocol;
  * Limits on the fields of outpost.v1 messages an agent sends, in one place so the hub's checks, the
  * hub's columns and docs/protocol.md agree. Text lengths are in code points (see
  * {@code dev.outpost.protocol.text.FreeText}); a column that stores a text holds at least twice its
- * limit, since H2 counts UTF-16 units where PostgreSQL counts code points (migration V3).
+ * limit, since H2 counts UTF-16 units where PostgreSQL counts code points (migration V4).
  */
 public final class FieldLimits {
     /** {@code agent_version} (Hello, EnrollRequest): column agents.version. */
