@@ -39,6 +39,17 @@ public final class PostgresTestDatabase {
         return ADMIN_URL.substring(0, slash + 1) + name + (query < 0 ? "" : ADMIN_URL.substring(query));
     }
 
+    /** Takes the database away from its users: new connections are refused and open ones closed. */
+    public void refuseConnections() {
+        execute("alter database " + name + " allow_connections false");
+        execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + name + "'");
+    }
+
+    /** Undoes {@link #refuseConnections()}. */
+    public void allowConnections() {
+        execute("alter database " + name + " allow_connections true");
+    }
+
     /** Drops the database, closing whatever connections the test left open. */
     public void drop() {
         execute("drop database if exists " + name + " with (force)");
