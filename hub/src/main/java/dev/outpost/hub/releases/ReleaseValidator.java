@@ -123,7 +123,8 @@ public final class ReleaseValidator {
             return DocumentCheck.of(objects.stream().map(node -> objectProblem(document, node))
                     .filter(Objects::nonNull).findFirst().orElse(null));
         } catch (MarkedYAMLException e) {
-            return DocumentCheck.of(at(document, e.getProblemMark()) + e.getProblem() + context(document, e));
+            String problem = e.getProblem() != null ? e.getProblem() : firstLine(e.getMessage());
+            return DocumentCheck.of(at(document, e.getProblemMark()) + problem + context(document, e));
         } catch (YAMLException e) {
             return DocumentCheck.of("document " + document.number() + ", line " + document.firstLine() + ": "
                     + firstLine(e.getMessage()));
@@ -179,7 +180,7 @@ public final class ReleaseValidator {
             if (value == null) {
                 return at(document, object.getStartMark()) + "needs '" + key + "'";
             }
-            if (!(value instanceof ScalarNode scalar) || scalar.getValue().isBlank()) {
+            if (!isText(value)) {
                 return at(document, value.getStartMark()) + "'" + key + "' must be a non-empty string";
             }
         }
@@ -188,10 +189,15 @@ public final class ReleaseValidator {
         if (name == null) {
             return at(document, (metadata != null ? metadata : object).getStartMark()) + "needs 'metadata.name'";
         }
-        if (!(name instanceof ScalarNode scalar) || scalar.getValue().isBlank()) {
+        if (!isText(name)) {
             return at(document, name.getStartMark()) + "'metadata.name' must be a non-empty string";
         }
         return null;
+    }
+
+    /** A non-blank string as YAML reads it: "1" and "true" are, 1 and true are a number and a boolean. */
+    private static boolean isText(Node node) {
+        return node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag()) && !scalar.getValue().isBlank();
     }
 
     private static Node value(MappingNode mapping, String key) {

@@ -84,6 +84,9 @@ class ReleaseValidatorTest {
     void pointsAtTheValueThatIsWrong() {
         assertThat(manifestErrors("apiVersion: v1\nkind: [ConfigMap]\nmetadata:\n  name: a\n")).containsExactly(
                 "document 1, line 2, column 7: 'kind' must be a non-empty string");
+        assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 123\n")).containsExactly(
+                "document 1, line 4, column 9: 'metadata.name' must be a non-empty string");
+        assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"123\"\n")).isEmpty();
         assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {}\n")).containsExactly(
                 "document 1, line 4, column 3: needs 'metadata.name'");
         assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: !!int abc\n")).containsExactly(
