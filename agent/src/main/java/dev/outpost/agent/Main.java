@@ -1,6 +1,10 @@
 package dev.outpost.agent;
 
+import dev.outpost.agent.cluster.ClusterAccessException;
+import dev.outpost.agent.cluster.ClusterCondition;
+import dev.outpost.agent.cluster.ClusterPreflight;
 import dev.outpost.agent.cluster.KubeClusterFacts;
+import dev.outpost.agent.cluster.KubeconfigLoader;
 import dev.outpost.agent.commands.CommandDispatcher;
 import dev.outpost.agent.commands.FinishedCommands;
 import dev.outpost.agent.config.AgentCommandLine;
@@ -22,8 +26,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +39,8 @@ public final class Main {
     static final int EXIT_FAILURE = 1;
     /** Exit code for a wrong command line. */
     static final int EXIT_USAGE = 2;
+    /** Exit code when the cluster check at start fails before enrolment (the join token is not used). */
+    static final int EXIT_CLUSTER = 3;
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
     private static final int KEEP_RESULTS = 1000;
@@ -73,9 +77,39 @@ public final class Main {
             return EXIT_USAGE;
         }
         LOG.info("Outpost agent {} starting: {}", AgentVersion.current(), config);
-        try (KubernetesClient kube = kubernetesClient(config)) {
-            AgentCredentials credentials = identity(config, kube);
-            return connect(config, kube, credentials);
+        Config kubeConfig;
+        try {
+            kubeConfig = KubeconfigLoader.load(config.kubeconfig(), env);
+        } catch (ClusterAccessException e) {
+            System.err.println("outpost-agent: " + e.getMessage());
+            return EXIT_CLUSTER;
+        }
+        try (KubernetesClient kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
+             KubernetesClient probe = new KubernetesClientBuilder()
+                     .withConfig(ClusterPreflight.probeConfig(kubeConfig)).build()) {
+            ClusterPreflight preflight = new ClusterPreflight(probe, config.namespaces());
+            ClusterPreflight.Result checked = preflight.run();
+            boolean enrolled = new IdentityFiles(config.stateDir()).exists();
+            if (!checked.ok() && !enrolled) {
+                // Before the token is sent: an agent that cannot work must not use up the customer's token.
+                System.err.println("outpost-agent: cannot work with the cluster at " + checked.server()
+                        + checked.identity().map(id -> " as " + id).orElse("") + "; the join token was not used:");
+                checked.problems().forEach(problem -> System.err.println("  - " + problem));
+                return EXIT_CLUSTER;
+            }
+            if (checked.ok()) {
+                LOG.info("Cluster check passed: {} (Kubernetes {}){}, namespaces {}", checked.server(),
+                        checked.kubernetesVersion().orElse("?"), checked.identity().map(id -> " as " + id).orElse(""),
+                        config.namespaces());
+            } else {
+                // Enrolled already: exiting would only crash-loop; connect and tell the hub instead.
+                LOG.warn("Cluster check failed; connecting to the hub as degraded: {}", String.join("; ", checked.problems()));
+            }
+            try (ClusterCondition condition = new ClusterCondition(checked, () -> preflight.run(false), Clock.systemUTC())) {
+                condition.start(ClusterCondition.RECHECK_INTERVAL);
+                AgentCredentials credentials = identity(config, kube);
+                return connect(config, kube, credentials, condition);
+            }
         } catch (EnrollmentException e) {
             System.err.println("outpost-agent: enrolment failed: " + e.getMessage());
             return EXIT_FAILURE;
@@ -113,14 +147,14 @@ public final class Main {
         return credentials;
     }
 
-    private static int connect(AgentConfig config, KubernetesClient kube, AgentCredentials credentials)
-            throws IOException, InterruptedException {
+    private static int connect(AgentConfig config, KubernetesClient kube, AgentCredentials credentials,
+            ClusterCondition condition) throws IOException, InterruptedException {
         DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
                 config.fieldManager(), Clock.systemUTC());
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
                 KubeClusterFacts.cached(kube, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
-                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
+                config.namespaces(), condition, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
                 new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)),
                 new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
                         new IdentityFiles(config.stateDir()).howToReEnrol(), Clock.systemUTC()),
@@ -151,19 +185,5 @@ public final class Main {
             LOG.info("Outpost agent stopped");
         }
         return 0;
-    }
-
-    private static KubernetesClient kubernetesClient(AgentConfig config) {
-        Config kubeConfig = config.kubeconfig().map(Main::readKubeconfig).orElseGet(() -> Config.autoConfigure(null));
-        return new KubernetesClientBuilder().withConfig(kubeConfig).build();
-    }
-
-    private static Config readKubeconfig(Path file) {
-        try {
-            return Config.fromKubeconfig(Files.readString(file));
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("cannot read the kubeconfig " + file + ": " + e.getClass().getSimpleName()
-                    + " " + e.getMessage());
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.outpost.agent.commands.CommandDispatcher;
 import dev.outpost.agent.commands.HubOutlet;
 import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.protocol.ProtocolRevision;
+import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentControlGrpc;
 import dev.outpost.protocol.v1.AgentMessage;
 import dev.outpost.protocol.v1.AppliedDeployment;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +56,8 @@ public final class ControlConnection implements HubOutlet {
     private final String agentVersion;
     private final Supplier<ClusterFacts> clusterFacts;
     private final Supplier<List<AppliedDeployment>> applied;
+    private final Set<String> allowedNamespaces;
+    private final Supplier<AgentCondition> condition;
     private final Backoff backoff;
     private final Backoff refusalBackoff;
     private final CertificateExpiry certificate;
@@ -121,7 +125,9 @@ public final class ControlConnection implements HubOutlet {
         }
 
         private void heartbeat() {
-            send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(clock.millis())).build(), false);
+            // The condition rides on every heartbeat: a few bytes, and the hub needs no other message for it.
+            send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(clock.millis())
+                    .setCondition(condition.get())).build(), false);
         }
 
         void stopHeartbeats() {
@@ -131,13 +137,19 @@ public final class ControlConnection implements HubOutlet {
         }
     }
 
+    /**
+     * {@code allowedNamespaces} (the agent's --namespaces) and {@code condition} travel in Hello, the
+     * condition again in every heartbeat.
+     */
     public ControlConnection(ManagedChannel channel, String agentVersion, Supplier<ClusterFacts> clusterFacts,
-            Supplier<List<AppliedDeployment>> applied, Backoff backoff, Backoff refusalBackoff,
-            CertificateExpiry certificate, Clock clock) {
+            Supplier<List<AppliedDeployment>> applied, Set<String> allowedNamespaces, Supplier<AgentCondition> condition,
+            Backoff backoff, Backoff refusalBackoff, CertificateExpiry certificate, Clock clock) {
         this.channel = channel;
         this.agentVersion = agentVersion;
         this.clusterFacts = clusterFacts;
         this.applied = applied;
+        this.allowedNamespaces = Set.copyOf(allowedNamespaces);
+        this.condition = condition;
         this.backoff = backoff;
         this.refusalBackoff = refusalBackoff;
         this.certificate = certificate;
@@ -245,6 +257,8 @@ public final class ControlConnection implements HubOutlet {
                 .setProtocolRevision(ProtocolRevision.CURRENT)
                 .setCluster(clusterFacts.get())
                 .addAllApplied(deployments)
+                .addAllAllowedNamespaces(allowedNamespaces.stream().sorted().toList())
+                .setCondition(condition.get())
                 .build();
     }
 

@@ -15,6 +15,8 @@ import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.agent.identity.IdentityFiles;
 import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.CaFingerprint;
+import dev.outpost.protocol.v1.AgentCondition;
+import dev.outpost.protocol.v1.AgentState;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.ClusterFacts;
@@ -29,6 +31,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The agent's protocol code against a small real gRPC hub over TLS on loopback. */
 class AgentProtocolIT {
+    private static final AgentCondition READY = AgentCondition.newBuilder().setState(AgentState.AGENT_STATE_READY)
+            .setSinceUnixMs(1).build();
     private final TestPki pki = new TestPki();
     private final FakeDeploymentExecutor executor = new FakeDeploymentExecutor();
     @TempDir
@@ -119,6 +124,8 @@ class AgentProtocolIT {
         await().until(() -> hub.hellos.size() == 1);
         assertThat(hub.hellos.getFirst().getApplied(0).getDeploymentId()).isEqualTo("d0");
         assertThat(hub.hellos.getFirst().getProtocolRevision()).isEqualTo(1);
+        assertThat(hub.hellos.getFirst().getAllowedNamespacesList()).containsExactly("apps");
+        assertThat(hub.hellos.getFirst().getCondition().getState()).isEqualTo(AgentState.AGENT_STATE_READY);
         await().until(() -> hub.heartbeats() >= 1);
 
         hub.push(command("c1"));
@@ -174,7 +181,7 @@ class AgentProtocolIT {
     private void startAgent(AgentCredentials credentials) {
         channel = HubChannels.mutualTls(new HubAddress("127.0.0.1", hub.port()), credentials);
         connection = new ControlConnection(channel, "test", ClusterFacts::getDefaultInstance, executor::applied,
-                fastBackoff(), fastBackoff(), new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
+                Set.of("apps"), () -> READY, fastBackoff(), fastBackoff(), new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
                         new IdentityFiles(stateDir).howToReEnrol(), Clock.systemUTC()), Clock.systemUTC());
         dispatcher = new CommandDispatcher(executor, new FinishedCommands(stateDir.resolve("finished.log"), 100),
                 connection, 2, 100);

@@ -24,7 +24,7 @@ public final class AgentSandbox {
                 .withNewMetadata().withName("outpost-agent").endMetadata().build()).serverSideApply();
         try {
             String rbac = Files.readString(ProjectPaths.root().resolve("agent/rbac/namespace-role.yaml"),
-                    StandardCharsets.UTF_8).replace("NAMESPACE", namespace);
+                    StandardCharsets.UTF_8).replace("MANAGED_NAMESPACE", namespace).replace("AGENT_NAMESPACE", namespace);
             admin.load(new java.io.ByteArrayInputStream(rbac.getBytes(StandardCharsets.UTF_8)))
                     .inNamespace(namespace).serverSideApply();
             Files.createDirectories(dir);
