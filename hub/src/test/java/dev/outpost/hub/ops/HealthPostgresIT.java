@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -34,17 +35,18 @@ class HealthPostgresIT implements TestPropertyProvider {
     @Override
     public Map<String, String> getProperties() {
         database = PostgresTestDatabase.create();
+        Map<String, String> props = new HashMap<>(database.hubProperties());
         try {
-            return Map.of("outpost.db-url", database.url(), "outpost.db-user", PostgresTestDatabase.USER,
-                    "outpost.db-password", PostgresTestDatabase.PASSWORD,
-                    "outpost.data-dir", Files.createTempDirectory("outpost-health-it").toString(),
-                    "outpost.admin-token", "opa_" + "health-it".repeat(4),
-                    "micronaut.server.port", "-1", "outpost.grpc-port", "0",
-                    // A lost database must show within seconds, not after the pool's 10 s wait per check.
-                    "datasources.default.connection-timeout", "2000");
+            props.put("outpost.data-dir", Files.createTempDirectory("outpost-health-it").toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        props.put("outpost.admin-token", "opa_" + "health-it".repeat(4));
+        props.put("micronaut.server.port", "-1");
+        props.put("outpost.grpc-port", "0");
+        // A lost database must show within seconds, not after the pool's 10 s wait per check.
+        props.put("datasources.default.connection-timeout", "2000");
+        return props;
     }
 
     @AfterAll
