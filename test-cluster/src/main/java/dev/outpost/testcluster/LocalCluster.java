@@ -1,9 +1,11 @@
 package dev.outpost.testcluster;
 
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -58,7 +60,12 @@ public final class LocalCluster {
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
             Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
-            Files.copy(source, temporary, StandardCopyOption.REPLACE_EXISTING);
+            Files.deleteIfExists(temporary);
+            // It holds the cluster admin's private key: readable by its owner only, from the start.
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
+            Files.write(temporary, Files.readAllBytes(source)); // into the file just made, keeping its mode
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return target;
         } catch (IOException e) {
