@@ -6,15 +6,25 @@ import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.release.ManifestTemplate;
 import dev.outpost.protocol.release.Parameters;
 import dev.outpost.protocol.release.TemplateException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Checks a release before it enters the catalogue, so a bad one fails here and not in a customer's
@@ -25,11 +35,8 @@ public final class ReleaseValidator {
     public static final int VERSION_MAX_CHARS = 100;
     static final Pattern VERSION = Pattern.compile(
             "v?(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
-    /**
-     * Stand-in for every placeholder while checking structure: real values are only known per
-     * deployment. A DNS-safe word keeps names such as "{{ name }}-config" valid.
-     */
-    static final String DUMMY_VALUE = "placeholder";
+    /** Problems listed per request at most, so a huge bad template gets a bounded answer. */
+    static final int MAX_PROBLEMS_LISTED = 50;
     /**
      * Largest manifests in UTF-8 bytes, as they travel: a quarter of the message limit, which leaves
      * the rest for parameters (at most 200 values of 4096 characters).
@@ -76,51 +83,166 @@ public final class ReleaseValidator {
     }
 
     private static void checkManifests(Validation v, String manifests) {
-        Map<String, String> dummies = new LinkedHashMap<>();
-        ManifestTemplate.placeholders(manifests).forEach(name -> dummies.put(name, DUMMY_VALUE));
-        checkRendered(v, "manifests", ManifestTemplate.render(manifests, dummies));
+        checkRendered(v, "manifests", ManifestTemplate.withStandInValues(manifests));
     }
 
-    /** Records in {@code v}, under {@code field}, every reason the rendered text is not a list of Kubernetes objects. */
+    /**
+     * Records in {@code v}, under {@code field}, every reason the rendered text is not a list of
+     * Kubernetes objects, each with its document number, line and column. Each document is parsed
+     * on its own, so a syntax error in one does not hide the problems of the next.
+     */
     public static void checkRendered(Validation v, String field, String rendered) {
-        int objects = 0;
-        int index = 0;
-        try {
-            for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(rendered)) {
-                index++;
-                if (doc == null) {
-                    continue; // an empty document, e.g. a leading "---"
-                }
-                objects++;
-                String problem = objectProblem(doc);
-                if (problem != null) {
-                    v.error(field, "document " + index + ": " + problem);
-                }
+        int nonEmpty = 0;
+        int problems = 0;
+        for (ManifestTemplate.Document document : ManifestTemplate.documents(rendered)) {
+            DocumentCheck check = check(document);
+            if (check.empty()) {
+                continue; // e.g. after a trailing "---"
             }
-        } catch (YAMLException e) {
-            v.error(field, "rendered manifests are not valid YAML: " + firstLine(e.getMessage()));
-            return;
+            nonEmpty++;
+            if (check.problem() != null && ++problems <= MAX_PROBLEMS_LISTED) {
+                v.error(field, check.problem());
+            }
         }
-        if (objects == 0) {
+        if (problems > MAX_PROBLEMS_LISTED) {
+            v.error(field, (problems - MAX_PROBLEMS_LISTED) + " more documents have problems (only the first "
+                    + MAX_PROBLEMS_LISTED + " are listed)");
+        }
+        if (nonEmpty == 0) {
             v.error(field, "manifests must contain at least one Kubernetes object");
         }
     }
 
-    /** What keeps a parsed document from being a Kubernetes object, or null if nothing does. */
-    static String objectProblem(Object doc) {
-        if (!(doc instanceof Map<?, ?> object)) {
-            return "must be a mapping (a Kubernetes object)";
+    /**
+     * One document's verdict: empty (only comments, or nothing after its "---"), or what is wrong
+     * with it ("document N, line L, column C: ..."), null if nothing.
+     */
+    private record DocumentCheck(boolean empty, String problem) {
+        static final DocumentCheck EMPTY = new DocumentCheck(true, null);
+
+        static DocumentCheck of(String problem) {
+            return new DocumentCheck(false, problem);
         }
-        for (String field : new String[] {"apiVersion", "kind"}) {
-            if (!(object.get(field) instanceof String s) || s.isBlank()) {
-                return "needs a '" + field + "'";
+    }
+
+    private static DocumentCheck check(ManifestTemplate.Document document) {
+        Yaml yaml = new Yaml(new LocatingConstructor());
+        try {
+            List<Node> nodes = new ArrayList<>();
+            // Several only when the document holds a "..." end marker followed by more YAML.
+            yaml.composeAll(new StringReader(document.text())).forEach(nodes::add);
+            // Composing checks the syntax; constructing the values catches bad tags such as "!!int abc" too.
+            yaml.loadAll(document.text()).forEach(value -> { });
+            List<Node> objects = nodes.stream().filter(node -> !isNull(node)).toList();
+            if (objects.isEmpty()) {
+                return DocumentCheck.EMPTY;
+            }
+            return DocumentCheck.of(objects.stream().map(node -> objectProblem(document, node))
+                    .filter(Objects::nonNull).findFirst().orElse(null));
+        } catch (MarkedYAMLException e) {
+            String problem = e.getProblem() != null ? e.getProblem() : firstLine(e.getMessage());
+            return DocumentCheck.of(at(document, e.getProblemMark()) + problem + context(document, e));
+        } catch (YAMLException e) {
+            return DocumentCheck.of("document " + document.number() + ", line " + document.firstLine() + ": "
+                    + firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * SnakeYAML's safe constructor, except that a value it cannot construct (e.g. "!!int abc", which
+     * it answers with a bare NumberFormatException) becomes an error pointing at that value.
+     */
+    private static final class LocatingConstructor extends SafeConstructor {
+        LocatingConstructor() {
+            super(new LoaderOptions());
+        }
+
+        @Override
+        protected Object constructObjectNoCheck(Node node) {
+            try {
+                return super.constructObjectNoCheck(node);
+            } catch (YAMLException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new UnreadableValueException(node);
             }
         }
-        if (!(object.get("metadata") instanceof Map<?, ?> metadata)
-                || !(metadata.get("name") instanceof String name) || name.isBlank()) {
-            return "needs 'metadata.name'";
+    }
+
+    /** A value whose tag says what it is, while its text cannot be that (see {@link LocatingConstructor}). */
+    private static final class UnreadableValueException extends MarkedYAMLException {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableValueException(Node node) {
+            super(null, null, "the value cannot be read as " + shortTag(node.getTag()), node.getStartMark());
+        }
+
+        private static String shortTag(Tag tag) {
+            String value = tag.getValue();
+            return value.startsWith(Tag.PREFIX) ? "!!" + value.substring(Tag.PREFIX.length()) : value;
+        }
+    }
+
+    private static boolean isNull(Node node) {
+        return node instanceof ScalarNode scalar && Tag.NULL.equals(scalar.getTag());
+    }
+
+    /** What keeps a document from being a Kubernetes object, pointing at the node at fault, or null. */
+    static String objectProblem(ManifestTemplate.Document document, Node doc) {
+        if (!(doc instanceof MappingNode object)) {
+            return at(document, doc.getStartMark()) + "must be a mapping (a Kubernetes object)";
+        }
+        for (String key : new String[] {"apiVersion", "kind"}) {
+            Node value = value(object, key);
+            if (value == null) {
+                return at(document, object.getStartMark()) + "needs '" + key + "'";
+            }
+            if (!isText(value)) {
+                return at(document, value.getStartMark()) + "'" + key + "' must be a non-empty string";
+            }
+        }
+        Node metadata = value(object, "metadata");
+        Node name = metadata instanceof MappingNode m ? value(m, "name") : null;
+        if (name == null) {
+            return at(document, (metadata != null ? metadata : object).getStartMark()) + "needs 'metadata.name'";
+        }
+        if (!isText(name)) {
+            return at(document, name.getStartMark()) + "'metadata.name' must be a non-empty string";
         }
         return null;
+    }
+
+    /** A non-blank string as YAML reads it: "1" and "true" are, 1 and true are a number and a boolean. */
+    private static boolean isText(Node node) {
+        return node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag()) && !scalar.getValue().isBlank();
+    }
+
+    private static Node value(MappingNode mapping, String key) {
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return tuple.getValueNode();
+            }
+        }
+        return null;
+    }
+
+    /** "document N, line L, column C: " with the line counted in the whole template. */
+    private static String at(ManifestTemplate.Document document, Mark mark) {
+        if (mark == null) {
+            return "document " + document.number() + ", line " + document.firstLine() + ": ";
+        }
+        return "document " + document.number() + ", line " + (document.firstLine() + mark.getLine())
+                + ", column " + (mark.getColumn() + 1) + ": ";
+    }
+
+    /** Where the construct the parser was reading began, when it says so ("while parsing a block mapping"). */
+    private static String context(ManifestTemplate.Document document, MarkedYAMLException e) {
+        if (e.getContext() == null || e.getContextMark() == null) {
+            return "";
+        }
+        Mark mark = e.getContextMark();
+        return " (" + e.getContext() + " that starts at line " + (document.firstLine() + mark.getLine())
+                + ", column " + (mark.getColumn() + 1) + ")";
     }
 
     private static String firstLine(String message) {

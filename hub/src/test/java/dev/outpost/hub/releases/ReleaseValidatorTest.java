@@ -35,11 +35,72 @@ class ReleaseValidatorTest {
     void refusesManifestsThatAreNotKubernetesObjects() {
         assertThat(manifestErrors("just text")).first().asString().contains("mapping");
         assertThat(manifestErrors("apiVersion: v1\nkind: Pod\nmetadata: {}\n")).first().asString().contains("metadata.name");
-        assertThat(manifestErrors("a: [")).first().asString().contains("not valid YAML");
+        assertThat(manifestErrors("a: [")).singleElement().asString()
+                .isEqualTo("document 1, line 1, column 5: expected the node content, but found '<stream end>'"
+                        + " (while parsing a flow node that starts at line 1, column 5)");
         assertThat(manifestErrors("---\n---\n")).first().asString().contains("at least one");
         assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\nkind: Secret\n"))
-                .singleElement().asString().startsWith("document 2:");
+                .singleElement().asString().isEqualTo("document 2, line 6, column 1: needs 'apiVersion'");
         assertThat(manifestErrors("x".repeat(GrpcLimits.MAX_MANIFESTS_CHARS + 1))).first().asString().contains("at most");
+    }
+
+    @Test
+    void listsEveryDocumentsProblemWithItsLineAndColumn() {
+        String manifests = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: ok
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: {{ name }}-config
+                  labels: x: y
+                ---
+                # the next document has no kind
+                apiVersion: v1
+                metadata:
+                  name: no-kind
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: "unterminated
+                ---
+                - a list, not an object
+                ---
+                """;
+
+        assertThat(manifestErrors(manifests)).containsExactly(
+                "document 2, line 10, column 12: mapping values are not allowed here",
+                "document 3, line 13, column 1: needs 'kind'",
+                "document 4, line 21, column 1: found unexpected end of stream"
+                        + " (while scanning a quoted scalar that starts at line 20, column 9)",
+                "document 5, line 22, column 1: must be a mapping (a Kubernetes object)");
+    }
+
+    @Test
+    void pointsAtTheValueThatIsWrong() {
+        assertThat(manifestErrors("apiVersion: v1\nkind: [ConfigMap]\nmetadata:\n  name: a\n")).containsExactly(
+                "document 1, line 2, column 7: 'kind' must be a non-empty string");
+        assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 123\n")).containsExactly(
+                "document 1, line 4, column 9: 'metadata.name' must be a non-empty string");
+        assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"123\"\n")).isEmpty();
+        assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  labels: {}\n")).containsExactly(
+                "document 1, line 4, column 3: needs 'metadata.name'");
+        assertThat(manifestErrors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: !!int abc\n")).containsExactly(
+                "document 1, line 4, column 9: the value cannot be read as !!int");
+    }
+
+    @Test
+    void boundsHowManyProblemsItLists() {
+        String manifests = "- not an object\n---\n".repeat(ReleaseValidator.MAX_PROBLEMS_LISTED + 7);
+
+        List<String> errors = manifestErrors(manifests);
+        assertThat(errors).hasSize(ReleaseValidator.MAX_PROBLEMS_LISTED + 1);
+        assertThat(errors.getLast()).isEqualTo("7 more documents have problems (only the first "
+                + ReleaseValidator.MAX_PROBLEMS_LISTED + " are listed)");
     }
 
     @Test

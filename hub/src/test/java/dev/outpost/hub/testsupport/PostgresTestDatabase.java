@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -46,6 +47,22 @@ public final class PostgresTestDatabase {
         int slash = ADMIN_URL.lastIndexOf('/');
         int query = ADMIN_URL.indexOf('?', slash);
         return ADMIN_URL.substring(0, slash + 1) + name + (query < 0 ? "" : ADMIN_URL.substring(query));
+    }
+
+    /** The hub's properties for this database: outpost.db-url, -user and -password. */
+    public Map<String, String> hubProperties() {
+        return Map.of("outpost.db-url", url(), "outpost.db-user", USER, "outpost.db-password", PASSWORD);
+    }
+
+    /** Takes the database away from its users: new connections are refused and open ones closed. */
+    public void refuseConnections() {
+        execute("alter database " + name + " allow_connections false");
+        execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + name + "'");
+    }
+
+    /** Undoes {@link #refuseConnections()}. */
+    public void allowConnections() {
+        execute("alter database " + name + " allow_connections true");
     }
 
     /** Drops the database, closing whatever connections the test left open. */
