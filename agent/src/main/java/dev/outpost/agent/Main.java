@@ -107,8 +107,9 @@ public final class Main {
             }
             try (ClusterCondition condition = new ClusterCondition(checked, () -> preflight.run(false), Clock.systemUTC())) {
                 condition.start(ClusterCondition.RECHECK_INTERVAL);
-                AgentCredentials credentials = identity(config, kube);
-                return connect(config, kube, credentials, condition);
+                // Facts are read with the probe's short timeouts: a Hello must not wait out the client's retries.
+                AgentCredentials credentials = identity(config, probe);
+                return connect(config, kube, probe, credentials, condition);
             }
         } catch (EnrollmentException e) {
             System.err.println("outpost-agent: enrolment failed: " + e.getMessage());
@@ -123,7 +124,7 @@ public final class Main {
     }
 
     /** The stored identity, or a new one from enrolment with the join token. */
-    private static AgentCredentials identity(AgentConfig config, KubernetesClient kube)
+    private static AgentCredentials identity(AgentConfig config, KubernetesClient probe)
             throws EnrollmentException, InterruptedException, IOException {
         IdentityFiles files = new IdentityFiles(config.stateDir());
         if (files.exists()) {
@@ -141,19 +142,19 @@ public final class Main {
         EnrollmentClient client = new EnrollmentClient(config.hub(), config.caHash().orElseThrow(),
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30)), ENROLL_ATTEMPTS);
         AgentCredentials credentials = client.enroll(config.joinToken().get(), AgentVersion.current(),
-                KubeClusterFacts.probe(kube));
+                KubeClusterFacts.probe(probe));
         files.save(credentials);
         LOG.info("Enrolled: {}; identity stored in {}", credentials.identity(), config.stateDir());
         return credentials;
     }
 
-    private static int connect(AgentConfig config, KubernetesClient kube, AgentCredentials credentials,
-            ClusterCondition condition) throws IOException, InterruptedException {
+    private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
+            AgentCredentials credentials, ClusterCondition condition) throws IOException, InterruptedException {
         DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
                 config.fieldManager(), Clock.systemUTC());
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
-                KubeClusterFacts.cached(kube, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
+                KubeClusterFacts.cached(probe, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
                 config.namespaces(), condition, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
                 new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)),
                 new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),

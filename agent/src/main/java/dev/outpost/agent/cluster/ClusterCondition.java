@@ -1,5 +1,6 @@
 package dev.outpost.agent.cluster;
 
+import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentState;
 import java.time.Clock;
@@ -78,7 +79,16 @@ public final class ClusterCondition implements Supplier<AgentCondition>, AutoClo
         return AgentCondition.newBuilder().setState(state).setReason(reason).setSinceUnixMs(since).build();
     }
 
-    private static String truncate(String reason) {
+    /** The reason as the hub's free-text rule accepts it: one line, no control or format characters, bounded. */
+    private static String truncate(String text) {
+        StringBuilder clean = new StringBuilder(text.length());
+        text.codePoints().forEach(cp -> {
+            int type = Character.getType(cp);
+            boolean forbidden = Character.isISOControl(cp) || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.PRIVATE_USE || type == Character.UNASSIGNED;
+            clean.appendCodePoint(forbidden ? ' ' : cp);
+        });
+        String reason = FreeText.normalize(clean.toString().strip());
         if (reason.codePointCount(0, reason.length()) <= MAX_REASON_CHARS) {
             return reason;
         }

@@ -34,8 +34,9 @@ public final class ClusterPreflight {
     /** Per request; one check makes 2 + 2 per namespace requests. */
     public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private static final String PROBE_NAME = "outpost-agent-preflight";
-    private static final String FIX_RBAC = "agent/rbac/setup.sh --agent-namespace <agent's namespace> --namespaces %s"
+    private static final String FIX_RBAC = "agent/rbac/setup.sh --agent-namespace %s --namespaces %s"
             + " | kubectl apply -f - (see agent/rbac/README.md)";
+    private static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
 
     private final KubernetesClient client;
     private final Set<String> namespaces;
@@ -91,10 +92,13 @@ public final class ClusterPreflight {
         }
         Optional<String> identity = identity();
         String as = identity.map(name -> " as " + name).orElse("");
+        String agentNamespace = identity.filter(name -> name.startsWith(SERVICE_ACCOUNT_PREFIX))
+                .map(name -> name.substring(SERVICE_ACCOUNT_PREFIX.length()).split(":")[0])
+                .orElse("<the agent's namespace>");
         List<String> problems = new ArrayList<>();
         for (String namespace : namespaces) {
             try {
-                checkNamespace(namespace, as, checkNamespacesExist).ifPresent(problems::add);
+                checkNamespace(namespace, as, agentNamespace, checkNamespacesExist).ifPresent(problems::add);
             } catch (RuntimeException e) {
                 problems.add("namespace " + namespace + ": cannot check the agent's permissions: " + describe(e));
             }
@@ -102,7 +106,7 @@ public final class ClusterPreflight {
         return new Result(server, Optional.ofNullable(version), identity, List.copyOf(problems));
     }
 
-    private Optional<String> checkNamespace(String namespace, String as, boolean checkExists) {
+    private Optional<String> checkNamespace(String namespace, String as, String agentNamespace, boolean checkExists) {
         SelfSubjectRulesReview review = client.authorization().v1().selfSubjectRulesReview().create(
                 new SelfSubjectRulesReviewBuilder().withNewSpec().withNamespace(namespace).endSpec().build());
         List<RulesCheck.Granted> granted = review.getStatus() == null || review.getStatus().getResourceRules() == null
@@ -116,14 +120,14 @@ public final class ClusterPreflight {
         if (RulesCheck.nothingGranted(AgentPermissions.NAMESPACE_RULES, missing)) {
             return Optional.of("namespace " + namespace + ": the agent may do nothing there" + as
                     + " — the namespace does not exist, or it has no RoleBinding for the agent. Fix: kubectl create "
-                    + "namespace " + namespace + " (if it is missing), then " + FIX_RBAC.formatted(namespace));
+                    + "namespace " + namespace + " (if it is missing), then " + FIX_RBAC.formatted(agentNamespace, namespace));
         }
         if (!missing.isEmpty()) {
             String what = missing.entrySet().stream()
                     .map(entry -> String.join(",", entry.getValue()) + " " + entry.getKey())
                     .collect(Collectors.joining("; "));
             return Optional.of("namespace " + namespace + ": the agent" + as + " may not " + what
-                    + ". Fix: bind the Role agent/rbac/namespace-role.yaml there: " + FIX_RBAC.formatted(namespace));
+                    + ". Fix: bind the Role agent/rbac/namespace-role.yaml there: " + FIX_RBAC.formatted(agentNamespace, namespace));
         }
         return checkExists ? checkExists(namespace) : Optional.empty();
     }
@@ -193,8 +197,28 @@ public final class ClusterPreflight {
         if (e instanceof KubernetesClientException k && k.getCode() > 0) {
             return "the API server at " + server + " answered HTTP " + k.getCode() + " to GET /version: " + describe(e);
         }
-        return "the API server at " + server + " does not answer: " + describe(e) + ". Fix: check the server address "
-                + "in the kubeconfig (clusters[].cluster.server) and that this machine can reach it";
+        return "the API server at " + server + " does not answer: " + networkCause(e) + ". Fix: check the server "
+                + "address in the kubeconfig (clusters[].cluster.server) and that this machine can reach it";
+    }
+
+    /** What went wrong on the way to the server, in words: the JDK's exceptions often carry no message. */
+    private static String networkCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return "connection refused (nothing listens there, or a firewall rejects it)";
+            }
+            if (t instanceof java.net.UnknownHostException) {
+                return "unknown host " + t.getMessage();
+            }
+            if (t instanceof java.net.http.HttpTimeoutException || t instanceof java.net.SocketTimeoutException
+                    || t instanceof java.util.concurrent.TimeoutException) {
+                return "no answer within " + CONNECT_TIMEOUT.toSeconds() + "-" + REQUEST_TIMEOUT.toSeconds() + " s";
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return "TLS failed (" + t.getMessage() + "); is certificate-authority-data the cluster's CA?";
+            }
+        }
+        return describe(e);
     }
 
     /** The root cause's message, one line: what fabric8 wraps it in says nothing ("An error has occurred."). */

@@ -31,6 +31,10 @@ public final class KubeconfigLoader {
     }
 
     static Config fromFile(Path file) throws ClusterAccessException {
+        if (!Files.isRegularFile(file) && file.toString().contains(java.io.File.pathSeparator)) {
+            throw new ClusterAccessException("the kubeconfig " + file + " is a list of files (as KUBECONFIG may be); "
+                    + "the agent reads one: pass --kubeconfig FILE");
+        }
         if (!Files.isRegularFile(file)) {
             throw new ClusterAccessException("the kubeconfig " + file + " (--kubeconfig or KUBECONFIG) does not exist "
                     + "or is not a file: " + HOW_TO_GET_ONE);

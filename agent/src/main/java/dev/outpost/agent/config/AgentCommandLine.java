@@ -35,7 +35,7 @@ public final class AgentCommandLine {
     String stateDir;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "Kubeconfig file (env KUBECONFIG); in-cluster configuration when absent.")
+            description = "Kubeconfig file (env KUBECONFIG; agent/rbac/kubeconfig.sh writes one); in-cluster configuration when absent.")
     String kubeconfig;
 
     @Option(names = "--namespaces", paramLabel = "NS[,NS...]",

@@ -45,6 +45,13 @@ class ClusterConditionTest {
     }
 
     @Test
+    void controlCharactersInAReasonBecomeSpaces() {
+        ClusterCondition condition = new ClusterCondition(result("forbidden:\n\u202Eevil\u0000 "), () -> READY, new MutableClock());
+        assertThat(condition.get().getReason()).isEqualTo("forbidden:  evil");
+        condition.close();
+    }
+
+    @Test
     void aCheckThatThrowsIsDegradedNotAnEscapedException() {
         ClusterCondition condition = new ClusterCondition(READY, () -> {
             throw new IllegalStateException("boom");

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +77,7 @@ class ClusterPreflightIT {
                 .contains("may not delete configmaps; get,list,watch,create,update,patch,delete secrets")
                 .contains("get,list,watch,create,update,patch,delete apps/deployments")
                 .contains("get,list,watch pods")
-                .contains("agent/rbac/setup.sh");
+                .contains("agent/rbac/setup.sh --agent-namespace " + namespace + " --namespaces " + namespace);
         assertThat(run.enrolled()).isFalse();
         LOG.info("missing permissions: exit {} after {} ms", run.exitCode(), run.millis());
     }
@@ -104,10 +106,28 @@ class ClusterPreflightIT {
         AgentRun run = AgentRun.start(dir, kubeconfig, "apps");
 
         assertThat(run.exitCode()).isEqualTo(3);
-        assertThat(run.stderr()).contains("the API server at " + nowhere).contains("does not answer")
+        assertThat(run.stderr()).contains("the API server at " + nowhere)
+                .contains("does not answer: connection refused")
                 .contains("clusters[].cluster.server");
         assertThat(run.enrolled()).isFalse();
         LOG.info("unreachable API server: exit {} after {} ms", run.exitCode(), run.millis());
+    }
+
+    @Test
+    void anApiServerThatAcceptsButNeverAnswersFailsWithinTheTimeouts(KubeCluster cluster) throws IOException {
+        // A black hole: TCP connects, TLS never starts. Bounded by the check's timeouts, not the client's retries.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String server = "https://127.0.0.1:" + silent.getLocalPort();
+            Path kubeconfig = Kubeconfig.write(dir.resolve("silent.yaml"),
+                    Kubeconfig.withToken(server, cluster.caCertPem(), "someone", "token", "default"));
+
+            AgentRun run = AgentRun.start(dir, kubeconfig, "apps");
+
+            assertThat(run.exitCode()).isEqualTo(3);
+            assertThat(run.stderr()).contains("the API server at " + server).contains("does not answer: ");
+            assertThat(run.enrolled()).isFalse();
+            LOG.info("silent API server: exit {} after {} ms", run.exitCode(), run.millis());
+        }
     }
 
     @Test

@@ -26,6 +26,13 @@ class KubeconfigLoaderTest {
     }
 
     @Test
+    void aKubeconfigListIsRefusedWithWhatToPassInstead() {
+        Path list = Path.of(dir.resolve("a.yaml") + java.io.File.pathSeparator + dir.resolve("b.yaml"));
+        assertThatThrownBy(() -> KubeconfigLoader.fromFile(list))
+                .hasMessageEndingWith("is a list of files (as KUBECONFIG may be); the agent reads one: pass --kubeconfig FILE");
+    }
+
+    @Test
     void notYamlIsSaidToBeNotAKubeconfig() throws IOException {
         Path file = Files.writeString(dir.resolve("k.yaml"), "clusters: [unclosed");
         assertThatThrownBy(() -> KubeconfigLoader.fromFile(file))

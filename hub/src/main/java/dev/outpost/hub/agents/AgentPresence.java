@@ -1,5 +1,6 @@
 package dev.outpost.hub.agents;
 
+import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.Hello;
 import java.time.Duration;
 import java.util.Optional;
@@ -25,6 +26,14 @@ public interface AgentPresence {
      * when the agent is revoked or unknown by now.
      */
     boolean heartbeat(String agentId, String replicaId);
+
+    /**
+     * As {@link #heartbeat(String, String)}, also recording the condition the message carried (checked
+     * with {@link AgentReports}); a null condition leaves the recorded one as it is.
+     */
+    default boolean heartbeat(String agentId, String replicaId, AgentCondition condition) {
+        return heartbeat(agentId, replicaId);
+    }
 
     /** The agent's stream on {@code replicaId} ended: offline, unless another replica holds it by now. */
     void disconnected(String agentId, String replicaId);

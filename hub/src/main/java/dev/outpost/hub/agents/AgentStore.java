@@ -17,6 +17,8 @@ import java.util.Optional;
 public class AgentStore {
     private static final TypeReference<List<Agent.Applied>> APPLIED = new TypeReference<>() {
     };
+    private static final TypeReference<List<String>> NAMESPACES = new TypeReference<>() {
+    };
     private final JsonColumns json;
 
     public AgentStore(JsonColumns json) {
@@ -33,13 +35,51 @@ public class AgentStore {
         return sql.query("select * from agents" + where.sql() + " order by enrolled_at desc, id", this::map, where.params());
     }
 
-    /** Records a (re)connection with the facts and applied list the agent sent; false if revoked or unknown. */
+    /**
+     * Records a (re)connection with the facts, applied list, allowed namespaces (empty: not told) and
+     * condition (null: not told) the agent sent; false if revoked or unknown.
+     */
     public boolean connected(Sql sql, String agentId, String replicaId, String version, String kubernetesVersion,
-                             int nodeCount, String platform, List<AppliedDeployment> applied, Instant now) {
+                             Integer nodeCount, String platform, List<AppliedDeployment> applied,
+                             List<String> allowedNamespaces, Agent.Condition condition, Instant now) {
         return sql.update("update agents set status = 'online', last_seen_at = ?, replica_id = ?, version = ?, "
-                        + "kubernetes_version = ?, node_count = ?, platform = ?, applied_json = ? "
+                        + "kubernetes_version = ?, node_count = ?, platform = ?, applied_json = ?, "
+                        + "allowed_namespaces_json = ?, condition_state = ?, condition_reason = ?, condition_since = ? "
                         + "where id = ? and status <> 'revoked'",
-                now, replicaId, version, kubernetesVersion, nodeCount, platform, appliedJson(applied), agentId) == 1;
+                now, replicaId, version, kubernetesVersion, nodeCount, platform, appliedJson(applied),
+                allowedNamespaces.isEmpty() ? null : json.write(allowedNamespaces),
+                condition == null ? null : condition.state(), condition == null ? null : condition.reason(),
+                condition == null ? null : condition.since(), agentId) == 1;
+    }
+
+    /**
+     * A message arrived on the stream held by {@code replicaId}: last seen now, online again, and the
+     * condition when the message carried one (null keeps the recorded one). False if revoked or unknown.
+     */
+    public boolean heard(Sql sql, String agentId, String replicaId, Agent.Condition condition, Instant now) {
+        // Online again too: the sweeper may have marked a slow but live agent offline (and cleared its
+        // replica, which must be set again or this replica's disconnect would not take it offline).
+        if (condition == null) {
+            return sql.update("update agents set last_seen_at = ?, status = 'online', replica_id = coalesce(replica_id, ?) "
+                    + "where id = ? and status <> 'revoked'", now, replicaId, agentId) == 1;
+        }
+        return sql.update("update agents set last_seen_at = ?, status = 'online', replica_id = coalesce(replica_id, ?), "
+                        + "condition_state = ?, condition_reason = ?, condition_since = ? "
+                        + "where id = ? and status <> 'revoked'",
+                now, replicaId, condition.state(), condition.reason(), condition.since(), agentId) == 1;
+    }
+
+    /** The namespaces the environment's current agent may touch; empty when there is no agent or it has not told. */
+    public Optional<List<String>> allowedNamespacesInEnvironment(Sql sql, String environmentId) {
+        return sql.queryOne("select allowed_namespaces_json from agents where environment_id = ? and status <> 'revoked'",
+                rs -> Optional.ofNullable(rs.getString("allowed_namespaces_json")), environmentId)
+                .flatMap(text -> text.map(t -> json.read(t, NAMESPACES)));
+    }
+
+    /** The environment's current (non-revoked) agent, if one has enrolled. */
+    public Optional<Agent> currentInEnvironment(Sql sql, String environmentId) {
+        return sql.queryOne("select * from agents where environment_id = ? and status <> 'revoked'", this::map,
+                environmentId);
     }
 
     /** Revokes the agent: its certificate is refused from now on. Revoking twice keeps the first time. */
@@ -62,9 +102,15 @@ public class AgentStore {
 
     private Agent map(ResultSet rs) throws SQLException {
         List<Agent.Applied> applied = json.read(rs.getString("applied_json"), APPLIED);
+        String namespaces = rs.getString("allowed_namespaces_json");
+        String state = rs.getString("condition_state");
+        Integer nodeCount = rs.getObject("node_count") == null ? null : rs.getInt("node_count");
         return new Agent(rs.getString("id"), rs.getString("tenant_id"), rs.getString("environment_id"),
                 rs.getString("status"), rs.getString("version"), Sql.instant(rs, "last_seen_at"),
-                Sql.instant(rs, "enrolled_at"), rs.getString("kubernetes_version"), rs.getInt("node_count"),
-                rs.getString("platform"), Sql.instant(rs, "certificate_not_after"), applied);
+                Sql.instant(rs, "enrolled_at"), rs.getString("kubernetes_version"), nodeCount,
+                rs.getString("platform"), Sql.instant(rs, "certificate_not_after"), applied,
+                namespaces == null ? null : json.read(namespaces, NAMESPACES),
+                state == null ? null : new Agent.Condition(state, rs.getString("condition_reason"),
+                        Sql.instant(rs, "condition_since")));
     }
 }

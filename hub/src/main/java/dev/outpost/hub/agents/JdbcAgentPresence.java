@@ -1,6 +1,9 @@
 package dev.outpost.hub.agents;
 
 import dev.outpost.hub.store.Database;
+import dev.outpost.protocol.text.FreeText;
+import dev.outpost.protocol.v1.AgentCondition;
+import dev.outpost.protocol.v1.AgentState;
 import dev.outpost.protocol.v1.Hello;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -36,12 +39,17 @@ public class JdbcAgentPresence implements AgentPresence {
 
     @Override
     public boolean connected(String agentId, String replicaId, Hello hello) {
+        Agent.Condition condition = hello.hasCondition() ? condition(hello.getCondition()) : null;
         boolean updated = db.inTransaction(sql -> agents.connected(sql, agentId, replicaId, hello.getAgentVersion(),
-                hello.getCluster().getKubernetesVersion(), hello.getCluster().getNodeCount(),
-                hello.getCluster().getPlatform(), hello.getAppliedList(), clock.instant()));
+                hello.getCluster().getKubernetesVersion(),
+                hello.getCluster().hasNodeCount() ? Integer.valueOf(Math.max(0, hello.getCluster().getNodeCount())) : null,
+                hello.getCluster().getPlatform(), hello.getAppliedList(), hello.getAllowedNamespacesList(), condition,
+                clock.instant()));
         if (updated) {
-            LOG.info("agent {} online on replica {} (version {}, {} deployment(s) applied)",
-                    agentId, replicaId, hello.getAgentVersion(), hello.getAppliedCount());
+            LOG.info("agent {} online on replica {} (version {}, {} deployment(s) applied, namespaces {}, {})",
+                    agentId, replicaId, FreeText.forLog(hello.getAgentVersion()), hello.getAppliedCount(),
+                    hello.getAllowedNamespacesCount() == 0 ? "not told" : hello.getAllowedNamespacesList(),
+                    describe(condition));
         } else {
             LOG.warn("agent {} connected on replica {} but is revoked or unknown; nothing recorded", agentId, replicaId);
         }
@@ -50,12 +58,25 @@ public class JdbcAgentPresence implements AgentPresence {
 
     @Override
     public boolean heartbeat(String agentId, String replicaId) {
-        // Online again too: the sweeper may have marked a slow but live agent offline (and cleared its
-        // replica, which must be set again or this replica's disconnect would not take it offline).
-        return db.inTransaction(sql -> sql.update(
-                "update agents set last_seen_at = ?, status = 'online', replica_id = coalesce(replica_id, ?) "
-                        + "where id = ? and status <> 'revoked'",
-                clock.instant(), replicaId, agentId)) == 1;
+        return heartbeat(agentId, replicaId, null);
+    }
+
+    @Override
+    public boolean heartbeat(String agentId, String replicaId, AgentCondition reported) {
+        Agent.Condition condition = reported == null ? null : condition(reported);
+        return db.inTransaction(sql -> agents.heard(sql, agentId, replicaId, condition, clock.instant()));
+    }
+
+    /** The stored form of a reported condition (checked by {@link AgentReports} before it gets here). */
+    private static Agent.Condition condition(AgentCondition reported) {
+        boolean degraded = reported.getState() == AgentState.AGENT_STATE_DEGRADED;
+        return new Agent.Condition(degraded ? Agent.Condition.DEGRADED : Agent.Condition.READY,
+                degraded ? FreeText.normalize(reported.getReason()) : null, Instant.ofEpochMilli(reported.getSinceUnixMs()));
+    }
+
+    private static String describe(Agent.Condition condition) {
+        return condition == null ? "condition not told"
+                : condition.reason() == null ? condition.state() : condition.state() + ": " + FreeText.forLog(condition.reason());
     }
 
     @Override

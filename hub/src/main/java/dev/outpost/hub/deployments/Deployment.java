@@ -26,6 +26,18 @@ public record Deployment(
         Instant createdAt,
         Instant updatedAt) {
 
+    /**
+     * This deployment with {@code reason} as its status reason, when an operation is active and there is
+     * none (a waiting reason is derived when read, never stored).
+     */
+    public Deployment withWaitingReason(String reason) {
+        if (activeOperationId == null || statusReason != null || reason == null) {
+            return this;
+        }
+        return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
+                appliedGeneration, contentHash, status, reason, activeOperationId, createdAt, updatedAt);
+    }
+
     /** Where a deployment stands. */
     public enum Status {
         PENDING, PROGRESSING, READY, FAILED, DELETING, DELETED;

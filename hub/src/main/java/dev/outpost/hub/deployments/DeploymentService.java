@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +53,12 @@ public class DeploymentService {
     private final HubMetrics metrics;
     private final Clock clock;
     private final ApplicationEventPublisher<CommandQueued> events;
+    private final AgentWaits waits;
 
     public DeploymentService(Database db, DeploymentStore deployments, OperationStore operations,
                              CommandStore commands, EnvironmentService environments, ReleaseService releases,
                              HubConfig config, HubMetrics metrics, Clock clock,
-                             ApplicationEventPublisher<CommandQueued> events) {
+                             ApplicationEventPublisher<CommandQueued> events, AgentWaits waits) {
         this.db = db;
         this.deployments = deployments;
         this.operations = operations;
@@ -67,6 +69,7 @@ public class DeploymentService {
         this.metrics = metrics;
         this.clock = clock;
         this.events = events;
+        this.waits = waits;
     }
 
     /** What a caller sends to create a deployment; namespace and parameters are optional. */
@@ -95,6 +98,10 @@ public class DeploymentService {
         v.throwIfInvalid();
 
         Environment env = environments.get(caller, request.environmentId());
+        db.read(sql -> {
+            waits.requireAllowed(sql, env.id(), namespace, request.namespace() == null);
+            return null;
+        });
         Release release = releases.get(request.releaseId());
         String id = Secrets.id("dep_");
         Map<String, String> merged = merged(release, parameters);
@@ -119,7 +126,7 @@ public class DeploymentService {
                     + request.name() + "' in namespace '" + namespace + "'");
         }
         queued(deployment, operation, release);
-        return new Accepted(deployment, operation);
+        return withWaitingReasons(new Accepted(deployment, operation));
     }
 
     /** Upgrades or re-parameterises a deployment: a pending update operation for the next generation. */
@@ -179,22 +186,53 @@ public class DeploymentService {
 
     /** Deployments the caller may see. */
     public List<Deployment> list(Caller caller, Optional<String> tenantId, Optional<String> environmentId) {
-        return db.read(sql -> deployments.list(sql, caller.tenantFilter(tenantId), environmentId));
+        return db.read(sql -> {
+            Function<String, Optional<String>> reasons = waits.reasons(sql);
+            return deployments.list(sql, caller.tenantFilter(tenantId), environmentId).stream()
+                    .map(d -> d.activeOperationId() == null ? d
+                            : d.withWaitingReason(reasons.apply(d.environmentId()).orElse(null)))
+                    .toList();
+        });
     }
 
-    /** One deployment; 404 if unknown or another tenant's. */
+    /** One deployment; 404 if unknown or another tenant's. A deployment that waits for its agent says so in statusReason. */
     public Deployment get(Caller caller, String id) {
-        return caller.visible(db.read(sql -> deployments.find(sql, id)), Deployment::tenantId, "deployment", id);
+        Deployment deployment = caller.visible(db.read(sql -> deployments.find(sql, id)), Deployment::tenantId,
+                "deployment", id);
+        if (deployment.activeOperationId() == null) {
+            return deployment;
+        }
+        return deployment.withWaitingReason(db.read(sql -> waits.reason(sql, deployment.environmentId())).orElse(null));
     }
 
     /** Operations the caller may see. */
     public List<Operation> listOperations(Caller caller, Optional<String> tenantId, Optional<String> deploymentId) {
-        return db.read(sql -> operations.list(sql, caller.tenantFilter(tenantId), deploymentId));
+        return db.read(sql -> {
+            Function<String, Optional<String>> reasons = waits.reasons(sql);
+            Map<String, String> environmentOf = new HashMap<>();
+            return operations.list(sql, caller.tenantFilter(tenantId), deploymentId).stream()
+                    .map(op -> !op.active() ? op : op.withWaitingReason(reasons.apply(environmentOf.computeIfAbsent(
+                            op.deploymentId(), d -> deployments.find(sql, d).orElseThrow().environmentId())).orElse(null)))
+                    .toList();
+        });
     }
 
-    /** One operation; 404 if unknown or another tenant's. */
+    /** One operation; 404 if unknown or another tenant's. A pending or running one says why it waits, if it does. */
     public Operation getOperation(Caller caller, String id) {
-        return caller.visible(db.read(sql -> operations.find(sql, id)), Operation::tenantId, "operation", id);
+        Operation operation = caller.visible(db.read(sql -> operations.find(sql, id)), Operation::tenantId, "operation", id);
+        return operation.active() ? withWaitingReason(operation) : operation;
+    }
+
+    private Operation withWaitingReason(Operation operation) {
+        return db.read(sql -> operation.withWaitingReason(waits.reason(sql,
+                deployments.find(sql, operation.deploymentId()).orElseThrow().environmentId()).orElse(null)));
+    }
+
+    /** The answer to a change, with why its operation waits (e.g. no agent yet), when it does. */
+    private Accepted withWaitingReasons(Accepted accepted) {
+        Optional<String> reason = db.read(sql -> waits.reason(sql, accepted.deployment().environmentId()));
+        return reason.map(r -> new Accepted(accepted.deployment().withWaitingReason(r),
+                accepted.operation().withWaitingReason(r))).orElse(accepted);
     }
 
     /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
@@ -214,7 +252,7 @@ public class DeploymentService {
             return deployments.find(sql, current.id()).orElseThrow();
         });
         queued(updated, operation, release);
-        return new Accepted(updated, operation);
+        return withWaitingReasons(new Accepted(updated, operation));
     }
 
     private String whyBusy(Sql sql, String id) {
@@ -295,7 +333,7 @@ public class DeploymentService {
     private static Operation newOperation(String id, Deployment deployment, Operation.Type type, long generation,
                                           Instant now) {
         return new Operation(id, deployment.id(), deployment.tenantId(), type, generation, Operation.Status.PENDING,
-                List.of(), null, now, null, null);
+                List.of(), null, now, null, null, null);
     }
 
     private void queued(Deployment deployment, Operation operation, Release release) {

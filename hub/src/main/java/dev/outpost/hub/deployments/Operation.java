@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
-/** One change to a deployment (create, update or delete) as an agent carries it out. */
+/**
+ * One change to a deployment (create, update or delete) as an agent carries it out. {@code waitingReason}
+ * says, while the operation is pending or running, why it makes no progress (no agent, agent offline or
+ * degraded); it is derived when read, null otherwise.
+ */
 public record Operation(
         String id,
         String deploymentId,
@@ -17,7 +21,19 @@ public record Operation(
         String failureReason,
         Instant createdAt,
         Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt,
+        String waitingReason) {
+
+    /** This operation with {@code reason} as its waiting reason. */
+    public Operation withWaitingReason(String reason) {
+        return new Operation(id, deploymentId, tenantId, type, generation, status, steps, failureReason, createdAt,
+                startedAt, finishedAt, reason);
+    }
+
+    /** Pending or running: an agent has yet to finish it. */
+    public boolean active() {
+        return status == Status.PENDING || status == Status.RUNNING;
+    }
 
     /** What the operation does. */
     public enum Type {

@@ -60,6 +60,6 @@ public class OperationStore {
                 Operation.Type.valueOf(rs.getString("type").toUpperCase(Locale.ROOT)), rs.getLong("generation"),
                 Operation.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
                 json.read(rs.getString("steps_json"), STEPS), rs.getString("failure_reason"),
-                Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"), Sql.instant(rs, "finished_at"));
+                Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"), Sql.instant(rs, "finished_at"), null);
     }
 }

@@ -76,10 +76,11 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
             throw new BadCsrException(e.getMessage());
         }
         store.register(grant, new NewAgent(identity.agentId(), certificate.serialHex(), certificate.notAfter(),
-                request.getAgentVersion(), cluster.getKubernetesVersion(), Math.max(0, cluster.getNodeCount()),
+                request.getAgentVersion(), cluster.getKubernetesVersion(),
+                cluster.hasNodeCount() ? Integer.valueOf(Math.max(0, cluster.getNodeCount())) : null,
                 cluster.getPlatform()));
         LOG.info("Enrolled agent: {} version={} kubernetes={} nodes={} certificate-not-after={}", identity,
-                request.getAgentVersion(), cluster.getKubernetesVersion(), cluster.getNodeCount(), certificate.notAfter());
+                request.getAgentVersion(), cluster.getKubernetesVersion(), cluster.hasNodeCount() ? cluster.getNodeCount() : "unknown", certificate.notAfter());
         announce(new AgentEnrolled(identity.agentId(), identity.environmentId()));
         return EnrollResponse.newBuilder()
                 .setAgentId(identity.agentId())

@@ -1,10 +1,11 @@
 package dev.outpost.hub.environments;
 
+import dev.outpost.hub.agents.Agent;
 import java.time.Instant;
 
 /**
  * One customer cluster (in a cloud account) that deployments go to, with the agent currently
- * enrolled for it, if any.
+ * enrolled for it, if any, and that agent's condition as it last reported it (null when not told).
  */
 public record Environment(
         String id,
@@ -15,5 +16,6 @@ public record Environment(
         String clusterName,
         Instant createdAt,
         String agentId,
-        String agentStatus) {
+        String agentStatus,
+        Agent.Condition agentCondition) {
 }

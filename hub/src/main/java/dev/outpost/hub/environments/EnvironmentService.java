@@ -56,7 +56,7 @@ public class EnvironmentService {
             throw ApiException.notFound("tenant", tenantId);
         }
         Environment env = new Environment(Secrets.id("env_"), tenantId, request.name().trim(), request.cloud(),
-                request.region().trim(), request.clusterName().trim(), clock.instant(), null, null);
+                request.region().trim(), request.clusterName().trim(), clock.instant(), null, null, null);
         try {
             db.inTransaction(sql -> {
                 tenants.find(sql, tenantId).orElseThrow(() -> ApiException.notFound("tenant", tenantId));

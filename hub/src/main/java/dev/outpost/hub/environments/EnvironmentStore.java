@@ -1,5 +1,6 @@
 package dev.outpost.hub.environments;
 
+import dev.outpost.hub.agents.Agent;
 import dev.outpost.hub.store.Sql;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
@@ -11,7 +12,9 @@ import java.util.Optional;
 @Singleton
 public class EnvironmentStore {
     // The current agent is the environment's one non-revoked agent (enrollment revokes the previous one).
-    private static final String SELECT = "select e.*, a.id as agent_id, a.status as agent_status from environments e "
+    private static final String SELECT = "select e.*, a.id as agent_id, a.status as agent_status, "
+            + "a.condition_state as agent_condition_state, a.condition_reason as agent_condition_reason, "
+            + "a.condition_since as agent_condition_since from environments e "
             + "left join agents a on a.environment_id = e.id and a.status <> 'revoked' ";
 
     /** Inserts an environment; a duplicate (tenant, name) raises DuplicateKeyException. */
@@ -35,6 +38,9 @@ public class EnvironmentStore {
     private static Environment map(ResultSet rs) throws SQLException {
         return new Environment(rs.getString("id"), rs.getString("tenant_id"), rs.getString("name"),
                 rs.getString("cloud"), rs.getString("region"), rs.getString("cluster_name"),
-                Sql.instant(rs, "created_at"), rs.getString("agent_id"), rs.getString("agent_status"));
+                Sql.instant(rs, "created_at"), rs.getString("agent_id"), rs.getString("agent_status"),
+                rs.getString("agent_condition_state") == null ? null : new Agent.Condition(
+                        rs.getString("agent_condition_state"), rs.getString("agent_condition_reason"),
+                        Sql.instant(rs, "agent_condition_since")));
     }
 }

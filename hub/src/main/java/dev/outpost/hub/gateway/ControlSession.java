@@ -2,8 +2,11 @@ package dev.outpost.hub.gateway;
 
 import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
+import dev.outpost.hub.agents.AgentReports;
 import dev.outpost.hub.deployments.CommandOutbox;
 import dev.outpost.protocol.ProtocolRevision;
+import dev.outpost.protocol.text.FreeText;
+import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentMessage;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.HubMessage;
@@ -17,6 +20,7 @@ import java.time.Instant;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -89,7 +93,15 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 welcome(message);
                 return;
             }
-            if (!presence.heartbeat(agent.agentId(), sessions.replicaId())) {
+            AgentCondition condition = message.hasHeartbeat() && message.getHeartbeat().hasCondition()
+                    ? message.getHeartbeat().getCondition() : null;
+            Optional<String> badCondition = condition == null ? Optional.empty()
+                    : AgentReports.problemInCondition("heartbeat.condition", condition);
+            if (badCondition.isPresent()) {
+                invalid(badCondition.get());
+                return;
+            }
+            if (!presence.heartbeat(agent.agentId(), sessions.replicaId(), condition)) {
                 refuse("revoked while connected");
                 return;
             }
@@ -166,7 +178,18 @@ final class ControlSession implements StreamObserver<AgentMessage> {
         end(status.getCode() + " " + status.getDescription());
     }
 
+    /** Closes the stream for a message that will never be accepted as sent; nothing of it was stored. */
+    private void invalid(String problem) {
+        LOG.warn("Refused a message from {}: {}", describe(), FreeText.forLog(problem));
+        close(Status.INVALID_ARGUMENT.withDescription(problem));
+    }
+
     private void welcome(AgentMessage message) {
+        Optional<String> problem = AgentReports.problemInHello(message.getHello());
+        if (problem.isPresent()) {
+            invalid("hello." + problem.get());
+            return;
+        }
         sessions.register(this);
         // Revoked between the certificate check and Hello (e.g. a re-enrolment): nothing was recorded.
         if (!presence.connected(agent.agentId(), sessions.replicaId(), message.getHello())) {

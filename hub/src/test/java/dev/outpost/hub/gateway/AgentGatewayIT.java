@@ -13,7 +13,9 @@ import dev.outpost.hub.pki.SubjectAltNames;
 import dev.outpost.hub.pki.TestCsr;
 import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.Pem;
+import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentMessage;
+import dev.outpost.protocol.v1.AgentState;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
@@ -21,6 +23,7 @@ import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
 import dev.outpost.protocol.v1.EnrollmentGrpc;
 import dev.outpost.protocol.v1.Heartbeat;
+import dev.outpost.protocol.v1.Hello;
 import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.Welcome;
@@ -337,6 +340,35 @@ class AgentGatewayIT {
         assertThat(stream.received).noneMatch(HubMessage::hasWelcome);
         assertThat(presence.isOnline(agentId)).isFalse();
         assertThat(sessions.size()).isZero();
+    }
+
+    @Test
+    void aHelloWithAnInvalidAllowedNamespaceIsInvalidArgumentAndRecordsNothing() throws Exception {
+        TestControlStream stream = connect(enroll(token)).send(AgentMessage.newBuilder().setHello(Hello.newBuilder()
+                .setAgentVersion("0.2.0").setProtocolRevision(1)
+                .addAllowedNamespaces("apps").addAllowedNamespaces("Not_A_Label")).build());
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription())
+                .isEqualTo("hello.allowed_namespaces[1]: must be a DNS-1123 label, got Not_A_Label");
+        assertThat(presence.events).isEmpty();
+    }
+
+    @Test
+    void aHeartbeatWhoseConditionBreaksTheFreeTextRuleIsInvalidArgumentAndNotRecorded() throws Exception {
+        Enrolled enrolled = enroll(token);
+        TestControlStream stream = connect(enrolled).hello();
+        stream.awaitWelcome();
+
+        stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(1)
+                .setCondition(AgentCondition.newBuilder().setState(AgentState.AGENT_STATE_DEGRADED)
+                        .setReason("forbidden\n[main] ERROR forged line").setSinceUnixMs(1))).build());
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(status.getDescription()).startsWith("heartbeat.condition.reason: must not contain control characters");
+        assertThat(presence.events).doesNotContain("heartbeat " + enrolled.response().getAgentId());
     }
 
     @Test

@@ -1,0 +1,71 @@
+package dev.outpost.hub.deployments;
+
+import dev.outpost.hub.agents.Agent;
+import dev.outpost.hub.agents.AgentStore;
+import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.api.Problem;
+import dev.outpost.hub.store.Sql;
+import io.micronaut.http.HttpStatus;
+import jakarta.inject.Singleton;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What deployments depend on in their environment's agent: the namespaces it may touch (checked when
+ * a deployment is created) and why an operation waits for it. Derived when read from the agent as it
+ * is recorded now, so nothing is written per heartbeat.
+ */
+@Singleton
+public class AgentWaits {
+    private final AgentStore agents;
+
+    public AgentWaits(AgentStore agents) {
+        this.agents = agents;
+    }
+
+    /**
+     * 422 naming /namespace when the environment's agent has said which namespaces it may touch and
+     * {@code namespace} is not one; accepted when no agent has told yet (the agent refuses the command then).
+     */
+    public void requireAllowed(Sql sql, String environmentId, String namespace, boolean defaulted) {
+        Optional<List<String>> allowed = agents.allowedNamespacesInEnvironment(sql, environmentId);
+        if (allowed.isEmpty() || allowed.get().contains(namespace)) {
+            return;
+        }
+        String list = String.join(", ", allowed.get());
+        String which = defaulted ? "the default namespace '" + namespace + "' (no namespace was given)"
+                : "namespace '" + namespace + "'";
+        throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY,
+                which + " is not one the agent of environment " + environmentId + " may touch; allowed: " + list,
+                List.of(new Problem.FieldError("/namespace", "must be one of the agent's namespaces: " + list
+                        + (defaulted ? " (give one; the default '" + namespace + "' is not among them)" : ""))));
+    }
+
+    /** Why an active operation in the environment makes no progress now, or empty when its agent is online and ready. */
+    public Optional<String> reason(Sql sql, String environmentId) {
+        Optional<Agent> agent = agents.currentInEnvironment(sql, environmentId);
+        if (agent.isEmpty()) {
+            return Optional.of("no agent has enrolled in environment " + environmentId
+                    + " (create a join token for it and start an agent with it)");
+        }
+        Agent a = agent.get();
+        if (!"online".equals(a.status())) {
+            return Optional.of("waiting for agent " + a.id() + (a.lastSeenAt() == null
+                    ? " (enrolled at " + a.enrolledAt() + ", never connected since)"
+                    : " (offline since " + a.lastSeenAt() + ")"));
+        }
+        if (a.condition() != null && Agent.Condition.DEGRADED.equals(a.condition().state())) {
+            return Optional.of("waiting for agent " + a.id() + " (degraded since " + a.condition().since() + ": "
+                    + a.condition().reason() + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** {@link #reason} per environment, each asked once: for lists. */
+    public java.util.function.Function<String, Optional<String>> reasons(Sql sql) {
+        Map<String, Optional<String>> byEnvironment = new HashMap<>();
+        return environmentId -> byEnvironment.computeIfAbsent(environmentId, id -> reason(sql, id));
+    }
+}

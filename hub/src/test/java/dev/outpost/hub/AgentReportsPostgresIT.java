@@ -1,0 +1,26 @@
+package dev.outpost.hub;
+
+import dev.outpost.hub.testsupport.PostgresTestDatabase;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+
+/** What the hub does with agents' reports, on PostgreSQL, in a database of its own. */
+@MicronautTest
+class AgentReportsPostgresIT extends AbstractAgentReportsIT {
+    private PostgresTestDatabase database;
+
+    @Override
+    Map<String, String> databaseProperties() {
+        database = PostgresTestDatabase.create();
+        return Map.of("outpost.db-url", database.url(), "outpost.db-user", PostgresTestDatabase.USER,
+                "outpost.db-password", PostgresTestDatabase.PASSWORD);
+    }
+
+    @AfterAll
+    void dropDatabase() {
+        if (database != null) {
+            database.drop();
+        }
+    }
+}
