@@ -45,6 +45,8 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private final Executor executor;
     private final Clock clock;
     private final Duration heartbeatInterval;
+    /** The condition last recorded from this stream (messages of one stream arrive one at a time). */
+    private AgentCondition lastCondition;
 
     private final Object writeLock = new Object();
     /** Commands written to this stream; the (serial) push loop drops those no longer unanswered. */
@@ -100,6 +102,12 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             if (badCondition.isPresent()) {
                 invalid(badCondition.get());
                 return;
+            }
+            // Agents repeat their condition on every heartbeat; only a change is passed on to be written.
+            if (condition != null && condition.equals(lastCondition)) {
+                condition = null;
+            } else if (condition != null) {
+                lastCondition = condition;
             }
             if (!presence.heartbeat(agent.agentId(), sessions.replicaId(), condition)) {
                 refuse("revoked while connected");
@@ -190,6 +198,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             invalid("hello." + problem.get());
             return;
         }
+        lastCondition = message.getHello().hasCondition() ? message.getHello().getCondition() : null;
         sessions.register(this);
         // Revoked between the certificate check and Hello (e.g. a re-enrolment): nothing was recorded.
         if (!presence.connected(agent.agentId(), sessions.replicaId(), message.getHello())) {
