@@ -53,20 +53,24 @@ public class AgentStore {
     }
 
     /**
-     * A message arrived on the stream held by {@code replicaId}: last seen now, online again, and the
-     * condition when the message carried one (null keeps the recorded one). False if revoked or unknown.
+     * A message arrived on the stream held by {@code replicaId}: last seen now, online again. False if
+     * revoked or unknown.
      */
-    public boolean heard(Sql sql, String agentId, String replicaId, Agent.Condition condition, Instant now) {
+    public boolean heard(Sql sql, String agentId, String replicaId, Instant now) {
         // Online again too: the sweeper may have marked a slow but live agent offline (and cleared its
         // replica, which must be set again or this replica's disconnect would not take it offline).
-        if (condition == null) {
-            return sql.update("update agents set last_seen_at = ?, status = 'online', replica_id = coalesce(replica_id, ?) "
-                    + "where id = ? and status <> 'revoked'", now, replicaId, agentId) == 1;
-        }
-        return sql.update("update agents set last_seen_at = ?, status = 'online', replica_id = coalesce(replica_id, ?), "
-                        + "condition_state = ?, condition_reason = ?, condition_since = ? "
-                        + "where id = ? and status <> 'revoked'",
-                now, replicaId, condition.state(), condition.reason(), condition.since(), agentId) == 1;
+        return sql.update("update agents set last_seen_at = ?, status = 'online', replica_id = coalesce(replica_id, ?) "
+                + "where id = ? and status <> 'revoked'", now, replicaId, agentId) == 1;
+    }
+
+    /** Records the agent's condition; true only when it differs from the recorded one (so a change can be logged). */
+    public boolean conditionChanged(Sql sql, String agentId, Agent.Condition condition) {
+        String reason = condition.reason() == null ? "" : condition.reason();
+        return sql.update("update agents set condition_state = ?, condition_reason = ?, condition_since = ? "
+                        + "where id = ? and status <> 'revoked' and (condition_state is null or condition_state <> ? "
+                        + "or coalesce(condition_reason, '') <> ? or condition_since <> ?)",
+                condition.state(), condition.reason(), condition.since(), agentId, condition.state(), reason,
+                condition.since()) == 1;
     }
 
     /** The namespaces the environment's current agent may touch; empty when there is no agent or it has not told. */

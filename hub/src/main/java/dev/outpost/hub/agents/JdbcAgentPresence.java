@@ -98,7 +98,19 @@ public class JdbcAgentPresence implements AgentPresence {
     @Override
     public boolean heartbeat(String agentId, String replicaId, AgentCondition reported) {
         Agent.Condition condition = reported == null ? null : condition(reported);
-        return db.inTransaction(sql -> agents.heard(sql, agentId, replicaId, condition, clock.instant()));
+        boolean[] changed = new boolean[1];
+        boolean heard = db.inTransaction(sql -> {
+            changed[0] = condition != null && agents.conditionChanged(sql, agentId, condition);
+            return agents.heard(sql, agentId, replicaId, clock.instant());
+        });
+        if (heard && changed[0]) {
+            if (Agent.Condition.DEGRADED.equals(condition.state())) {
+                LOG.warn("agent {} degraded since {}: {}", agentId, condition.since(), FreeText.forLog(condition.reason()));
+            } else {
+                LOG.info("agent {} ready (since {})", agentId, condition.since());
+            }
+        }
+        return heard;
     }
 
     /** The stored form of a reported condition (checked by {@link AgentReports} before it gets here). */

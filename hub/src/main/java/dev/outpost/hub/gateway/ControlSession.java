@@ -175,9 +175,11 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             return true;
         }
         lastSeenWritten = now;
-        if (condition != null) {
-            lastConditionWritten = condition;
+        if (conditionUnchanged) {
+            // Agents repeat their condition on every heartbeat; only a change is passed on to be written.
+            return presence.heartbeat(agent.agentId(), sessions.replicaId(), null);
         }
+        lastConditionWritten = condition;
         return presence.heartbeat(agent.agentId(), sessions.replicaId(), condition);
     }
 
