@@ -13,6 +13,7 @@ import dev.outpost.hub.enrollment.JoinGrant;
 import dev.outpost.hub.enrollment.JoinTokenRejectedException;
 import dev.outpost.hub.enrollment.NewAgent;
 import dev.outpost.hub.testsupport.Api;
+import dev.outpost.hub.testsupport.HubTestProperties;
 import dev.outpost.hub.testsupport.RecordedCommandEvents;
 import dev.outpost.protocol.fixtures.ReleaseFixture;
 import dev.outpost.protocol.v1.AppliedDeployment;
@@ -27,10 +28,6 @@ import dev.outpost.protocol.v1.StepState;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -83,19 +80,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Path dataDir;
-        try {
-            dataDir = Files.createTempDirectory("outpost-hub-it");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> props = new HashMap<>(databaseProperties());
-        props.put("outpost.data-dir", dataDir.toString());
-        props.put("outpost.admin-token", ADMIN);
-        props.put("micronaut.server.port", "-1");
-        props.put("outpost.grpc-port", "0");
-        props.put(RecordedCommandEvents.PROPERTY, "true");
-        return props;
+        return HubTestProperties.with(databaseProperties(), ADMIN);
     }
 
     @BeforeAll

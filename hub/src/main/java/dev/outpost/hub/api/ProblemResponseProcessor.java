@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -34,7 +35,12 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
     static final String NOT_JSON = "request body is not valid JSON";
     /** What gives away the implementation in a framework message: class names, Jackson's markers. */
     private static final Pattern IMPLEMENTATION_WORDING = Pattern.compile(
-            "`|\\b(java|javax|jakarta|io\\.micronaut|com\\.fasterxml|dev\\.outpost)\\.|\\$|Exception|JsonToken|\\[Source:");
+            "`|\\b(java|javax|jakarta|io\\.micronaut|com\\.fasterxml|dev\\.outpost)\\."
+                    + "|\\$|Exception|JsonToken|\\[Source:");
+    /** The first quoted word of a parser message ("Duplicate field 'name'", "Unrecognized token 'x'"). */
+    private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
+    /** The code of the character a parser message is about ("Unexpected character ('n' (code 110))"). */
+    private static final Pattern CHARACTER_CODE = Pattern.compile("code (\\d+)\\)");
 
     private final int maxInitialLineBytes;
     private final int maxHeaderBytes;
@@ -118,32 +124,61 @@ public class ProblemResponseProcessor implements ErrorResponseProcessor<Problem>
         Optional<StreamReadException> syntax = cause(error, StreamReadException.class);
         if (syntax.isPresent()) {
             JsonLocation at = syntax.get().getLocation();
-            return Optional.of(NOT_JSON + ": " + syntaxMessage(syntax.get().getOriginalMessage())
-                    + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
+            String where = at == null || at.getLineNr() < 1 ? ""
+                    : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            return Optional.of(NOT_JSON + ": " + syntaxMessage(syntax.get().getOriginalMessage()) + where);
         }
         return cause(error, JsonProcessingException.class)
                 .map(other -> NOT_JSON + ": it must be exactly one JSON object");
     }
 
     /**
-     * Jackson's syntax message without its implementation details (token names, the source location
-     * it repeats, the hints at its own features).
+     * What is wrong with the JSON, in the hub's words, from Jackson's syntax message (which names its
+     * tokens and features); "it cannot be parsed" for a message it does not recognise.
      */
     static String syntaxMessage(String original) {
-        if (original == null) {
-            return "it cannot be parsed";
+        String message = original == null ? "" : original.lines().findFirst().orElse("");
+        Matcher quoted = QUOTED.matcher(message);
+        String what = quoted.find() ? shortened(quoted.group(1)) : null;
+        if (message.startsWith("Unexpected end-of-input")) {
+            return "it ends before the JSON value is complete";
         }
-        String message = original.lines().findFirst().orElse("")
-                .replaceAll("\\s*\\(start marker at \\[Source:.*", "")
-                .replaceAll("\\s*\\[Source:.*", "")
-                .replaceAll(" \\(code \\d+\\)", "")
-                .replaceAll(";? ?\\(?(to allow|JSON does not allow|Feature\\.|`?JsonReadFeature|`?JsonParser)[^)]*\\)?", "")
-                .replaceAll("`", "'")
-                .replace("VALUE_STRING", "a string").replace("VALUE_NUMBER_INT", "a number")
-                .replace("VALUE_NUMBER_FLOAT", "a number").replace("START_OBJECT", "an object")
-                .replace("START_ARRAY", "an array")
-                .trim();
-        return message.isEmpty() || IMPLEMENTATION_WORDING.matcher(message).find() ? "it cannot be parsed" : message;
+        if (message.startsWith("Duplicate field") && what != null) {
+            return "field '" + what + "' appears more than once";
+        }
+        if (message.startsWith("Unexpected character")) {
+            Matcher code = CHARACTER_CODE.matcher(message);
+            return code.find() ? "unexpected character " + character(Integer.parseInt(code.group(1)))
+                    : "unexpected character";
+        }
+        if (message.startsWith("Unrecognized token") && what != null) {
+            return "unrecognized token '" + what + "' (strings need double quotes)";
+        }
+        if (message.startsWith("Unexpected close marker")) {
+            return "a closing bracket does not match the one opened";
+        }
+        if (message.startsWith("Illegal unquoted character")) {
+            return "a string contains a control character that is not escaped";
+        }
+        if (message.contains("Invalid UTF-8")) {
+            return "it is not valid UTF-8";
+        }
+        if (message.startsWith("Non-standard token")) {
+            return "NaN and Infinity are not JSON numbers";
+        }
+        if (message.startsWith("Invalid numeric value")) {
+            return "a number is not written as JSON numbers are";
+        }
+        return "it cannot be parsed";
+    }
+
+    /** A character from a parser message: itself when printable ASCII, else its code point. */
+    private static String character(int code) {
+        return code > 0x20 && code < 0x7f ? "'" + (char) code + "'" : String.format("U+%04X", code);
+    }
+
+    private static String shortened(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
     }
 
     private static <T extends Throwable> Optional<T> cause(Throwable error, Class<T> type) {

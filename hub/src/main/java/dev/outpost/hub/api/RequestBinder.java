@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Binds a JSON request body to a request record without any coercion, listing every problem at once
@@ -41,12 +40,12 @@ public final class RequestBinder {
         }
         RecordComponent[] components = type.getRecordComponents();
         List<Problem.FieldError> errors = new ArrayList<>();
-        Set<String> known = Arrays.stream(components).map(RecordComponent::getName).collect(Collectors.toSet());
+        Set<String> known = Set.copyOf(known(components));
         for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                errors.add(new Problem.FieldError(pointer("", name), "is not a field of this request (its fields: "
-                        + Arrays.stream(components).map(RecordComponent::getName).collect(Collectors.joining(", ")) + ")"));
+                errors.add(new Problem.FieldError(pointer("", name),
+                        "is not a field of this request (its fields: " + String.join(", ", known(components)) + ")"));
             }
         }
         Object[] values = new Object[components.length];
@@ -61,6 +60,10 @@ public final class RequestBinder {
             throw ApiException.invalid(errors);
         }
         return construct(type, components, values);
+    }
+
+    private static List<String> known(RecordComponent[] components) {
+        return Arrays.stream(components).map(RecordComponent::getName).toList();
     }
 
     /** The 400 for a body that is not a JSON object ({@code [1]}, {@code "x"}, {@code null}). */
@@ -121,7 +124,8 @@ public final class RequestBinder {
 
     private static Map<String, String> stringMap(JsonNode value, String pointer, List<Problem.FieldError> errors) {
         if (!value.isObject()) {
-            errors.add(new Problem.FieldError(pointer, "must be an object whose values are strings (got " + kind(value) + ")"));
+            errors.add(new Problem.FieldError(pointer,
+                    "must be an object whose values are strings (got " + kind(value) + ")"));
             return null;
         }
         Map<String, String> map = new LinkedHashMap<>();

@@ -63,11 +63,6 @@ public final class Validation {
         return matches(field, value, DNS_LABEL, DNS_LABEL_MAX, "a DNS-1123 label (lower-case letters, digits, '-')");
     }
 
-    /** Whether nothing has been recorded. */
-    public boolean isValid() {
-        return errors.isEmpty();
-    }
-
     /** Throws a 400 listing every recorded error, if there are any. */
     public void throwIfInvalid() {
         if (!errors.isEmpty()) {

@@ -21,8 +21,8 @@ import dev.outpost.protocol.release.Parameters;
 import dev.outpost.protocol.release.TemplateException;
 import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.Command;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.context.event.ApplicationEventPublisher;
+import io.micronaut.core.annotation.Nullable;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -76,9 +76,9 @@ public class DeploymentService {
     /** What a caller sends to create a deployment; namespace and parameters are optional. */
     @StrictRequest
     public record NewDeployment(
-            @Schema(maxLength = Validation.ID_MAX) String environmentId,
-            @Schema(maxLength = Validation.ID_MAX) String releaseId,
-            @Schema(maxLength = Validation.DNS_LABEL_MAX) String name,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.ID_MAX) String environmentId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.ID_MAX) String releaseId,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.DNS_LABEL_MAX) String name,
             @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX, defaultValue = DEFAULT_NAMESPACE) String namespace,
             @Nullable Map<String, String> parameters) {
     }

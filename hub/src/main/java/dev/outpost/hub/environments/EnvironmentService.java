@@ -46,10 +46,11 @@ public class EnvironmentService {
     @StrictRequest
     public record NewEnvironment(
             @Nullable @Schema(maxLength = Validation.ID_MAX) String tenantId,
-            @Schema(maxLength = NAME_MAX_CHARS) String name,
-            @Schema(allowableValues = {"aws", "azure", "gcp", "other"}) String cloud,
-            @Schema(maxLength = REGION_MAX_CHARS) String region,
-            @Schema(maxLength = NAME_MAX_CHARS) String clusterName) {
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = NAME_MAX_CHARS) String name,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"aws", "azure", "gcp", "other"})
+            String cloud,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = REGION_MAX_CHARS) String region,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = NAME_MAX_CHARS) String clusterName) {
     }
 
     /** Creates an environment in the given tenant (a tenant token may omit it: its own is used). */

@@ -37,9 +37,12 @@ public class ReleaseService {
     /** What the admin sends to publish a release. */
     @StrictRequest
     public record NewRelease(
-            @Schema(maxLength = Validation.DNS_LABEL_MAX) String serviceName,
-            @Schema(maxLength = ReleaseValidator.VERSION_MAX_CHARS) String version,
-            @Schema(maxLength = GrpcLimits.MAX_MANIFESTS_CHARS) String manifests,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.DNS_LABEL_MAX)
+            String serviceName,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = ReleaseValidator.VERSION_MAX_CHARS)
+            String version,
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = GrpcLimits.MAX_MANIFESTS_CHARS)
+            String manifests,
             @Nullable Map<String, String> defaultParameters) {
     }
 

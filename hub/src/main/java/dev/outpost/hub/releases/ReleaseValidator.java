@@ -65,7 +65,7 @@ public final class ReleaseValidator {
             v.error(field, "must have at most " + Parameters.MAX_COUNT + " entries (has " + parameters.size() + ")");
             return;
         }
-        String pointer = field.startsWith("/") ? field : "/" + field;
+        String pointer = field.startsWith("/") ? field : RequestBinder.pointer("", field);
         parameters.forEach((name, value) -> {
             try {
                 Parameters.checkUserParameters(Collections.singletonMap(name, value));

@@ -3,7 +3,6 @@ package dev.outpost.hub.tenants;
 import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
-import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
@@ -28,7 +27,9 @@ public class TenantController {
 
     /** Body of POST /tenants and POST /tenants/{id}/tokens. */
     @StrictRequest
-    public record NameRequest(@Nullable @Schema(maxLength = TenantService.NAME_MAX_CHARS) String name) {
+    public record NameRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = TenantService.NAME_MAX_CHARS)
+            String name) {
     }
 
     /** Creates a tenant (admin only). */

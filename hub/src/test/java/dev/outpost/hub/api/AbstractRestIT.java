@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.hub.testsupport.Api;
+import dev.outpost.hub.testsupport.HubTestProperties;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,18 +45,7 @@ abstract class AbstractRestIT implements TestPropertyProvider {
 
     @Override
     public Map<String, String> getProperties() {
-        Path dataDir;
-        try {
-            dataDir = Files.createTempDirectory("outpost-rest-it");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> props = new HashMap<>(databaseProperties());
-        props.put("outpost.data-dir", dataDir.toString());
-        props.put("outpost.admin-token", ADMIN);
-        props.put("micronaut.server.port", "-1");
-        props.put("outpost.grpc-port", "0");
-        return props;
+        return HubTestProperties.with(databaseProperties(), ADMIN);
     }
 
     @BeforeAll

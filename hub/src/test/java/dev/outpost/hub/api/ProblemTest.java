@@ -75,15 +75,22 @@ class ProblemTest {
     }
 
     @Test
-    void syntaxMessagesLoseJacksonsImplementationDetails() {
+    void syntaxProblemsAreToldInTheHubsWords() {
         assertThat(ProblemResponseProcessor.syntaxMessage("Unexpected end-of-input in VALUE_STRING\n at [Source: REDACTED "
                 + "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 14]"))
-                .isEqualTo("Unexpected end-of-input in a string");
+                .isEqualTo("it ends before the JSON value is complete");
         assertThat(ProblemResponseProcessor.syntaxMessage("Unexpected character ('n' (code 110)): was expecting "
-                + "double-quote to start field name")).isEqualTo("Unexpected character ('n'): was expecting double-quote "
-                + "to start field name");
+                + "double-quote to start field name")).isEqualTo("unexpected character 'n'");
+        assertThat(ProblemResponseProcessor.syntaxMessage("Unexpected character ((CTRL-CHAR, code 7)): expected a value"))
+                .isEqualTo("unexpected character U+0007");
+        assertThat(ProblemResponseProcessor.syntaxMessage("Duplicate field 'name'"))
+                .isEqualTo("field 'name' appears more than once");
+        assertThat(ProblemResponseProcessor.syntaxMessage("Unrecognized token 'x': was expecting (JSON String, Number, "
+                + "Array, Object or token 'null', 'true' or 'false')"))
+                .isEqualTo("unrecognized token 'x' (strings need double quotes)");
         assertThat(ProblemResponseProcessor.syntaxMessage("Cannot construct `java.util.LinkedHashMap`"))
                 .isEqualTo("it cannot be parsed");
+        assertThat(ProblemResponseProcessor.syntaxMessage(null)).isEqualTo("it cannot be parsed");
     }
 
     record Named(String name) {

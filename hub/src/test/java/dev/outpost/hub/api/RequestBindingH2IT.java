@@ -194,7 +194,15 @@ class RequestBindingH2IT extends AbstractRestIT {
         assertThat(post("/api/v1/tenants", "{\"name\": \"bro").json().get("detail").asText())
                 .contains("line 1, column");
         assertThat(post("/api/v1/tenants", "{\"name\":\"a\",\"name\":\"b\"}").json().get("detail").asText())
-                .contains("Duplicate field 'name'");
+                .isEqualTo("request body is not valid JSON: field 'name' appears more than once (line 1, column 19)");
+        // past the parser's limits: nesting 2000 deep, a number of 2000 digits
+        for (String excessive : List.of("{\"name\":" + "[".repeat(2000) + "]".repeat(2000) + "}",
+                "{\"name\":" + "1".repeat(2000) + "}")) {
+            Api.Response response = post("/api/v1/tenants", excessive);
+            assertBadRequest(response);
+            assertThat(response.json().get("detail").asText()).isEqualTo(
+                    "request body is not valid JSON: a number, string or nesting depth exceeds the hub's limits");
+        }
         assertThat(rowCounts()).isEqualTo(before);
     }
 

@@ -1,6 +1,8 @@
 package dev.outpost.hub.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import org.junit.jupiter.api.Test;
@@ -27,8 +29,9 @@ class ValidationTest {
         Validation v = new Validation();
         assertThat(v.name("name", "\uD83D\uDE80".repeat(3), 3)).hasSize(6); // three characters, six UTF-16 units
         assertThat(v.name("name", "e\u0301".repeat(3), 3)).isEqualTo("\u00e9".repeat(3)); // six code points before NFC
-        assertThat(v.isValid()).isTrue();
+        assertThatCode(v::throwIfInvalid).doesNotThrowAnyException();
         assertThat(v.name("name", "abcd", 3)).isNull();
-        assertThat(v.isValid()).isFalse();
+        assertThatThrownBy(v::throwIfInvalid).isInstanceOf(ApiException.class)
+                .hasMessage("/name: must be at most 3 characters (has 4)");
     }
 }

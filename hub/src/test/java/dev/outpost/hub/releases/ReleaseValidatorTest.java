@@ -26,8 +26,8 @@ class ReleaseValidatorTest {
                 Map.of("outpost.version", "1"));
 
         assertThat(errors).extracting(Problem.FieldError::field)
-                .containsExactlyInAnyOrder("serviceName", "version", "defaultParameters", "manifests");
-        assertThat(errors).filteredOn(e -> e.field().equals("manifests")).first()
+                .containsExactlyInAnyOrder("/serviceName", "/version", "/defaultParameters/outpost.version", "/manifests");
+        assertThat(errors).filteredOn(e -> e.field().equals("/manifests")).first()
                 .extracting(Problem.FieldError::message).asString().contains("apiVersion");
     }
 
