@@ -39,9 +39,10 @@ mkdir -p "$report_dir"
 report_dir=$(cd "$report_dir" && pwd) # absolute: the run changes into it
 config="$report_dir/schemathesis.toml"
 {
-  # The coverage phase's filling of fields with values seen in earlier responses also refills a field
-  # that a negative case removed on purpose, turning it into a valid request it then reports as
-  # "accepted" (Schemathesis 4.32.5). Our seeded dictionaries below aim requests at real objects instead.
+  # With fields filled from earlier responses, the coverage phase of Schemathesis 4.32.5 reported a
+  # request that had every field it needs as "missing required property /tenantId ... accepted" (a
+  # false positive). Without that filling it runs the same negative cases; the seeded dictionaries
+  # below aim requests at real objects instead.
   printf '[phases.coverage.extra-data-sources]\nresponses = false\n\n'
   # Seeded objects: half of the values for these parameters are real ids, the rest generated.
   seeded() { # dictionary-name env-value

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.outpost.hub.testsupport.Api;
 import dev.outpost.protocol.contract.OpenApiContract;
 import java.net.http.HttpHeaders;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class OpenApiContractTest {
              "startedAt":null,"finishedAt":null}""";
 
     private static HttpHeaders headers(String contentType, String... more) {
-        Map<String, List<String>> map = new java.util.HashMap<>();
+        Map<String, List<String>> map = new HashMap<>();
         if (contentType != null) {
             map.put("Content-Type", List.of(contentType));
         }

@@ -19,8 +19,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The request records the hub binds and the document's request schemas agree: the same fields (the
- * document refuses others with additionalProperties: false, as the binder does), and every limit a
- * record declares in its @Schema (which RequestBinder enforces) is the document's limit too.
+ * document refuses others with additionalProperties: false, as the binder does), the same required
+ * ones, and every limit a record declares in its @Schema (which RequestBinder enforces) is the
+ * document's limit too.
  */
 class OpenApiRequestSchemasTest {
     /** Request body record → its schema in components/schemas. */
@@ -35,7 +36,7 @@ class OpenApiRequestSchemasTest {
     private static final JsonNode DOCUMENT = Api.CONTRACT.document();
 
     @Test
-    void everyRequestSchemaHasExactlyTheRecordsFieldsAndRefusesOthers() {
+    void everyRequestSchemaHasExactlyTheRecordsFieldsRequiresTheRequiredOnesAndRefusesOthers() {
         BODIES.forEach((type, name) -> {
             JsonNode schema = DOCUMENT.at("/components/schemas/" + name);
             assertThat(schema.path("additionalProperties").asBoolean(true)).as(name + " additionalProperties")
@@ -43,6 +44,12 @@ class OpenApiRequestSchemasTest {
             assertThat(new TreeSet<>(schema.path("properties").propertyNames())).as(name + " fields")
                     .isEqualTo(new TreeSet<>(Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName)
                             .toList()));
+            assertThat(new TreeSet<>(schema.path("required").valueStream().map(JsonNode::asString).toList()))
+                    .as(name + " required fields")
+                    .isEqualTo(new TreeSet<>(Arrays.stream(type.getRecordComponents())
+                            .filter(c -> declared(type, c) != null
+                                    && declared(type, c).requiredMode() == Schema.RequiredMode.REQUIRED)
+                            .map(RecordComponent::getName).toList()));
         });
     }
 

@@ -8,11 +8,13 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 import java.net.http.HttpHeaders;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -62,7 +64,7 @@ public final class OpenApiContract {
 
     /** The document's path templates, e.g. /api/v1/tenants/{id}, with their methods in upper case. */
     public Map<String, List<String>> operations() {
-        Map<String, List<String>> operations = new java.util.TreeMap<>();
+        Map<String, List<String>> operations = new TreeMap<>();
         for (PathTemplate path : paths) {
             JsonNode item = document.path("paths").path(path.template());
             operations.put(path.template(), METHODS.stream().filter(item::has)
@@ -197,7 +199,7 @@ public final class OpenApiContract {
         }
 
         int placeholders() {
-            return (int) java.util.Arrays.stream(segments).filter(s -> s.startsWith("{")).count();
+            return (int) Arrays.stream(segments).filter(s -> s.startsWith("{")).count();
         }
 
         boolean matches(String path) {
