@@ -44,7 +44,7 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
      * A connection without a call is closed after this long. An agent's control connection always
      * holds its stream, so this bounds connections that enrolled, were refused, or never authenticated.
      */
-    static final Duration MAX_CONNECTION_IDLE = Duration.ofSeconds(30);
+    private static final Duration MAX_CONNECTION_IDLE = Duration.ofSeconds(30);
     private static final int MAX_CALLS_PER_CONNECTION = 8;
     private static final int MAX_METADATA_BYTES = 16 * 1024;
 

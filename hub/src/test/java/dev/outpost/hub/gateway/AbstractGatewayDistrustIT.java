@@ -33,6 +33,8 @@ import dev.outpost.protocol.v1.Step;
 import dev.outpost.protocol.v1.StepState;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
+import io.grpc.ConnectivityState;
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -391,6 +393,20 @@ abstract class AbstractGatewayDistrustIT implements TestPropertyProvider {
         assertThat(status.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
         assertThat(status.getDescription()).isEqualTo("no complete request within 30s");
         assertOneLineLogWithoutStackTraces("Closed a call to Enroll from");
+    }
+
+    @Test
+    void aConnectionWithoutACallIsClosedAfterTheIdleBound() {
+        assumeTrue(checksTransport());
+        ManagedChannel channel = channels.anonymous();
+        // one refused call opens the TLS connection; after it the connection holds no call
+        assertRefused(() -> EnrollmentGrpc.newBlockingStub(channel).enroll(EnrollRequest.getDefaultInstance()),
+                Status.Code.INVALID_ARGUMENT, "agent_version is required");
+        assertThat(channel.getState(false)).isEqualTo(ConnectivityState.READY);
+
+        // the hub's GOAWAY after 30 s without a call puts the client's channel back to IDLE
+        await().atMost(Duration.ofSeconds(50)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> channel.getState(false) == ConnectivityState.IDLE);
     }
 
     // ---- 19: garbage, huge CSR, foreign CA ------------------------------------------------------------------------
