@@ -67,6 +67,8 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private volatile Instant lastHeard;
     private Instant lastSeenWritten;
     private AgentCondition lastConditionWritten;
+    /** Progress reports dropped over the rate limit since the last message that was taken. */
+    private int progressDroppedInARow;
 
     ControlSession(ActiveAgent agent, ServerCallStreamObserver<HubMessage> out, ControlSessions sessions,
             AgentPresence presence, CommandOutbox outbox, Executor executor, Clock clock, Duration heartbeatInterval) {
@@ -111,6 +113,12 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 return;
             }
             if (!messages.tryTake()) {
+                // An honest agent applying a large release reports many steps quickly: progress over the
+                // rate is dropped (the next report and the result carry every step again), until the
+                // agent sends nothing but dropped progress for a whole burst's worth more.
+                if (message.hasProgress() && ++progressDroppedInARow <= GrpcLimits.STREAM_MESSAGE_BURST) {
+                    return;
+                }
                 LOG.warn("Closing stream of {}: more than {} messages in a burst or {} per second", describe(),
                         GrpcLimits.STREAM_MESSAGE_BURST, GrpcLimits.STREAM_MESSAGES_PER_SECOND);
                 close(Status.RESOURCE_EXHAUSTED.withDescription("more than " + GrpcLimits.STREAM_MESSAGE_BURST
@@ -118,6 +126,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                         + " per second on this stream; reconnect and send less often"));
                 return;
             }
+            progressDroppedInARow = 0;
             Optional<String> problem = switch (message.getBodyCase()) {
                 case PROGRESS -> AgentMessageRules.commandIdProblem("progress.command_id",
                         message.getProgress().getCommandId());

@@ -22,6 +22,7 @@ import dev.outpost.protocol.v1.AgentMessage;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.ClusterFacts;
 import dev.outpost.protocol.v1.Command;
+import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
@@ -369,6 +370,29 @@ abstract class AbstractGatewayDistrustIT implements TestPropertyProvider {
                 + "stream; reconnect and send less often");
         assertOneLineLogWithoutStackTraces("more than 200 messages in a burst or 20 per second");
         agent.stream().hello().awaitWelcome(); // the agent may come back
+    }
+
+    @Test
+    void progressOverTheRateIsDroppedWithoutClosingTheStreamOfAnAgentApplyingALargeRelease() throws Exception {
+        assumeTrue(checksTransport());
+        String env = createEnvironment();
+        Agent agent = enroll(joinToken(env), "0.1.0");
+        String deployment = deploy(env, createRelease(), "large");
+        TestControlStream stream = agent.stream().hello();
+        await().until(() -> stream.commands().size() == 1);
+        Command command = stream.commands().getFirst();
+
+        // One progress report per step of a release with many objects, sent as fast as the agent can.
+        for (int i = 0; i < 2 * GrpcLimits.STREAM_MESSAGE_BURST && !stream.closed.isDone(); i++) {
+            stream.send(AgentMessage.newBuilder().setProgress(CommandProgress.newBuilder()
+                    .setCommandId(command.getCommandId()).addSteps(step("apply ConfigMap/c" + i, ""))).build());
+        }
+        stream.send(AgentMessage.newBuilder().setResult(CommandResult.newBuilder()
+                .setCommandId(command.getCommandId()).setOutcome(Outcome.OUTCOME_SUCCEEDED)
+                .setApplied(applied(deployment, 1, AppliedClaims.expectedHash(command)))).build());
+
+        await().until(() -> "ready".equals(status(deployment)));
+        assertThat(stream.closed).isNotDone();
     }
 
     // ---- 18: deadlines --------------------------------------------------------------------------------------------
