@@ -11,6 +11,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,7 @@ public final class GatewayEnrollment {
             return new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=e2e"), keys.getPublic())
                     .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))
                     .getEncoded();
-        } catch (OperatorCreationException | java.io.IOException e) {
+        } catch (OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot make a CSR", e);
         }
     }

@@ -1,5 +1,6 @@
 package dev.outpost.hub.store;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,7 +33,7 @@ class H2FileGrowthBenchmark {
         }
     }
 
-    private void grow(int writeDelay, Duration duration, Duration pause) throws SQLException, java.io.IOException {
+    private void grow(int writeDelay, Duration duration, Duration pause) throws SQLException, IOException {
         Path file = dir.resolve("delay" + writeDelay + ".mv.db");
         String url = "jdbc:h2:file:" + dir.resolve("delay" + writeDelay) + ";WRITE_DELAY=" + writeDelay;
         int commits = 0;
