@@ -112,7 +112,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 welcome(message);
                 return;
             }
-            if (!messages.tryTake()) {
+            if (!messages.tryTake() && !answersCommandSentHere(message)) {
                 // An honest agent applying a large release reports many steps quickly: progress over the
                 // rate is dropped (the next report and the result carry every step again), until the
                 // agent sends nothing but dropped progress for a whole burst's worth more.
@@ -190,6 +190,14 @@ final class ControlSession implements StreamObserver<AgentMessage> {
         }
         lastConditionWritten = condition;
         return presence.heartbeat(agent.agentId(), sessions.replicaId(), condition);
+    }
+
+    /**
+     * A result for a command this stream delivered is always taken, even over the rate: there are at
+     * most {@link #MAX_UNANSWERED} of them, and dropping one would leave its operation waiting.
+     */
+    private boolean answersCommandSentHere(AgentMessage message) {
+        return message.hasResult() && sentHere.contains(message.getResult().getCommandId());
     }
 
     /** Closes the stream for a message that can never be accepted as sent. */
