@@ -28,8 +28,16 @@ if [[ ! -f "$venv/.installed" ]]; then
   echo "api-fuzz: installing schemathesis $SCHEMATHESIS_VERSION into $venv"
   rm -rf "$venv"
   if ! python3 -m venv "$venv"; then
-    echo "api-fuzz: python3 cannot create a venv; install python3 (>= 3.10) with its venv module (Debian: apt-get install python3-venv)" >&2
-    exit 2
+    # A clean Debian machine may lack python3 or its venv module; as root, install them (as
+    # scripts/postgres-up.sh does for PostgreSQL).
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+      apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null
+      rm -rf "$venv"
+    fi
+    if ! python3 -m venv "$venv"; then
+      echo "api-fuzz: python3 cannot create a venv; install python3 (>= 3.10) with its venv module (Debian: apt-get install python3-venv)" >&2
+      exit 2
+    fi
   fi
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   touch "$venv/.installed"
