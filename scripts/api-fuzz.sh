@@ -7,7 +7,7 @@
 # Usage: OUTPOST_FUZZ_TOKEN=opa_... scripts/api-fuzz.sh http://127.0.0.1:8080 [schemathesis run options...]
 #   OUTPOST_FUZZ_SECONDS    time budget of the run (default 120; CI keeps it under 3 minutes)
 #   OUTPOST_FUZZ_SEED       random seed (default: random; printed, so a failure can be replayed)
-#   OUTPOST_FUZZ_REPORT_DIR where the JUnit report and the failure reproductions go (default: a temp dir)
+#   OUTPOST_FUZZ_REPORT_DIR where the JUnit report and the generated schemathesis.toml go (default: a temp dir)
 #   OUTPOST_FUZZ_TENANT, _ENVIRONMENT, _RELEASE, _DEPLOYMENT, _OPERATION: ids of seeded objects, used
 #     for half of the generated {id} path values and id fields, so requests reach real objects too
 # Installs Schemathesis on first use into a venv under ~/.cache/outpost (pip, from PyPI).
