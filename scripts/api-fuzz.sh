@@ -7,7 +7,7 @@
 # Usage: OUTPOST_FUZZ_TOKEN=opa_... scripts/api-fuzz.sh http://127.0.0.1:8080 [schemathesis run options...]
 #   OUTPOST_FUZZ_SECONDS    time budget of the run (default 120; CI keeps it under 3 minutes)
 #   OUTPOST_FUZZ_SEED       random seed (default: random; printed, so a failure can be replayed)
-#   OUTPOST_FUZZ_REPORT_DIR where the JUnit report and the failure reproductions go (default: a temp dir)
+#   OUTPOST_FUZZ_REPORT_DIR where the JUnit report and the generated schemathesis.toml go (default: a temp dir)
 #   OUTPOST_FUZZ_TENANT, _ENVIRONMENT, _RELEASE, _DEPLOYMENT, _OPERATION: ids of seeded objects, used
 #     for half of the generated {id} path values and id fields, so requests reach real objects too
 # Installs Schemathesis on first use into a venv under ~/.cache/outpost (pip, from PyPI).
@@ -28,8 +28,16 @@ if [[ ! -f "$venv/.installed" ]]; then
   echo "api-fuzz: installing schemathesis $SCHEMATHESIS_VERSION into $venv"
   rm -rf "$venv"
   if ! python3 -m venv "$venv"; then
-    echo "api-fuzz: python3 cannot create a venv; install python3 (>= 3.10) with its venv module (Debian: apt-get install python3-venv)" >&2
-    exit 2
+    # A clean Debian machine may lack python3 or its venv module; as root, install them (as
+    # scripts/postgres-up.sh does for PostgreSQL).
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+      apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null
+      rm -rf "$venv"
+    fi
+    if ! python3 -m venv "$venv"; then
+      echo "api-fuzz: python3 cannot create a venv; install python3 (>= 3.10) with its venv module (Debian: apt-get install python3-venv)" >&2
+      exit 2
+    fi
   fi
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   touch "$venv/.installed"

@@ -85,9 +85,7 @@ public final class HubApi {
         try {
             HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
-            URI sent = response.uri();
-            contract().check(built.method(), sent.getRawPath() + (sent.getRawQuery() == null ? "" : "?" + sent.getRawQuery()),
-                    response.statusCode(), response.headers(), response.body());
+            contract().check(built.method(), response);
             String text = response.body();
             JsonNode body = text == null || text.isBlank() ? null : JSON.readTree(text);
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);

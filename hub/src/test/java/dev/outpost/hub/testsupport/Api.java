@@ -75,9 +75,7 @@ public final class Api {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
-            String sent = response.uri().getRawPath()
-                    + (response.uri().getRawQuery() == null ? "" : "?" + response.uri().getRawQuery());
-            CONTRACT.check(method, sent, response.statusCode(), response.headers(), response.body());
+            CONTRACT.check(method, response);
             String type = response.headers().firstValue("Content-Type").orElse("");
             JsonNode json = type.contains("json") && !response.body().isEmpty() ? JSON.readTree(response.body()) : null;
             return new Response(response.statusCode(), response, json);

@@ -6,7 +6,9 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import java.net.URI;
 import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -71,6 +73,13 @@ public final class OpenApiContract {
                     .map(m -> m.toUpperCase(Locale.ROOT)).toList());
         }
         return operations;
+    }
+
+    /** As {@link #check(String, String, int, HttpHeaders, String)} for the response a client received. */
+    public void check(String method, HttpResponse<String> response) {
+        URI uri = response.uri();
+        check(method, uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
+                response.statusCode(), response.headers(), response.body());
     }
 
     /** Fails with every mismatch if the response does not match what the document promises. */
