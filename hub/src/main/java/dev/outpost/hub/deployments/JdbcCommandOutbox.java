@@ -11,6 +11,7 @@ import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.Step;
+import dev.outpost.protocol.v1.StepState;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
@@ -194,6 +195,11 @@ public class JdbcCommandOutbox implements CommandOutbox {
     }
 
     private static String stepState(Step step) {
+        // An unset or unknown state (a malformed report, or a newer revision's state) is shown as pending:
+        // the API documents five states, and the result decides how the operation ends anyway.
+        if (step.getState() == StepState.STEP_STATE_UNSPECIFIED || step.getState() == StepState.UNRECOGNIZED) {
+            return "pending";
+        }
         String name = step.getState().name();
         return (name.startsWith(STEP_STATE_PREFIX) ? name.substring(STEP_STATE_PREFIX.length()) : name)
                 .toLowerCase(Locale.ROOT);

@@ -25,6 +25,15 @@ class StepMappingTest {
     }
 
     @Test
+    void anUnsetOrUnknownStepStateReadsAsPending() {
+        List<Operation.Step> steps = JdbcCommandOutbox.steps(List.of(
+                Step.newBuilder().setName("a").build(),
+                Step.newBuilder().setName("b").setStateValue(42).build()));
+
+        assertThat(steps).extracting(Operation.Step::state).containsExactly("pending", "pending");
+    }
+
+    @Test
     void reportsAreBoundedInStepsAndCharacters() {
         Step huge = Step.newBuilder().setName("apply ConfigMap/" + "n".repeat(1000)).setState(StepState.STEP_STATE_RUNNING)
                 .setMessage("😀".repeat(1000)).build();
