@@ -13,8 +13,7 @@ class AgentReportsPostgresIT extends AbstractAgentReportsIT {
     @Override
     Map<String, String> databaseProperties() {
         database = PostgresTestDatabase.create();
-        return Map.of("outpost.db-url", database.url(), "outpost.db-user", PostgresTestDatabase.USER,
-                "outpost.db-password", PostgresTestDatabase.PASSWORD);
+        return database.hubProperties();
     }
 
     @AfterAll

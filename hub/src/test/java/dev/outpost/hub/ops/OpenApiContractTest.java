@@ -27,7 +27,7 @@ class OpenApiContractTest {
     private static final String OPERATION = """
             {"id":"op_1","deploymentId":"dep_1","tenantId":"ten_1","type":"create","generation":1,
              "status":"pending","steps":[],"failureReason":null,"createdAt":"2026-12-03T06:00:00Z",
-             "startedAt":null,"finishedAt":null}""";
+             "startedAt":null,"finishedAt":null,"waitingReason":null}""";
 
     private static HttpHeaders headers(String contentType, String... more) {
         Map<String, List<String>> map = new HashMap<>();
