@@ -29,6 +29,12 @@ public final class FieldLimits {
     public static final int STEP_NAME_CHARS = 200;
     /** A step's message is cut to this many code points when stored. */
     public static final int STEP_MESSAGE_CHARS = 500;
+    /** {@code Hello.allowed_namespaces}: entries, each a DNS-1123 label. */
+    public static final int ALLOWED_NAMESPACES = 100;
+    /** {@code AgentCondition.reason}, in code points (column agents.condition_reason holds more, for NFC growth). */
+    public static final int CONDITION_REASON_CHARS = 500;
+    /** {@code AgentCondition.since_unix_ms} at most 9999-12-31T23:59:59.999Z: later does not fit both databases. */
+    public static final long LATEST_UNIX_MS = 253_402_300_799_999L;
     /** {@code CommandResult.failure_reason} is cut to this many code points (column operations.failure_reason). */
     public static final int FAILURE_REASON_CHARS = 3000;
 

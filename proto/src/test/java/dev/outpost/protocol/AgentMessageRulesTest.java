@@ -3,13 +3,18 @@ package dev.outpost.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.outpost.protocol.v1.AgentCondition;
+import dev.outpost.protocol.v1.AgentState;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.ClusterFacts;
 import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.Hello;
+import java.util.Collections;
 import org.junit.jupiter.api.Test;
 
 class AgentMessageRulesTest {
+    private static final AgentCondition READY = AgentCondition.newBuilder().setState(AgentState.AGENT_STATE_READY)
+            .setSinceUnixMs(1_700_000_000_000L).build();
 
     @Test
     void helloFieldsFollowTheNameRuleAndTheColumnLimits() {
@@ -60,6 +65,45 @@ class AgentMessageRulesTest {
         assertThat(AgentMessageRules.commandIdProblem("result.command_id", "cmd_abc")).isEmpty();
         assertThat(AgentMessageRules.commandIdProblem("result.command_id", "c".repeat(65)))
                 .contains("result.command_id must be at most 64 characters (has 65)");
+    }
+
+    @Test
+    void allowedNamespacesAndConditionWithinTheLimitsPass() {
+        assertThat(AgentMessageRules.helloProblem(hello("0.1.0").addAllowedNamespaces("apps").addAllowedNamespaces("data")
+                .setCondition(READY).build())).isEmpty();
+        assertThat(AgentMessageRules.helloProblem(hello("0.1.0").build())).isEmpty(); // an older agent tells neither
+    }
+
+    @Test
+    void allowedNamespacesAreBoundedValidAndDistinct() {
+        assertThat(AgentMessageRules.helloProblem(hello("0.1.0")
+                .addAllAllowedNamespaces(Collections.nCopies(101, "apps")).build()))
+                .hasValue("allowed_namespaces: at most 100 entries, got 101");
+        assertThat(AgentMessageRules.helloProblem(hello("0.1.0").addAllowedNamespaces("apps")
+                .addAllowedNamespaces("Bad\nName").build()))
+                .hasValue("allowed_namespaces[1]: must be a DNS-1123 label, got Bad\\u000aName");
+        assertThat(AgentMessageRules.helloProblem(hello("0.1.0").addAllowedNamespaces("apps")
+                .addAllowedNamespaces("apps").build())).hasValue("allowed_namespaces[1]: apps is listed twice");
+    }
+
+    @Test
+    void aConditionNamesTheFieldThatIsWrong() {
+        assertThat(AgentMessageRules.conditionProblem("heartbeat.condition", AgentCondition.newBuilder()
+                .setSinceUnixMs(1).build())).hasValue("heartbeat.condition.state: must be AGENT_STATE_READY or "
+                + "AGENT_STATE_DEGRADED, got 0");
+        assertThat(AgentMessageRules.conditionProblem("condition", AgentCondition.newBuilder()
+                .setState(AgentState.AGENT_STATE_DEGRADED).setReason("line\nforged").setSinceUnixMs(1).build()))
+                .hasValueSatisfying(p -> assertThat(p).startsWith("condition.reason: must not contain control characters"));
+        assertThat(AgentMessageRules.conditionProblem("condition", AgentCondition.newBuilder()
+                .setState(AgentState.AGENT_STATE_DEGRADED).setReason("x".repeat(501)).setSinceUnixMs(1).build()))
+                .hasValue("condition.reason: must be at most 500 characters (has 501)");
+        assertThat(AgentMessageRules.conditionProblem("condition", AgentCondition.newBuilder()
+                .setState(AgentState.AGENT_STATE_DEGRADED).setSinceUnixMs(1).build()))
+                .hasValue("condition.reason: is required");
+        assertThat(AgentMessageRules.conditionProblem("condition", READY.toBuilder().setSinceUnixMs(Long.MAX_VALUE).build()))
+                .hasValueSatisfying(p -> assertThat(p).startsWith("condition.since_unix_ms: must be a Unix time"));
+        assertThat(AgentMessageRules.helloProblem(hello("0.1.0").setCondition(READY.toBuilder().setReason("x")).build()))
+                .hasValue("condition.reason: must be empty when the state is AGENT_STATE_READY");
     }
 
     private static Hello.Builder hello(String version) {

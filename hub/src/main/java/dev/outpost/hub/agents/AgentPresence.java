@@ -29,7 +29,7 @@ public interface AgentPresence {
 
     /**
      * As {@link #heartbeat(String, String)}, also recording the condition the message carried (checked
-     * with {@link AgentReports}); a null condition leaves the recorded one as it is.
+     * with {@code AgentMessageRules}); a null condition leaves the recorded one as it is.
      */
     default boolean heartbeat(String agentId, String replicaId, AgentCondition condition) {
         return heartbeat(agentId, replicaId);

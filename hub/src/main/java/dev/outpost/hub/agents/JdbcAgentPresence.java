@@ -113,7 +113,7 @@ public class JdbcAgentPresence implements AgentPresence {
         return heard;
     }
 
-    /** The stored form of a reported condition (checked by {@link AgentReports} before it gets here). */
+    /** The stored form of a reported condition (checked by {@code AgentMessageRules} before it gets here). */
     private static Agent.Condition condition(AgentCondition reported) {
         boolean degraded = reported.getState() == AgentState.AGENT_STATE_DEGRADED;
         return new Agent.Condition(degraded ? Agent.Condition.DEGRADED : Agent.Condition.READY,

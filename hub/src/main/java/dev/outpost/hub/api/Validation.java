@@ -1,5 +1,6 @@
 package dev.outpost.hub.api;
 
+import dev.outpost.protocol.AgentMessageRules;
 import dev.outpost.protocol.text.FreeText;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public final class Validation {
     /** A Kubernetes DNS-1123 label: what names and namespaces must look like. */
-    public static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    public static final Pattern DNS_LABEL = AgentMessageRules.DNS_LABEL;
     /** Longest DNS-1123 label. */
     public static final int DNS_LABEL_MAX = 63;
     /** Longest id the hub issues (the id columns' width). */

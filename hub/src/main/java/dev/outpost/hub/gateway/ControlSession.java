@@ -2,7 +2,6 @@ package dev.outpost.hub.gateway;
 
 import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
-import dev.outpost.hub.agents.AgentReports;
 import dev.outpost.hub.deployments.CommandOutbox;
 import dev.outpost.protocol.AgentMessageRules;
 import dev.outpost.protocol.GrpcLimits;
@@ -140,7 +139,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             AgentCondition condition = message.hasHeartbeat() && message.getHeartbeat().hasCondition()
                     ? message.getHeartbeat().getCondition() : null;
             Optional<String> badCondition = condition == null ? Optional.empty()
-                    : AgentReports.problemInCondition("heartbeat.condition", condition);
+                    : AgentMessageRules.conditionProblem("heartbeat.condition", condition);
             if (badCondition.isPresent()) {
                 refuseMessage(badCondition.get());
                 return;
@@ -259,8 +258,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     }
 
     private void welcome(AgentMessage message) {
-        Optional<String> problem = AgentMessageRules.helloProblem(message.getHello())
-                .or(() -> AgentReports.problemInHello(message.getHello()));
+        Optional<String> problem = AgentMessageRules.helloProblem(message.getHello());
         if (problem.isPresent()) {
             refuseMessage("hello." + problem.get());
             return;
