@@ -1,7 +1,6 @@
 package dev.outpost.agent.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.outpost.protocol.v1.ClusterFacts;
 import dev.outpost.testcluster.KubeCluster;
@@ -33,7 +32,8 @@ class RbacSetupScriptIT {
 
     @Test
     void theScriptsGiveTheAgentExactlyWhatItChecksFor(KubeCluster cluster) throws Exception {
-        assumeTrue(onPath("kubectl"), "kubectl is not on PATH");
+        // The scripts are kubectl scripts: without it this test cannot say anything, so it fails rather than skips.
+        assertThat(onPath("kubectl")).as("kubectl must be on PATH for the RBAC scripts (see README, Requirements)").isTrue();
         String suffix = Long.toString(System.nanoTime() % 1_000_000, 36);
         String agentNamespace = "outpost-" + suffix;
         List<String> managed = List.of("apps-" + suffix, "data-" + suffix);
