@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.e2e.support.AgentProcess;
 import dev.outpost.e2e.support.AgentSandbox;
 import dev.outpost.e2e.support.ChildProcess;
+import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubProcess;
 import dev.outpost.e2e.support.TestDatabase;
@@ -35,18 +36,16 @@ class AgentOnboardingIT {
     @TempDir
     Path work;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (AutoCloseable closeable : cleanup.reversed()) {
-            closeable.close();
-        }
+        cleanup.close();
     }
 
     @Test
     void aFailingClusterCheckKeepsTheTokenThenTheAgentReportsNamespacesAndCondition(KubeCluster cluster) {
-        HubProcess hub = track(new HubProcess(work.resolve("hub-data"), track(TestDatabase.embeddedH2()),
+        HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), cleanup.track(TestDatabase.embeddedH2()),
                 "opa_e2e-" + UUID.randomUUID()).start());
         HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
         String tenantId = admin.post("/api/v1/tenants", Map.of("name", "acme")).expect(201).path("id").asText();
@@ -66,7 +65,7 @@ class AgentOnboardingIT {
         String forgotten = cluster.newNamespace("acme");
         Path kubeconfig = AgentSandbox.prepare(cluster, namespace, work.resolve("customer"));
         long started = System.nanoTime();
-        ChildProcess refused = track(AgentProcess.start("agent-missing-rbac", hub, token, caFingerprint,
+        ChildProcess refused = cleanup.track(AgentProcess.start("agent-missing-rbac", hub, token, caFingerprint,
                 work.resolve("refused-state"), kubeconfig, namespace + "," + forgotten));
         assertThat(refused.awaitExit(Duration.ofSeconds(60))).as(refused.logTail()).isEqualTo(3);
         System.out.printf("[e2e] agent with missing RBAC exited in %d ms (process start included)%n",
@@ -86,7 +85,7 @@ class AgentOnboardingIT {
         admin.post("/api/v1/operations/" + early.path("operation").path("id").asText() + "/cancel", Map.of()).expect(200);
 
         // Started for the namespace it may work in, the same token enrols it.
-        ChildProcess agent = track(AgentProcess.start("agent", hub, token, caFingerprint, work.resolve("agent-state"),
+        ChildProcess agent = cleanup.track(AgentProcess.start("agent", hub, token, caFingerprint, work.resolve("agent-state"),
                 kubeconfig, namespace));
         JsonNode online = awaitAgent(admin, environmentId, agent, a -> "online".equals(a.path("status").asText()));
         assertThat(online.path("allowedNamespaces")).extracting(JsonNode::asText).containsExactly(namespace);
@@ -140,8 +139,4 @@ class AgentOnboardingIT {
         return items;
     }
 
-    private <T extends AutoCloseable> T track(T closeable) {
-        cleanup.add(closeable);
-        return closeable;
-    }
 }

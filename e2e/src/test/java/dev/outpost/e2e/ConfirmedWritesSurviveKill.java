@@ -3,6 +3,7 @@ package dev.outpost.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.GatewayEnrollment;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubProcess;
@@ -10,9 +11,7 @@ import dev.outpost.e2e.support.TestDatabase;
 import dev.outpost.protocol.fixtures.ReleaseFixture;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -39,26 +38,24 @@ abstract class ConfirmedWritesSurviveKill {
     @TempDir
     Path work;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
 
     /** The database the hub under test runs on. */
     abstract TestDatabase database();
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (AutoCloseable closeable : cleanup.reversed()) {
-            closeable.close();
-        }
+        cleanup.close();
     }
 
     @Test
     void everyConfirmedWriteSurvivesAKillRightAfterItsResponse() {
         int maxKills = Integer.getInteger("outpost.e2e.kills", 50);
         Duration budget = Duration.parse(System.getProperty("outpost.e2e.kill-budget", "PT4M"));
-        TestDatabase database = track(database());
+        TestDatabase database = cleanup.track(database());
         // A class-data archive, written when the first hub stops normally, and C1 only: each restart
         // costs about half as much CPU, so twice the kills fit in the budget. Durability is unaffected.
-        HubProcess hub = track(new HubProcess(work.resolve("hub-data"), database, "opa_kill-" + UUID.randomUUID())
+        HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), database, "opa_kill-" + UUID.randomUUID())
                 .withJvmOptions("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + work.resolve("hub.jsa"),
                         "-XX:TieredStopAtLevel=1"));
         hub.start().stop();
@@ -316,8 +313,4 @@ abstract class ConfirmedWritesSurviveKill {
         }
     }
 
-    private <T extends AutoCloseable> T track(T closeable) {
-        cleanup.add(closeable);
-        return closeable;
-    }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.e2e.support.AgentProcess;
 import dev.outpost.e2e.support.AgentSandbox;
 import dev.outpost.e2e.support.ChildProcess;
+import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubProcess;
 import dev.outpost.e2e.support.TestDatabase;
@@ -42,22 +43,20 @@ abstract class SpineScenario {
     @TempDir
     Path work;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
 
     /** The database the hub under test runs on. */
     abstract TestDatabase database();
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (AutoCloseable closeable : cleanup.reversed()) {
-            closeable.close();
-        }
+        cleanup.close();
     }
 
     @Test
     void enrollDeployUpgradePruneDeleteAndSurviveAHubCrash(KubeCluster cluster) {
-        TestDatabase database = track(database());
-        HubProcess hub = track(new HubProcess(work.resolve("hub-data"), database, "opa_e2e-" + UUID.randomUUID()).start());
+        TestDatabase database = cleanup.track(database());
+        HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), database, "opa_e2e-" + UUID.randomUUID()).start());
         log("hub (%s) started in %d ms", database.kind(), hub.lastStartTime().toMillis());
         HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
 
@@ -74,13 +73,13 @@ abstract class SpineScenario {
         String namespace = cluster.newNamespace("acme");
         Path kubeconfig = AgentSandbox.prepare(cluster, namespace, work.resolve("customer"));
         Path agentState = work.resolve("agent-state");
-        ChildProcess agent = track(AgentProcess.start("agent", hub, joinToken.path("token").asText(),
+        ChildProcess agent = cleanup.track(AgentProcess.start("agent", hub, joinToken.path("token").asText(),
                 joinToken.path("caFingerprint").asText(), agentState, kubeconfig, namespace));
         JsonNode enrolled = awaitAgentOnline(admin, environmentId, agent);
         String agentId = enrolled.path("id").asText();
 
         // The token was single-use: a second agent using it is refused with a clear reason.
-        ChildProcess intruder = track(AgentProcess.start("agent-reusing-token", hub, joinToken.path("token").asText(),
+        ChildProcess intruder = cleanup.track(AgentProcess.start("agent-reusing-token", hub, joinToken.path("token").asText(),
                 joinToken.path("caFingerprint").asText(), work.resolve("intruder-state"), kubeconfig, namespace));
         assertThat(intruder.awaitExit(Duration.ofSeconds(60))).isNotZero();
         assertThat(intruder.output()).contains("no uses left");
@@ -151,7 +150,7 @@ abstract class SpineScenario {
 
     @Test
     void refusesBadInputClearlyAndChangesNothing(KubeCluster cluster) {
-        HubProcess hub = track(new HubProcess(work.resolve("hub-data"), track(database()), "opa_e2e-" + UUID.randomUUID()).start());
+        HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), cleanup.track(database()), "opa_e2e-" + UUID.randomUUID()).start());
         HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
         String tenantA = admin.post("/api/v1/tenants", Map.of("name", "tenant-a")).expect(201).path("id").asText();
         String tenantB = admin.post("/api/v1/tenants", Map.of("name", "tenant-b")).expect(201).path("id").asText();
@@ -212,7 +211,7 @@ abstract class SpineScenario {
 
     private void assertAgentRefused(String name, HubProcess hub, String token, String fingerprint, Path kubeconfig,
             String namespace, String reason) {
-        ChildProcess agent = track(AgentProcess.start(name, hub, token, fingerprint, work.resolve(name + "-state"),
+        ChildProcess agent = cleanup.track(AgentProcess.start(name, hub, token, fingerprint, work.resolve(name + "-state"),
                 kubeconfig, namespace));
         assertThat(agent.awaitExit(Duration.ofSeconds(60))).as(agent.logTail()).isNotZero();
         assertThat(agent.output()).as(agent.logTail()).contains(reason);
@@ -283,10 +282,6 @@ abstract class SpineScenario {
         return kube.apps().statefulSets().inNamespace(namespace).withName(name).get();
     }
 
-    private <T extends AutoCloseable> T track(T closeable) {
-        cleanup.add(closeable);
-        return closeable;
-    }
 
     private static void log(String format, Object... args) {
         System.out.printf("E2E: " + format + "%n", args);

@@ -1,12 +1,12 @@
 package dev.outpost.e2e.bench;
 
+import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubProcess;
 import dev.outpost.e2e.support.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +30,11 @@ class ConfirmedWriteLatencyBenchmark {
     @TempDir
     Path work;
 
-    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private final Cleanup cleanup = new Cleanup();
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (AutoCloseable closeable : cleanup.reversed()) {
-            closeable.close();
-        }
+        cleanup.close();
     }
 
     private record Subject(String label, HubProcess hub, HubApi api, Path h2File, long[] nanos) {
@@ -86,9 +84,9 @@ class ConfirmedWriteLatencyBenchmark {
 
     private Subject subject(String label, TestDatabase database, Path dataDir, Map<String, String> environment,
                             int writes) {
-        cleanup.add(database);
+        cleanup.track(database);
         HubProcess hub = new HubProcess(dataDir, database, "opa_bench-" + UUID.randomUUID()).withEnvironment(environment);
-        cleanup.add(hub);
+        cleanup.track(hub);
         hub.start();
         Path h2File = database.kind().equals("h2") ? dataDir.resolve("outpost.mv.db") : null;
         return new Subject(label, hub, new HubApi(hub.baseUrl(), hub.adminToken()), h2File, new long[writes]);
