@@ -12,6 +12,14 @@ public final class GrpcLimits {
     public static final Duration CLIENT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
     /** The hub tolerates pings this often and no more (must be below CLIENT_KEEPALIVE_TIME). */
     public static final Duration SERVER_PERMIT_KEEPALIVE_TIME = Duration.ofSeconds(15);
+    /** Largest gzip-compressed YAML of one plan step (RenderedObjects.yaml_gzip). */
+    public static final int MAX_RENDERED_GZIP_BYTES = 1024 * 1024;
+    /** Largest YAML of one plan step once decompressed; the agent stops inflating past it. */
+    public static final int MAX_RENDERED_YAML_BYTES = 8 * 1024 * 1024;
+    /** Largest number of steps in one plan. */
+    public static final int MAX_PLAN_STEPS = 50;
+    /** Largest number of drifted objects in one DriftReport; more are counted, not listed. */
+    public static final int MAX_DRIFTED_OBJECTS = 200;
     /** Largest manifests text of a release, in characters. */
     public static final int MAX_MANIFESTS_CHARS = 1024 * 1024;
     /**

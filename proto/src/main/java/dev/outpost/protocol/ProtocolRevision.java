@@ -3,7 +3,10 @@ package dev.outpost.protocol;
 /** Revisions of the outpost.v1 protocol that this build speaks. */
 public final class ProtocolRevision {
     /** The revision of the .proto files in this module; Hello and Welcome carry it. */
-    public static final int CURRENT = 1;
+    public static final int CURRENT = 2;
+
+    /** The first revision with package plans (DeploymentPlan) and drift reports. */
+    public static final int PLANS = 2;
 
     private ProtocolRevision() {
     }

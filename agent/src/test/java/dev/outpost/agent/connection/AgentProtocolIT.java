@@ -13,6 +13,7 @@ import dev.outpost.agent.enrollment.EnrollmentException;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.agent.identity.IdentityFiles;
+import dev.outpost.protocol.ProtocolRevision;
 import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.CaFingerprint;
 import dev.outpost.protocol.v1.AgentCondition;
@@ -123,7 +124,7 @@ class AgentProtocolIT {
         startAgent(enroll());
         await().until(() -> hub.hellos.size() == 1);
         assertThat(hub.hellos.getFirst().getApplied(0).getDeploymentId()).isEqualTo("d0");
-        assertThat(hub.hellos.getFirst().getProtocolRevision()).isEqualTo(1);
+        assertThat(hub.hellos.getFirst().getProtocolRevision()).isEqualTo(ProtocolRevision.CURRENT);
         assertThat(hub.hellos.getFirst().getAllowedNamespacesList()).containsExactly("apps");
         assertThat(hub.hellos.getFirst().getCondition().getState()).isEqualTo(AgentState.AGENT_STATE_READY);
         await().until(() -> hub.heartbeats() >= 1);
