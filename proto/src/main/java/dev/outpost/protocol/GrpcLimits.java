@@ -20,6 +20,10 @@ public final class GrpcLimits {
     public static final int MAX_PLAN_STEPS = 50;
     /** Largest number of drifted objects in one DriftReport; more are counted, not listed. */
     public static final int MAX_DRIFTED_OBJECTS = 200;
+    /** Most API group/versions an agent reports in ClusterFacts.api_versions. */
+    public static final int MAX_API_VERSIONS = 500;
+    /** Longest entry of ClusterFacts.api_versions (a DNS subdomain group plus a version). */
+    public static final int MAX_API_VERSION_CHARS = 253;
     /** Largest manifests text of a release, in characters. */
     public static final int MAX_MANIFESTS_CHARS = 1024 * 1024;
     /**
