@@ -2,6 +2,7 @@ package dev.outpost.agent.namespaces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.outpost.agent.cluster.ClusterPreflight;
 import dev.outpost.protocol.v1.DeploymentPlan;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -204,6 +206,37 @@ class KubeNamespaceProvisionerIT {
         provisioner.ensure(namespace, "dep-" + suffix, PLAN);
         assertThat(admin.network().v1().networkPolicies().inNamespace(namespace).withName(GuardRails.NETWORK_POLICY).get())
                 .isNotNull();
+    }
+
+    @Test
+    void aStatefulSetsClaimMarkedInItsTemplateIsKeptWhenEverythingElseGoes() throws Exception {
+        String namespace = "sts-" + suffix;
+        provisioner.ensure(namespace, "dep-" + suffix, PLAN);
+        // As a chart writes it: the marker in volumeClaimTemplates, which the controller copies onto each claim,
+        // and a policy that would delete the claims with the StatefulSet (so the owner references must go first).
+        agent.apps().statefulSets().inNamespace(namespace).resource(new StatefulSetBuilder()
+                .withNewMetadata().withName("redis").endMetadata()
+                .withNewSpec().withReplicas(1).withServiceName("redis")
+                .withNewSelector().addToMatchLabels("app", "redis").endSelector()
+                .withNewPersistentVolumeClaimRetentionPolicy().withWhenDeleted("Delete").withWhenScaled("Retain")
+                .endPersistentVolumeClaimRetentionPolicy()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "redis").endMetadata()
+                .withNewSpec().addNewContainer().withName("redis").withImage("redis:7")
+                .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount().endContainer()
+                .endSpec().endTemplate()
+                .withVolumeClaimTemplates(new PersistentVolumeClaimBuilder(claim("data", true))
+                        .editMetadata().withNamespace(null).endMetadata().build())
+                .endSpec().build()).create();
+        await("the StatefulSet's claim").atMost(Duration.ofSeconds(30)).until(() ->
+                agent.persistentVolumeClaims().inNamespace(namespace).withName("data-redis-0").get() != null);
+
+        NamespaceRemoval removal = provisioner.remove(namespace, "dep-" + suffix, TIMEOUT);
+
+        assertThat(removal).isEqualTo(new NamespaceRemoval(false, List.of("data-redis-0")));
+        KubernetesClient admin = cluster.adminClient();
+        assertThat(admin.apps().statefulSets().inNamespace(namespace).list().getItems()).isEmpty();
+        assertThat(admin.persistentVolumeClaims().inNamespace(namespace).withName("data-redis-0").get())
+                .satisfies(pvc -> assertThat(pvc.getMetadata().getDeletionTimestamp()).isNull());
     }
 
     @Test
