@@ -66,6 +66,9 @@ class KubeNamespaceProvisionerIT {
                 .withNewMetadata().withName(AGENT).endMetadata().build()).create();
         applyPerDeploymentRbac(cluster, agentNamespace);
         agent = cluster.serviceAccountClient(agentNamespace, AGENT);
+        // RBAC changes reach the API server's authorizer through a watch, in moments; wait for them, not sleep.
+        await("the per-deployment RBAC in force").atMost(Duration.ofSeconds(30))
+                .until(() -> new ClusterPreflight(agent, Set.of(), true).run().ok());
         provisioner = new KubeNamespaceProvisioner(agent, "outpost-agent", Optional.empty(), Clock.systemUTC());
         suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     }
@@ -138,14 +141,24 @@ class KubeNamespaceProvisionerIT {
         assertForbidden(() -> agent.namespaces().withName(foreign).delete());
         assertForbidden(() -> agent.namespaces().withName(foreign).edit(ns -> new NamespaceBuilder(ns).editMetadata()
                 .addToLabels(NamespaceOwnership.labels("dep-" + suffix)).endMetadata().build()));
-        // Binding itself there is what the admission policy stops (RBAC alone would allow it).
-        assertForbidden(() -> agent.rbac().roleBindings().inNamespace(foreign).resource(new RoleBindingBuilder()
+        // Binding itself there is what the admission policy stops (RBAC alone would allow it). The API server
+        // loads a new policy within a second or so; a dry run (which passes admission) shows when it is in force.
+        var binding = new RoleBindingBuilder()
                 .withNewMetadata().withName(KubeNamespaceProvisioner.ROLE_BINDING).endMetadata()
                 .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
                 .withName(KubeNamespaceProvisioner.DEPLOYER_ROLE).endRoleRef()
                 .addNewSubject().withKind("ServiceAccount").withName(AGENT)
                 .withNamespace(agent.getConfiguration().getNamespace()).endSubject()
-                .build()).create());
+                .build();
+        await("the admission policy in force").atMost(Duration.ofSeconds(30)).until(() -> {
+                    try {
+                        agent.rbac().roleBindings().inNamespace(foreign).resource(binding).dryRun().create();
+                        return false;
+                    } catch (KubernetesClientException e) {
+                        return e.getCode() == 403;
+                    }
+                });
+        assertForbidden(() -> agent.rbac().roleBindings().inNamespace(foreign).resource(binding).create());
         // Nor may it create a namespace that does not say it is the agent's.
         assertForbidden(() -> agent.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                 .withName("unlabelled-" + suffix).endMetadata().build()).create());
