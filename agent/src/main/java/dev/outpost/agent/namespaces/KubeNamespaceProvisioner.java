@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -326,13 +326,13 @@ public final class KubeNamespaceProvisioner implements NamespaceProvisioner {
     private final class Kind<T extends HasMetadata> {
         final String name;
         private final NonNamespaceOperation<T, ? extends KubernetesResourceList<T>, ? extends Resource<T>> operation;
-        private final Function<T, Boolean> goes;
+        private final Predicate<T> goes;
 
         Kind(String name, NonNamespaceOperation<T, ? extends KubernetesResourceList<T>, ? extends Resource<T>> operation,
-                Function<T, Boolean> goes) {
+                Predicate<T> goes) {
             this.name = name;
             this.operation = operation;
-            this.goes = object -> !CLUSTER_MADE.contains(name + "/" + object.getMetadata().getName()) && goes.apply(object);
+            this.goes = object -> !CLUSTER_MADE.contains(name + "/" + object.getMetadata().getName()) && goes.test(object);
         }
 
         void deleteAll() {
@@ -342,14 +342,14 @@ public final class KubeNamespaceProvisioner implements NamespaceProvisioner {
         }
 
         List<String> names() {
-            return KubeNamespaceProvisioner.names(operation, goes::apply);
+            return KubeNamespaceProvisioner.names(operation, goes);
         }
     }
 
     /** The names of the objects {@code keep} selects, paged and bounded. */
     private static <T extends HasMetadata> List<String> names(
             NonNamespaceOperation<T, ? extends KubernetesResourceList<T>, ? extends Resource<T>> operation,
-            java.util.function.Predicate<T> keep) {
+            Predicate<T> keep) {
         List<String> names = new ArrayList<>();
         String next = null;
         int seen = 0;
