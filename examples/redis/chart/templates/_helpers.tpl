@@ -39,17 +39,17 @@ Names and checks of this chart, on top of the outpost-common library chart.
 {{- printf "%s-0.%s.%s.svc.%s" (include "redis.master.fullname" .) (include "redis.headless.fullname" .) (include "outpost-common.names.namespace" .) .Values.clusterDomain -}}
 {{- end -}}
 
-{{/* The password to store: the one given, else the one already in the cluster, else a new random one. */}}
+{{/*
+The password to store: the one given, else a random one. Outpost always gives one (a secret parameter,
+generated once per deployment), so its renders are deterministic. There is deliberately no `lookup` of
+the Secret already in the cluster: a client-side render (the hub's) has no cluster to ask, and must not
+reach whatever cluster a kubeconfig on the rendering machine points at.
+*/}}
 {{- define "redis.password" -}}
 {{- if .Values.auth.password -}}
 {{- .Values.auth.password -}}
 {{- else -}}
-{{- $existing := lookup "v1" "Secret" (include "outpost-common.names.namespace" .) (include "redis.secretName" .) -}}
-{{- if and $existing $existing.data (index $existing.data "redis-password") -}}
-{{- index $existing.data "redis-password" | b64dec -}}
-{{- else -}}
 {{- randAlphaNum 32 -}}
-{{- end -}}
 {{- end -}}
 {{- end -}}
 
