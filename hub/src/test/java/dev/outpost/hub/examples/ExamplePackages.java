@@ -1,5 +1,6 @@
 package dev.outpost.hub.examples;
 
+import dev.outpost.hub.packages.archive.PackageArchiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -54,6 +55,30 @@ public final class ExamplePackages {
         setVersion(target.resolve("outpost.yaml"));
         setVersion(target.resolve("chart/Chart.yaml"));
         return target;
+    }
+
+    /** The package directory as the deterministic {@code .tgz} the hub's catalogue takes (P1's packer). */
+    public static byte[] pack(Path packageDir) {
+        try {
+            return PackageArchiver.pack(packageDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The redis 1.0.0 archive. */
+    public static byte[] redisArchive() {
+        return pack(redis());
+    }
+
+    /** The redis 1.1.0 archive, built under {@code workDir}. */
+    public static byte[] redis110Archive(Path workDir) {
+        return pack(redis110(workDir));
+    }
+
+    /** The GPU seed example's archive. */
+    public static byte[] gpuInferenceArchive() {
+        return pack(gpuInference());
     }
 
     /** Copies every file under {@code from} to the same relative path under {@code to}, replacing. */

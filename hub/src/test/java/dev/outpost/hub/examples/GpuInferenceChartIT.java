@@ -1,7 +1,7 @@
 package dev.outpost.hub.examples;
 
-import static dev.outpost.hub.examples.RenderedObjects.at;
-import static dev.outpost.hub.examples.RenderedObjects.mapAt;
+import static dev.outpost.hub.examples.Rendered.at;
+import static dev.outpost.hub.examples.Rendered.mapAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.LintResult;
@@ -33,7 +33,7 @@ class GpuInferenceChartIT {
 
     @Test
     void thePodsArePinnedToThePoolAndTolerateItsTaint() {
-        RenderedObjects objects = HelmRender.render(CHART, "replicaCount: 2\nmodel: org/model-7b", work);
+        Rendered objects = HelmRender.render(CHART, "replicaCount: 2\nmodel: org/model-7b", work);
 
         assertThat(objects.kindCounts()).isEqualTo(Map.of("ConfigMap", 1, "Deployment", 1, "Service", 1));
         Map<String, Object> deployment = objects.one("Deployment", DEPLOYMENT);

@@ -28,17 +28,17 @@ public final class HelmRender {
     }
 
     /** Renders {@code chart} with {@code valuesYaml} (written to a values file in {@code workDir}). */
-    public static RenderedObjects render(Path chart, String valuesYaml, Path workDir) {
+    public static Rendered render(Path chart, String valuesYaml, Path workDir) {
         return render(chart, valuesYaml, KUBE_VERSION, workDir);
     }
 
     /** As {@link #render(Path, String, Path)}, against another Kubernetes version. */
-    public static RenderedObjects render(Path chart, String valuesYaml, String kubeVersion, Path workDir) {
-        return RenderedObjects.parse(template(chart, valuesYaml, kubeVersion, workDir));
+    public static Rendered render(Path chart, String valuesYaml, String kubeVersion, Path workDir) {
+        return Rendered.parse(template(chart, valuesYaml, kubeVersion, workDir));
     }
 
     /** As {@link #render(Path, String, Path)}, with values as a map. */
-    public static RenderedObjects render(Path chart, Map<String, Object> values, Path workDir) {
+    public static Rendered render(Path chart, Map<String, Object> values, Path workDir) {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return render(chart, new Yaml(options).dump(values), workDir);

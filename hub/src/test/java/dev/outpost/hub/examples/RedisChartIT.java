@@ -1,7 +1,7 @@
 package dev.outpost.hub.examples;
 
-import static dev.outpost.hub.examples.RenderedObjects.at;
-import static dev.outpost.hub.examples.RenderedObjects.mapAt;
+import static dev.outpost.hub.examples.Rendered.at;
+import static dev.outpost.hub.examples.Rendered.mapAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +41,7 @@ class RedisChartIT {
 
     @Test
     void standaloneIsOnePrimaryWithItsServices() {
-        RenderedObjects objects = render("architecture: standalone");
+        Rendered objects = render("architecture: standalone");
 
         assertThat(objects.kindCounts()).isEqualTo(Map.of("ConfigMap", 1, "Secret", 1, "Service", 2, "StatefulSet", 1));
         assertThat(at(objects.one("StatefulSet", MASTER), "spec.replicas")).isEqualTo(1);
@@ -52,7 +52,7 @@ class RedisChartIT {
 
     @Test
     void replicationAddsReplicasThatFollowThePrimary() {
-        RenderedObjects objects = render("""
+        Rendered objects = render("""
                 architecture: replication
                 replica: {replicaCount: 3}
                 """);
@@ -72,7 +72,7 @@ class RedisChartIT {
 
     @Test
     void theSameKnobIsSetApartForPrimaryAndReplicas() {
-        RenderedObjects objects = render("""
+        Rendered objects = render("""
                 architecture: replication
                 master:
                   resources: {requests: {cpu: "1", memory: 2Gi}, limits: {cpu: "1", memory: 2Gi}}
@@ -91,7 +91,7 @@ class RedisChartIT {
 
     @Test
     void persistenceGivesClaimTemplatesOfTheSizeWithTheRetentionAsked() {
-        RenderedObjects objects = render("""
+        Rendered objects = render("""
                 architecture: replication
                 master: {persistence: {enabled: true, size: 8Gi, retention: retain, storageClass: fast}}
                 replica: {persistence: {enabled: true, size: 4Gi, retention: delete}}
@@ -113,7 +113,7 @@ class RedisChartIT {
 
     @Test
     void theRetentionPolicyIsLeftOutWhereKubernetesLacksIt() {
-        RenderedObjects objects = HelmRender.render(CHART, "master: {persistence: {retention: delete}}", "v1.26.5", work);
+        Rendered objects = HelmRender.render(CHART, "master: {persistence: {retention: delete}}", "v1.26.5", work);
 
         Map<String, Object> master = objects.one("StatefulSet", MASTER);
         assertThat(at(master, "spec.persistentVolumeClaimRetentionPolicy")).isNull();
@@ -122,7 +122,7 @@ class RedisChartIT {
 
     @Test
     void withoutPersistenceTheDataLivesInAnEmptyDir() {
-        RenderedObjects objects = render("""
+        Rendered objects = render("""
                 architecture: replication
                 master: {persistence: {enabled: false}}
                 replica: {persistence: {enabled: false}}
@@ -140,7 +140,7 @@ class RedisChartIT {
 
     @Test
     void autoscalingGivesAnHpaThatOwnsTheReplicaCount() {
-        RenderedObjects objects = render("""
+        Rendered objects = render("""
                 architecture: replication
                 replica: {replicaCount: 2, autoscaling: {enabled: true, minReplicas: 2, maxReplicas: 6}}
                 """);
@@ -157,11 +157,11 @@ class RedisChartIT {
 
     @Test
     void autoscalingNeedsReplicas() {
-        RenderedObjects standalone = render("""
+        Rendered standalone = render("""
                 architecture: standalone
                 replica: {autoscaling: {enabled: true}}
                 """);
-        RenderedObjects fixed = render("architecture: replication");
+        Rendered fixed = render("architecture: replication");
 
         assertThat(standalone.ofKind("HorizontalPodAutoscaler")).isEmpty();
         assertThat(fixed.ofKind("HorizontalPodAutoscaler")).isEmpty();
@@ -173,7 +173,7 @@ class RedisChartIT {
         String password = "pw-0123456789abcdef-given";
         String yaml = HelmRender.template(CHART, "architecture: replication\nauth: {password: " + password + "}",
                 HelmRender.KUBE_VERSION, work);
-        RenderedObjects objects = RenderedObjects.parse(yaml);
+        Rendered objects = Rendered.parse(yaml);
 
         Map<String, Object> secret = objects.one("Secret", "shop-redis-auth");
         String stored = (String) at(secret, "data.redis-password");
@@ -188,7 +188,7 @@ class RedisChartIT {
 
     @Test
     void anExistingSecretReplacesTheChartsOwn() {
-        RenderedObjects objects = render("auth: {existingSecret: \"{{ .Release.Name }}-vault-redis\"}");
+        Rendered objects = render("auth: {existingSecret: \"{{ .Release.Name }}-vault-redis\"}");
 
         assertThat(objects.ofKind("Secret")).isEmpty();
         assertThat(at(redisContainer(objects.one("StatefulSet", MASTER)), "env[0].valueFrom.secretKeyRef.name"))
@@ -198,16 +198,16 @@ class RedisChartIT {
     @Test
     void aServiceMonitorOnlyWhereTheClusterServesItsApi() {
         String metrics = "architecture: replication\nmetrics: {enabled: true}\n";
-        RenderedObjects without = render(metrics + "global: {outpost: {apiVersions: [apps/v1, v1]}}");
-        RenderedObjects with = render(metrics + "global: {outpost: {apiVersions: [apps/v1, v1, monitoring.coreos.com/v1]}}");
-        RenderedObjects noExporter = render("global: {outpost: {apiVersions: [monitoring.coreos.com/v1]}}");
+        Rendered without = render(metrics + "global: {outpost: {apiVersions: [apps/v1, v1]}}");
+        Rendered with = render(metrics + "global: {outpost: {apiVersions: [apps/v1, v1, monitoring.coreos.com/v1]}}");
+        Rendered noExporter = render("global: {outpost: {apiVersions: [monitoring.coreos.com/v1]}}");
 
         assertThat(without.ofKind("ServiceMonitor")).isEmpty();
         assertThat(noExporter.ofKind("ServiceMonitor")).isEmpty();
         Map<String, Object> monitor = with.one("ServiceMonitor", "shop-redis");
         assertThat(at(monitor, "spec.endpoints[0].port")).isEqualTo("metrics");
         // The exporter it scrapes is there either way, with its port on the primary's and the replicas' Services.
-        for (RenderedObjects objects : List.of(without, with)) {
+        for (Rendered objects : List.of(without, with)) {
             assertThat(containerNames(objects.one("StatefulSet", REPLICAS))).containsExactly("redis", "metrics");
             assertThat(portNames(objects.one("Service", MASTER))).containsExactly("redis", "metrics");
             assertThat(portNames(objects.one("Service", REPLICAS))).containsExactly("redis", "metrics");
@@ -217,7 +217,7 @@ class RedisChartIT {
 
     @Test
     void theServiceTypeIsEachComponentsOwn() {
-        RenderedObjects objects = render("""
+        Rendered objects = render("""
                 architecture: replication
                 master: {service: {type: LoadBalancer}}
                 replica: {service: {type: NodePort}}
@@ -230,7 +230,7 @@ class RedisChartIT {
 
     @Test
     void redisConfHoldsMaxMemoryAndTheExtraLinesRenderedWithTpl() {
-        RenderedObjects objects = render("""
+        Rendered objects = render("""
                 config:
                   maxMemory: 1536mb
                   extra: "# for {{ .Release.Name }}\\nmaxclients 2000"
@@ -254,7 +254,7 @@ class RedisChartIT {
                 .hasMessageContaining("replica.autoscaling.minReplicas (5) must not exceed maxReplicas (2)");
     }
 
-    private RenderedObjects render(String values) {
+    private Rendered render(String values) {
         return HelmRender.render(CHART, values, work);
     }
 
@@ -275,12 +275,12 @@ class RedisChartIT {
         return (Map<String, Object>) at(service, "spec.selector");
     }
 
-    static String redisConf(RenderedObjects objects) {
+    static String redisConf(Rendered objects) {
         return configData(objects).get("redis.conf");
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, String> configData(RenderedObjects objects) {
+    static Map<String, String> configData(Rendered objects) {
         return (Map<String, String>) at(objects.one("ConfigMap", "shop-redis-config"), "data");
     }
 

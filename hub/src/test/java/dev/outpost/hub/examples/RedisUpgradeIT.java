@@ -3,7 +3,7 @@ package dev.outpost.hub.examples;
 import static dev.outpost.hub.examples.RedisChartIT.configData;
 import static dev.outpost.hub.examples.RedisChartIT.redisConf;
 import static dev.outpost.hub.examples.RedisChartIT.redisContainer;
-import static dev.outpost.hub.examples.RenderedObjects.at;
+import static dev.outpost.hub.examples.Rendered.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.marcnuri.helm.LintResult;
@@ -32,8 +32,8 @@ class RedisUpgradeIT {
     Path work;
 
     private Path v110;
-    private RenderedObjects before;
-    private RenderedObjects after;
+    private Rendered before;
+    private Rendered after;
 
     @BeforeEach
     void render() {
@@ -110,7 +110,7 @@ class RedisUpgradeIT {
         assertThat(is.size()).isGreaterThan(was.size());
     }
 
-    private static List<String> names(RenderedObjects objects) {
+    private static List<String> names(Rendered objects) {
         return objects.objects().stream().map(o -> o.get("kind") + "/" + at(o, "metadata.name")).sorted().toList();
     }
 }

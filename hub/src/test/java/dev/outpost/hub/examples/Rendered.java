@@ -9,18 +9,18 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** The Kubernetes objects a chart rendered to, parsed, with the look-ups the example tests need. */
-public record RenderedObjects(List<Map<String, Object>> objects) {
+public record Rendered(List<Map<String, Object>> objects) {
 
     /** Parses multi-document YAML (Helm's output); empty documents are dropped. */
     @SuppressWarnings("unchecked")
-    public static RenderedObjects parse(String yaml) {
+    public static Rendered parse(String yaml) {
         List<Map<String, Object>> objects = new ArrayList<>();
         for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(yaml)) {
             if (document instanceof Map<?, ?> map) {
                 objects.add((Map<String, Object>) map);
             }
         }
-        return new RenderedObjects(List.copyOf(objects));
+        return new Rendered(List.copyOf(objects));
     }
 
     /** How many objects of each kind, e.g. {ConfigMap=1, Service=3, StatefulSet=2}. */
