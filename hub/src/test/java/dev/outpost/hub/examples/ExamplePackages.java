@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -15,6 +16,16 @@ import java.util.stream.Stream;
  * built from 1.0.0 plus {@code examples/redis-upgrade-1.1.0/} (docs/examples.md, "Upgrading").
  */
 public final class ExamplePackages {
+
+    /**
+     * Parameters with which redis becomes Ready on the kwok test cluster: replication with 2 replicas
+     * and no PersistentVolumeClaims (nothing provisions volumes there, so a claim would stay Pending).
+     */
+    public static final Map<String, Object> REDIS_ON_KWOK =
+            Map.of("architecture", "replication", "replicas", 2, "persistence", false);
+
+    /** The label (key=value) the GPU example's pods select: a kwok node given it plays the GPU pool. */
+    public static final String GPU_POOL_NODE_LABEL = "outpost.dev/node-pool=gpu-pool";
 
     /** The version the upgrade overlay turns {@code examples/redis} into. */
     public static final String REDIS_UPGRADE_VERSION = "1.1.0";

@@ -182,6 +182,15 @@ class RedisPackageIT {
     }
 
     @Test
+    void theKwokParametersAreValidAndMakeNoClaims() throws Exception {
+        assertThat(planning.checkParameters(archive, "small", ExamplePackages.REDIS_ON_KWOK)).isEmpty();
+        Rendered objects = objects(plan("small", ExamplePackages.REDIS_ON_KWOK, Set.of()));
+
+        assertThat(at(objects.one("StatefulSet", REPLICAS), "spec.replicas")).isEqualTo(2);
+        assertThat(objects.ofKind("StatefulSet")).allSatisfy(set -> assertThat(at(set, "spec.volumeClaimTemplates")).isNull());
+    }
+
+    @Test
     void badParametersAreEachNamedByTheirPointer() {
         List<ParameterViolation> violations = planning.checkParameters(archive, "small", Map.of(
                 "architecture", "cluster", "replicas", 0, "storageSize", "lots", "serviceType", "Ingress",
