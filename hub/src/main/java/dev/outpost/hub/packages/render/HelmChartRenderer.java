@@ -47,7 +47,10 @@ public final class HelmChartRenderer {
                     .withValuesFile(valuesFile)
                     .call();
         } catch (RuntimeException e) {
-            String message = HelmMessages.clean(e.getMessage());
+            // The hub's temporary paths mean nothing to the vendor: name files as the package does.
+            String message = HelmMessages.clean(e.getMessage())
+                    .replace(valuesFile.toString(), "the component's values")
+                    .replace(root.toString() + "/", "");
             throw new RenderFailure(HelmMessages.fileOf(chartPath, Files.isDirectory(chart), message),
                     "the chart does not render: " + message);
         }
@@ -71,7 +74,8 @@ public final class HelmChartRenderer {
         try {
             result = new Helm(chart).lint().call();
         } catch (RuntimeException e) {
-            return List.of(new RenderFailure(chartPath, "helm lint failed: " + HelmMessages.clean(e.getMessage())));
+            return List.of(new RenderFailure(chartPath, "helm lint failed: "
+                    + HelmMessages.clean(e.getMessage()).replace(root.toString() + "/", "")));
         }
         if (!result.isFailed()) {
             return failures;
