@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,26 @@ class GoodPackageIT {
         DeploymentPlan other = planning.plan(archive, inputs("large", Map.of("password", "other", "replicas", 2), facts()));
         assertThat(other.getSteps(1).getInputHash()).isNotEqualTo(first.getSteps(1).getInputHash());
         assertThat(other.getSteps(0).getInputHash()).isEqualTo(first.getSteps(0).getInputHash());
+    }
+
+    @Test
+    void deploymentsPlannedAtTheSameTimeGetTheirOwnPlans() throws Exception {
+        // The hub plans deployments concurrently; helm-java's native library must keep them apart.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<DeploymentPlan>> plans = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                plans.add(pool.submit(() -> planning.plan(archive,
+                        inputs("large", Map.of("password", "p" + n, "replicas", 1 + n % 4), facts()))));
+            }
+            for (int i = 0; i < 8; i++) {
+                String yaml = yaml(plans.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS).getSteps(1));
+                assertThat(yaml).contains("password: \"p" + i + "\"").contains("replicas: " + (1 + i % 4));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
