@@ -93,6 +93,45 @@ abstract class AbstractPackagePublishingIT implements TestPropertyProvider {
     }
 
     @Test
+    void theExamplePackagesArePublishedAsTheyAre() throws IOException {
+        for (String example : List.of("redis", "gpu-inference")) {
+            byte[] archive = PackageArchiver.pack(repository().resolve("examples").resolve(example));
+
+            Api.Response published = api.publishPackage(ADMIN, archive);
+
+            assertThat(published.status()).as(example + ": " + published).isIn(200, 201);
+            assertThat(published.json().get("kind").asText()).isEqualTo("package");
+            assertThat(api.download("/api/v1/releases/" + published.json().get("id").asText() + "/archive", ADMIN)
+                    .body()).as(example + " round-trips").isEqualTo(archive);
+        }
+        JsonNode redis = api.get("/api/v1/releases?serviceName=redis", ADMIN).json();
+        assertThat(redis).anySatisfy(release -> {
+            assertThat(release.get("version").asText()).isEqualTo("1.0.0");
+            assertThat(release.at("/package/plans")).extracting(JsonNode::asText).contains("small", "large");
+            assertThat(release.at("/package/secretParameters")).extracting(JsonNode::asText).containsExactly("password");
+            assertThat(release.at("/package/parameters/properties/architecture/enum"))
+                    .extracting(JsonNode::asText).containsExactly("standalone", "replication");
+        });
+    }
+
+    @Test
+    void aPackagePackedWithDevPackageIsAccepted() throws Exception {
+        Path directory = copyOfGood(dir -> replace(dir.resolve("outpost.yaml"), "version: 1.2.0", "version: 1.2.1"));
+        Path archive = Files.createTempFile("outpost-dev-package", ".tgz");
+        Process pack = new ProcessBuilder(repository().resolve("dev").toString(), "package", directory.toString(),
+                archive.toString()).redirectErrorStream(true).start();
+        assertThat(pack.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("./dev package finished").isTrue();
+        assertThat(pack.exitValue()).as(new String(pack.getInputStream().readAllBytes())).isZero();
+
+        Api.Response published = api.publishPackage(ADMIN, Files.readAllBytes(archive));
+
+        assertThat(published.status()).as(published.toString()).isIn(200, 201);
+        assertThat(published.json().get("version").asText()).isEqualTo("1.2.1");
+        delete(directory);
+        Files.delete(archive);
+    }
+
+    @Test
     void otherBytesForAPublishedVersionAreAConflictAndStoreNothing() {
         api.publishPackage(ADMIN, TestPackages.archive("good")); // 201, or 200 after the other test
         long releases = releaseCount();
@@ -178,29 +217,49 @@ abstract class AbstractPackagePublishingIT implements TestPropertyProvider {
     /** The good test package, copied and changed by {@code edit}, packed. */
     private static byte[] good(Consumer<Path> edit) {
         try {
-            Path copy = Files.createTempDirectory("outpost-package-it");
-            Path source = TestPackages.directory("good");
-            try (Stream<Path> files = Files.walk(source)) {
-                for (Path file : files.toList()) {
-                    Path target = copy.resolve(source.relativize(file).toString());
-                    if (Files.isDirectory(file)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(file, target);
-                    }
-                }
-            }
-            edit.accept(copy);
+            Path copy = copyOfGood(edit);
             byte[] archive = PackageArchiver.pack(copy);
-            try (Stream<Path> files = Files.walk(copy)) {
-                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(file);
-                }
-            }
+            delete(copy);
             return archive;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A temporary copy of the good test package, changed by {@code edit}. */
+    private static Path copyOfGood(Consumer<Path> edit) throws IOException {
+        Path copy = Files.createTempDirectory("outpost-package-it");
+        Path source = TestPackages.directory("good");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : files.toList()) {
+                Path target = copy.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        edit.accept(copy);
+        return copy;
+    }
+
+    private static void delete(Path directory) throws IOException {
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
+    }
+
+    /** The root of the repository this test runs in (the folder holding examples/). */
+    private static Path repository() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("examples/redis"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no examples/redis above " + Path.of("").toAbsolutePath());
     }
 
     private static void replace(Path file, String from, String to) {
