@@ -159,7 +159,7 @@ public class DeploymentService {
             waits.requireAllowed(sql, env.id(), namespace, request.namespace() == null);
             return null;
         });
-        Release release = releases.get(request.releaseId());
+        Release release = releases.requireDeployable(caller, request.releaseId(), true);
         String id = Secrets.id("dep_");
         Map<String, String> merged = merged(release, parameters);
         Command command = Commands.apply(Secrets.id("cmd_"), id, 1, release, merged, namespace,
@@ -194,7 +194,7 @@ public class DeploymentService {
      */
     private Accepted createPackaged(Caller caller, NewDeployment request, PackageRelease pkg) {
         Environment env = environments.get(caller, request.environmentId());
-        Release release = releases.get(request.releaseId());
+        Release release = releases.requireDeployable(caller, request.releaseId(), true);
         String id = Secrets.id("dep_");
         PackagedChange change = packaged.create(
                 new PackagedChanges.Target(env.id(), id, request.name(), Secrets.id("cmd_"), 1), release, pkg,
@@ -261,12 +261,14 @@ public class DeploymentService {
         }
         v.throwIfInvalid();
         String releaseId = change.releaseId() != null ? change.releaseId() : current.releaseId();
+        Release release = releases.requireDeployable(caller, releaseId,
+                change.releaseId() != null && !change.releaseId().equals(current.releaseId()));
         Optional<PackageRelease> pkg = packages.find(releaseId);
         if (pkg.isPresent() != (current.plan() != null)) {
             throw PackageParameters.kindChange(current.id(), releaseId, pkg.isPresent());
         }
         if (pkg.isPresent()) {
-            return updatePackaged(current, change, releases.get(releaseId), pkg.get());
+            return updatePackaged(current, change, release, pkg.get());
         }
         if (change.plan() != null) {
             v.error("plan", "only package releases have plans; release " + releaseId + " is a manifests release");
@@ -277,7 +279,6 @@ public class DeploymentService {
             ReleaseValidator.checkParameters(v, "parameters", given);
         }
         v.throwIfInvalid();
-        Release release = releases.get(releaseId);
         Map<String, String> parameters = given != null ? given : PackageParameters.strings(v, "parameters",
                 current.parameters());
         Map<String, String> merged = merged(release, parameters);

@@ -13,6 +13,7 @@ import dev.outpost.hub.deployments.CommandStore;
 import dev.outpost.hub.deployments.Deployment;
 import dev.outpost.hub.deployments.DeploymentService;
 import dev.outpost.hub.packages.PackageRenderException;
+import dev.outpost.hub.releases.ReleaseService;
 import dev.outpost.hub.store.Database;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.DeploymentPlan;
@@ -38,9 +39,12 @@ public class DeploymentPreviews {
     private final PackageReleases packages;
     private final PackagedChanges packaged;
     private final ObjectMapper mapper;
+    private final ReleaseService releases;
 
     public DeploymentPreviews(Database db, DeploymentService deployments, CommandStore commands,
-                              PackageReleases packages, PackagedChanges packaged, ObjectMapper mapper) {
+                              PackageReleases packages, PackagedChanges packaged, ObjectMapper mapper,
+                              ReleaseService releases) {
+        this.releases = releases;
         this.db = db;
         this.deployments = deployments;
         this.commands = commands;
@@ -66,6 +70,7 @@ public class DeploymentPreviews {
             v.throwIfInvalid();
         }
         String target = releaseId != null ? releaseId : current.releaseId();
+        releases.requireDeployable(caller, target, !target.equals(current.releaseId())); // as PATCH would refuse it
         PackageRelease pkg = packages.find(target).orElseThrow(() -> current.plan() == null
                 ? PackageParameters.unprocessable("releaseId", "previews are for deployments of package releases; "
                         + "deployment " + id + " is of a manifests release")
