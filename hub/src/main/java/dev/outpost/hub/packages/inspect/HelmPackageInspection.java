@@ -133,6 +133,7 @@ public final class HelmPackageInspection implements PackageInspection {
                 }
                 if (c.work() instanceof ComponentWork.Infrastructure infrastructure) {
                     try {
+                        InfrastructureProperties.name(c, infrastructure, context);
                         InfrastructureProperties.resolve(c, infrastructure, context);
                     } catch (TemplatingException e) {
                         e.problems().forEach(p -> problems.add(new PackageProblem(MANIFEST, "plan " + plan.name() + ": " + p)));

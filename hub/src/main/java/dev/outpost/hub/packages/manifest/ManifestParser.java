@@ -244,7 +244,8 @@ public final class ManifestParser {
             f.problem("kind", "must be nodePool or bucket");
         }
         String name = f.string("name", true);
-        if (name != null && !DNS_LABEL.matcher(name).matches()) {
+        // Expressions (e.g. "gpu-{{ deployment.name }}") are resolved per deployment and checked again then.
+        if (name != null && !DNS_LABEL.matcher(name.replaceAll("\\{\\{[^}]*}}", "x")).matches()) {
             f.problem("name", "must be a DNS label");
         }
         Map<String, Object> properties = f.freeMap("properties");

@@ -97,7 +97,8 @@ public final class HelmPackagePlanning implements PackagePlanning {
                                  ClusterTarget target, TempWorkspace workspace) throws PackageRenderException {
         if (component.work() instanceof ComponentWork.Infrastructure infrastructure) {
             try {
-                return StepBuilder.infrastructure(component, infrastructure.kind(), infrastructure.name(),
+                return StepBuilder.infrastructure(component, infrastructure.kind(),
+                        InfrastructureProperties.name(component, infrastructure, context),
                         InfrastructureProperties.resolve(component, infrastructure, context));
             } catch (TemplatingException e) {
                 throw new PackageRenderException(component.name(), String.join("; ", e.problems()), e);

@@ -16,6 +16,18 @@ public final class InfrastructureProperties {
     private InfrastructureProperties() {
     }
 
+    /** The item's name with expressions resolved; it must then be a DNS label. */
+    public static String name(ComponentSpec component, ComponentWork.Infrastructure work, TemplateContext context)
+            throws TemplatingException {
+        Object value = ValuesTemplating.resolveValue(component.name(), "infrastructure.name", work.name(), context);
+        String name = value == null ? "" : String.valueOf(value);
+        if (!name.matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            throw new TemplatingException(List.of("component " + component.name() + ", values key infrastructure.name: '"
+                    + name + "' is not a DNS label"));
+        }
+        return name;
+    }
+
     /** The properties, sorted by name; each must resolve to a string, number or boolean. */
     public static Map<String, String> resolve(ComponentSpec component, ComponentWork.Infrastructure work,
                                               TemplateContext context) throws TemplatingException {
