@@ -99,7 +99,9 @@ public final class RequestBinder {
         }
         if (type == Map.class && isJsonMap(component.getGenericType())) {
             if (!value.isObject()) {
-                errors.add(new Problem.FieldError(pointer, "must be an object (got " + kind(value) + ")"));
+                // the same words as for a string map: for a manifests release it is one
+                errors.add(new Problem.FieldError(pointer, "must be an object whose values are strings, or any JSON "
+                        + "values for a package release (got " + kind(value) + ")"));
                 return null;
             }
             return jsonValue(value);

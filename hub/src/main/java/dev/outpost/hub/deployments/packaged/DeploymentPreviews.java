@@ -154,8 +154,8 @@ public class DeploymentPreviews {
         }
         HealthGate gate = step.getGate();
         return switch (gate.getCheckCase()) {
-            case WORKLOADS_READY -> new Preview.Gate("workloadsReady", gate.getTimeoutSeconds(), null);
-            case JOB_SUCCEEDED -> new Preview.Gate("jobSucceeded", gate.getTimeoutSeconds(),
+            case WORKLOADS_READY -> new Preview.Gate("workloads-ready", gate.getTimeoutSeconds(), null);
+            case JOB_SUCCEEDED -> new Preview.Gate("job-succeeded", gate.getTimeoutSeconds(),
                     gate.getJobSucceeded().getJobName());
             case HTTP -> new Preview.Gate("http", gate.getTimeoutSeconds(), gate.getHttp().getUrl());
             default -> new Preview.Gate("none", gate.getTimeoutSeconds(), null);

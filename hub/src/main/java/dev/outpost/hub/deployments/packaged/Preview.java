@@ -14,7 +14,7 @@ public record Preview(String deploymentId, String releaseId, String plan, String
     public record Step(String name, List<String> dependsOn, String inputHash, Gate gate, List<ObjectShown> objects) {
     }
 
-    /** The step's health gate: workloadsReady, jobSucceeded, http or none, and its timeout. */
+    /** The step's health gate: workloads-ready, job-succeeded, http or none, and its timeout. */
     public record Gate(String type, int timeoutSeconds, String target) {
     }
 
