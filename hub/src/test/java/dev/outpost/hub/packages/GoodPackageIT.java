@@ -8,11 +8,15 @@ import dev.outpost.protocol.v1.ClusterFacts;
 import dev.outpost.protocol.v1.DeploymentPlan;
 import dev.outpost.protocol.v1.PlanStep;
 import java.io.ByteArrayInputStream;
+import dev.outpost.hub.packages.archive.PackageArchiver;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The good test package through real helm-java: inspected, then planned for a deployment. */
 class GoodPackageIT {
@@ -94,6 +98,28 @@ class GoodPackageIT {
                 .extracting(ParameterViolation::pointer)
                 .containsExactlyInAnyOrder("/plan", "/replicas", "/memory");
         assertThat(planning.checkParameters(archive, "small", Map.of("replicas", 2))).isEmpty();
+    }
+
+    @Test
+    void aChartThatNeedsAValueOnlyThePackageGivesIsAccepted(@TempDir Path temp) throws Exception {
+        Path pkg = temp.resolve("pkg");
+        Files.createDirectories(pkg.resolve("chart/templates"));
+        Path mini = TestPackages.directory("values-do-not-render").resolve("chart");
+        Files.copy(mini.resolve("Chart.yaml"), pkg.resolve("chart/Chart.yaml"));
+        Files.copy(mini.resolve("templates/deployment.yaml"), pkg.resolve("chart/templates/deployment.yaml"));
+        Files.writeString(pkg.resolve("outpost.yaml"), """
+                service: mini
+                version: 0.1.0
+                plans: {default: {}}
+                components:
+                  - name: app
+                    chart: {path: chart, values: {image: {tag: "3.0"}}}
+                """);
+
+        // helm lint alone fails here (the chart has no default for the required image.tag).
+        InspectedPackage inspected = inspection.inspect(PackageArchiver.pack(pkg));
+
+        assertThat(inspected.service()).isEqualTo("mini");
     }
 
     static PlanInputs inputs(String plan, Map<String, Object> parameters, ClusterFacts facts) {
