@@ -2,6 +2,7 @@ package dev.outpost.hub.releases;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.api.idempotency.IdempotentRequests;
 import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
 import io.micronaut.core.annotation.Nullable;
@@ -10,9 +11,9 @@ import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
-import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
@@ -29,19 +30,27 @@ public class ReleaseController {
     static final String GZIP = "application/gzip";
     private final ReleaseService service;
     private final ReleaseLifecycle lifecycle;
+    private final IdempotentRequests idempotent;
     private final ObjectMapper mapper;
 
-    public ReleaseController(ReleaseService service, ReleaseLifecycle lifecycle, ObjectMapper mapper) {
+    public ReleaseController(ReleaseService service, ReleaseLifecycle lifecycle, IdempotentRequests idempotent,
+                             ObjectMapper mapper) {
         this.service = service;
+        this.idempotent = idempotent;
         this.lifecycle = lifecycle;
         this.mapper = mapper;
     }
 
-    /** Publishes a manifests release (admin only). */
+    /**
+     * Publishes a manifests release (admin only); with an Idempotency-Key a retry gets the first answer
+     * instead of 409. (Packages need no key: the same bytes again are answered with the same release;
+     * status changes are idempotent by nature.)
+     */
     @Post
-    @Status(HttpStatus.CREATED)
-    public ReleaseView create(@Authenticated Caller caller, @Body ReleaseService.NewRelease body) {
-        return view(service.create(caller, body));
+    public HttpResponse<?> create(@Authenticated Caller caller, @Body ReleaseService.NewRelease body,
+                                  @Header(IdempotentRequests.HEADER) @Nullable String key) {
+        return idempotent.run(new IdempotentRequests.Call(caller, key, "POST", "/api/v1/releases", body),
+                HttpStatus.CREATED, () -> view(service.create(caller, body)));
     }
 
     /** Every caller may read the catalogue, yanked releases included. */

@@ -162,6 +162,21 @@ abstract class AbstractReleaseLifecycleIT implements TestPropertyProvider {
     }
 
     @Test
+    void aRetriedPublishWithTheSameIdempotencyKeyGetsTheFirstReleaseInsteadOfAConflict() {
+        Map<String, Object> body = Map.of("serviceName", "svc-" + suffix(), "version", "1.0.0", "manifests", MANIFESTS,
+                "defaultParameters", Map.of("replicas", "1"));
+        Map<String, String> key = Map.of("Idempotency-Key", UUID.randomUUID().toString());
+
+        JsonNode first = ok(api.withHeaders("POST", "/api/v1/releases", ADMIN, body, key), 201);
+        Api.Response retry = api.withHeaders("POST", "/api/v1/releases", ADMIN, body, key);
+
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(201);
+        assertThat(retry.header("Idempotency-Replayed")).isEqualTo("true");
+        assertThat(retry.json().get("id").asText()).isEqualTo(first.get("id").asText());
+        assertThat(api.post("/api/v1/releases", ADMIN, body).status()).as("without the key").isEqualTo(409);
+    }
+
+    @Test
     void anUnknownStatusFilterOrReleaseIsRefused() {
         Api.Response badFilter = api.get("/api/v1/releases?status=gone", ADMIN);
         assertThat(badFilter.status()).as(badFilter.toString()).isEqualTo(400);
