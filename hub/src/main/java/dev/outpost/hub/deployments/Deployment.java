@@ -3,11 +3,15 @@ package dev.outpost.hub.deployments;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import java.util.Locale;
+import dev.outpost.hub.deployments.packaged.NamespaceMode;
 import java.util.Map;
 
 /**
  * A release installed, with parameters, in one environment. {@code generation} counts the changes
- * asked for; {@code appliedGeneration} is the last one an agent reported as applied.
+ * asked for; {@code appliedGeneration} is the last one an agent reported as applied. {@code parameters}
+ * are strings for a manifests release, any JSON values for a package release (never its secrets);
+ * {@code plan} is the package's plan (null for a manifests release); {@code namespaceMode} says who owns
+ * the namespace.
  */
 public record Deployment(
         String id,
@@ -16,7 +20,7 @@ public record Deployment(
         String releaseId,
         String name,
         String namespace,
-        Map<String, String> parameters,
+        Map<String, Object> parameters,
         long generation,
         long appliedGeneration,
         String contentHash,
@@ -24,7 +28,9 @@ public record Deployment(
         String statusReason,
         String activeOperationId,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        String plan,
+        NamespaceMode namespaceMode) {
 
     /**
      * This deployment with {@code reason} as its status reason, when an operation is active and there is
@@ -35,7 +41,7 @@ public record Deployment(
             return this;
         }
         return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
-                appliedGeneration, contentHash, status, reason, activeOperationId, createdAt, updatedAt);
+                appliedGeneration, contentHash, status, reason, activeOperationId, createdAt, updatedAt, plan, namespaceMode);
     }
 
     /** Where a deployment stands. */

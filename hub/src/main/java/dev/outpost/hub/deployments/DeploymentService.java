@@ -6,6 +6,14 @@ import dev.outpost.hub.api.Validation;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.config.HubConfig;
+import dev.outpost.hub.deployments.packaged.DeploymentSecretStore;
+import dev.outpost.hub.deployments.packaged.NamespaceMode;
+import dev.outpost.hub.deployments.packaged.NamespacePlacement;
+import dev.outpost.hub.deployments.packaged.PackageParameters;
+import dev.outpost.hub.deployments.packaged.PackageRelease;
+import dev.outpost.hub.deployments.packaged.PackageReleases;
+import dev.outpost.hub.deployments.packaged.PackagedChange;
+import dev.outpost.hub.deployments.packaged.PackagedChanges;
 import dev.outpost.hub.environments.Environment;
 import dev.outpost.hub.environments.EnvironmentService;
 import dev.outpost.hub.ops.HubMetrics;
@@ -58,11 +66,18 @@ public class DeploymentService {
     private final Clock clock;
     private final ApplicationEventPublisher<CommandQueued> events;
     private final AgentWaits waits;
+    private final PackageReleases packages;
+    private final PackagedChanges packaged;
+    private final DeploymentSecretStore secrets;
 
     public DeploymentService(Database db, DeploymentStore deployments, OperationStore operations,
                              CommandStore commands, EnvironmentService environments, ReleaseService releases,
                              HubConfig config, HubMetrics metrics, Clock clock,
-                             ApplicationEventPublisher<CommandQueued> events, AgentWaits waits) {
+                             ApplicationEventPublisher<CommandQueued> events, AgentWaits waits,
+                             PackageReleases packages, PackagedChanges packaged, DeploymentSecretStore secrets) {
+        this.packages = packages;
+        this.packaged = packaged;
+        this.secrets = secrets;
         this.db = db;
         this.deployments = deployments;
         this.operations = operations;
@@ -76,21 +91,36 @@ public class DeploymentService {
         this.waits = waits;
     }
 
-    /** What a caller sends to create a deployment; namespace and parameters are optional. */
+    /**
+     * What a caller sends to create a deployment; namespace, parameters (strings for a manifests release,
+     * any JSON values for a package release), plan and namespace mode are optional.
+     */
     @StrictRequest
     public record NewDeployment(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.ID_MAX) String environmentId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.ID_MAX) String releaseId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.DNS_LABEL_MAX) String name,
             @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX, defaultValue = DEFAULT_NAMESPACE) String namespace,
-            @Nullable Map<String, String> parameters) {
+            @Nullable Map<String, Object> parameters,
+            @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX) String plan,
+            @Nullable @Schema(maxLength = 16) String namespaceMode) {
+        /** A manifests-release request as before package releases. */
+        public NewDeployment(String environmentId, String releaseId, String name, String namespace,
+                             Map<String, Object> parameters) {
+            this(environmentId, releaseId, name, namespace, parameters, null, null);
+        }
     }
 
-    /** A change to a deployment: another release and/or new parameters (which replace the old ones). */
+    /** A change to a deployment: another release, new parameters (which replace the old ones) and/or plan. */
     @StrictRequest
     public record DeploymentChange(
             @Nullable @Schema(maxLength = Validation.ID_MAX) String releaseId,
-            @Nullable Map<String, String> parameters) {
+            @Nullable Map<String, Object> parameters,
+            @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX) String plan) {
+        /** A manifests-release change as before package releases. */
+        public DeploymentChange(String releaseId, Map<String, Object> parameters) {
+            this(releaseId, parameters, null);
+        }
     }
 
     /** A change accepted for the agent to carry out. */
@@ -99,14 +129,29 @@ public class DeploymentService {
 
     /** Creates a deployment with a pending create operation and queues its command. */
     public Accepted create(Caller caller, NewDeployment request) {
-        String namespace = request.namespace() == null ? DEFAULT_NAMESPACE : request.namespace();
-        Map<String, String> parameters = request.parameters() == null ? Map.of() : request.parameters();
         Validation v = new Validation();
         v.text("environmentId", request.environmentId(), Validation.ID_MAX);
         v.text("releaseId", request.releaseId(), Validation.ID_MAX);
         v.dnsLabel("name", request.name());
+        if (request.namespace() != null) {
+            v.dnsLabel("namespace", request.namespace());
+        }
+        v.throwIfInvalid();
+        Optional<PackageRelease> pkg = packages.find(request.releaseId());
+        if (pkg.isPresent()) {
+            return createPackaged(caller, request, pkg.get());
+        }
+        if (request.plan() != null) {
+            v.error("plan", "only package releases have plans; release " + request.releaseId() + " is a manifests release");
+        }
+        NamespacePlacement.Placed placed = NamespacePlacement.forManifests(request.namespace(), request.namespaceMode());
+        String namespace = placed.namespace();
+        Map<String, String> parameters = PackageParameters.strings(v, "parameters",
+                request.parameters() == null ? Map.of() : request.parameters());
+        if (parameters != null) {
+            ReleaseValidator.checkParameters(v, "parameters", parameters);
+        }
         v.dnsLabel("namespace", namespace);
-        ReleaseValidator.checkParameters(v, "parameters", parameters);
         v.throwIfInvalid();
 
         Environment env = environments.get(caller, request.environmentId());
@@ -124,7 +169,8 @@ public class DeploymentService {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(), namespace,
-                parameters, 1, 0, null, Deployment.Status.PENDING, null, operationId, now, now);
+                Map.copyOf(parameters), 1, 0, null, Deployment.Status.PENDING, null, operationId, now, now, null,
+                NamespaceMode.EXISTING);
         Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, now);
         try {
             db.inTransaction(sql -> {
@@ -141,6 +187,70 @@ public class DeploymentService {
         return withWaitingReasons(new Accepted(deployment, operation));
     }
 
+    /**
+     * A deployment of a package release: checked and planned by {@link PackagedChanges}, then written
+     * with its secrets, operation and command in one transaction; an operation that cannot be planned
+     * (render failure, agent too old) is written failed at once, with no command.
+     */
+    private Accepted createPackaged(Caller caller, NewDeployment request, PackageRelease pkg) {
+        Environment env = environments.get(caller, request.environmentId());
+        Release release = releases.requireDeployable(caller, request.releaseId(), true);
+        String id = Secrets.id("dep_");
+        PackagedChange change = packaged.create(
+                new PackagedChanges.Target(env.id(), id, request.name(), Secrets.id("cmd_"), 1), release, pkg,
+                new PackagedChanges.Wanted(request.plan(), request.parameters(), request.namespace(),
+                        request.namespaceMode()));
+        if (change.namespaceMode() == NamespaceMode.EXISTING) {
+            db.read(sql -> {
+                waits.requireAllowed(sql, env.id(), change.namespace(), request.namespace() == null);
+                return null;
+            });
+        }
+        Instant now = clock.instant();
+        String operationId = Secrets.id("op_");
+        Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(),
+                change.namespace(), change.parameters(), 1, 0, null, Deployment.Status.PENDING, null, operationId, now,
+                now, change.plan(), change.namespaceMode());
+        Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, now);
+        Deployment written;
+        try {
+            written = db.inTransaction(sql -> {
+                deployments.insert(sql, deployment);
+                secrets.add(sql, id, change.secretsToAdd(), now);
+                operations.insert(sql, operation);
+                return queueOrFail(sql, deployment, operation, change, now);
+            });
+        } catch (StoreException.DuplicateKeyException e) {
+            throw ApiException.conflict("environment " + env.id() + " already has a deployment named '"
+                    + request.name() + "' in namespace '" + change.namespace() + "'");
+        }
+        return packagedAccepted(written, operation, release, change);
+    }
+
+    /** Queues the change's command, or fails its operation at once when it has none; the deployment as now stored. */
+    private Deployment queueOrFail(Sql sql, Deployment deployment, Operation operation, PackagedChange change,
+                                   Instant now) {
+        if (change.failed()) {
+            operations.finish(sql, operation.id(), Operation.Status.FAILED, change.failure(), List.of(), now);
+            deployments.finishOperation(sql, deployment.id(), operation.id(), Deployment.Status.FAILED, change.failure(),
+                    null, null, now);
+        } else {
+            commands.insert(sql, deployment.environmentId(), operation.id(), change.command(), now);
+        }
+        return deployments.find(sql, deployment.id()).orElseThrow();
+    }
+
+    private Accepted packagedAccepted(Deployment deployment, Operation operation, Release release,
+                                      PackagedChange change) {
+        if (change.failed()) {
+            metrics.operationFinished(operation.type().json(), "failed");
+            Operation failed = db.read(sql -> operations.find(sql, operation.id()).orElseThrow());
+            return new Accepted(deployment, failed);
+        }
+        queued(deployment, operation, release);
+        return withWaitingReasons(new Accepted(deployment, operation));
+    }
+
     /** Upgrades or re-parameterises a deployment: a pending update operation for the next generation. */
     public Accepted update(Caller caller, String id, DeploymentChange change) {
         Deployment current = get(caller, id);
@@ -149,14 +259,28 @@ public class DeploymentService {
         if (change.releaseId() != null) {
             v.text("releaseId", change.releaseId(), Validation.ID_MAX);
         }
-        if (change.parameters() != null) {
-            ReleaseValidator.checkParameters(v, "parameters", change.parameters());
+        v.throwIfInvalid();
+        String releaseId = change.releaseId() != null ? change.releaseId() : current.releaseId();
+        Release release = releases.requireDeployable(caller, releaseId,
+                change.releaseId() != null && !change.releaseId().equals(current.releaseId()));
+        Optional<PackageRelease> pkg = packages.find(releaseId);
+        if (pkg.isPresent() != (current.plan() != null)) {
+            throw PackageParameters.kindChange(current.id(), releaseId, pkg.isPresent());
+        }
+        if (pkg.isPresent()) {
+            return updatePackaged(current, change, release, pkg.get());
+        }
+        if (change.plan() != null) {
+            v.error("plan", "only package releases have plans; release " + releaseId + " is a manifests release");
+        }
+        Map<String, String> given = change.parameters() == null ? null
+                : PackageParameters.strings(v, "parameters", change.parameters());
+        if (given != null) {
+            ReleaseValidator.checkParameters(v, "parameters", given);
         }
         v.throwIfInvalid();
-        Release release = releases.requireDeployable(caller,
-                change.releaseId() != null ? change.releaseId() : current.releaseId(),
-                change.releaseId() != null && !change.releaseId().equals(current.releaseId()));
-        Map<String, String> parameters = change.parameters() != null ? change.parameters() : current.parameters();
+        Map<String, String> parameters = given != null ? given : PackageParameters.strings(v, "parameters",
+                current.parameters());
         Map<String, String> merged = merged(release, parameters);
         Command command = Commands.apply(Secrets.id("cmd_"), id, current.generation() + 1, release, merged,
                 current.namespace(), config.getDeploymentReadyTimeout());
@@ -165,12 +289,34 @@ public class DeploymentService {
         return startOperation(current, Operation.Type.UPDATE, release, parameters, command);
     }
 
+    /** The next generation of a package deployment, planned now; see {@link #createPackaged}. */
+    private Accepted updatePackaged(Deployment current, DeploymentChange request, Release release, PackageRelease pkg) {
+        Map<String, Object> parameters = request.parameters() != null ? request.parameters() : current.parameters();
+        String plan = request.plan() != null ? request.plan() : current.plan();
+        PackagedChange change = packaged.update(new PackagedChanges.Target(current.environmentId(), current.id(),
+                        current.name(), Secrets.id("cmd_"), current.generation() + 1), release, pkg, current.namespace(),
+                current.namespaceMode(), plan, parameters);
+        Instant now = clock.instant();
+        String operationId = Secrets.id("op_");
+        Operation operation = newOperation(operationId, current, Operation.Type.UPDATE, current.generation() + 1, now);
+        Deployment written = db.inTransaction(sql -> {
+            if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
+                    change.parameters(), change.plan(), Deployment.Status.PENDING, now)) {
+                throw ApiException.conflict(whyBusy(sql, current.id()));
+            }
+            secrets.add(sql, current.id(), change.secretsToAdd(), now);
+            operations.insert(sql, operation);
+            return queueOrFail(sql, current, operation, change, now);
+        });
+        return packagedAccepted(written, operation, release, change);
+    }
+
     /** Removes a deployment from its cluster: a pending delete operation. */
     public Accepted delete(Caller caller, String id) {
         Deployment current = get(caller, id);
         requireNotDeleted(current);
         Release release = releases.get(current.releaseId());
-        return startOperation(current, Operation.Type.DELETE, release, current.parameters(),
+        return startOperation(current, Operation.Type.DELETE, release, current.parameters(), current.plan(),
                 Commands.delete(Secrets.id("cmd_"), id, current.generation() + 1, current.namespace()));
     }
 
@@ -254,14 +400,19 @@ public class DeploymentService {
 
     /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
-                                    Map<String, String> parameters, Command command) {
+                                    Map<String, ?> parameters, Command command) {
+        return startOperation(current, type, release, parameters, current.plan(), command);
+    }
+
+    private Accepted startOperation(Deployment current, Operation.Type type, Release release,
+                                    Map<String, ?> parameters, String plan, Command command) {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Operation operation = newOperation(operationId, current, type, command.getGeneration(), now);
         Deployment.Status status = type == Operation.Type.DELETE ? Deployment.Status.DELETING : Deployment.Status.PENDING;
         Deployment updated = db.inTransaction(sql -> {
             if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
-                    parameters, status, now)) {
+                    parameters, plan, status, now)) {
                 throw ApiException.conflict(whyBusy(sql, current.id()));
             }
             operations.insert(sql, operation);

@@ -1,6 +1,7 @@
 package dev.outpost.hub.deployments;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.outpost.hub.deployments.packaged.NamespaceMode;
 import dev.outpost.hub.store.JsonColumns;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.hub.store.Where;
@@ -17,7 +18,7 @@ import java.util.Optional;
 /** SQL for deployments. */
 @Singleton
 public class DeploymentStore {
-    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     private final JsonColumns json;
 
@@ -32,10 +33,11 @@ public class DeploymentStore {
     public void insert(Sql sql, Deployment d) {
         sql.update("insert into deployments (id, tenant_id, environment_id, release_id, name, namespace, parameters_json, "
                         + "generation, applied_generation, content_hash, status, status_reason, active_operation_id, "
-                        + "live_name, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "live_name, created_at, updated_at, plan_name, namespace_mode) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 d.id(), d.tenantId(), d.environmentId(), d.releaseId(), d.name(), d.namespace(), json.write(d.parameters()),
                 d.generation(), d.appliedGeneration(), d.contentHash(), d.status(), d.statusReason(),
-                d.activeOperationId(), d.name(), d.createdAt(), d.updatedAt());
+                d.activeOperationId(), d.name(), d.createdAt(), d.updatedAt(), d.plan(), d.namespaceMode().json());
     }
 
     /** What the hub issued for one deployment: what an agent may claim to have applied. */
@@ -73,11 +75,11 @@ public class DeploymentStore {
      * {@code expectedGeneration}, so two concurrent requests cannot both start one; false if it lost.
      */
     public boolean startOperation(Sql sql, String id, long expectedGeneration, String operationId, String releaseId,
-                                  Map<String, String> parameters, Deployment.Status status, Instant now) {
+                                  Map<String, ?> parameters, String plan, Deployment.Status status, Instant now) {
         return sql.update("update deployments set generation = generation + 1, active_operation_id = ?, release_id = ?, "
-                        + "parameters_json = ?, status = ?, status_reason = null, updated_at = ? "
+                        + "parameters_json = ?, plan_name = ?, status = ?, status_reason = null, updated_at = ? "
                         + "where id = ? and generation = ? and active_operation_id is null and status <> 'deleted'",
-                operationId, releaseId, json.write(parameters), status, now, id, expectedGeneration) == 1;
+                operationId, releaseId, json.write(parameters), plan, status, now, id, expectedGeneration) == 1;
     }
 
     /** Sets the status while {@code operationId} is the active operation (a late report cannot undo a newer one). */
@@ -107,6 +109,7 @@ public class DeploymentStore {
                 rs.getLong("applied_generation"), rs.getString("content_hash"),
                 Deployment.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
                 rs.getString("status_reason"), rs.getString("active_operation_id"), Sql.instant(rs, "created_at"),
-                Sql.instant(rs, "updated_at"));
+                Sql.instant(rs, "updated_at"), rs.getString("plan_name"),
+                NamespaceMode.stored(rs.getString("namespace_mode")));
     }
 }
