@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * A release installed, with parameters, in one environment. {@code generation} counts the changes
- * asked for; {@code appliedGeneration} is the last one an agent reported as applied.
+ * asked for; {@code appliedGeneration} is the last one an agent reported as applied. {@code failedStep}
+ * names the plan step the latest operation failed at, if it did; {@code revision} is the number of the
+ * revision now applied (null until a create or update succeeds).
  */
 public record Deployment(
         String id,
@@ -23,6 +25,8 @@ public record Deployment(
         Status status,
         String statusReason,
         String activeOperationId,
+        String failedStep,
+        Long revision,
         Instant createdAt,
         Instant updatedAt) {
 
@@ -35,7 +39,8 @@ public record Deployment(
             return this;
         }
         return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
-                appliedGeneration, contentHash, status, reason, activeOperationId, createdAt, updatedAt);
+                appliedGeneration, contentHash, status, reason, activeOperationId, failedStep, revision, createdAt,
+                updatedAt);
     }
 
     /** Where a deployment stands. */
