@@ -3,6 +3,7 @@ package dev.outpost.hub.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outpost.hub.deployments.DeploymentService;
+import dev.outpost.hub.deployments.lifecycle.RevisionService;
 import dev.outpost.hub.enrollment.JoinTokenController;
 import dev.outpost.hub.environments.EnvironmentService;
 import dev.outpost.hub.releases.ReleaseService;
@@ -31,7 +32,8 @@ class OpenApiRequestSchemasTest {
             JoinTokenController.JoinTokenRequest.class, "JoinTokenRequest",
             ReleaseService.NewRelease.class, "NewRelease",
             DeploymentService.NewDeployment.class, "NewDeployment",
-            DeploymentService.DeploymentChange.class, "DeploymentChange");
+            DeploymentService.DeploymentChange.class, "DeploymentChange",
+            RevisionService.RollbackRequest.class, "RollbackRequest");
 
     private static final JsonNode DOCUMENT = Api.CONTRACT.document();
 

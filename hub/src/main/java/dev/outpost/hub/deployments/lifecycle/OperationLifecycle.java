@@ -68,7 +68,7 @@ public final class OperationLifecycle {
                 ? "the agent reported failure without a reason" : agentReason, FieldLimits.FAILURE_REASON_CHARS);
         String step = failedStep == null || failedStep.isBlank() ? null
                 : StepReports.cut(failedStep, FieldLimits.STEP_NAME_CHARS);
-        String why = step == null || reason.contains(step) ? reason : "step " + step + " failed: " + reason;
+        String why = step == null || reason.startsWith("step " + step) ? reason : "step " + step + " failed: " + reason;
         String statusReason = op.type() == Operation.Type.DELETE ? "delete failed: " + why : why;
         return new Ending(Operation.Status.FAILED, reason, step, Deployment.Status.FAILED, statusReason, false);
     }

@@ -108,6 +108,14 @@ class OperationLifecycleTest {
     }
 
     @Test
+    void aReasonThatMerelyMentionsTheStepsNameIsStillPrefixed() {
+        OperationLifecycle.Ending ending = OperationLifecycle.failed(operation(Operation.Type.UPDATE,
+                Operation.Status.RUNNING), "StatefulSet/redis: 0/2 ready", "redis");
+
+        assertThat(ending.statusReason()).isEqualTo("step redis failed: StatefulSet/redis: 0/2 ready");
+    }
+
+    @Test
     void aReasonThatNamesItsStepAlreadyIsNotPrefixedAgain() {
         OperationLifecycle.Ending ending = OperationLifecycle.failed(operation(Operation.Type.UPDATE,
                 Operation.Status.RUNNING), "step redis: StatefulSet/redis 0/2 ready", "redis");
