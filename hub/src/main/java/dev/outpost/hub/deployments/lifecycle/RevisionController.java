@@ -1,14 +1,16 @@
 package dev.outpost.hub.deployments.lifecycle;
 
+import dev.outpost.hub.api.idempotency.IdempotentRequests;
 import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
-import dev.outpost.hub.deployments.DeploymentService;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
@@ -18,9 +20,11 @@ import java.util.List;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class RevisionController {
     private final RevisionService service;
+    private final IdempotentRequests idempotent;
 
-    public RevisionController(RevisionService service) {
+    public RevisionController(RevisionService service, IdempotentRequests idempotent) {
         this.service = service;
+        this.idempotent = idempotent;
     }
 
     @Get("/{id}/revisions")
@@ -30,9 +34,9 @@ public class RevisionController {
 
     /** Back to a revision ({@code {}}: the previous one); 202 with the new update operation. */
     @Post("/{id}/rollback")
-    @Status(HttpStatus.ACCEPTED)
-    public DeploymentService.Accepted rollback(@Authenticated Caller caller, String id,
-                                               @Body RevisionService.RollbackRequest body) {
-        return service.rollback(caller, id, body);
+    public HttpResponse<?> rollback(@Authenticated Caller caller, String id, @Body RevisionService.RollbackRequest body,
+                                    @Header(IdempotentRequests.HEADER) @Nullable String key) {
+        return idempotent.run(new IdempotentRequests.Call(caller, key, "POST", "/api/v1/deployments/" + id + "/rollback",
+                body), HttpStatus.ACCEPTED, () -> service.rollback(caller, id, body));
     }
 }
