@@ -11,7 +11,8 @@ import java.util.Map;
  * asked for; {@code appliedGeneration} is the last one an agent reported as applied. {@code parameters}
  * are strings for a manifests release, any JSON values for a package release (never its secrets);
  * {@code plan} is the package's plan (null for a manifests release); {@code namespaceMode} says who owns
- * the namespace.
+ * the namespace. {@code failedStep} names the plan step the latest operation failed at, if it did;
+ * {@code revision} is the number of the revision now applied (null until a create or update succeeds).
  */
 public record Deployment(
         String id,
@@ -27,6 +28,8 @@ public record Deployment(
         Status status,
         String statusReason,
         String activeOperationId,
+        String failedStep,
+        Long revision,
         Instant createdAt,
         Instant updatedAt,
         String plan,
@@ -41,7 +44,8 @@ public record Deployment(
             return this;
         }
         return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
-                appliedGeneration, contentHash, status, reason, activeOperationId, createdAt, updatedAt, plan, namespaceMode);
+                appliedGeneration, contentHash, status, reason, activeOperationId, failedStep, revision, createdAt,
+                updatedAt, plan, namespaceMode);
     }
 
     /** Where a deployment stands. */

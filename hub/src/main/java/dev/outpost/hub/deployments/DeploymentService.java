@@ -6,6 +6,8 @@ import dev.outpost.hub.api.Validation;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.config.HubConfig;
+import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
+import dev.outpost.hub.deployments.lifecycle.Retries;
 import dev.outpost.hub.deployments.packaged.DeploymentSecretStore;
 import dev.outpost.hub.deployments.packaged.NamespaceMode;
 import dev.outpost.hub.deployments.packaged.NamespacePlacement;
@@ -169,9 +171,9 @@ public class DeploymentService {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(), namespace,
-                Map.copyOf(parameters), 1, 0, null, Deployment.Status.PENDING, null, operationId, now, now, null,
-                NamespaceMode.EXISTING);
-        Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, now);
+                Map.copyOf(parameters), 1, 0, null, OperationLifecycle.statusOnStart(Operation.Type.CREATE), null,
+                operationId, null, null, now, now, null, NamespaceMode.EXISTING);
+        Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, null, now);
         try {
             db.inTransaction(sql -> {
                 deployments.insert(sql, deployment);
@@ -209,9 +211,9 @@ public class DeploymentService {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(),
-                change.namespace(), change.parameters(), 1, 0, null, Deployment.Status.PENDING, null, operationId, now,
-                now, change.plan(), change.namespaceMode());
-        Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, now);
+                change.namespace(), change.parameters(), 1, 0, null, OperationLifecycle.statusOnStart(Operation.Type.CREATE),
+                null, operationId, null, null, now, now, change.plan(), change.namespaceMode());
+        Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, null, now);
         Deployment written;
         try {
             written = db.inTransaction(sql -> {
@@ -231,9 +233,11 @@ public class DeploymentService {
     private Deployment queueOrFail(Sql sql, Deployment deployment, Operation operation, PackagedChange change,
                                    Instant now) {
         if (change.failed()) {
-            operations.finish(sql, operation.id(), Operation.Status.FAILED, change.failure(), List.of(), now);
-            deployments.finishOperation(sql, deployment.id(), operation.id(), Deployment.Status.FAILED, change.failure(),
-                    null, null, now);
+            // Planning failed before any command: the hub ends the operation itself, nothing was sent.
+            OperationLifecycle.Ending ending = new OperationLifecycle.Ending(Operation.Status.FAILED, change.failure(),
+                    null, Deployment.Status.FAILED, change.failure(), false);
+            operations.finish(sql, operation.id(), operation.status(), ending, List.of(), now);
+            deployments.finishOperation(sql, deployment.id(), operation.id(), ending, null, null, null, now);
         } else {
             commands.insert(sql, deployment.environmentId(), operation.id(), change.command(), now);
         }
@@ -298,7 +302,8 @@ public class DeploymentService {
                 current.namespaceMode(), plan, parameters);
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
-        Operation operation = newOperation(operationId, current, Operation.Type.UPDATE, current.generation() + 1, now);
+        Operation operation = newOperation(operationId, current, Operation.Type.UPDATE, current.generation() + 1, null,
+                now);
         Deployment written = db.inTransaction(sql -> {
             if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
                     change.parameters(), change.plan(), Deployment.Status.PENDING, now)) {
@@ -332,13 +337,15 @@ public class DeploymentService {
         // The command first: its row is what an agent's result updates too, so whichever of the two
         // commits first wins and the other changes nothing.
         Operation cancelled = db.inTransaction(sql -> {
-            List<Operation.Step> steps = operations.find(sql, op.id()).orElseThrow().steps(); // as last reported
-            if (!commands.cancel(sql, op.id(), now)
-                    || !operations.finish(sql, op.id(), Operation.Status.FAILED, reason, steps, now)) {
+            Operation last = operations.find(sql, op.id()).orElseThrow(); // steps as last reported
+            if (!last.active() || !commands.cancel(sql, op.id(), now)) {
                 throw ApiException.conflict(whyFinished(sql, op.id()));
             }
-            deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.FAILED,
-                    cancelledStatusReason(op, reason), null, null, now);
+            OperationLifecycle.Ending ending = OperationLifecycle.cancelled(last, reason);
+            if (!operations.finish(sql, op.id(), last.status(), ending, last.steps(), now)) {
+                throw ApiException.conflict(whyFinished(sql, op.id()));
+            }
+            deployments.finishOperation(sql, op.deploymentId(), op.id(), ending, null, null, null, now);
             return operations.find(sql, op.id()).orElseThrow();
         });
         metrics.operationFinished(op.type().json(), "cancelled");
@@ -398,18 +405,42 @@ public class DeploymentService {
                 accepted.operation().withWaitingReason(r))).orElse(accepted);
     }
 
+    /**
+     * Retries a failed operation, the deployment's latest: a new operation of the same type re-sends its
+     * command (same release, parameters and plan) under a new id and the next generation, so the agent
+     * acts on it and skips plan steps it already applied. 409 with the reason otherwise.
+     */
+    public Accepted retry(Caller caller, String operationId) {
+        Operation failed = getOperation(caller, operationId);
+        Deployment current = get(caller, failed.deploymentId());
+        long latest = db.read(sql -> operations.latestOf(sql, current.id())).map(Operation::generation).orElse(0L);
+        Retries.refusal(current, failed, latest).ifPresent(reason -> {
+            throw ApiException.conflict(reason);
+        });
+        Command previous = db.read(sql -> commands.ofOperation(sql, failed.id())).orElseThrow();
+        Command command = Retries.again(previous, Secrets.id("cmd_"), current.generation() + 1);
+        Release release = releases.get(current.releaseId());
+        return startOperation(current, failed.type(), release, current.parameters(), current.plan(), command,
+                failed.id());
+    }
+
     /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
                                     Map<String, ?> parameters, Command command) {
-        return startOperation(current, type, release, parameters, current.plan(), command);
+        return startOperation(current, type, release, parameters, current.plan(), command, null);
     }
 
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
                                     Map<String, ?> parameters, String plan, Command command) {
+        return startOperation(current, type, release, parameters, plan, command, null);
+    }
+
+    private Accepted startOperation(Deployment current, Operation.Type type, Release release,
+                                    Map<String, ?> parameters, String plan, Command command, String retryOf) {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
-        Operation operation = newOperation(operationId, current, type, command.getGeneration(), now);
-        Deployment.Status status = type == Operation.Type.DELETE ? Deployment.Status.DELETING : Deployment.Status.PENDING;
+        Operation operation = newOperation(operationId, current, type, command.getGeneration(), retryOf, now);
+        Deployment.Status status = OperationLifecycle.statusOnStart(type);
         Deployment updated = db.inTransaction(sql -> {
             if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
                     parameters, plan, status, now)) {
@@ -439,12 +470,6 @@ public class DeploymentService {
         Operation now = operations.find(sql, operationId).orElseThrow();
         return "operation " + operationId + " has finished (" + now.status().json() + "); only a pending or running "
                 + "operation can be cancelled";
-    }
-
-    private static String cancelledStatusReason(Operation op, String reason) {
-        String what = op.type() == Operation.Type.DELETE ? "deleted" : "applied";
-        return op.type().json() + " operation " + op.id() + " " + reason + ": the cluster may be partly " + what
-                + "; the next change applies the whole release again";
     }
 
     /** 400 unless the command fits the protocol's message limit with room to spare for its envelope. */
@@ -491,9 +516,9 @@ public class DeploymentService {
     }
 
     private static Operation newOperation(String id, Deployment deployment, Operation.Type type, long generation,
-                                          Instant now) {
+                                          String retryOf, Instant now) {
         return new Operation(id, deployment.id(), deployment.tenantId(), type, generation, Operation.Status.PENDING,
-                List.of(), null, now, null, null, null);
+                List.of(), null, null, retryOf, now, null, null, null);
     }
 
     private void queued(Deployment deployment, Operation operation, Release release) {
