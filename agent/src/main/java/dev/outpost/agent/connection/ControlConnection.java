@@ -66,6 +66,7 @@ public final class ControlConnection implements HubOutlet {
     private final ScheduledExecutorService timer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private CommandDispatcher dispatcher;
+    private volatile Runnable onWelcome = () -> { };
     private volatile Stream current;
 
     /** One open stream: its sender, and whether the hub welcomed it. */
@@ -91,6 +92,9 @@ public final class ControlConnection implements HubOutlet {
                     LOG.info("Connected to hub {} as agent {} (protocol revision {}, heartbeat every {}s)",
                             message.getWelcome().getHubVersion(), message.getWelcome().getAgentId(),
                             message.getWelcome().getProtocolRevision(), interval.toSeconds());
+                    if (message.getWelcome().getProtocolRevision() >= 2) {
+                        onWelcome.run(); // revision 1 hubs know no drift reports
+                    }
                 }
                 case COMMAND -> {
                     if (!dispatcher.accept(message.getCommand())) {
@@ -165,6 +169,11 @@ public final class ControlConnection implements HubOutlet {
     /** The dispatcher that receives commands; set before {@link #run}. */
     public void setDispatcher(CommandDispatcher dispatcher) {
         this.dispatcher = dispatcher;
+    }
+
+    /** Called (quickly: it hands work to another thread) after each Welcome of revision 2 or later. */
+    public void setOnWelcome(Runnable onWelcome) {
+        this.onWelcome = onWelcome;
     }
 
     /** Opens streams one after another until {@link #stop}; returns when stopped. */
