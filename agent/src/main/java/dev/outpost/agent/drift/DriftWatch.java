@@ -57,6 +57,7 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
     /** A safety net for a missed event: informers replay their cache this often. */
     static final Duration RESYNC = Duration.ofMinutes(5);
     static final int MAX_HEALS = 5;
+    private static final Duration LISTENER_WAIT = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
     private final DriftStateStore store;
@@ -142,7 +143,7 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
     @Override
     public void applied(String deploymentId, List<Map<String, Object>> objects, List<ObjectRef> owned,
                         DriftPolicy policy) {
-        worker.execute(() -> {
+        onWorker(() -> {
             Map<String, AppliedObject> byIdentity = new LinkedHashMap<>();
             Set<String> ownedNow = new HashSet<>();
             owned.forEach(ref -> ownedNow.add(ref.identity()));
@@ -172,7 +173,7 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
 
     @Override
     public void notApplied(String deploymentId) {
-        worker.execute(() -> {
+        onWorker(() -> {
             // The cluster holds parts of two releases now: nothing to compare with until the next apply.
             TrackedDeployment previous = tracked.get(deploymentId);
             if (previous != null) {
@@ -186,7 +187,7 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
 
     @Override
     public void deleted(String deploymentId) {
-        worker.execute(() -> {
+        onWorker(() -> {
             TrackedDeployment previous = tracked.remove(deploymentId);
             if (previous != null) {
                 previous.objects().forEach(o -> forgetHeals(o.ref().identity()));
@@ -200,6 +201,21 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
             rebuild();
             paused.remove(deploymentId);
         });
+    }
+
+    /**
+     * Runs a listener call on the worker and waits for it: the next command for the deployment (and
+     * its {@link #applying}) must find this one's outcome in place, or a late resume would unpause it.
+     */
+    private void onWorker(Runnable task) {
+        try {
+            worker.submit(task).get(LISTENER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+                 | java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("drift watch did not take a command's outcome: {}", e.toString());
+        }
     }
 
     @Override
