@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +67,7 @@ public final class ControlConnection implements HubOutlet {
     private final ScheduledExecutorService timer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private CommandDispatcher dispatcher;
-    private volatile Runnable onWelcome = () -> { };
+    private volatile IntConsumer onWelcome = revision -> { };
     private volatile Stream current;
 
     /** One open stream: its sender, and whether the hub welcomed it. */
@@ -92,9 +93,7 @@ public final class ControlConnection implements HubOutlet {
                     LOG.info("Connected to hub {} as agent {} (protocol revision {}, heartbeat every {}s)",
                             message.getWelcome().getHubVersion(), message.getWelcome().getAgentId(),
                             message.getWelcome().getProtocolRevision(), interval.toSeconds());
-                    if (message.getWelcome().getProtocolRevision() >= 2) {
-                        onWelcome.run(); // revision 1 hubs know no drift reports
-                    }
+                    onWelcome.accept(message.getWelcome().getProtocolRevision());
                 }
                 case COMMAND -> {
                     if (!dispatcher.accept(message.getCommand())) {
@@ -171,8 +170,8 @@ public final class ControlConnection implements HubOutlet {
         this.dispatcher = dispatcher;
     }
 
-    /** Called (quickly: it hands work to another thread) after each Welcome of revision 2 or later. */
-    public void setOnWelcome(Runnable onWelcome) {
+    /** Called with the negotiated protocol revision after each Welcome; must return quickly. */
+    public void setOnWelcome(IntConsumer onWelcome) {
         this.onWelcome = onWelcome;
     }
 

@@ -57,6 +57,8 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
     /** A safety net for a missed event: informers replay their cache this often. */
     static final Duration RESYNC = Duration.ofMinutes(5);
     static final int MAX_HEALS = 5;
+    /** The protocol revision that has DriftReport. */
+    static final int DRIFT_REVISION = 2;
     private static final Duration LISTENER_WAIT = Duration.ofSeconds(30);
 
     private final KubernetesClient client;
@@ -66,6 +68,7 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
     private final HealLimiter limiter;
     private final ScheduledExecutorService worker;
     private volatile DriftOutlet outlet = report -> false;
+    private volatile boolean hubSpeaksDrift;
 
     // The worker's state.
     private final Map<String, TrackedDeployment> tracked = new HashMap<>();
@@ -116,8 +119,15 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
         });
     }
 
-    /** A stream was welcomed: send every report the hub may not have (all non-empty ones and unsent ones). */
-    public void connected() {
+    /**
+     * A stream was welcomed with this protocol revision: from revision 2 on, send every report the hub
+     * may not have (all non-empty ones and unsent ones); a revision 1 hub is sent none.
+     */
+    public void connected(int protocolRevision) {
+        hubSpeaksDrift = protocolRevision >= DRIFT_REVISION;
+        if (!hubSpeaksDrift) {
+            return;
+        }
         worker.execute(() -> tracked.values().stream()
                 .filter(d -> !d.reported() || !d.drift().isEmpty())
                 .forEach(d -> queueReport(d.deploymentId())));
@@ -312,6 +322,9 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
                 return entry;
             }
             case HealLimiter.Decision.HealNow now -> {
+                if (paused.contains(deploymentId)) {
+                    return entry; // an apply started meanwhile: it puts the object back itself
+                }
                 limiter.healed(identity);
                 try {
                     GenericKubernetesResource result = resource(applied).fieldManager(fieldManager).forceConflicts()
@@ -375,7 +388,7 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
             if (deployment == null) {
                 continue;
             }
-            if (!outlet.send(deployment.report())) {
+            if (!hubSpeaksDrift || !outlet.send(deployment.report())) {
                 toReport.clear(); // no stream: connected() queues them again after the next Welcome
                 return;
             }

@@ -204,7 +204,7 @@ class DriftWatchIT {
         assertThat(reports).isEmpty(); // not connected: nothing sent
 
         connected.set(true);
-        watch.connected();
+        watch.connected(2);
 
         DriftedObject after = awaitDrift("StatefulSet", "redis", DriftChange.DRIFT_CHANGE_MODIFIED);
         assertThat(after).isEqualTo(before);
@@ -224,6 +224,7 @@ class DriftWatchIT {
     private DriftWatch startWatch(DriftWatch started) {
         started.setOutlet(report -> connected.get() && reports.add(report));
         started.start();
+        started.connected(2);
         return started;
     }
 
