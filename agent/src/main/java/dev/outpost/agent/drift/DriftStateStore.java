@@ -1,5 +1,6 @@
 package dev.outpost.agent.drift;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -42,7 +43,11 @@ final class DriftStateStore {
                 try {
                     all.add(JSON.readValue(file.toFile(), TrackedDeployment.class));
                 } catch (IOException | UncheckedIOException e) {
-                    LOG.warn("ignoring unreadable drift state {}: {}", file, e.toString());
+                    // Not the parser's message: it may quote the file, and the file holds Secret values.
+                    LOG.warn("ignoring unreadable drift state {} ({}{})", file, e.getClass().getSimpleName(),
+                            e instanceof JsonProcessingException json && json.getLocation() != null
+                                    ? " at line " + json.getLocation().getLineNr() + ", column "
+                                            + json.getLocation().getColumnNr() : "");
                 }
             }
         } catch (IOException e) {

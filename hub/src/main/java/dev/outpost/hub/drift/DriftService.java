@@ -79,7 +79,7 @@ public class DriftService implements DriftReports {
         Instant detected = o.getDetectedAtUnixMs() > 0 ? Instant.ofEpochMilli(o.getDetectedAtUnixMs()) : now;
         return new DriftedObject(o.getApiVersion(), o.getKind(), o.getNamespace().isEmpty() ? null : o.getNamespace(),
                 o.getName(), o.getChange() == DriftChange.DRIFT_CHANGE_DELETED ? DriftedObject.Change.DELETED
-                        : DriftedObject.Change.MODIFIED, o.getFieldsList(), DriftStore.earliest(detected, now),
+                        : DriftedObject.Change.MODIFIED, o.getFieldsList(), detected.isBefore(now) ? detected : now,
                 o.getHealed(), now);
     }
 }

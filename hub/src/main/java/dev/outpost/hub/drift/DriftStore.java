@@ -7,7 +7,7 @@ import dev.outpost.hub.store.Where;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +54,7 @@ public class DriftStore {
         Map<String, List<DriftedObject>> drift = new LinkedHashMap<>();
         sql.query("select * from deployment_drift" + where.sql() + " order by deployment_id, position",
                 rs -> Map.entry(rs.getString("deployment_id"), map(rs)), where.params())
-                .forEach(e -> drift.computeIfAbsent(e.getKey(), k -> new java.util.ArrayList<>()).add(e.getValue()));
+                .forEach(e -> drift.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
         return drift;
     }
 
@@ -63,9 +63,5 @@ public class DriftStore {
                 rs.getString("name"), DriftedObject.Change.valueOf(rs.getString("change_kind").toUpperCase(Locale.ROOT)),
                 json.read(rs.getString("fields_json"), LIST), Sql.instant(rs, "since"), rs.getBoolean("healed"),
                 Sql.instant(rs, "last_seen_at"));
-    }
-
-    static Instant earliest(Instant a, Instant b) {
-        return a.isBefore(b) ? a : b;
     }
 }
