@@ -340,8 +340,9 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
                     LOG.warn("deployment {}: re-applied {} but {} still differ", deploymentId,
                             applied.ref().describe(null), still);
                 } catch (KubernetesClientException e) {
-                    LOG.warn("deployment {}: cannot heal {}: {}", deploymentId, applied.ref().describe(null),
-                            e.getMessage());
+                    // The code and reason only: an API server's message can quote the object, Secrets too.
+                    LOG.warn("deployment {}: cannot heal {}: HTTP {} {}", deploymentId, applied.ref().describe(null),
+                            e.getCode(), e.getStatus() == null ? "" : e.getStatus().getReason());
                 }
                 schedule(() -> mark(identity), Duration.ofSeconds(1)); // the limiter paces the next try
                 return entry;
