@@ -127,6 +127,62 @@ class DriftWatchIT {
     }
 
     @Test
+    void whatTheServerAndControllersAddIsNotDrift() {
+        String manifests = """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: auth
+                stringData:
+                  password: "s3cret"
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: web
+                spec:
+                  selector: {app: web}
+                  ports:
+                    - port: 80
+                      targetPort: 8080
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                spec:
+                  replicas: 2
+                  selector:
+                    matchLabels: {app: web}
+                  template:
+                    metadata:
+                      labels: {app: web}
+                    spec:
+                      containers:
+                        - name: main
+                          image: "busybox:1.37"
+                          resources:
+                            limits: {cpu: "0.5", memory: 64Mi}
+                """;
+        assertSucceeded(run(Command.newBuilder().setCommandId(UUID.randomUUID().toString())
+                .setDeploymentId(deploymentId).setGeneration(1)
+                .setApply(ApplyDeployment.newBuilder().setNamespace(namespace).setReadyTimeoutSeconds(120)
+                        .setDriftPolicy(DriftPolicy.DRIFT_POLICY_REPORT)
+                        .setRelease(dev.outpost.protocol.v1.Release.newBuilder().setReleaseId("rel-web")
+                                .setServiceName("web").setVersion("1.0.0").setManifests(manifests)))
+                .build()));
+        await().atMost(WITHIN).until(() -> watch.state(deploymentId).map(d -> d.objects().size() == 3).orElse(false));
+
+        // defaults, status, a revision annotation, cpu written as 500m: none of it is drift
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                .until(() -> watch.state(deploymentId).orElseThrow().drift().isEmpty());
+
+        admin.apps().deployments().inNamespace(namespace).withName("web").scale(1);
+        assertThat(awaitDrift("Deployment", "web", DriftChange.DRIFT_CHANGE_MODIFIED).getFieldsList())
+                .containsExactly("spec.replicas");
+    }
+
+    @Test
     void anEditUndoneByHandClearsTheReport() {
         assertSucceeded(run(apply(1, DriftPolicy.DRIFT_POLICY_REPORT, "1")));
         admin.configMaps().inNamespace(namespace).withName("redis-config")
