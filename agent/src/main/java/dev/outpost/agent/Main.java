@@ -15,12 +15,14 @@ import dev.outpost.agent.connection.Backoff;
 import dev.outpost.agent.connection.ControlConnection;
 import dev.outpost.agent.connection.HubChannels;
 import dev.outpost.agent.deploy.DeploymentExecutor;
+import dev.outpost.agent.drift.DriftWatch;
 import dev.outpost.agent.deploy.KubeDeploymentExecutor;
 import dev.outpost.agent.enrollment.EnrollmentClient;
 import dev.outpost.agent.enrollment.EnrollmentException;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.agent.identity.IdentityFiles;
+import dev.outpost.protocol.v1.AgentMessage;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -151,8 +153,9 @@ public final class Main {
 
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
             AgentCredentials credentials, ClusterCondition condition) throws IOException, InterruptedException {
+        DriftWatch drift = new DriftWatch(kube, config.stateDir(), config.fieldManager(), Clock.systemUTC());
         DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
-                config.fieldManager(), Clock.systemUTC());
+                config.fieldManager(), Clock.systemUTC(), drift);
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
                 KubeClusterFacts.cached(probe, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
@@ -166,6 +169,9 @@ public final class Main {
                 new FinishedCommands(config.stateDir().resolve("finished-commands.log"), KEEP_RESULTS),
                 connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
         connection.setDispatcher(dispatcher);
+        drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));
+        connection.setOnWelcome(drift::connected);
+        drift.start();
 
         Thread agent = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -184,6 +190,7 @@ public final class Main {
             connection.run();
         } finally {
             dispatcher.close(SHUTDOWN_GRACE);
+            drift.close();
             channel.shutdownNow();
             LOG.info("Outpost agent stopped");
         }

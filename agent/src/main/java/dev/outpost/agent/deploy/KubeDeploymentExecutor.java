@@ -1,5 +1,6 @@
 package dev.outpost.agent.deploy;
 
+import dev.outpost.agent.drift.AppliedObjectsListener;
 import dev.outpost.agent.model.DesiredStateBuilder;
 import dev.outpost.agent.model.Inventory;
 import dev.outpost.agent.model.OutpostMetadata;
@@ -8,14 +9,17 @@ import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.Outcome;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +47,7 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
     private final InventoryStore inventories;
     private final String fieldManager;
     private final Clock clock;
+    private final AppliedObjectsListener drift;
 
     /**
      * @param allowedNamespaces namespaces the agent may put objects in (exact names; empty allows none)
@@ -51,6 +56,13 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
      */
     public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
                                   String fieldManager, Clock clock) {
+        this(client, allowedNamespaces, stateDir, fieldManager, clock, AppliedObjectsListener.NONE);
+    }
+
+    /** @param drift told what each command applied, so the drift watch compares with it */
+    public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
+                                  String fieldManager, Clock clock, AppliedObjectsListener drift) {
+        this.drift = drift;
         this.client = client;
         this.allowedNamespaces = Set.copyOf(allowedNamespaces);
         this.inventories = new InventoryStore(stateDir);
@@ -65,11 +77,14 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
         try {
             OutpostMetadata.checkDeploymentId(command.getDeploymentId());
             ApiDiscovery discovery = new ApiDiscovery(client);
-            ClusterObjects objects = new ClusterObjects(client, discovery, fieldManager);
+            List<Map<String, Object>> appliedObjects = new CopyOnWriteArrayList<>();
+            ClusterObjects objects = new ClusterObjects(client, discovery, fieldManager,
+                    object -> appliedObjects.add(asTree(object)));
             CommandContext tools = new CommandContext(pipeline, objects,
                     new DesiredStateBuilder(allowedNamespaces, discovery), new LabelSearch(objects, allowedNamespaces),
                     inventories);
             LOG.info("{}: {} generation {}", context, command.getActionCase(), command.getGeneration());
+            drift.applying(command.getDeploymentId());
             CommandResult result = switch (command.getActionCase()) {
                 case APPLY -> applied(command, pipeline,
                         new ApplyRun(command, tools, deadline(readyTimeout(command))).run());
@@ -77,16 +92,36 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
                         new DeleteRun(command, tools, deadline(DELETE_TIMEOUT)).run());
                 case ACTION_NOT_SET -> failed(command, pipeline, "the command has neither apply nor delete");
             };
+            tellDrift(command, result, appliedObjects);
             LOG.info("{}: {}{}", context, result.getOutcome(),
                     result.getFailureReason().isEmpty() ? "" : " - " + result.getFailureReason());
             return result;
         } catch (PlanException e) {
+            drift.notApplied(command.getDeploymentId());
             return failed(command, pipeline, e.getMessage());
         } catch (RuntimeException e) {
             // never let a surprise escape into the command dispatcher: the hub must hear an outcome
             LOG.error("{}: unexpected failure", context, e);
+            drift.notApplied(command.getDeploymentId());
             return failed(command, pipeline, "unexpected agent error: " + ClusterMessages.of(e));
         }
+    }
+
+    /** What the drift watch compares with from now on: the objects applied, or nothing after a failure. */
+    private void tellDrift(Command command, CommandResult result, List<Map<String, Object>> appliedObjects) {
+        String id = command.getDeploymentId();
+        if (result.getOutcome() != Outcome.OUTCOME_SUCCEEDED) {
+            drift.notApplied(id);
+        } else if (command.hasDelete()) {
+            drift.deleted(id);
+        } else {
+            drift.applied(id, appliedObjects, inventories.load(id).objects(), command.getApply().getDriftPolicy());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> asTree(GenericKubernetesResource object) {
+        return client.getKubernetesSerialization().convertValue(object, Map.class);
     }
 
     @Override

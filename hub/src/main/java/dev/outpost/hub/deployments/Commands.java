@@ -1,5 +1,6 @@
 package dev.outpost.hub.deployments;
 
+import dev.outpost.hub.drift.DriftPolicy;
 import dev.outpost.hub.releases.Release;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
@@ -25,8 +26,8 @@ public final class Commands {
 
     /**
      * Carry out the plan a package release was rendered into (revision 2): the release travels without
-     * manifests and without parameters, which the plan already holds rendered. The drift policy is left
-     * unset here (the drift part sets it).
+     * manifests and without parameters, which the plan already holds rendered. The drift policy is set
+     * by {@link #withDriftPolicy}.
      */
     public static Command applyPlan(String commandId, String deploymentId, long generation, Release release,
                                     DeploymentPlan plan, String namespace, NamespaceMode namespaceMode,
@@ -37,6 +38,11 @@ public final class Commands {
                 .setApply(ApplyDeployment.newBuilder().setRelease(packageRelease).setPlan(plan).setNamespace(namespace)
                         .setNamespaceMode(namespaceMode).setReadyTimeoutSeconds(Math.toIntExact(readyTimeout.toSeconds())))
                 .build();
+    }
+
+    /** The apply command telling the agent what to do about drift (ApplyDeployment.drift_policy). */
+    static Command withDriftPolicy(Command apply, DriftPolicy policy) {
+        return apply.toBuilder().setApply(apply.getApply().toBuilder().setDriftPolicy(policy.toProto())).build();
     }
 
     /** Remove every object of the deployment. */

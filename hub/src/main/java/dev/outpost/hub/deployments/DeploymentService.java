@@ -16,6 +16,10 @@ import dev.outpost.hub.deployments.packaged.PackageRelease;
 import dev.outpost.hub.deployments.packaged.PackageReleases;
 import dev.outpost.hub.deployments.packaged.PackagedChange;
 import dev.outpost.hub.deployments.packaged.PackagedChanges;
+import dev.outpost.hub.drift.DeploymentDrift;
+import dev.outpost.hub.drift.DriftPolicy;
+import dev.outpost.hub.drift.DriftService;
+import dev.outpost.hub.drift.DriftedObject;
 import dev.outpost.hub.environments.Environment;
 import dev.outpost.hub.environments.EnvironmentService;
 import dev.outpost.hub.ops.HubMetrics;
@@ -71,15 +75,18 @@ public class DeploymentService {
     private final PackageReleases packages;
     private final PackagedChanges packaged;
     private final DeploymentSecretStore secrets;
+    private final DriftService drift;
 
     public DeploymentService(Database db, DeploymentStore deployments, OperationStore operations,
                              CommandStore commands, EnvironmentService environments, ReleaseService releases,
                              HubConfig config, HubMetrics metrics, Clock clock,
                              ApplicationEventPublisher<CommandQueued> events, AgentWaits waits,
-                             PackageReleases packages, PackagedChanges packaged, DeploymentSecretStore secrets) {
+                             PackageReleases packages, PackagedChanges packaged, DeploymentSecretStore secrets,
+                             DriftService drift) {
         this.packages = packages;
         this.packaged = packaged;
         this.secrets = secrets;
+        this.drift = drift;
         this.db = db;
         this.deployments = deployments;
         this.operations = operations;
@@ -105,23 +112,28 @@ public class DeploymentService {
             @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX, defaultValue = DEFAULT_NAMESPACE) String namespace,
             @Nullable Map<String, Object> parameters,
             @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX) String plan,
-            @Nullable @Schema(maxLength = 16) String namespaceMode) {
+            @Nullable @Schema(maxLength = 16) String namespaceMode,
+            @Nullable @Schema(allowableValues = {"report", "heal"}, defaultValue = "report") String driftPolicy) {
         /** A manifests-release request as before package releases. */
         public NewDeployment(String environmentId, String releaseId, String name, String namespace,
                              Map<String, Object> parameters) {
-            this(environmentId, releaseId, name, namespace, parameters, null, null);
+            this(environmentId, releaseId, name, namespace, parameters, null, null, null);
         }
     }
 
-    /** A change to a deployment: another release, new parameters (which replace the old ones) and/or plan. */
+    /**
+     * A change to a deployment: another release, new parameters (which replace the old ones), plan
+     * and/or another drift policy. Any of them is a new apply: the agent learns the policy from the command.
+     */
     @StrictRequest
     public record DeploymentChange(
             @Nullable @Schema(maxLength = Validation.ID_MAX) String releaseId,
             @Nullable Map<String, Object> parameters,
-            @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX) String plan) {
+            @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX) String plan,
+            @Nullable @Schema(allowableValues = {"report", "heal"}) String driftPolicy) {
         /** A manifests-release change as before package releases. */
         public DeploymentChange(String releaseId, Map<String, Object> parameters) {
-            this(releaseId, parameters, null);
+            this(releaseId, parameters, null, null);
         }
     }
 
@@ -154,6 +166,7 @@ public class DeploymentService {
             ReleaseValidator.checkParameters(v, "parameters", parameters);
         }
         v.dnsLabel("namespace", namespace);
+        DriftPolicy policy = driftPolicy(v, request.driftPolicy()).orElse(DriftPolicy.REPORT);
         v.throwIfInvalid();
 
         Environment env = environments.get(caller, request.environmentId());
@@ -164,15 +177,15 @@ public class DeploymentService {
         Release release = releases.requireDeployable(caller, request.releaseId(), true);
         String id = Secrets.id("dep_");
         Map<String, String> merged = merged(release, parameters);
-        Command command = Commands.apply(Secrets.id("cmd_"), id, 1, release, merged, namespace,
-                config.getDeploymentReadyTimeout());
+        Command command = Commands.withDriftPolicy(Commands.apply(Secrets.id("cmd_"), id, 1, release, merged, namespace,
+                config.getDeploymentReadyTimeout()), policy);
         requireFitsOneMessage(command);
         requireRenders(id, release, merged, namespace);
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(), namespace,
                 Map.copyOf(parameters), 1, 0, null, OperationLifecycle.statusOnStart(Operation.Type.CREATE), null,
-                operationId, null, null, now, now, null, NamespaceMode.EXISTING);
+                operationId, null, null, now, now, null, NamespaceMode.EXISTING, policy, List.of(), null);
         Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, null, now);
         try {
             db.inTransaction(sql -> {
@@ -195,6 +208,9 @@ public class DeploymentService {
      * (render failure, agent too old) is written failed at once, with no command.
      */
     private Accepted createPackaged(Caller caller, NewDeployment request, PackageRelease pkg) {
+        Validation v = new Validation();
+        DriftPolicy policy = driftPolicy(v, request.driftPolicy()).orElse(DriftPolicy.REPORT);
+        v.throwIfInvalid();
         Environment env = environments.get(caller, request.environmentId());
         Release release = releases.requireDeployable(caller, request.releaseId(), true);
         String id = Secrets.id("dep_");
@@ -212,7 +228,7 @@ public class DeploymentService {
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(),
                 change.namespace(), change.parameters(), 1, 0, null, OperationLifecycle.statusOnStart(Operation.Type.CREATE),
-                null, operationId, null, null, now, now, change.plan(), change.namespaceMode());
+                null, operationId, null, null, now, now, change.plan(), change.namespaceMode(), policy, List.of(), null);
         Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, null, now);
         Deployment written;
         try {
@@ -220,7 +236,7 @@ public class DeploymentService {
                 deployments.insert(sql, deployment);
                 secrets.add(sql, id, change.secretsToAdd(), now);
                 operations.insert(sql, operation);
-                return queueOrFail(sql, deployment, operation, change, now);
+                return queueOrFail(sql, deployment, operation, change, policy, now);
             });
         } catch (StoreException.DuplicateKeyException e) {
             throw ApiException.conflict("environment " + env.id() + " already has a deployment named '"
@@ -231,7 +247,7 @@ public class DeploymentService {
 
     /** Queues the change's command, or fails its operation at once when it has none; the deployment as now stored. */
     private Deployment queueOrFail(Sql sql, Deployment deployment, Operation operation, PackagedChange change,
-                                   Instant now) {
+                                   DriftPolicy policy, Instant now) {
         if (change.failed()) {
             // Planning failed before any command: the hub ends the operation itself, nothing was sent.
             OperationLifecycle.Ending ending = new OperationLifecycle.Ending(Operation.Status.FAILED, change.failure(),
@@ -239,9 +255,10 @@ public class DeploymentService {
             operations.finish(sql, operation.id(), operation.status(), ending, List.of(), now);
             deployments.finishOperation(sql, deployment.id(), operation.id(), ending, null, null, null, now);
         } else {
-            commands.insert(sql, deployment.environmentId(), operation.id(), change.command(), now);
+            commands.insert(sql, deployment.environmentId(), operation.id(),
+                    Commands.withDriftPolicy(change.command(), policy), now);
         }
-        return deployments.find(sql, deployment.id()).orElseThrow();
+        return deployments.find(sql, deployment.id()).orElseThrow().withDrift(drift.of(sql, deployment.id()));
     }
 
     private Accepted packagedAccepted(Deployment deployment, Operation operation, Release release,
@@ -282,21 +299,26 @@ public class DeploymentService {
         if (given != null) {
             ReleaseValidator.checkParameters(v, "parameters", given);
         }
+        DriftPolicy policy = driftPolicy(v, change.driftPolicy()).orElse(current.driftPolicy());
         v.throwIfInvalid();
         Map<String, String> parameters = given != null ? given : PackageParameters.strings(v, "parameters",
                 current.parameters());
         Map<String, String> merged = merged(release, parameters);
-        Command command = Commands.apply(Secrets.id("cmd_"), id, current.generation() + 1, release, merged,
-                current.namespace(), config.getDeploymentReadyTimeout());
+        Command command = Commands.withDriftPolicy(Commands.apply(Secrets.id("cmd_"), id, current.generation() + 1,
+                release, merged, current.namespace(), config.getDeploymentReadyTimeout()), policy);
         requireFitsOneMessage(command);
         requireRenders(id, release, merged, current.namespace());
-        return startOperation(current, Operation.Type.UPDATE, release, parameters, command);
+        return startOperation(current, Operation.Type.UPDATE, release, parameters, current.plan(), command, policy,
+                null);
     }
 
     /** The next generation of a package deployment, planned now; see {@link #createPackaged}. */
     private Accepted updatePackaged(Deployment current, DeploymentChange request, Release release, PackageRelease pkg) {
         Map<String, Object> parameters = request.parameters() != null ? request.parameters() : current.parameters();
         String plan = request.plan() != null ? request.plan() : current.plan();
+        Validation v = new Validation();
+        DriftPolicy policy = driftPolicy(v, request.driftPolicy()).orElse(current.driftPolicy());
+        v.throwIfInvalid();
         PackagedChange change = packaged.update(new PackagedChanges.Target(current.environmentId(), current.id(),
                         current.name(), Secrets.id("cmd_"), current.generation() + 1), release, pkg, current.namespace(),
                 current.namespaceMode(), plan, parameters);
@@ -309,9 +331,12 @@ public class DeploymentService {
                     change.parameters(), change.plan(), Deployment.Status.PENDING, now)) {
                 throw ApiException.conflict(whyBusy(sql, current.id()));
             }
+            if (policy != current.driftPolicy()) {
+                deployments.setDriftPolicy(sql, current.id(), policy);
+            }
             secrets.add(sql, current.id(), change.secretsToAdd(), now);
             operations.insert(sql, operation);
-            return queueOrFail(sql, current, operation, change, now);
+            return queueOrFail(sql, current, operation, change, policy, now);
         });
         return packagedAccepted(written, operation, release, change);
     }
@@ -322,7 +347,8 @@ public class DeploymentService {
         requireNotDeleted(current);
         Release release = releases.get(current.releaseId());
         return startOperation(current, Operation.Type.DELETE, release, current.parameters(), current.plan(),
-                Commands.delete(Secrets.id("cmd_"), id, current.generation() + 1, current.namespace()));
+                Commands.delete(Secrets.id("cmd_"), id, current.generation() + 1, current.namespace()),
+                current.driftPolicy(), null);
     }
 
     /**
@@ -358,7 +384,9 @@ public class DeploymentService {
     public List<Deployment> list(Caller caller, Optional<String> tenantId, Optional<String> environmentId) {
         return db.read(sql -> {
             Function<String, Optional<String>> reasons = waits.reasons(sql);
+            Map<String, List<DriftedObject>> drifted = drift.byDeployment(sql, caller.tenantFilter(tenantId));
             return deployments.list(sql, caller.tenantFilter(tenantId), environmentId).stream()
+                    .map(d -> d.withDrift(DeploymentDrift.of(drifted.getOrDefault(d.id(), List.of()))))
                     .map(d -> d.activeOperationId() == null ? d
                             : d.withWaitingReason(reasons.apply(d.environmentId()).orElse(null)))
                     .toList();
@@ -367,8 +395,8 @@ public class DeploymentService {
 
     /** One deployment; 404 if unknown or another tenant's. A deployment that waits for its agent says so in statusReason. */
     public Deployment get(Caller caller, String id) {
-        Deployment deployment = caller.visible(db.read(sql -> deployments.find(sql, id)), Deployment::tenantId,
-                "deployment", id);
+        Deployment deployment = caller.visible(db.read(sql -> deployments.find(sql, id)
+                .map(d -> d.withDrift(drift.of(sql, id)))), Deployment::tenantId, "deployment", id);
         if (deployment.activeOperationId() == null) {
             return deployment;
         }
@@ -421,22 +449,13 @@ public class DeploymentService {
         Command command = Retries.again(previous, Secrets.id("cmd_"), current.generation() + 1);
         Release release = releases.get(current.releaseId());
         return startOperation(current, failed.type(), release, current.parameters(), current.plan(), command,
-                failed.id());
+                current.driftPolicy(), failed.id());
     }
 
     /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
-                                    Map<String, ?> parameters, Command command) {
-        return startOperation(current, type, release, parameters, current.plan(), command, null);
-    }
-
-    private Accepted startOperation(Deployment current, Operation.Type type, Release release,
-                                    Map<String, ?> parameters, String plan, Command command) {
-        return startOperation(current, type, release, parameters, plan, command, null);
-    }
-
-    private Accepted startOperation(Deployment current, Operation.Type type, Release release,
-                                    Map<String, ?> parameters, String plan, Command command, String retryOf) {
+                                    Map<String, ?> parameters, String plan, Command command, DriftPolicy policy,
+                                    String retryOf) {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Operation operation = newOperation(operationId, current, type, command.getGeneration(), retryOf, now);
@@ -446,9 +465,12 @@ public class DeploymentService {
                     parameters, plan, status, now)) {
                 throw ApiException.conflict(whyBusy(sql, current.id()));
             }
+            if (policy != current.driftPolicy()) {
+                deployments.setDriftPolicy(sql, current.id(), policy);
+            }
             operations.insert(sql, operation);
             commands.insert(sql, current.environmentId(), operationId, command, now);
-            return deployments.find(sql, current.id()).orElseThrow();
+            return deployments.find(sql, current.id()).orElseThrow().withDrift(drift.of(sql, current.id()));
         });
         queued(updated, operation, release);
         return withWaitingReasons(new Accepted(updated, operation));
@@ -470,6 +492,24 @@ public class DeploymentService {
         Operation now = operations.find(sql, operationId).orElseThrow();
         return "operation " + operationId + " has finished (" + now.status().json() + "); only a pending or running "
                 + "operation can be cancelled";
+    }
+
+    private static String cancelledStatusReason(Operation op, String reason) {
+        String what = op.type() == Operation.Type.DELETE ? "deleted" : "applied";
+        return op.type().json() + " operation " + op.id() + " " + reason + ": the cluster may be partly " + what
+                + "; the next change applies the whole release again";
+    }
+
+    /** The policy named by a request, if it names one; an unknown name is an error on {@code driftPolicy}. */
+    private static Optional<DriftPolicy> driftPolicy(Validation v, String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        Optional<DriftPolicy> policy = DriftPolicy.parse(value);
+        if (policy.isEmpty()) {
+            v.error("driftPolicy", "must be report or heal");
+        }
+        return policy;
     }
 
     /** 400 unless the command fits the protocol's message limit with room to spare for its envelope. */

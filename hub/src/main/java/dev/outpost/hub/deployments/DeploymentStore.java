@@ -3,6 +3,8 @@ package dev.outpost.hub.deployments;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
 import dev.outpost.hub.deployments.packaged.NamespaceMode;
+import dev.outpost.hub.drift.DriftPolicy;
+import dev.outpost.hub.drift.DriftStore;
 import dev.outpost.hub.store.JsonColumns;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.hub.store.Where;
@@ -34,12 +36,12 @@ public class DeploymentStore {
     public void insert(Sql sql, Deployment d) {
         sql.update("insert into deployments (id, tenant_id, environment_id, release_id, name, namespace, parameters_json, "
                         + "generation, applied_generation, content_hash, status, status_reason, active_operation_id, "
-                        + "live_name, failed_step, revision, created_at, updated_at, plan_name, namespace_mode) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "live_name, failed_step, revision, created_at, updated_at, plan_name, namespace_mode, drift_policy) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 d.id(), d.tenantId(), d.environmentId(), d.releaseId(), d.name(), d.namespace(), json.write(d.parameters()),
                 d.generation(), d.appliedGeneration(), d.contentHash(), d.status(), d.statusReason(),
                 d.activeOperationId(), d.name(), d.failedStep(), d.revision(), d.createdAt(), d.updatedAt(), d.plan(),
-                d.namespaceMode().json());
+                d.namespaceMode().json(), d.driftPolicy().json());
     }
 
     /** What the hub issued for one deployment: what an agent may claim to have applied. */
@@ -85,6 +87,11 @@ public class DeploymentStore {
                 operationId, releaseId, json.write(parameters), plan, status, now, id, expectedGeneration) == 1;
     }
 
+    /** Sets what the deployment's agent does about drift; the next apply command carries it. */
+    public void setDriftPolicy(Sql sql, String id, DriftPolicy policy) {
+        sql.update("update deployments set drift_policy = ? where id = ?", policy.json(), id);
+    }
+
     /** Sets the status while {@code operationId} is the active operation (a late report cannot undo a newer one). */
     public void setStatus(Sql sql, String id, String operationId, Deployment.Status status, Instant now) {
         sql.update("update deployments set status = ?, updated_at = ? where id = ? and active_operation_id = ?",
@@ -104,6 +111,9 @@ public class DeploymentStore {
                         + "revision = coalesce(?, revision) where id = ? and active_operation_id = ?",
                 ending.deploymentStatus(), ending.statusReason(), ending.failedStep(), now, appliedGeneration,
                 contentHash, revision, id, operationId);
+        if (ending.deploymentStatus() == Deployment.Status.READY || ending.deploymentStatus() == Deployment.Status.DELETED) {
+            DriftStore.clear(sql, id); // what was applied is the reference now (or nothing is)
+        }
     }
 
     private Deployment map(ResultSet rs) throws SQLException {
@@ -115,6 +125,7 @@ public class DeploymentStore {
                 rs.getString("status_reason"), rs.getString("active_operation_id"), rs.getString("failed_step"),
                 rs.getObject("revision", Long.class), Sql.instant(rs, "created_at"),
                 Sql.instant(rs, "updated_at"), rs.getString("plan_name"),
-                NamespaceMode.stored(rs.getString("namespace_mode")));
+                NamespaceMode.stored(rs.getString("namespace_mode")),
+                DriftPolicy.parse(rs.getString("drift_policy")).orElse(DriftPolicy.REPORT), List.of(), null);
     }
 }

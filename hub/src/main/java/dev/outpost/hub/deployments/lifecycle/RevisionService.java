@@ -47,7 +47,7 @@ public class RevisionService {
                 deployment.status() == Deployment.Status.FAILED, request.revision());
         // TODO(catalogue): refuse a yanked release with ReleaseService.requireDeployable once it exists.
         DeploymentService.Accepted accepted = deployments.update(caller, deployment.id(),
-                new DeploymentService.DeploymentChange(target.releaseId(), target.parameters(), target.planName()));
+                new DeploymentService.DeploymentChange(target.releaseId(), target.parameters(), target.planName(), null));
         LOG.info("rollback of tenant {} deployment {} to revision {} (release {}): operation {}",
                 deployment.tenantId(), deployment.id(), target.number(), FreeText.forLog(target.releaseId()),
                 accepted.operation().id());

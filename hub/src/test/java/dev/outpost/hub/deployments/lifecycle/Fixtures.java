@@ -5,6 +5,7 @@ import dev.outpost.hub.deployments.Operation;
 import java.time.Instant;
 import java.util.List;
 import dev.outpost.hub.deployments.packaged.NamespaceMode;
+import dev.outpost.hub.drift.DriftPolicy;
 import java.util.Map;
 
 /** Operations and deployments in a given state, for the lifecycle's unit tests. */
@@ -25,6 +26,6 @@ final class Fixtures {
 
     static Deployment deployment(Deployment.Status status, String activeOperationId) {
         return new Deployment("dep_1", "ten_1", "env_1", "rel_1", "cache", "apps", Map.of(), 2, 1, "sha256:ab", status,
-                null, activeOperationId, null, 1L, T0, T0, null, NamespaceMode.EXISTING);
+                null, activeOperationId, null, 1L, T0, T0, null, NamespaceMode.EXISTING, DriftPolicy.REPORT, List.of(), null);
     }
 }
