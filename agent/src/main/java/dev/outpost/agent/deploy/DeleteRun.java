@@ -29,13 +29,16 @@ final class DeleteRun {
     private final ClusterObjects objects;
     private final CommandContext context;
     private final Deadline goneDeadline;
+    private final List<PipelineStep> afterGone;
 
-    DeleteRun(Command command, CommandContext context, Deadline goneDeadline) {
+    /** {@code afterGone}: steps that run once the objects are gone (a plan's infrastructure and namespace). */
+    DeleteRun(Command command, CommandContext context, Deadline goneDeadline, List<PipelineStep> afterGone) {
         this.command = command;
         this.pipeline = context.pipeline();
         this.objects = context.objects();
         this.context = context;
         this.goneDeadline = goneDeadline;
+        this.afterGone = List.copyOf(afterGone);
     }
 
     /** Runs the command; true when everything is gone and the inventory forgotten. */
@@ -63,6 +66,7 @@ final class DeleteRun {
             steps.add(new RemoveStep("delete", objects, ref, id, ref.describe(namespace), deleted::add));
         }
         steps.add(new WaitGoneStep(objects, deleted, goneDeadline));
+        steps.addAll(afterGone);
         steps.add(PipelineStep.named("forget inventory", () -> {
             context.inventories().remove(id);
             return "";
