@@ -31,6 +31,7 @@ public class HubConfig {
     private Duration joinTokenMaxTtl = Duration.ofDays(7);
     private Duration deploymentReadyTimeout = Duration.ofMinutes(5);
     private Duration commandPollInterval = Duration.ofSeconds(2);
+    private Duration idempotencyKeysKept = Duration.ofHours(24);
 
     /**
      * Refuses to start with settings that cannot work, naming every offending key at once (rather than
@@ -62,6 +63,10 @@ public class HubConfig {
         positive(problems, "outpost.join-token-max-ttl", joinTokenMaxTtl);
         positive(problems, "outpost.deployment-ready-timeout", deploymentReadyTimeout);
         positive(problems, "outpost.command-poll-interval", commandPollInterval);
+        // Clients retry for up to a day (a laptop asleep overnight); a shorter window replays nothing.
+        if (idempotencyKeysKept.compareTo(Duration.ofHours(24)) < 0) {
+            problems.add("outpost.idempotency-keys-kept (" + idempotencyKeysKept + ") must be at least 24h");
+        }
         // Two heartbeats per offline-after: one late or lost heartbeat must not mark a live agent offline.
         if (heartbeatInterval.multipliedBy(2).compareTo(offlineAfter) > 0) {
             problems.add("outpost.heartbeat-interval (" + heartbeatInterval + ") must be at most half of "
@@ -243,5 +248,14 @@ public class HubConfig {
 
     public void setCommandPollInterval(Duration commandPollInterval) {
         this.commandPollInterval = commandPollInterval;
+    }
+
+    /** How long the response to a request with an Idempotency-Key is kept for its retries (at least 24h). */
+    public Duration getIdempotencyKeysKept() {
+        return idempotencyKeysKept;
+    }
+
+    public void setIdempotencyKeysKept(Duration idempotencyKeysKept) {
+        this.idempotencyKeysKept = idempotencyKeysKept;
     }
 }

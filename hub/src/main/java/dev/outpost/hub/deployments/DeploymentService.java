@@ -347,6 +347,8 @@ public class DeploymentService {
         LOG.info("{} operation {} queued for tenant {} deployment {} (generation {}, release {} {}) in environment {}",
                 operation.type().json(), operation.id(), deployment.tenantId(), deployment.id(), operation.generation(),
                 FreeText.forLog(release.serviceName()), FreeText.forLog(release.version()), deployment.environmentId());
-        events.publishEvent(new CommandQueued(deployment.environmentId()));
+        // Only once committed: the gateway reads the command's row when woken (an idempotent request
+        // commits later than the service's own transaction).
+        db.afterCommit(() -> events.publishEvent(new CommandQueued(deployment.environmentId())));
     }
 }

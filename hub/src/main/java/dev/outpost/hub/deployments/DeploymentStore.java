@@ -56,6 +56,11 @@ public class DeploymentStore {
         return sql.queryOne("select * from deployments where id = ?", this::map, id);
     }
 
+    /** The deployment, row-locked until the transaction ends: for checks that must hold until it commits. */
+    public Optional<Deployment> findForUpdate(Sql sql, String id) {
+        return sql.queryOne("select * from deployments where id = ? for update", this::map, id);
+    }
+
     /** Deployments, oldest first, optionally of one tenant and/or environment. */
     public List<Deployment> list(Sql sql, Optional<String> tenantId, Optional<String> environmentId) {
         Where where = new Where().equal("tenant_id", tenantId).equal("environment_id", environmentId);

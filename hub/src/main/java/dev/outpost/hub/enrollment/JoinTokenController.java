@@ -1,6 +1,7 @@
 package dev.outpost.hub.enrollment;
 
 import dev.outpost.hub.api.StrictRequest;
+import dev.outpost.hub.api.idempotency.IdempotentRequests;
 import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
 import io.micronaut.core.annotation.Nullable;
@@ -9,6 +10,7 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
@@ -42,7 +44,9 @@ public class JoinTokenController {
     @Post
     @Status(HttpStatus.CREATED)
     public JoinTokenService.IssuedJoinToken issue(
-            @Authenticated Caller caller, String environmentId, @Body @Nullable JoinTokenRequest body) {
+            @Authenticated Caller caller, String environmentId, @Body @Nullable JoinTokenRequest body,
+            @Header(IdempotentRequests.HEADER) @Nullable String key) {
+        IdempotentRequests.refuseForSecrets(key);
         JoinTokenRequest request = body == null ? new JoinTokenRequest(null, null) : body;
         return service.issue(caller, environmentId, request.ttlSeconds(), request.uses());
     }

@@ -3,12 +3,25 @@ package dev.outpost.hub.store;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Runs work on a pooled connection, in a transaction that commits only if the work returns normally. */
+/**
+ * Runs work on a pooled connection, in a transaction that commits only if the work returns normally.
+ * Work started while the same thread is already inside {@link #inTransaction} joins that transaction
+ * (under a savepoint, so a failure it throws still undoes just its own writes): an edge can make a
+ * whole request, e.g. an idempotent one, commit or roll back as one.
+ */
 @Singleton
 public class Database {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
     private final DataSource dataSource;
+    private final ThreadLocal<Transaction> current = new ThreadLocal<>();
 
     public Database(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -20,29 +33,94 @@ public class Database {
         T run(Sql sql);
     }
 
+    /** The transaction open on this thread: its connection and what to run once it commits. */
+    private record Transaction(Connection connection, Sql sql, List<Runnable> afterCommit) {
+    }
+
     /** Runs {@code work} in one transaction; any exception rolls everything back and is rethrown. */
     public <T> T inTransaction(Work<T> work) {
+        Transaction outer = current.get();
+        if (outer != null) {
+            return joined(outer, work);
+        }
+        T result;
+        List<Runnable> afterCommit = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
+            current.set(new Transaction(connection, new Sql(connection), afterCommit));
             try {
-                T result = work.run(new Sql(connection));
+                result = work.run(current.get().sql());
                 connection.commit();
-                return result;
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(connection, e);
                 throw e;
             } catch (SQLException e) {
                 rollbackQuietly(connection, e);
                 throw e;
+            } finally {
+                current.remove();
             }
         } catch (SQLException e) {
             throw StoreException.of(e);
         }
+        afterCommit.forEach(Database::runQuietly);
+        return result;
     }
 
     /** Runs read-only work; a transaction gives it one consistent snapshot on both databases. */
     public <T> T read(Work<T> work) {
         return inTransaction(work);
+    }
+
+    /**
+     * Runs {@code action} once the transaction open on this thread commits (never if it rolls back), or
+     * now when none is open: for what others must only see after the change is durable (events that
+     * make a dispatcher read the new rows).
+     */
+    public void afterCommit(Runnable action) {
+        Transaction tx = current.get();
+        if (tx == null) {
+            action.run();
+        } else {
+            tx.afterCommit().add(action);
+        }
+    }
+
+    /** Whether this thread is inside a transaction. */
+    public boolean inTransaction() {
+        return current.get() != null;
+    }
+
+    private static <T> T joined(Transaction outer, Work<T> work) {
+        Savepoint savepoint;
+        try {
+            savepoint = outer.connection().setSavepoint();
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+        try {
+            T result = work.run(outer.sql());
+            outer.connection().releaseSavepoint(savepoint);
+            return result;
+        } catch (RuntimeException | Error e) {
+            try {
+                outer.connection().rollback(savepoint);
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            throw e;
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            // The change is committed; a failed follow-up (a notification) must not turn it into an error.
+            LOG.warn("an after-commit action failed: {}", e.toString());
+        }
     }
 
     private static void rollbackQuietly(Connection connection, Throwable cause) {

@@ -1,13 +1,17 @@
 package dev.outpost.hub.tenants;
 
 import dev.outpost.hub.api.StrictRequest;
+import dev.outpost.hub.api.idempotency.IdempotentRequests;
 import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.Status;
 import io.micronaut.scheduling.TaskExecutors;
@@ -20,9 +24,11 @@ import java.util.List;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class TenantController {
     private final TenantService service;
+    private final IdempotentRequests idempotent;
 
-    public TenantController(TenantService service) {
+    public TenantController(TenantService service, IdempotentRequests idempotent) {
         this.service = service;
+        this.idempotent = idempotent;
     }
 
     /** Body of POST /tenants and POST /tenants/{id}/tokens. */
@@ -34,9 +40,10 @@ public class TenantController {
 
     /** Creates a tenant (admin only). */
     @Post
-    @Status(HttpStatus.CREATED)
-    public Tenant create(@Authenticated Caller caller, @Body NameRequest body) {
-        return service.create(caller, body.name());
+    public HttpResponse<?> create(@Authenticated Caller caller, @Body NameRequest body,
+                                  @Header(IdempotentRequests.HEADER) @Nullable String key) {
+        return idempotent.run(new IdempotentRequests.Call(caller, key, "POST", "/api/v1/tenants", body),
+                HttpStatus.CREATED, () -> service.create(caller, body.name()));
     }
 
     /** All tenants for the admin; a tenant token sees only its own. */
@@ -53,7 +60,9 @@ public class TenantController {
     /** Issues an API token for the tenant (admin only); the response is the only place the secret appears. */
     @Post("/{id}/tokens")
     @Status(HttpStatus.CREATED)
-    public TenantService.IssuedToken issueToken(@Authenticated Caller caller, String id, @Body NameRequest body) {
+    public TenantService.IssuedToken issueToken(@Authenticated Caller caller, String id, @Body NameRequest body,
+                                                @Header(IdempotentRequests.HEADER) @Nullable String key) {
+        IdempotentRequests.refuseForSecrets(key);
         return service.issueToken(caller, id, body.name());
     }
 

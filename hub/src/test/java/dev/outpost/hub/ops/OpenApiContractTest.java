@@ -66,9 +66,9 @@ class OpenApiContractTest {
 
     @Test
     void anUpperCaseEnumOrANullWhereNoneIsAllowedIsCaught() {
-        assertThat(CONTRACT.violations("GET", "/api/v1/deployments/dep_1", 200, headers("application/json"),
+        assertThat(CONTRACT.violations("GET", "/api/v1/deployments/dep_1", 200, headers("application/json", "ETag", "\"1-abc\""),
                 DEPLOYMENT.formatted("PENDING"))).singleElement().asString().contains("/status");
-        assertThat(CONTRACT.violations("GET", "/api/v1/deployments/dep_1", 200, headers("application/json"),
+        assertThat(CONTRACT.violations("GET", "/api/v1/deployments/dep_1", 200, headers("application/json", "ETag", "\"1-abc\""),
                 DEPLOYMENT.formatted("pending").replace("\"namespace\":\"apps\"", "\"namespace\":null")))
                 .singleElement().asString().contains("/namespace");
     }

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * A plain HTTP client for the hub's REST API that never throws on error statuses, but fails the test
@@ -65,8 +66,21 @@ public final class Api {
 
     /** Any request; {@code body} is sent as is with {@code contentType}. */
     public Response send(String method, String path, String token, String body, String contentType) {
+        return send(method, path, token, body, contentType, Map.of());
+    }
+
+    /** A JSON request (null body: none) with extra headers, e.g. Idempotency-Key or If-Match. */
+    public Response withHeaders(String method, String path, String token, Object body, Map<String, String> headers) {
+        return send(method, path, token, body == null ? null : json(body), body == null ? null : "application/json",
+                headers);
+    }
+
+    /** Any request with extra headers; {@code body} is sent as is with {@code contentType}. */
+    public Response send(String method, String path, String token, String body, String contentType,
+                         Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
