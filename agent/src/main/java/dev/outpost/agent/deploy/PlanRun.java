@@ -221,14 +221,15 @@ final class PlanRun {
         } else {
             String hash = apply.getPlan().getStepsList().stream().filter(step -> step.getName().equals(name))
                     .map(PlanStep::getInputHash).findFirst().orElse("");
-            records = records.with(work.record(name, hash), apply.getNamespace(), ownNamespace);
+            // only a namespace step that succeeded makes the namespace the agent's to remove on delete
+            records = records.with(work.record(name, hash), apply.getNamespace(), name.equals(NAMESPACE_STEP));
         }
         context.records().save(records);
     }
 
     /** A failed step is redone next time, whatever its hash. */
     private void forget(String name) {
-        records = records.without(name, apply.getNamespace(), ownNamespace);
+        records = records.without(name, apply.getNamespace(), false);
         try {
             context.records().save(records);
         } catch (IOException e) {

@@ -68,7 +68,8 @@ public final class TestInfrastructureProvider implements InfrastructureProvider 
                     + " s (the test provider takes " + delay.toSeconds() + " s)");
         }
         Thread.sleep(delay.toMillis());
-        return InfrastructureResult.succeeded(item + (delay.isZero() ? " ready" : " ready after " + delay.toSeconds() + " s"));
+        String done = verb.equals("remove") ? " removed" : " ready";
+        return InfrastructureResult.succeeded(item + done + (delay.isZero() ? "" : " after " + delay.toSeconds() + " s"));
     }
 
     /** The behaviour the file gives {@code key} (or {@code fallback}); an answer with a problem when the file is bad. */

@@ -31,12 +31,15 @@ public record DeploymentSteps(String deploymentId, String namespace, boolean own
                 && step(name).map(step -> step.inputHash().equals(inputHash)).orElse(false);
     }
 
-    /** The same, with {@code record} replacing any earlier record of its step. */
+    /** The same, with {@code record} replacing any earlier record of its step, made in {@code inNamespace}. */
     public DeploymentSteps with(StepRecord record, String inNamespace, boolean createsNamespace) {
+        boolean sameNamespace = namespace.equals(inNamespace) || succeeded.isEmpty();
+        // objects steps done in another namespace are no shortcut here; infrastructure is outside namespaces
         List<StepRecord> steps = new ArrayList<>(succeeded.stream()
+                .filter(step -> sameNamespace || step.isInfrastructure())
                 .filter(step -> !step.name().equals(record.name())).toList());
         steps.add(record);
-        return new DeploymentSteps(deploymentId, inNamespace, ownNamespace || createsNamespace, steps);
+        return new DeploymentSteps(deploymentId, inNamespace, sameNamespace && ownNamespace || createsNamespace, steps);
     }
 
     /**
@@ -44,9 +47,12 @@ public record DeploymentSteps(String deploymentId, String namespace, boolean own
      * Other records are kept only when they were made in {@code inNamespace}.
      */
     public DeploymentSteps without(String name, String inNamespace, boolean createsNamespace) {
-        List<StepRecord> steps = namespace.equals(inNamespace)
-                ? succeeded.stream().filter(step -> !step.name().equals(name)).toList() : List.of();
-        return new DeploymentSteps(deploymentId, inNamespace, ownNamespace || createsNamespace, steps);
+        boolean sameNamespace = namespace.equals(inNamespace);
+        List<StepRecord> steps = sameNamespace
+                ? succeeded.stream().filter(step -> !step.name().equals(name)).toList()
+                // infrastructure is outside any namespace: still the deployment's to remove on delete
+                : succeeded.stream().filter(StepRecord::isInfrastructure).filter(step -> !step.name().equals(name)).toList();
+        return new DeploymentSteps(deploymentId, inNamespace, sameNamespace && ownNamespace || createsNamespace, steps);
     }
 
     /** Only the records of steps still in the plan ({@code names}); items a plan dropped stay listed for delete. */

@@ -135,6 +135,36 @@ class PlanExecutorIT {
     }
 
     @Test
+    void aSharedInfrastructureItemIsRemovedOnlyWithTheLastDeploymentUsingIt() throws IOException {
+        String first = deploymentId;
+        String second = "dep-" + UUID.randomUUID().toString().substring(0, 8);
+        assertSucceeded(run(apply(1, plan(gpuPool(), objects("app", "sha256:a", configMap("app-" + first), 30, "gpu-pool")))));
+        deploymentId = second;
+        assertSucceeded(run(apply(1, plan(gpuPool(), objects("app", "sha256:b", configMap("app-" + second), 30, "gpu-pool")))));
+
+        deploymentId = first;
+        CommandResult firstDeleted = run(delete(2));
+
+        assertSucceeded(firstDeleted);
+        assertThat(firstDeleted.getStepsList()).filteredOn(step -> step.getName().equals("remove nodePool/gpu"))
+                .extracting(Step::getMessage).containsExactly("kept: still used by deployment " + second);
+        assertThat(admin.configMaps().inNamespace(namespace).withName("app-" + first).get()).isNull();
+
+        // the provider is asked now: it refuses, so the delete fails saying why, and can be retried
+        Files.writeString(infrastructureFile, "remove nodePool/gpu: \"fail: the pool still runs 3 nodes\"\n");
+        deploymentId = second;
+        CommandResult refused = run(delete(2));
+        assertThat(refused.getOutcome()).isEqualTo(Outcome.OUTCOME_FAILED);
+        assertThat(refused.getFailureReason()).isEqualTo("remove nodePool/gpu: the pool still runs 3 nodes");
+
+        Files.writeString(infrastructureFile, "\"*\": succeed\n");
+        CommandResult secondDeleted = run(delete(3));
+        assertSucceeded(secondDeleted);
+        assertThat(secondDeleted.getStepsList()).filteredOn(step -> step.getName().equals("remove nodePool/gpu"))
+                .extracting(Step::getMessage).containsExactly("nodePool/gpu removed");
+    }
+
+    @Test
     void aDependencyThatNeverBecomesReadyKeepsItsDependentsOutAndIsNamedAfterItsTimeout() {
         DeploymentPlan plan = plan(objects("database", "sha256:db-1", STUCK_DATABASE, 3),
                 objects("app", "sha256:app-1", APP_SETTINGS, 60, "database"));
@@ -339,6 +369,10 @@ class PlanExecutorIT {
                     - name: main
                       image: "busybox:1.37"
             """;
+
+    private static String configMap(String name) {
+        return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n";
+    }
 
     private static final String STUCK_DATABASE = """
             apiVersion: apps/v1

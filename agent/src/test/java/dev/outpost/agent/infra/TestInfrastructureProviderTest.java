@@ -85,7 +85,8 @@ class TestInfrastructureProviderTest {
     void removingSucceedsUnlessTheFileSaysOtherwise() throws Exception {
         Path file = write("nodePool/gpu: succeed\n");
         TestInfrastructureProvider provider = new TestInfrastructureProvider(file);
-        assertThat(provider.remove("nodePool", "gpu", Duration.ofSeconds(5)).ok()).isTrue();
+        assertThat(provider.remove("nodePool", "gpu", Duration.ofSeconds(5)))
+                .isEqualTo(InfrastructureResult.succeeded("nodePool/gpu removed"));
 
         Files.writeString(file, "remove nodePool/gpu: \"fail: the pool still runs 3 nodes\"\n");
         assertThat(provider.remove("nodePool", "gpu", Duration.ofSeconds(5)))

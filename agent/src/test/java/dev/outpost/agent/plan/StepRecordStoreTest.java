@@ -40,6 +40,11 @@ class StepRecordStoreTest {
 
         assertThat(steps.without("b", "apps", false).succeeded()).extracting(StepRecord::name).containsExactly("a");
         assertThat(steps.without("b", "elsewhere", false).succeeded()).isEmpty();
+        DeploymentSteps withInfrastructure = steps.with(new StepRecord("gpu-pool", "sha256:g", "nodePool", "gpu"), "apps", true);
+        assertThat(withInfrastructure.without("b", "elsewhere", false).succeeded()).extracting(StepRecord::name)
+                .as("infrastructure is outside namespaces").containsExactly("gpu-pool");
+        assertThat(withInfrastructure.without("b", "elsewhere", false).ownNamespace())
+                .as("the namespace the agent made was another").isFalse();
     }
 
     @Test
