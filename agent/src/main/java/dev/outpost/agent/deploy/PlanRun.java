@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
 final class PlanRun {
     static final String NAMESPACE_STEP = "namespace";
     static final String PRUNE_STEP = "prune";
+    /** Longest a step's gate (or its infrastructure) may take, whatever the plan asks: a stuck command must end. */
+    static final Duration MAX_STEP_TIMEOUT = Duration.ofHours(6);
     private static final Logger LOG = LoggerFactory.getLogger(PlanRun.class);
 
     private final Command command;
@@ -256,8 +258,10 @@ final class PlanRun {
                         + ", which the step does not have"));
     }
 
+    /** The step's own timeout, else the command's; never more than {@link #MAX_STEP_TIMEOUT}. */
     private Duration timeout(HealthGate gate) {
-        return gate.getTimeoutSeconds() > 0 ? Duration.ofSeconds(gate.getTimeoutSeconds()) : defaultTimeout;
+        Duration timeout = gate.getTimeoutSeconds() > 0 ? Duration.ofSeconds(gate.getTimeoutSeconds()) : defaultTimeout;
+        return timeout.compareTo(MAX_STEP_TIMEOUT) > 0 ? MAX_STEP_TIMEOUT : timeout;
     }
 
     private Deadline deadline(Duration budget) {
