@@ -190,8 +190,10 @@ final class PlanRun {
         report(schedule);
         try {
             String note = work.run(message -> {
-                schedule.note(name, message);
-                report(schedule);
+                // a gate notes the same thing on every poll: the hub hears only changes
+                if (schedule.note(name, message)) {
+                    report(schedule);
+                }
             });
             remember(name, work);
             schedule.succeed(name, note);

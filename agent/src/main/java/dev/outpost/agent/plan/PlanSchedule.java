@@ -78,9 +78,15 @@ public final class PlanSchedule {
         set(name, StepState.STEP_STATE_RUNNING, "");
     }
 
-    /** What a running step is doing or waiting for; no change of state. */
-    public void note(String name, String message) {
+    /**
+     * What a running step is doing or waiting for; no change of state.
+     *
+     * @return whether the message changed (only then is it worth reporting)
+     */
+    public boolean note(String name, String message) {
+        String before = step(name).getMessage();
         set(name, state(name), message);
+        return !before.equals(step(name).getMessage());
     }
 
     /** The step succeeded; {@code message} says how (may be empty). */

@@ -104,7 +104,8 @@ class PlanScheduleTest {
         PlanSchedule schedule = PlanSchedule.of(List.of(step("redis")));
         schedule.start("redis");
 
-        schedule.note("redis", "StatefulSet/redis: 1/2 replicas available");
+        assertThat(schedule.note("redis", "StatefulSet/redis: 1/2 replicas available")).isTrue();
+        assertThat(schedule.note("redis", "StatefulSet/redis: 1/2 replicas available")).as("nothing new").isFalse();
 
         assertThat(schedule.steps().getFirst()).extracting(Step::getState, Step::getMessage)
                 .containsExactly(StepState.STEP_STATE_RUNNING, "StatefulSet/redis: 1/2 replicas available");
