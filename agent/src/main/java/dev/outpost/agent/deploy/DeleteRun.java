@@ -22,7 +22,9 @@ final class DeleteRun {
     static final List<ObjectRef> USUAL_KINDS = List.of(
             kind("v1", "ConfigMap"), kind("v1", "Secret"), kind("v1", "Service"), kind("v1", "ServiceAccount"),
             kind("v1", "PersistentVolumeClaim"), kind("apps/v1", "Deployment"), kind("apps/v1", "StatefulSet"),
-            kind("apps/v1", "DaemonSet"), kind("policy/v1", "PodDisruptionBudget"));
+            kind("apps/v1", "DaemonSet"), kind("policy/v1", "PodDisruptionBudget"),
+            // what package charts add (agent/rbac/per-deployment.yaml allows them)
+            kind("batch/v1", "Job"), kind("autoscaling/v2", "HorizontalPodAutoscaler"));
 
     private final Command command;
     private final Pipeline pipeline;
