@@ -45,6 +45,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Package plans (revision 2) against a real API server with controllers and kwok nodes, carried out by
@@ -52,6 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KubeClusterExtension.class)
 class PlanExecutorIT {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanExecutorIT.class);
     private static final String AGENT = "outpost-agent";
     private static final String QUOTA = "quota exceeded: 0 of 1 g5.xlarge available in eu-west-1";
 
@@ -106,7 +109,9 @@ class PlanExecutorIT {
                 .containsExactly(StepState.STEP_STATE_RUNNING, StepState.STEP_STATE_PENDING, StepState.STEP_STATE_PENDING));
 
         Files.writeString(infrastructureFile, "nodePool/gpu: succeed\n");
+        long started = System.nanoTime();
         CommandResult retried = run(apply(1, plan));
+        LOG.info("benchmark: retry of the GPU plan to Ready: {} ms", (System.nanoTime() - started) / 1_000_000);
 
         assertSucceeded(retried);
         assertThat(retried.getFailedStep()).isEmpty();
@@ -118,7 +123,9 @@ class PlanExecutorIT {
         Files.writeString(infrastructureFile, "nodePool/gpu: \"fail: " + QUOTA + "\"\n");
         String version = admin.apps().deployments().inNamespace(namespace).withName("inference").get()
                 .getMetadata().getResourceVersion();
+        started = System.nanoTime();
         CommandResult again = run(apply(2, plan));
+        LOG.info("benchmark: the same plan again, every step unchanged: {} ms", (System.nanoTime() - started) / 1_000_000);
 
         assertSucceeded(again);
         assertThat(again.getSteps(0).getMessage()).startsWith("unchanged: nodePool `gpu` was made ready before");
