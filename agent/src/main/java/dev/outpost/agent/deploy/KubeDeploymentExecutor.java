@@ -3,6 +3,7 @@ package dev.outpost.agent.deploy;
 import dev.outpost.agent.infra.InfrastructureLocks;
 import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
+import dev.outpost.agent.infra.TimeBoundProvider;
 import dev.outpost.agent.model.DesiredStateBuilder;
 import dev.outpost.agent.model.Inventory;
 import dev.outpost.agent.model.OutpostMetadata;
@@ -84,7 +85,7 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
         this.fieldManager = fieldManager;
         this.clock = clock;
         this.stepRecords = new StepRecordStore(stateDir);
-        this.infrastructure = infrastructure;
+        this.infrastructure = new TimeBoundProvider(infrastructure);
         this.namespaces = namespaces;
     }
 
