@@ -73,7 +73,10 @@ final class PlanRun {
             return result(schedule);
         }
         for (Optional<String> next = schedule.next(); next.isPresent(); next = schedule.next()) {
-            if (!runStep(schedule, next.get(), works.get().get(next.get()))) {
+            // fabric8 may wrap an interrupt in its own exception: the flag is what tells the agent is stopping
+            if (!runStep(schedule, next.get(), works.get().get(next.get())) || Thread.currentThread().isInterrupted()) {
+                schedule.skipRemaining("not run: the agent is shutting down");
+                report(schedule);
                 break;
             }
         }
@@ -201,8 +204,6 @@ final class PlanRun {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             schedule.fail(name, "interrupted: the agent is shutting down");
-            schedule.skipRemaining("not run: the agent is shutting down");
-            report(schedule);
             return false;
         } catch (Exception e) {
             String reason = e instanceof PlanException ? e.getMessage() : ClusterMessages.of(e);
