@@ -108,9 +108,15 @@ public final class KubeNamespaceProvisioner implements NamespaceProvisioner {
                 return new NamespaceRemoval(true, List.of());
             }
             emptyAllBut(namespace, deploymentId, Set.copyOf(retained), polling);
+            // Reported as they are now, not as they were: Kubernetes may have taken one along regardless.
+            List<String> kept = retainedClaims(namespace);
+            if (!kept.containsAll(retained)) {
+                LOG.warn("Namespace {} of deployment {}: claims {} were marked to be retained but are gone", namespace,
+                        deploymentId, retained.stream().filter(c -> !kept.contains(c)).toList());
+            }
             LOG.info("Namespace {} of deployment {} kept for its retained PersistentVolumeClaims {}", namespace,
-                    deploymentId, retained);
-            return new NamespaceRemoval(false, retained);
+                    deploymentId, kept);
+            return new NamespaceRemoval(kept.isEmpty() && deleteIfEmpty(namespace, deploymentId, polling), kept);
         } catch (KubernetesClientException e) {
             throw new NamespaceException(refused(namespace, "remove", e), e);
         }
@@ -252,6 +258,12 @@ public final class KubeNamespaceProvisioner implements NamespaceProvisioner {
             }
             polling.pause();
         }
+    }
+
+    /** Deletes the namespace after all, when no retained claim is left in it. */
+    private boolean deleteIfEmpty(String namespace, String deploymentId, Polling polling) throws NamespaceException {
+        deleteNamespace(namespace, deploymentId, polling);
+        return true;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.outpost.agent.namespaces;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.outpost.agent.cluster.ClusterPreflight;
 import dev.outpost.protocol.v1.DeploymentPlan;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -64,6 +66,9 @@ class KubeNamespaceProvisionerIT {
                 .withNewMetadata().withName(AGENT).endMetadata().build()).create();
         applyPerDeploymentRbac(cluster, agentNamespace);
         agent = cluster.serviceAccountClient(agentNamespace, AGENT);
+        // RBAC changes reach the API server's authorizer through a watch, in moments; wait for them, not sleep.
+        await("the per-deployment RBAC in force").atMost(Duration.ofSeconds(30))
+                .until(() -> new ClusterPreflight(agent, Set.of(), true).run().ok());
         provisioner = new KubeNamespaceProvisioner(agent, "outpost-agent", Optional.empty(), Clock.systemUTC());
         suffix = Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     }
@@ -136,14 +141,24 @@ class KubeNamespaceProvisionerIT {
         assertForbidden(() -> agent.namespaces().withName(foreign).delete());
         assertForbidden(() -> agent.namespaces().withName(foreign).edit(ns -> new NamespaceBuilder(ns).editMetadata()
                 .addToLabels(NamespaceOwnership.labels("dep-" + suffix)).endMetadata().build()));
-        // Binding itself there is what the admission policy stops (RBAC alone would allow it).
-        assertForbidden(() -> agent.rbac().roleBindings().inNamespace(foreign).resource(new RoleBindingBuilder()
+        // Binding itself there is what the admission policy stops (RBAC alone would allow it). The API server
+        // loads a new policy within a second or so; a dry run (which passes admission) shows when it is in force.
+        var binding = new RoleBindingBuilder()
                 .withNewMetadata().withName(KubeNamespaceProvisioner.ROLE_BINDING).endMetadata()
                 .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole")
                 .withName(KubeNamespaceProvisioner.DEPLOYER_ROLE).endRoleRef()
                 .addNewSubject().withKind("ServiceAccount").withName(AGENT)
                 .withNamespace(agent.getConfiguration().getNamespace()).endSubject()
-                .build()).create());
+                .build();
+        await("the admission policy in force").atMost(Duration.ofSeconds(30)).until(() -> {
+                    try {
+                        agent.rbac().roleBindings().inNamespace(foreign).resource(binding).dryRun().create();
+                        return false;
+                    } catch (KubernetesClientException e) {
+                        return e.getCode() == 403;
+                    }
+                });
+        assertForbidden(() -> agent.rbac().roleBindings().inNamespace(foreign).resource(binding).create());
         // Nor may it create a namespace that does not say it is the agent's.
         assertForbidden(() -> agent.namespaces().resource(new NamespaceBuilder().withNewMetadata()
                 .withName("unlabelled-" + suffix).endMetadata().build()).create());
@@ -204,6 +219,37 @@ class KubeNamespaceProvisionerIT {
         provisioner.ensure(namespace, "dep-" + suffix, PLAN);
         assertThat(admin.network().v1().networkPolicies().inNamespace(namespace).withName(GuardRails.NETWORK_POLICY).get())
                 .isNotNull();
+    }
+
+    @Test
+    void aStatefulSetsClaimMarkedInItsTemplateIsKeptWhenEverythingElseGoes() throws Exception {
+        String namespace = "sts-" + suffix;
+        provisioner.ensure(namespace, "dep-" + suffix, PLAN);
+        // As a chart writes it: the marker in volumeClaimTemplates, which the controller copies onto each claim,
+        // and a policy that would delete the claims with the StatefulSet (so the owner references must go first).
+        agent.apps().statefulSets().inNamespace(namespace).resource(new StatefulSetBuilder()
+                .withNewMetadata().withName("redis").endMetadata()
+                .withNewSpec().withReplicas(1).withServiceName("redis")
+                .withNewSelector().addToMatchLabels("app", "redis").endSelector()
+                .withNewPersistentVolumeClaimRetentionPolicy().withWhenDeleted("Delete").withWhenScaled("Retain")
+                .endPersistentVolumeClaimRetentionPolicy()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "redis").endMetadata()
+                .withNewSpec().addNewContainer().withName("redis").withImage("redis:7")
+                .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount().endContainer()
+                .endSpec().endTemplate()
+                .withVolumeClaimTemplates(new PersistentVolumeClaimBuilder(claim("data", true))
+                        .editMetadata().withNamespace(null).endMetadata().build())
+                .endSpec().build()).create();
+        await("the StatefulSet's claim").atMost(Duration.ofSeconds(30)).until(() ->
+                agent.persistentVolumeClaims().inNamespace(namespace).withName("data-redis-0").get() != null);
+
+        NamespaceRemoval removal = provisioner.remove(namespace, "dep-" + suffix, TIMEOUT);
+
+        assertThat(removal).isEqualTo(new NamespaceRemoval(false, List.of("data-redis-0")));
+        KubernetesClient admin = cluster.adminClient();
+        assertThat(admin.apps().statefulSets().inNamespace(namespace).list().getItems()).isEmpty();
+        assertThat(admin.persistentVolumeClaims().inNamespace(namespace).withName("data-redis-0").get())
+                .satisfies(pvc -> assertThat(pvc.getMetadata().getDeletionTimestamp()).isNull());
     }
 
     @Test
