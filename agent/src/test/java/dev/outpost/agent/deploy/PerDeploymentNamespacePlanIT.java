@@ -3,6 +3,7 @@ package dev.outpost.agent.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import dev.outpost.agent.cluster.ClusterPreflight;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
 import dev.outpost.protocol.v1.ApplyDeployment;
@@ -69,6 +70,9 @@ class PerDeploymentNamespacePlanIT {
         admin.load(new ByteArrayInputStream(rbac.getBytes(StandardCharsets.UTF_8)))
                 .fieldManager("outpost-test").forceConflicts().serverSideApply();
         agent = cluster.serviceAccountClient(agentNamespace, AGENT);
+        // RBAC changes reach the API server's authorizer through a watch, in moments; wait for them, not sleep.
+        Awaitility.await("the per-deployment RBAC in force").atMost(Duration.ofSeconds(30))
+                .until(() -> new ClusterPreflight(agent, Set.of(), true).run().ok());
         executor = new KubeDeploymentExecutor(agent, Set.of(), stateDir, AGENT, Clock.systemUTC(),
                 new NoInfrastructureProvider(),
                 Optional.of(new KubeNamespaceProvisioner(agent, AGENT, Optional.empty(), Clock.systemUTC())));
