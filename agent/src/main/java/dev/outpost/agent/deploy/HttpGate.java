@@ -1,5 +1,6 @@
 package dev.outpost.agent.deploy;
 
+import dev.outpost.agent.model.PlanException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,10 +40,10 @@ final class HttpGate implements StepGate {
         try {
             uri = URI.create(url);
         } catch (IllegalArgumentException e) {
-            throw new dev.outpost.agent.model.PlanException("the HTTP probe's URL '" + url + "' is not a URL");
+            throw new PlanException("the HTTP probe's URL '" + url + "' is not a URL");
         }
-        if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new dev.outpost.agent.model.PlanException("the HTTP probe's URL '" + url + "' is not an http(s) URL");
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new PlanException("the HTTP probe's URL '" + url + "' is not an http(s) URL");
         }
         return new HttpGate(http, uri, timeout, clock);
     }

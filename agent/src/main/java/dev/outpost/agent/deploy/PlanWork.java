@@ -1,5 +1,7 @@
 package dev.outpost.agent.deploy;
 
+import dev.outpost.agent.plan.StepRecord;
+
 /** What one step of a plan does, from its work to its gate; throws to fail the step, with the reason. */
 interface PlanWork {
 
@@ -7,7 +9,7 @@ interface PlanWork {
     String run(PipelineStep.StepNotes notes) throws Exception;
 
     /** What the agent records when the step succeeded, so an unchanged step is not redone next time. */
-    default dev.outpost.agent.plan.StepRecord record(String name, String inputHash) {
-        return new dev.outpost.agent.plan.StepRecord(name, inputHash, "", "");
+    default StepRecord record(String name, String inputHash) {
+        return new StepRecord(name, inputHash, "", "");
     }
 }

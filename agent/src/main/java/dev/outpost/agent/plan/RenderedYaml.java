@@ -3,13 +3,14 @@ package dev.outpost.agent.plan;
 import dev.outpost.agent.model.PlanException;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.v1.RenderedObjects;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -53,7 +54,7 @@ public final class RenderedYaml {
     }
 
     private static byte[] read(String step, byte[] gzip, int maxYamlBytes) {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gzip))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzip))) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[64 * 1024];
             for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
