@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.ByteString;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
+import dev.outpost.protocol.release.ContentHash;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
@@ -233,7 +234,9 @@ class PlanExecutorIT {
         assertThat(admin.apps().statefulSets().inNamespace(namespace).withName("redis").get().getStatus()
                 .getReadyReplicas()).isEqualTo(1);
         assertThat(v2.getApplied().getGeneration()).isEqualTo(2);
-        assertThat(v2.getApplied().getContentHash()).startsWith("sha256:").isNotEqualTo(v1.getApplied().getContentHash());
+        // what the hub can compute from the plan it sent: one "<step> <input_hash>" line per step
+        assertThat(v2.getApplied().getContentHash()).isEqualTo(ContentHash.of("redis sha256:redis-2\n"))
+                .isNotEqualTo(v1.getApplied().getContentHash());
 
         assertSucceeded(run(delete(3)));
         assertThat(admin.apps().statefulSets().inNamespace(namespace).withName("redis").get()).isNull();
