@@ -245,6 +245,31 @@ class PlanExecutorIT {
     }
 
     @Test
+    void workloadsReadyWaitsForADaemonSetOnEveryNode() {
+        CommandResult result = run(apply(1, plan(objects("node-agent", "sha256:na-1", """
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata:
+                  name: node-agent
+                spec:
+                  selector:
+                    matchLabels: {app: node-agent}
+                  template:
+                    metadata:
+                      labels: {app: node-agent}
+                    spec:
+                      containers:
+                        - name: main
+                          image: "busybox:1.37"
+                """, 60))));
+
+        assertSucceeded(result);
+        int nodes = admin.nodes().list().getItems().size();
+        assertThat(result.getSteps(0).getMessage()).isEqualTo("1 objects applied; DaemonSet " + namespace + "/node-agent: "
+                + nodes + "/" + nodes + " pods available, " + nodes + "/" + nodes + " updated");
+    }
+
+    @Test
     void aBrokenStepFailsBeforeAnythingIsApplied() {
         DeploymentPlan plan = plan(objects("settings", "sha256:s-1", APP_SETTINGS, 60),
                 objects("broken", "sha256:b-1", "kind: ConfigMap\nmetadata: {name: x}\n", 60, "settings"));
