@@ -21,6 +21,7 @@ final class HttpGate implements StepGate {
     static final Duration FIRST_PAUSE = Duration.ofMillis(500);
     static final Duration MAX_PAUSE = Duration.ofSeconds(5);
     static final Duration MAX_ATTEMPT = Duration.ofSeconds(10);
+    static final Duration MIN_ATTEMPT = Duration.ofMillis(250);
 
     private final HttpClient http;
     private final URI url;
@@ -55,7 +56,8 @@ final class HttpGate implements StepGate {
         String last = "no answer yet";
         for (int attempt = 1; ; attempt++) {
             Duration left = Duration.between(clock.instant(), end);
-            if (left.isNegative() || left.isZero()) {
+            // an attempt with almost no time left could only time out, hiding what the service last answered
+            if (left.compareTo(MIN_ATTEMPT) < 0) {
                 throw new TimeoutException("GET " + url + " did not answer 2xx within " + timeout.toSeconds()
                         + " s (" + (attempt - 1) + " attempts; last: " + last + ")");
             }
