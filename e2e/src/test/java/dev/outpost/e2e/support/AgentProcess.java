@@ -17,6 +17,12 @@ public final class AgentProcess {
      */
     public static ChildProcess start(String name, HubProcess hub, String joinToken, String caFingerprint,
             Path stateDir, Path kubeconfig, String namespace) {
+        return start(name, hub, joinToken, caFingerprint, stateDir, kubeconfig, namespace, List.of());
+    }
+
+    /** As above, with more agent options, e.g. {@code --namespace-mode per-deployment}. */
+    public static ChildProcess start(String name, HubProcess hub, String joinToken, String caFingerprint,
+            Path stateDir, Path kubeconfig, String namespace, List<String> moreOptions) {
         List<String> command = new ArrayList<>();
         command.add(ProjectPaths.java());
         // JVM options of the agent (the footprint benchmark compares settings with this).
@@ -31,6 +37,7 @@ public final class AgentProcess {
         if (caFingerprint != null) {
             command.addAll(List.of("--ca-hash", caFingerprint));
         }
+        command.addAll(moreOptions);
         return ChildProcess.start(name, command, env, stateDir.resolveSibling(name + ".log"));
     }
 }

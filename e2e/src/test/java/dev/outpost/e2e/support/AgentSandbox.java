@@ -33,4 +33,22 @@ public final class AgentSandbox {
         }
         return cluster.writeServiceAccountKubeconfig(namespace, "outpost-agent", dir.resolve("agent-kubeconfig.yaml"));
     }
+
+    /**
+     * As {@link #prepare}, plus agent/rbac/per-deployment.yaml for the agent's ServiceAccount in
+     * {@code namespace}: the agent may then create a namespace per deployment (what setup.sh
+     * --per-deployment applies).
+     */
+    public static Path preparePerDeployment(KubeCluster cluster, String namespace, Path dir) {
+        Path kubeconfig = prepare(cluster, namespace, dir);
+        try {
+            String rbac = Files.readString(ProjectPaths.root().resolve("agent/rbac/per-deployment.yaml"),
+                    StandardCharsets.UTF_8).replace("AGENT_NAMESPACE", namespace);
+            cluster.adminClient().load(new java.io.ByteArrayInputStream(rbac.getBytes(StandardCharsets.UTF_8)))
+                    .serverSideApply();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return kubeconfig;
+    }
 }
