@@ -214,6 +214,34 @@ abstract class PackageScenarios {
                 .getStatus().getReadyReplicas()).isGreaterThanOrEqualTo(1);
     }
 
+    @Test
+    void aComponentWhoseDependencyNeverGetsReadyIsNeverApplied(KubeCluster cluster) {
+        Setup s = setUp(cluster, List.of());
+        HubApi admin = s.admin();
+        KubernetesClient kube = cluster.adminClient();
+        String releaseId = admin.publishPackage(ServicePackages.testPackage("stuck-dependency")).expect(201)
+                .path("id").asText();
+
+        String name = "stuck-" + s.suffix();
+        long start = System.nanoTime();
+        JsonNode created = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
+                "releaseId", releaseId, "name", name)).expect(202);
+        String deploymentId = created.path("deployment").path("id").asText();
+        String namespace = created.path("deployment").path("namespace").asText();
+        JsonNode failed = awaitOperationFinished(admin, created.path("operation").path("id").asText(), s.agent());
+        log("stuck dependency: operation failed after %d ms (db gate 8 s)", millisSince(start));
+
+        assertThat(failed.path("status").asText()).as(failed.toString()).isEqualTo("failed");
+        assertThat(failed.path("failedStep").asText()).isEqualTo("db");
+        assertThat(failed.path("failureReason").asText()).contains(name + "-db");
+        assertThat(stepStates(failed)).containsEntry("db", "failed").containsEntry("app", "skipped");
+        assertThat(ownedNames(kube, namespace, deploymentId)).contains("Deployment/" + name + "-db")
+                .doesNotContain("Deployment/" + name + "-app", "ConfigMap/" + name + "-app-config");
+        JsonNode deployment = admin.get("/api/v1/deployments/" + deploymentId).expect(200);
+        assertThat(deployment.path("status").asText()).isEqualTo("failed");
+        assertThat(deployment.path("statusReason").asText()).contains("db");
+    }
+
     // ---- helpers
 
     private static void awaitAgentOnline(HubApi admin, String environmentId, ChildProcess agent) {
@@ -228,18 +256,32 @@ abstract class PackageScenarios {
     }
 
     static JsonNode awaitOperationFinished(HubApi admin, String operationId) {
+        return awaitOperationFinished(admin, operationId, null);
+    }
+
+    /** The operation once it succeeded or failed; on a timeout the error shows it and the agent's log. */
+    static JsonNode awaitOperationFinished(HubApi admin, String operationId, ChildProcess agent) {
         JsonNode[] last = new JsonNode[1];
+        try {
+            awaitFinished(admin, operationId, last);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("operation never finished: " + last[0]
+                    + (agent == null ? "" : "\n" + agent.logTail()), e);
+        }
+        return last[0];
+    }
+
+    private static void awaitFinished(HubApi admin, String operationId, JsonNode[] last) {
         await("operation " + operationId + " finished").atMost(OPERATION_PATIENCE).pollInterval(Duration.ofMillis(250))
                 .until(() -> {
                     last[0] = admin.get("/api/v1/operations/" + operationId).expect(200);
                     String status = last[0].path("status").asText();
                     return status.equals("succeeded") || status.equals("failed");
                 });
-        return last[0];
     }
 
     static void awaitOperationSucceeded(HubApi admin, String operationId, ChildProcess agent) {
-        JsonNode operation = awaitOperationFinished(admin, operationId);
+        JsonNode operation = awaitOperationFinished(admin, operationId, agent);
         assertThat(operation.path("status").asText()).as("%s%n%s", operation, agent.logTail()).isEqualTo("succeeded");
     }
 

@@ -70,7 +70,7 @@ class GpuInferencePackageIT {
         assertThat(at(deployment, "spec.template.spec.nodeSelector")).isEqualTo(Map.of("outpost.dev/node-pool", "gpu-pool"));
         assertThat(at(deployment, "spec.template.spec.tolerations[0].key")).isEqualTo("nvidia.com/gpu");
         assertThat(Rendered.mapAt(deployment, "spec.template.spec.containers[0].resources.limits"))
-                .isEqualTo(Map.of("memory", "8Gi"));
+                .isEqualTo(Map.of("cpu", "2", "memory", "8Gi"));
         assertThat(objects.kindCounts()).isEqualTo(Map.of("ConfigMap", 1, "Deployment", 1, "Service", 1));
     }
 
