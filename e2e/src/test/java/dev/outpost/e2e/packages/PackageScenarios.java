@@ -62,7 +62,14 @@ abstract class PackageScenarios {
     }
 
     /** A hub, a tenant environment, and an enrolled agent that creates a namespace per deployment. */
-    private record Setup(HubProcess hub, HubApi admin, String environmentId, ChildProcess agent, String suffix) {
+    private record Setup(HubProcess hub, HubApi admin, String environmentId, ChildProcess agent, String suffix,
+                         Path kubeconfig, String agentNamespace, List<String> agentOptions) {
+    }
+
+    /** The same agent started again on its state (its identity is there: no join token). */
+    private ChildProcess restartAgent(Setup s, String name) {
+        return cleanup.track(AgentProcess.start(name, s.hub(), null, null, work.resolve("agent-state"),
+                s.kubeconfig(), s.agentNamespace(), s.agentOptions()));
     }
 
     private Setup setUp(KubeCluster cluster, List<String> agentOptions) {
@@ -84,7 +91,7 @@ abstract class PackageScenarios {
                 joinToken.path("caFingerprint").asText(), work.resolve("agent-state"), kubeconfig, agentNamespace,
                 options));
         awaitAgentOnline(admin, environmentId, agent);
-        return new Setup(hub, admin, environmentId, agent, suffix);
+        return new Setup(hub, admin, environmentId, agent, suffix, kubeconfig, agentNamespace, options);
     }
 
     @Test
@@ -240,6 +247,116 @@ abstract class PackageScenarios {
         JsonNode deployment = admin.get("/api/v1/deployments/" + deploymentId).expect(200);
         assertThat(deployment.path("status").asText()).isEqualTo("failed");
         assertThat(deployment.path("statusReason").asText()).contains("db");
+    }
+
+    @Test
+    void driftIsReportedThenHealed(KubeCluster cluster) {
+        Setup s = setUp(cluster, List.of());
+        HubApi admin = s.admin();
+        KubernetesClient kube = cluster.adminClient();
+        String releaseId = admin.publishPackage(ServicePackages.redis()).expect(201).path("id").asText();
+        String name = "drift-" + s.suffix();
+        JsonNode created = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
+                "releaseId", releaseId, "name", name, "parameters", REDIS_ON_KWOK)).expect(202);
+        String deploymentId = created.path("deployment").path("id").asText();
+        String namespace = created.path("deployment").path("namespace").asText();
+        assertThat(created.path("deployment").path("driftPolicy").asText()).isEqualTo("report");
+        awaitOperationSucceeded(admin, created.path("operation").path("id").asText(), s.agent());
+        String replicas = name + "-redis-replicas";
+        String config = name + "-redis-config";
+
+        // report: a scale and a delete by someone else show on the deployment within 10 s; nothing is undone.
+        kube.apps().statefulSets().inNamespace(namespace).withName(replicas).scale(3);
+        kube.configMaps().inNamespace(namespace).withName(config).delete();
+        long editedAt = System.nanoTime();
+        await("drift reported").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            Map<String, JsonNode> drift = drift(admin, deploymentId);
+            return drift.containsKey("StatefulSet/" + replicas) && drift.containsKey("ConfigMap/" + config);
+        });
+        log("drift (scale + delete) on GET /deployments after %d ms", millisSince(editedAt));
+        Map<String, JsonNode> drift = drift(admin, deploymentId);
+        assertThat(drift.get("StatefulSet/" + replicas).path("change").asText()).isEqualTo("modified");
+        assertThat(drift.get("StatefulSet/" + replicas).path("fields").toString()).contains("spec.replicas");
+        assertThat(drift.get("ConfigMap/" + config).path("change").asText()).isEqualTo("deleted");
+        assertThat(admin.get("/api/v1/deployments/" + deploymentId).expect(200).path("driftedSince").isNull()).isFalse();
+        assertThat(kube.apps().statefulSets().inNamespace(namespace).withName(replicas).get().getSpec().getReplicas())
+                .isEqualTo(3);
+        assertThat(kube.configMaps().inNamespace(namespace).withName(config).get()).isNull();
+
+        // heal: the policy change is an apply (which puts everything back); later drift is undone by the agent.
+        JsonNode heal = admin.patch("/api/v1/deployments/" + deploymentId, Map.of("driftPolicy", "heal")).expect(202);
+        awaitOperationSucceeded(admin, heal.path("operation").path("id").asText(), s.agent());
+        assertThat(kube.configMaps().inNamespace(namespace).withName(config).get()).isNotNull();
+        assertThat(kube.apps().statefulSets().inNamespace(namespace).withName(replicas).get().getSpec().getReplicas())
+                .isEqualTo(2);
+        kube.apps().statefulSets().inNamespace(namespace).withName(replicas).scale(5);
+        kube.configMaps().inNamespace(namespace).withName(config).delete();
+        long healStart = System.nanoTime();
+        await("drift healed").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() ->
+                kube.configMaps().inNamespace(namespace).withName(config).get() != null
+                        && kube.apps().statefulSets().inNamespace(namespace).withName(replicas).get().getSpec()
+                                .getReplicas() == 2);
+        log("drift healed in the cluster after %d ms", millisSince(healStart));
+        await("healed drift reported").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> drift(admin, deploymentId).values().stream().anyMatch(d -> d.path("healed").asBoolean()));
+    }
+
+    @Test
+    void killingTheHubThenTheAgentMidDeploymentNeverLeavesAnOperationStuck(KubeCluster cluster) {
+        Setup s = setUp(cluster, List.of());
+        HubApi admin = s.admin();
+        KubernetesClient kube = cluster.adminClient();
+        String releaseId = admin.publishPackage(ServicePackages.redis()).expect(201).path("id").asText();
+
+        // kill -9 of the hub right after the create was accepted, then the hub starts again on its data.
+        String first = "kill-hub-" + s.suffix();
+        JsonNode created = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
+                "releaseId", releaseId, "name", first, "parameters", REDIS_ON_KWOK)).expect(202);
+        s.hub().kill9();
+        s.hub().start();
+        JsonNode afterHubKill = awaitOperationFinished(admin, created.path("operation").path("id").asText(), s.agent());
+        log("after hub kill -9: operation %s (%s)", afterHubKill.path("status").asText(),
+                afterHubKill.path("failureReason").asText());
+        assertClusterMatches(admin, kube, created.path("deployment").path("id").asText(), afterHubKill, first);
+
+        // kill -9 of the agent while it applies, then it starts again on its state.
+        String second = "kill-agent-" + s.suffix();
+        JsonNode next = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
+                "releaseId", releaseId, "name", second, "parameters", REDIS_ON_KWOK)).expect(202);
+        String operationId = next.path("operation").path("id").asText();
+        await("agent working on it").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> !admin.get("/api/v1/operations/" + operationId).expect(200).path("status").asText()
+                        .equals("pending"));
+        s.agent().kill9();
+        ChildProcess agent = restartAgent(s, "agent-restarted");
+        JsonNode afterAgentKill = awaitOperationFinished(admin, operationId, agent);
+        log("after agent kill -9: operation %s (%s)", afterAgentKill.path("status").asText(),
+                afterAgentKill.path("failureReason").asText());
+        assertClusterMatches(admin, kube, next.path("deployment").path("id").asText(), afterAgentKill, second);
+    }
+
+    /** Succeeded: both StatefulSets Ready as the hub says; failed: a reason, and the deployment failed too. */
+    private static void assertClusterMatches(HubApi admin, KubernetesClient kube, String deploymentId, JsonNode operation,
+                                             String name) {
+        JsonNode deployment = admin.get("/api/v1/deployments/" + deploymentId).expect(200);
+        String namespace = deployment.path("namespace").asText();
+        if (operation.path("status").asText().equals("succeeded")) {
+            assertThat(deployment.path("status").asText()).isEqualTo("ready");
+            assertReady(kube, namespace, name + "-redis-master", 1);
+            assertReady(kube, namespace, name + "-redis-replicas", 2);
+        } else {
+            assertThat(operation.path("status").asText()).isEqualTo("failed");
+            assertThat(operation.path("failureReason").asText()).isNotBlank();
+            assertThat(deployment.path("status").asText()).isEqualTo("failed");
+            assertThat(deployment.path("activeOperationId").isNull()).isTrue();
+        }
+    }
+
+    private static Map<String, JsonNode> drift(HubApi admin, String deploymentId) {
+        Map<String, JsonNode> byObject = new java.util.HashMap<>();
+        admin.get("/api/v1/deployments/" + deploymentId).expect(200).path("drift")
+                .forEach(d -> byObject.put(d.path("kind").asText() + "/" + d.path("name").asText(), d));
+        return byObject;
     }
 
     // ---- helpers
