@@ -15,6 +15,7 @@ import dev.outpost.agent.connection.Backoff;
 import dev.outpost.agent.connection.ControlConnection;
 import dev.outpost.agent.connection.HubChannels;
 import dev.outpost.agent.deploy.DeploymentExecutor;
+import dev.outpost.agent.drift.DriftWatch;
 import dev.outpost.agent.deploy.KubeDeploymentExecutor;
 import dev.outpost.agent.enrollment.EnrollmentClient;
 import dev.outpost.agent.enrollment.EnrollmentException;
@@ -25,6 +26,7 @@ import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
 import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
+import dev.outpost.protocol.v1.AgentMessage;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -155,13 +157,15 @@ public final class Main {
 
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
             AgentCredentials credentials, ClusterCondition condition) throws IOException, InterruptedException {
+        DriftWatch drift = new DriftWatch(kube, config.stateDir(), config.fieldManager(), Clock.systemUTC());
         DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
                 config.fieldManager(), Clock.systemUTC(),
                 config.testInfrastructureFile().<InfrastructureProvider>map(TestInfrastructureProvider::new)
                         .orElseGet(NoInfrastructureProvider::new),
                 config.namespaceMode().createsNamespaces()
                         ? Optional.of(new KubeNamespaceProvisioner(kube, config.fieldManager(), Optional.empty(), Clock.systemUTC()))
-                        : Optional.empty());
+                        : Optional.empty(),
+                drift);
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
                 KubeClusterFacts.cached(probe, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
@@ -175,6 +179,9 @@ public final class Main {
                 new FinishedCommands(config.stateDir().resolve("finished-commands.log"), KEEP_RESULTS),
                 connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
         connection.setDispatcher(dispatcher);
+        drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));
+        connection.setOnWelcome(drift::connected);
+        drift.start();
 
         Thread agent = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -193,6 +200,7 @@ public final class Main {
             connection.run();
         } finally {
             dispatcher.close(SHUTDOWN_GRACE);
+            drift.close();
             channel.shutdownNow();
             LOG.info("Outpost agent stopped");
         }

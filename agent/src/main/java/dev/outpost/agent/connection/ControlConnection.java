@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,7 @@ public final class ControlConnection implements HubOutlet {
     private final ScheduledExecutorService timer;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private CommandDispatcher dispatcher;
+    private volatile IntConsumer onWelcome = revision -> { };
     private volatile Stream current;
 
     /** One open stream: its sender, and whether the hub welcomed it. */
@@ -92,6 +94,7 @@ public final class ControlConnection implements HubOutlet {
                     LOG.info("Connected to hub {} as agent {} (protocol revision {}, heartbeat every {}s)",
                             message.getWelcome().getHubVersion(), message.getWelcome().getAgentId(),
                             message.getWelcome().getProtocolRevision(), interval.toSeconds());
+                    onWelcome.accept(message.getWelcome().getProtocolRevision());
                 }
                 case COMMAND -> {
                     if (!dispatcher.accept(message.getCommand())) {
@@ -176,6 +179,11 @@ public final class ControlConnection implements HubOutlet {
     /** The dispatcher that receives commands; set before {@link #run}. */
     public void setDispatcher(CommandDispatcher dispatcher) {
         this.dispatcher = dispatcher;
+    }
+
+    /** Called with the negotiated protocol revision after each Welcome; must return quickly. */
+    public void setOnWelcome(IntConsumer onWelcome) {
+        this.onWelcome = onWelcome;
     }
 
     /** Opens streams one after another until {@link #stop}; returns when stopped. */

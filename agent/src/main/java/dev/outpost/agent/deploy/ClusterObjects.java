@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** The few calls the executor makes on objects, addressed through API discovery. */
 final class ClusterObjects {
@@ -26,11 +27,19 @@ final class ClusterObjects {
     private final KubernetesClient client;
     private final ApiDiscovery discovery;
     private final String fieldManager;
+    /** Told of every object applied (the drift watch's reference). */
+    private final Consumer<GenericKubernetesResource> onApplied;
 
     ClusterObjects(KubernetesClient client, ApiDiscovery discovery, String fieldManager) {
+        this(client, discovery, fieldManager, object -> { });
+    }
+
+    ClusterObjects(KubernetesClient client, ApiDiscovery discovery, String fieldManager,
+                   Consumer<GenericKubernetesResource> onApplied) {
         this.client = client;
         this.discovery = discovery;
         this.fieldManager = fieldManager;
+        this.onApplied = onApplied;
     }
 
     /**
@@ -40,9 +49,19 @@ final class ClusterObjects {
      * validation), so a typo in a release is reported instead of silently dropped.
      */
     GenericKubernetesResource apply(GenericKubernetesResource object) {
-        return operations(ObjectRef.of(object)).resource(object)
+        GenericKubernetesResource live = operations(ObjectRef.of(object)).resource(object)
                 .fieldValidation(FieldValidateable.Validation.STRICT)
                 .fieldManager(fieldManager).forceConflicts().serverSideApply();
+        onApplied.accept(object);
+        return live;
+    }
+
+    /**
+     * Tells the listener of an object that is in place as desired without applying it again (a plan
+     * step unchanged since it last succeeded), so what it compares with stays complete.
+     */
+    void alreadyApplied(GenericKubernetesResource object) {
+        onApplied.accept(object);
     }
 
     /** The live object, or empty when it does not exist. */

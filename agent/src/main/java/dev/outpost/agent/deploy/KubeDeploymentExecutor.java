@@ -1,5 +1,6 @@
 package dev.outpost.agent.deploy;
 
+import dev.outpost.agent.drift.AppliedObjectsListener;
 import dev.outpost.agent.infra.InfrastructureLocks;
 import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
@@ -16,6 +17,7 @@ import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.NamespaceMode;
 import dev.outpost.protocol.v1.Outcome;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
@@ -24,8 +26,10 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,11 +66,28 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
     private final Optional<NamespaceProvisioner> namespaces;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HttpGate.MAX_ATTEMPT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final AppliedObjectsListener drift;
 
-    /** An executor without an infrastructure provider and without namespaces of its own. */
+    /** An executor without an infrastructure provider, namespaces of its own, or a drift watch. */
     public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
                                   String fieldManager, Clock clock) {
-        this(client, allowedNamespaces, stateDir, fieldManager, clock, new NoInfrastructureProvider(), Optional.empty());
+        this(client, allowedNamespaces, stateDir, fieldManager, clock, new NoInfrastructureProvider(), Optional.empty(),
+                AppliedObjectsListener.NONE);
+    }
+
+    /** An executor without a drift watch. */
+    public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
+                                  String fieldManager, Clock clock, InfrastructureProvider infrastructure,
+                                  Optional<NamespaceProvisioner> namespaces) {
+        this(client, allowedNamespaces, stateDir, fieldManager, clock, infrastructure, namespaces,
+                AppliedObjectsListener.NONE);
+    }
+
+    /** An executor with no infrastructure provider nor namespaces of its own, telling {@code drift}. */
+    public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
+                                  String fieldManager, Clock clock, AppliedObjectsListener drift) {
+        this(client, allowedNamespaces, stateDir, fieldManager, clock, new NoInfrastructureProvider(), Optional.empty(),
+                drift);
     }
 
     /**
@@ -78,7 +99,8 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
      */
     public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
                                   String fieldManager, Clock clock, InfrastructureProvider infrastructure,
-                                  Optional<NamespaceProvisioner> namespaces) {
+                                  Optional<NamespaceProvisioner> namespaces, AppliedObjectsListener drift) {
+        this.drift = drift;
         this.client = client;
         this.allowedNamespaces = Set.copyOf(allowedNamespaces);
         this.inventories = new InventoryStore(stateDir);
@@ -96,12 +118,17 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
         try {
             OutpostMetadata.checkDeploymentId(command.getDeploymentId());
             ApiDiscovery discovery = new ApiDiscovery(client);
-            ClusterObjects objects = new ClusterObjects(client, discovery, fieldManager);
+            // What the drift watch compares with: every object applied, and those of plan steps left
+            // unchanged (ClusterObjects is told of them too, without applying them again).
+            List<Map<String, Object>> appliedObjects = new CopyOnWriteArrayList<>();
+            ClusterObjects objects = new ClusterObjects(client, discovery, fieldManager,
+                    object -> appliedObjects.add(asTree(object)));
             Set<String> touchable = touchableNamespaces(command);
             DesiredStateBuilder builder = new DesiredStateBuilder(touchable, discovery);
             LabelSearch labelSearch = new LabelSearch(objects, touchable);
             CommandContext tools = new CommandContext(pipeline, objects, builder, labelSearch, inventories);
             LOG.info("{}: {} generation {}", context, command.getActionCase(), command.getGeneration());
+            drift.applying(command.getDeploymentId());
             CommandResult result = switch (command.getActionCase()) {
                 case APPLY -> isPlan(command)
                         ? new PlanRun(command, new PlanContext(objects, builder, labelSearch, inventories, stepRecords,
@@ -113,16 +140,36 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
                                 .steps(command.getDeploymentId(), command.getDelete().getNamespace())).run());
                 case ACTION_NOT_SET -> failed(command, pipeline, "the command has neither apply nor delete");
             };
+            tellDrift(command, result, appliedObjects);
             LOG.info("{}: {}{}", context, result.getOutcome(),
                     result.getFailureReason().isEmpty() ? "" : " - " + result.getFailureReason());
             return result;
         } catch (PlanException e) {
+            drift.notApplied(command.getDeploymentId());
             return failed(command, pipeline, e.getMessage());
         } catch (RuntimeException e) {
             // never let a surprise escape into the command dispatcher: the hub must hear an outcome
             LOG.error("{}: unexpected failure", context, e);
+            drift.notApplied(command.getDeploymentId());
             return failed(command, pipeline, "unexpected agent error: " + ClusterMessages.of(e));
         }
+    }
+
+    /** What the drift watch compares with from now on: the objects applied, or nothing after a failure. */
+    private void tellDrift(Command command, CommandResult result, List<Map<String, Object>> appliedObjects) {
+        String id = command.getDeploymentId();
+        if (result.getOutcome() != Outcome.OUTCOME_SUCCEEDED) {
+            drift.notApplied(id);
+        } else if (command.hasDelete()) {
+            drift.deleted(id);
+        } else {
+            drift.applied(id, appliedObjects, inventories.load(id).objects(), command.getApply().getDriftPolicy());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> asTree(GenericKubernetesResource object) {
+        return client.getKubernetesSerialization().convertValue(object, Map.class);
     }
 
     @Override

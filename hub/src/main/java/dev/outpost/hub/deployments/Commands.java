@@ -1,5 +1,6 @@
 package dev.outpost.hub.deployments;
 
+import dev.outpost.hub.drift.DriftPolicy;
 import dev.outpost.hub.releases.Release;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
@@ -19,6 +20,11 @@ final class Commands {
                 .setApply(ApplyDeployment.newBuilder().setRelease(release.toProto()).putAllParameters(mergedParameters)
                         .setNamespace(namespace).setReadyTimeoutSeconds(Math.toIntExact(readyTimeout.toSeconds())))
                 .build();
+    }
+
+    /** The apply command telling the agent what to do about drift (ApplyDeployment.drift_policy). */
+    static Command withDriftPolicy(Command apply, DriftPolicy policy) {
+        return apply.toBuilder().setApply(apply.getApply().toBuilder().setDriftPolicy(policy.toProto())).build();
     }
 
     /** Remove every object of the deployment. */

@@ -1,7 +1,12 @@
 package dev.outpost.hub.deployments;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.outpost.hub.drift.DeploymentDrift;
+import dev.outpost.hub.drift.DriftPolicy;
+import dev.outpost.hub.drift.DriftedObject;
+import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,7 +29,21 @@ public record Deployment(
         String statusReason,
         String activeOperationId,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        DriftPolicy driftPolicy,
+        List<DriftedObject> drift,
+        @Nullable Instant driftedSince) {
+
+    public Deployment {
+        drift = drift == null ? List.of() : List.copyOf(drift);
+    }
+
+    /** This deployment showing {@code current} as its drift (drift is kept apart and joined when read). */
+    public Deployment withDrift(DeploymentDrift current) {
+        return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
+                appliedGeneration, contentHash, status, statusReason, activeOperationId, createdAt, updatedAt,
+                driftPolicy, current.objects(), current.driftedSince());
+    }
 
     /**
      * This deployment with {@code reason} as its status reason, when an operation is active and there is
@@ -35,7 +54,8 @@ public record Deployment(
             return this;
         }
         return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
-                appliedGeneration, contentHash, status, reason, activeOperationId, createdAt, updatedAt);
+                appliedGeneration, contentHash, status, reason, activeOperationId, createdAt, updatedAt, driftPolicy,
+                drift, driftedSince);
     }
 
     /** Where a deployment stands. */

@@ -6,6 +6,10 @@ import dev.outpost.hub.api.Validation;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.config.HubConfig;
+import dev.outpost.hub.drift.DeploymentDrift;
+import dev.outpost.hub.drift.DriftPolicy;
+import dev.outpost.hub.drift.DriftService;
+import dev.outpost.hub.drift.DriftedObject;
 import dev.outpost.hub.environments.Environment;
 import dev.outpost.hub.environments.EnvironmentService;
 import dev.outpost.hub.ops.HubMetrics;
@@ -58,11 +62,13 @@ public class DeploymentService {
     private final Clock clock;
     private final ApplicationEventPublisher<CommandQueued> events;
     private final AgentWaits waits;
+    private final DriftService drift;
 
     public DeploymentService(Database db, DeploymentStore deployments, OperationStore operations,
                              CommandStore commands, EnvironmentService environments, ReleaseService releases,
                              HubConfig config, HubMetrics metrics, Clock clock,
-                             ApplicationEventPublisher<CommandQueued> events, AgentWaits waits) {
+                             ApplicationEventPublisher<CommandQueued> events, AgentWaits waits, DriftService drift) {
+        this.drift = drift;
         this.db = db;
         this.deployments = deployments;
         this.operations = operations;
@@ -83,14 +89,19 @@ public class DeploymentService {
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.ID_MAX) String releaseId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.DNS_LABEL_MAX) String name,
             @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX, defaultValue = DEFAULT_NAMESPACE) String namespace,
-            @Nullable Map<String, String> parameters) {
+            @Nullable Map<String, String> parameters,
+            @Nullable @Schema(allowableValues = {"report", "heal"}, defaultValue = "report") String driftPolicy) {
     }
 
-    /** A change to a deployment: another release and/or new parameters (which replace the old ones). */
+    /**
+     * A change to a deployment: another release, new parameters (which replace the old ones) and/or
+     * another drift policy. Any of them is a new apply: the agent learns the policy from the command.
+     */
     @StrictRequest
     public record DeploymentChange(
             @Nullable @Schema(maxLength = Validation.ID_MAX) String releaseId,
-            @Nullable Map<String, String> parameters) {
+            @Nullable Map<String, String> parameters,
+            @Nullable @Schema(allowableValues = {"report", "heal"}) String driftPolicy) {
     }
 
     /** A change accepted for the agent to carry out. */
@@ -107,6 +118,7 @@ public class DeploymentService {
         v.dnsLabel("name", request.name());
         v.dnsLabel("namespace", namespace);
         ReleaseValidator.checkParameters(v, "parameters", parameters);
+        DriftPolicy policy = driftPolicy(v, request.driftPolicy()).orElse(DriftPolicy.REPORT);
         v.throwIfInvalid();
 
         Environment env = environments.get(caller, request.environmentId());
@@ -117,14 +129,14 @@ public class DeploymentService {
         Release release = releases.get(request.releaseId());
         String id = Secrets.id("dep_");
         Map<String, String> merged = merged(release, parameters);
-        Command command = Commands.apply(Secrets.id("cmd_"), id, 1, release, merged, namespace,
-                config.getDeploymentReadyTimeout());
+        Command command = Commands.withDriftPolicy(Commands.apply(Secrets.id("cmd_"), id, 1, release, merged, namespace,
+                config.getDeploymentReadyTimeout()), policy);
         requireFitsOneMessage(command);
         requireRenders(id, release, merged, namespace);
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(), namespace,
-                parameters, 1, 0, null, Deployment.Status.PENDING, null, operationId, now, now);
+                parameters, 1, 0, null, Deployment.Status.PENDING, null, operationId, now, now, policy, List.of(), null);
         Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, now);
         try {
             db.inTransaction(sql -> {
@@ -152,15 +164,16 @@ public class DeploymentService {
         if (change.parameters() != null) {
             ReleaseValidator.checkParameters(v, "parameters", change.parameters());
         }
+        DriftPolicy policy = driftPolicy(v, change.driftPolicy()).orElse(current.driftPolicy());
         v.throwIfInvalid();
         Release release = releases.get(change.releaseId() != null ? change.releaseId() : current.releaseId());
         Map<String, String> parameters = change.parameters() != null ? change.parameters() : current.parameters();
         Map<String, String> merged = merged(release, parameters);
-        Command command = Commands.apply(Secrets.id("cmd_"), id, current.generation() + 1, release, merged,
-                current.namespace(), config.getDeploymentReadyTimeout());
+        Command command = Commands.withDriftPolicy(Commands.apply(Secrets.id("cmd_"), id, current.generation() + 1,
+                release, merged, current.namespace(), config.getDeploymentReadyTimeout()), policy);
         requireFitsOneMessage(command);
         requireRenders(id, release, merged, current.namespace());
-        return startOperation(current, Operation.Type.UPDATE, release, parameters, command);
+        return startOperation(current, Operation.Type.UPDATE, release, parameters, command, policy);
     }
 
     /** Removes a deployment from its cluster: a pending delete operation. */
@@ -169,7 +182,8 @@ public class DeploymentService {
         requireNotDeleted(current);
         Release release = releases.get(current.releaseId());
         return startOperation(current, Operation.Type.DELETE, release, current.parameters(),
-                Commands.delete(Secrets.id("cmd_"), id, current.generation() + 1, current.namespace()));
+                Commands.delete(Secrets.id("cmd_"), id, current.generation() + 1, current.namespace()),
+                current.driftPolicy());
     }
 
     /**
@@ -203,7 +217,9 @@ public class DeploymentService {
     public List<Deployment> list(Caller caller, Optional<String> tenantId, Optional<String> environmentId) {
         return db.read(sql -> {
             Function<String, Optional<String>> reasons = waits.reasons(sql);
+            Map<String, List<DriftedObject>> drifted = drift.byDeployment(sql, caller.tenantFilter(tenantId));
             return deployments.list(sql, caller.tenantFilter(tenantId), environmentId).stream()
+                    .map(d -> d.withDrift(DeploymentDrift.of(drifted.getOrDefault(d.id(), List.of()))))
                     .map(d -> d.activeOperationId() == null ? d
                             : d.withWaitingReason(reasons.apply(d.environmentId()).orElse(null)))
                     .toList();
@@ -212,8 +228,8 @@ public class DeploymentService {
 
     /** One deployment; 404 if unknown or another tenant's. A deployment that waits for its agent says so in statusReason. */
     public Deployment get(Caller caller, String id) {
-        Deployment deployment = caller.visible(db.read(sql -> deployments.find(sql, id)), Deployment::tenantId,
-                "deployment", id);
+        Deployment deployment = caller.visible(db.read(sql -> deployments.find(sql, id)
+                .map(d -> d.withDrift(drift.of(sql, id)))), Deployment::tenantId, "deployment", id);
         if (deployment.activeOperationId() == null) {
             return deployment;
         }
@@ -252,7 +268,7 @@ public class DeploymentService {
 
     /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
-                                    Map<String, String> parameters, Command command) {
+                                    Map<String, String> parameters, Command command, DriftPolicy policy) {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Operation operation = newOperation(operationId, current, type, command.getGeneration(), now);
@@ -262,9 +278,12 @@ public class DeploymentService {
                     parameters, status, now)) {
                 throw ApiException.conflict(whyBusy(sql, current.id()));
             }
+            if (policy != current.driftPolicy()) {
+                deployments.setDriftPolicy(sql, current.id(), policy);
+            }
             operations.insert(sql, operation);
             commands.insert(sql, current.environmentId(), operationId, command, now);
-            return deployments.find(sql, current.id()).orElseThrow();
+            return deployments.find(sql, current.id()).orElseThrow().withDrift(drift.of(sql, current.id()));
         });
         queued(updated, operation, release);
         return withWaitingReasons(new Accepted(updated, operation));
@@ -292,6 +311,18 @@ public class DeploymentService {
         String what = op.type() == Operation.Type.DELETE ? "deleted" : "applied";
         return op.type().json() + " operation " + op.id() + " " + reason + ": the cluster may be partly " + what
                 + "; the next change applies the whole release again";
+    }
+
+    /** The policy named by a request, if it names one; an unknown name is an error on {@code driftPolicy}. */
+    private static Optional<DriftPolicy> driftPolicy(Validation v, String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        Optional<DriftPolicy> policy = DriftPolicy.parse(value);
+        if (policy.isEmpty()) {
+            v.error("driftPolicy", "must be report or heal");
+        }
+        return policy;
     }
 
     /** 400 unless the command fits the protocol's message limit with room to spare for its envelope. */

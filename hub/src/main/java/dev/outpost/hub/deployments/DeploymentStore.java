@@ -1,6 +1,8 @@
 package dev.outpost.hub.deployments;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.outpost.hub.drift.DriftPolicy;
+import dev.outpost.hub.drift.DriftStore;
 import dev.outpost.hub.store.JsonColumns;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.hub.store.Where;
@@ -32,10 +34,10 @@ public class DeploymentStore {
     public void insert(Sql sql, Deployment d) {
         sql.update("insert into deployments (id, tenant_id, environment_id, release_id, name, namespace, parameters_json, "
                         + "generation, applied_generation, content_hash, status, status_reason, active_operation_id, "
-                        + "live_name, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "live_name, created_at, updated_at, drift_policy) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 d.id(), d.tenantId(), d.environmentId(), d.releaseId(), d.name(), d.namespace(), json.write(d.parameters()),
                 d.generation(), d.appliedGeneration(), d.contentHash(), d.status(), d.statusReason(),
-                d.activeOperationId(), d.name(), d.createdAt(), d.updatedAt());
+                d.activeOperationId(), d.name(), d.createdAt(), d.updatedAt(), d.driftPolicy().json());
     }
 
     /** What the hub issued for one deployment: what an agent may claim to have applied. */
@@ -80,6 +82,11 @@ public class DeploymentStore {
                 operationId, releaseId, json.write(parameters), status, now, id, expectedGeneration) == 1;
     }
 
+    /** Sets what the deployment's agent does about drift; the next apply command carries it. */
+    public void setDriftPolicy(Sql sql, String id, DriftPolicy policy) {
+        sql.update("update deployments set drift_policy = ? where id = ?", policy.json(), id);
+    }
+
     /** Sets the status while {@code operationId} is the active operation (a late report cannot undo a newer one). */
     public void setProgressing(Sql sql, String id, String operationId, Instant now) {
         sql.update("update deployments set status = 'progressing', updated_at = ? where id = ? and active_operation_id = ?",
@@ -98,6 +105,9 @@ public class DeploymentStore {
                         + "applied_generation = coalesce(?, applied_generation), content_hash = coalesce(?, content_hash) "
                         + "where id = ? and active_operation_id = ?",
                 status, reason, now, appliedGeneration, contentHash, id, operationId);
+        if (status == Deployment.Status.READY || status == Deployment.Status.DELETED) {
+            DriftStore.clear(sql, id); // what was applied is the reference now (or nothing is)
+        }
     }
 
     private Deployment map(ResultSet rs) throws SQLException {
@@ -107,6 +117,7 @@ public class DeploymentStore {
                 rs.getLong("applied_generation"), rs.getString("content_hash"),
                 Deployment.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
                 rs.getString("status_reason"), rs.getString("active_operation_id"), Sql.instant(rs, "created_at"),
-                Sql.instant(rs, "updated_at"));
+                Sql.instant(rs, "updated_at"), DriftPolicy.parse(rs.getString("drift_policy")).orElse(DriftPolicy.REPORT),
+                List.of(), null);
     }
 }

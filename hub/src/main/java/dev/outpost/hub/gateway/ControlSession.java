@@ -3,6 +3,8 @@ package dev.outpost.hub.gateway;
 import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.deployments.CommandOutbox;
+import dev.outpost.hub.drift.DriftReportRules;
+import dev.outpost.hub.drift.DriftReports;
 import dev.outpost.protocol.AgentMessageRules;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.ProtocolRevision;
@@ -48,6 +50,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private final ControlSessions sessions;
     private final AgentPresence presence;
     private final CommandOutbox outbox;
+    private final DriftReports drift;
     private final Executor executor;
     private final Clock clock;
     private final Duration heartbeatInterval;
@@ -70,8 +73,10 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private int progressDroppedInARow;
 
     ControlSession(ActiveAgent agent, ServerCallStreamObserver<HubMessage> out, ControlSessions sessions,
-            AgentPresence presence, CommandOutbox outbox, Executor executor, Clock clock, Duration heartbeatInterval) {
+            AgentPresence presence, CommandOutbox outbox, DriftReports drift, Executor executor, Clock clock,
+            Duration heartbeatInterval) {
         this.agent = agent;
+        this.drift = drift;
         this.out = out;
         this.sessions = sessions;
         this.presence = presence;
@@ -130,6 +135,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 case PROGRESS -> AgentMessageRules.commandIdProblem("progress.command_id",
                         message.getProgress().getCommandId());
                 case RESULT -> AgentMessageRules.commandIdProblem("result.command_id", message.getResult().getCommandId());
+                case DRIFT -> DriftReportRules.problem(message.getDrift());
                 default -> Optional.empty();
             };
             if (problem.isPresent()) {
@@ -158,6 +164,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                             message.getResult().getOutcome());
                     requestPush();
                 }
+                case DRIFT -> drift.report(agent.environmentId(), agent.agentId(), message.getDrift());
                 case HELLO -> LOG.warn("Ignored a second Hello from {}", describe());
                 default -> {
                     // Heartbeat (recorded above) or a message type from a newer revision: nothing more to do.
