@@ -186,6 +186,19 @@ abstract class AbstractPackagePublishingIT implements TestPropertyProvider {
     }
 
     @Test
+    void anUploadUpTo20MiBIsReadWholeAndALargerOneIs413() {
+        byte[] fifteenMiB = new byte[15 * 1024 * 1024];
+        new java.util.Random(8).nextBytes(fifteenMiB);
+
+        Api.Response inspected = api.publishPackage(ADMIN, fifteenMiB);
+        assertThat(inspected.status()).as("read whole and inspected: " + inspected).isEqualTo(422);
+        assertThat(inspected.json().at("/problems/0/problem").asText()).contains("not a gzip'ed tar archive");
+
+        Api.Response tooLarge = api.publishPackage(ADMIN, new byte[PackagePublisher.MAX_PACKAGE_BYTES + 1]);
+        assertThat(tooLarge.status()).as(tooLarge.toString()).isEqualTo(413);
+    }
+
+    @Test
     void aDeprecatedOrYankedPackageRefusesNewDeploymentsNamingWhy() {
         String id = api.publishPackage(ADMIN, TestPackages.archive("good")).json().get("id").asText();
         String tenant = api.post("/api/v1/tenants", ADMIN, Map.of("name", "pkg-" + id)).json().get("id").asText();
