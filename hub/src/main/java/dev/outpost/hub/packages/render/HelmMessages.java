@@ -5,8 +5,12 @@ import java.util.regex.Pattern;
 
 /** Turns Helm's error and lint messages into the package file they are about. */
 final class HelmMessages {
-    /** "template: app/templates/x.yaml:3:4: ..." names the chart then the file inside it. */
-    private static final Pattern TEMPLATE = Pattern.compile("template: [^/\\s:]+/([^:\\s]+):\\d+");
+    /**
+     * "template: app/templates/x.yaml:3:4: ...", "parse error at (app/templates/x.yaml:5)", "execution error
+     * at (app/charts/lib/templates/_h.tpl:2:3)": the chart's name, then the file inside it, then a line.
+     */
+    private static final Pattern TEMPLATE =
+            Pattern.compile("(?:^|[\\s(])[^/\\s:()\"]+/((?:templates|charts)/[^:\\s()\"]+):\\d+");
     /** "[ERROR] templates/x.yaml: ..." */
     private static final Pattern LINT = Pattern.compile("\\[(ERROR|WARNING|INFO)] ([^:\\s]+): (.*)", Pattern.DOTALL);
 
