@@ -70,7 +70,11 @@ public final class SafeUnpacker {
                     continue; // the archive's "./" entry
                 }
                 switch (entry.type()) {
-                    case DIRECTORY -> Files.createDirectories(inside(target, path));
+                    case DIRECTORY -> {
+                        if (!createDirectory(target, path)) {
+                            problems.add(new PackageProblem(entry.path(), "is a directory where the archive has a file"));
+                        }
+                    }
                     case FILE -> {
                         unpacked += entry.size();
                         if (unpacked > limits.maxUnpackedBytes()) {
@@ -82,7 +86,9 @@ public final class SafeUnpacker {
                             problems.add(new PackageProblem(entry.path(), "appears twice in the archive"));
                             continue;
                         }
-                        write(tar, inside(target, path));
+                        if (!write(tar, target, path)) {
+                            problems.add(new PackageProblem(entry.path(), "is a file where the archive has a directory"));
+                        }
                     }
                     case SYMLINK, HARDLINK -> {
                         String linkTarget = linkTarget(entry, path);
@@ -155,11 +161,29 @@ public final class SafeUnpacker {
         }
     }
 
-    private static void write(TarReader tar, Path file) throws IOException {
-        Files.createDirectories(file.getParent());
+    /** Writes the entry's content; false when a directory (or a file as a parent) is in the way. */
+    private static boolean write(TarReader tar, Path target, String path) throws IOException {
+        Path file = inside(target, path);
+        if (!createDirectory(target, path.contains("/") ? path.substring(0, path.lastIndexOf('/')) : "")
+                || Files.exists(file)) {
+            return false;
+        }
         try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
             tar.content().transferTo(out);
         }
+        return true;
+    }
+
+    /** Creates the directory and its parents; false when a file of the package is in the way. */
+    private static boolean createDirectory(Path target, String path) throws IOException {
+        Path dir = inside(target, path);
+        for (Path p = dir; p != null && p.startsWith(target) && !p.equals(target); p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                return false;
+            }
+        }
+        Files.createDirectories(dir);
+        return true;
     }
 
     /** The link's target as a normalised archive path, or null when it leaves the package. */

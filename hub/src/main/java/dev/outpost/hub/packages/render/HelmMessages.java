@@ -43,6 +43,11 @@ final class HelmMessages {
         return new LintLine(m.group(1), inner.equals(chartPath) ? file : inner, m.group(3).strip());
     }
 
+    /** True for an error of executing a template with some values, as opposed to a chart that cannot parse. */
+    static boolean isExecutionError(String message) {
+        return message.contains("execution error at (") || message.contains(": executing \"");
+    }
+
     /** One lint finding. */
     record LintLine(String severity, String file, String message) {
     }

@@ -129,6 +129,16 @@ class SafeUnpackerTest {
     }
 
     @Test
+    void aFileAndADirectoryOfTheSameNameAreRefusedNamingTheEntry() {
+        UnpackedArchive result = unpack(new TarBuilder().file("outpost.yaml", MANIFEST)
+                .file("charts", "a file").file("charts/a.yaml", "x").directory("outpost.yaml/").tgz());
+
+        assertThat(result.problems()).containsExactly(
+                new PackageProblem("charts/a.yaml", "is a file where the archive has a directory"),
+                new PackageProblem("outpost.yaml/", "is a directory where the archive has a file"));
+    }
+
+    @Test
     void packingIsDeterministicAndUnpacksToTheSameFiles(@TempDir Path source) throws IOException {
         Files.writeString(source.resolve("outpost.yaml"), MANIFEST);
         String longName = "charts/" + "deeply-nested-directory/".repeat(5) + "template-with-a-long-name.yaml";
