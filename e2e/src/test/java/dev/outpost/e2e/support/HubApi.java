@@ -69,6 +69,12 @@ public final class HubApi {
                 .POST(HttpRequest.BodyPublishers.ofString(rawJson)));
     }
 
+    /** Uploads a service package: POST /api/v1/packages with the .tgz as the body (see docs/catalogue.md). */
+    public Response publishPackage(byte[] archive) {
+        return send(HttpRequest.newBuilder(uri("/api/v1/packages")).header("Content-Type", "application/gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(archive)));
+    }
+
     private Response sendJson(String method, String path, Object body) {
         try {
             return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")

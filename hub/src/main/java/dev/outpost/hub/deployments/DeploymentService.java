@@ -126,7 +126,7 @@ public class DeploymentService {
             waits.requireAllowed(sql, env.id(), namespace, request.namespace() == null);
             return null;
         });
-        Release release = releases.get(request.releaseId());
+        Release release = releases.requireDeployable(caller, request.releaseId(), true);
         String id = Secrets.id("dep_");
         Map<String, String> merged = merged(release, parameters);
         Command command = Commands.withDriftPolicy(Commands.apply(Secrets.id("cmd_"), id, 1, release, merged, namespace,
@@ -166,7 +166,9 @@ public class DeploymentService {
         }
         DriftPolicy policy = driftPolicy(v, change.driftPolicy()).orElse(current.driftPolicy());
         v.throwIfInvalid();
-        Release release = releases.get(change.releaseId() != null ? change.releaseId() : current.releaseId());
+        Release release = releases.requireDeployable(caller,
+                change.releaseId() != null ? change.releaseId() : current.releaseId(),
+                change.releaseId() != null && !change.releaseId().equals(current.releaseId()));
         Map<String, String> parameters = change.parameters() != null ? change.parameters() : current.parameters();
         Map<String, String> merged = merged(release, parameters);
         Command command = Commands.withDriftPolicy(Commands.apply(Secrets.id("cmd_"), id, current.generation() + 1,

@@ -10,6 +10,7 @@ import dev.outpost.hub.store.StoreException;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.text.FreeText;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpStatus;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -70,10 +71,39 @@ public class ReleaseService {
     }
 
     public List<Release> list(Optional<String> serviceName) {
-        return db.read(sql -> store.list(sql, serviceName));
+        return list(serviceName, Optional.empty());
+    }
+
+    /** The catalogue, optionally of one service and/or one status ("active", "deprecated", "yanked"). */
+    public List<Release> list(Optional<String> serviceName, Optional<String> status) {
+        Optional<Release.Status> parsed = status.map(text -> Release.Status.parse(text).orElseThrow(() ->
+                new ApiException(HttpStatus.BAD_REQUEST,
+                        "query parameter status must be active, deprecated or yanked")));
+        return db.read(sql -> store.list(sql, serviceName, parsed));
     }
 
     public Release get(String id) {
         return db.read(sql -> store.find(sql, id)).orElseThrow(() -> ApiException.notFound("release", id));
+    }
+
+    /**
+     * The release a deployment may use, or a 409 naming its status and reason: a yanked release is
+     * refused for everything but deleting; a deprecated one only for a new use ({@code newDeployment}:
+     * creating a deployment, or moving an existing one to it). 404 for an unknown id.
+     */
+    public Release requireDeployable(Caller caller, String releaseId, boolean newDeployment) {
+        Release release = get(releaseId);
+        Optional<String> refusal = ReleaseLifecycle.refusal(release, newDeployment);
+        if (refusal.isPresent()) {
+            LOG.info("{} refused release {} for {}: {}", caller.describe(), releaseId,
+                    newDeployment ? "a new deployment" : "an update", release.lifecycle().status().json());
+            throw ApiException.conflict(refusal.get());
+        }
+        return release;
+    }
+
+    /** A package release's archive (the .tgz as uploaded); empty for an unknown id or a manifests release. */
+    public Optional<byte[]> archive(String releaseId) {
+        return db.read(sql -> store.archive(sql, releaseId));
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.outpost.hub.deployments.DeploymentService;
 import dev.outpost.hub.enrollment.JoinTokenController;
 import dev.outpost.hub.environments.EnvironmentService;
+import dev.outpost.hub.releases.ReleaseLifecycle;
 import dev.outpost.hub.releases.ReleaseService;
 import dev.outpost.hub.tenants.TenantController;
 import dev.outpost.hub.testsupport.Api;
@@ -31,7 +32,9 @@ class OpenApiRequestSchemasTest {
             JoinTokenController.JoinTokenRequest.class, "JoinTokenRequest",
             ReleaseService.NewRelease.class, "NewRelease",
             DeploymentService.NewDeployment.class, "NewDeployment",
-            DeploymentService.DeploymentChange.class, "DeploymentChange");
+            DeploymentService.DeploymentChange.class, "DeploymentChange",
+            ReleaseLifecycle.DeprecateRequest.class, "DeprecateRequest",
+            ReleaseLifecycle.YankRequest.class, "YankRequest");
 
     private static final JsonNode DOCUMENT = Api.CONTRACT.document();
 

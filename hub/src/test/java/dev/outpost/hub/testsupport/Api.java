@@ -101,6 +101,101 @@ public final class Api {
         }
     }
 
+    /** Uploads a package archive: POST /api/v1/packages with Content-Type application/gzip. */
+    public Response publishPackage(String token, byte[] archive) {
+        return sendBytes("POST", "/api/v1/packages", token, archive, "application/gzip");
+    }
+
+    /** Any request with a binary {@code body}; the response is read as text (JSON when it is JSON). */
+    public Response sendBytes(String method, String path, String token, byte[] body, String contentType) {
+        HttpResponse<byte[]> response = exchange(method, path, token, body, contentType);
+        HttpResponse<String> text = new TextResponse(response, new String(response.body(), StandardCharsets.UTF_8));
+        CONTRACT.check(method, text);
+        String type = text.headers().firstValue("Content-Type").orElse("");
+        try {
+            JsonNode json = type.contains("json") && !text.body().isEmpty() ? JSON.readTree(text.body()) : null;
+            return new Response(response.statusCode(), text, json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A binary response (a package archive) with its raw bytes, checked against the document like any. */
+    public record Download(int status, byte[] body, HttpResponse<byte[]> raw) {
+        public String header(String name) {
+            return raw.headers().firstValue(name).orElse(null);
+        }
+    }
+
+    /** GET of a binary resource, e.g. /api/v1/releases/{id}/archive. */
+    public Download download(String path, String token) {
+        HttpResponse<byte[]> response = exchange("GET", path, token, null, null);
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        // Only a JSON body is checked against a schema; the bytes of an archive are only counted.
+        String body = type.contains("json") ? new String(response.body(), StandardCharsets.UTF_8)
+                : new String(response.body(), StandardCharsets.ISO_8859_1);
+        CONTRACT.check("GET", new TextResponse(response, body));
+        return new Download(response.statusCode(), response.body(), response);
+    }
+
+    private HttpResponse<byte[]> exchange(String method, String path, String token, byte[] body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        try {
+            return http.send(request.build(), BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A byte response seen as text, for the contract check and {@link Response}. */
+    private record TextResponse(HttpResponse<byte[]> bytes, String body) implements HttpResponse<String> {
+        @Override
+        public int statusCode() {
+            return bytes.statusCode();
+        }
+
+        @Override
+        public HttpRequest request() {
+            return bytes.request();
+        }
+
+        @Override
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return bytes.headers();
+        }
+
+        @Override
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return bytes.sslSession();
+        }
+
+        @Override
+        public URI uri() {
+            return bytes.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return bytes.version();
+        }
+    }
+
     private static String json(Object body) {
         try {
             return body instanceof String s ? s : JSON.writeValueAsString(body);
