@@ -1,0 +1,1 @@
+{{- define "app.name" -}}{{ include "common.fullname" . }}{{- end -}}
