@@ -31,6 +31,9 @@ public class HubConfig {
     private Duration joinTokenMaxTtl = Duration.ofDays(7);
     private Duration deploymentReadyTimeout = Duration.ofMinutes(5);
     private Duration commandPollInterval = Duration.ofSeconds(2);
+    private int deploymentRevisionsKept = 10;
+    private Duration operationResultMargin = Duration.ofMinutes(2);
+    private Duration operationSweepInterval = Duration.ofSeconds(10);
     private Duration idempotencyKeysKept = Duration.ofHours(24);
 
     /**
@@ -59,6 +62,11 @@ public class HubConfig {
         }
         positive(problems, "outpost.offline-after", offlineAfter);
         positive(problems, "outpost.agent-certificate-ttl", agentCertificateTtl);
+        if (deploymentRevisionsKept < 1 || deploymentRevisionsKept > 1000) {
+            problems.add("outpost.deployment-revisions-kept (" + deploymentRevisionsKept + ") must be 1 to 1000");
+        }
+        positive(problems, "outpost.operation-result-margin", operationResultMargin);
+        positive(problems, "outpost.operation-sweep-interval", operationSweepInterval);
         positive(problems, "outpost.join-token-default-ttl", joinTokenDefaultTtl);
         positive(problems, "outpost.join-token-max-ttl", joinTokenMaxTtl);
         positive(problems, "outpost.deployment-ready-timeout", deploymentReadyTimeout);
@@ -248,6 +256,36 @@ public class HubConfig {
 
     public void setCommandPollInterval(Duration commandPollInterval) {
         this.commandPollInterval = commandPollInterval;
+    }
+
+    /** How many revisions each deployment keeps to roll back to (the newest ones). */
+    public int getDeploymentRevisionsKept() {
+        return deploymentRevisionsKept;
+    }
+
+    public void setDeploymentRevisionsKept(int deploymentRevisionsKept) {
+        this.deploymentRevisionsKept = deploymentRevisionsKept;
+    }
+
+    /**
+     * How much longer than a command may take (its ready timeout, or its plan's health gates) the hub
+     * waits for its result before the operation fails.
+     */
+    public Duration getOperationResultMargin() {
+        return operationResultMargin;
+    }
+
+    public void setOperationResultMargin(Duration operationResultMargin) {
+        this.operationResultMargin = operationResultMargin;
+    }
+
+    /** How often the hub looks for operations whose result is overdue. */
+    public Duration getOperationSweepInterval() {
+        return operationSweepInterval;
+    }
+
+    public void setOperationSweepInterval(Duration operationSweepInterval) {
+        this.operationSweepInterval = operationSweepInterval;
     }
 
     /** How long the response to a request with an Idempotency-Key is kept for its retries (at least 24h). */

@@ -46,6 +46,33 @@ public class CommandStore {
         return sql.queryOne("select payload from commands where id = ?", rs -> parse(rs.getBytes("payload")), commandId);
     }
 
+    /** The command of an operation, as queued. */
+    public Optional<Command> ofOperation(Sql sql, String operationId) {
+        return sql.queryOne("select payload from commands where operation_id = ? order by created_at, id "
+                + "fetch first 1 rows only", rs -> parse(rs.getBytes("payload")), operationId);
+    }
+
+    /** A command an agent has been given and not answered, with when it was last given. */
+    public record Delivered(String operationId, String agentId, Instant sentAt, Command command) {
+    }
+
+    /** Sent, unanswered commands of every environment, longest-waiting first, at most {@code limit}. */
+    public List<Delivered> delivered(Sql sql, int limit) {
+        return sql.query("select operation_id, agent_id, sent_at, payload from commands where status = 'sent' "
+                        + "order by sent_at, id fetch first ? rows only",
+                rs -> new Delivered(rs.getString("operation_id"), rs.getString("agent_id"), Sql.instant(rs, "sent_at"),
+                        parse(rs.getBytes("payload"))), limit);
+    }
+
+    /**
+     * Answers a sent command without a result because it is overdue, unless it was sent again after
+     * {@code sentBy} (a reconnected agent has it anew) or answered meanwhile; false then.
+     */
+    public boolean expire(Sql sql, String commandId, Instant sentBy, Instant now) {
+        return sql.update("update commands set status = 'answered', answered_at = ? "
+                + "where id = ? and status = 'sent' and sent_at <= ?", now, commandId, sentBy) == 1;
+    }
+
     /** Records a (re)delivery to an agent. */
     public void markSent(Sql sql, String commandId, String agentId, Instant now) {
         sql.update("update commands set status = 'sent', agent_id = ?, sent_at = ? where id = ? and status <> 'answered'",

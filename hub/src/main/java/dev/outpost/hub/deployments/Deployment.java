@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * A release installed, with parameters, in one environment. {@code generation} counts the changes
- * asked for; {@code appliedGeneration} is the last one an agent reported as applied.
+ * asked for; {@code appliedGeneration} is the last one an agent reported as applied. {@code failedStep}
+ * names the plan step the latest operation failed at, if it did; {@code revision} is the number of the
+ * revision now applied (null until a create or update succeeds).
  */
 public record Deployment(
         String id,
@@ -28,6 +30,8 @@ public record Deployment(
         Status status,
         String statusReason,
         String activeOperationId,
+        String failedStep,
+        Long revision,
         Instant createdAt,
         Instant updatedAt,
         DriftPolicy driftPolicy,
@@ -41,8 +45,8 @@ public record Deployment(
     /** This deployment showing {@code current} as its drift (drift is kept apart and joined when read). */
     public Deployment withDrift(DeploymentDrift current) {
         return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
-                appliedGeneration, contentHash, status, statusReason, activeOperationId, createdAt, updatedAt,
-                driftPolicy, current.objects(), current.driftedSince());
+                appliedGeneration, contentHash, status, statusReason, activeOperationId, failedStep, revision, createdAt,
+                updatedAt, driftPolicy, current.objects(), current.driftedSince());
     }
 
     /**
@@ -54,8 +58,8 @@ public record Deployment(
             return this;
         }
         return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
-                appliedGeneration, contentHash, status, reason, activeOperationId, createdAt, updatedAt, driftPolicy,
-                drift, driftedSince);
+                appliedGeneration, contentHash, status, reason, activeOperationId, failedStep, revision, createdAt,
+                updatedAt, driftPolicy, drift, driftedSince);
     }
 
     /** Where a deployment stands. */

@@ -10,6 +10,8 @@ import dev.outpost.hub.drift.DeploymentDrift;
 import dev.outpost.hub.drift.DriftPolicy;
 import dev.outpost.hub.drift.DriftService;
 import dev.outpost.hub.drift.DriftedObject;
+import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
+import dev.outpost.hub.deployments.lifecycle.Retries;
 import dev.outpost.hub.environments.Environment;
 import dev.outpost.hub.environments.EnvironmentService;
 import dev.outpost.hub.ops.HubMetrics;
@@ -136,8 +138,9 @@ public class DeploymentService {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(), namespace,
-                parameters, 1, 0, null, Deployment.Status.PENDING, null, operationId, now, now, policy, List.of(), null);
-        Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, now);
+                parameters, 1, 0, null, OperationLifecycle.statusOnStart(Operation.Type.CREATE), null, operationId,
+                null, null, now, now, policy, List.of(), null);
+        Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, null, now);
         try {
             db.inTransaction(sql -> {
                 deployments.insert(sql, deployment);
@@ -200,13 +203,15 @@ public class DeploymentService {
         // The command first: its row is what an agent's result updates too, so whichever of the two
         // commits first wins and the other changes nothing.
         Operation cancelled = db.inTransaction(sql -> {
-            List<Operation.Step> steps = operations.find(sql, op.id()).orElseThrow().steps(); // as last reported
-            if (!commands.cancel(sql, op.id(), now)
-                    || !operations.finish(sql, op.id(), Operation.Status.FAILED, reason, steps, now)) {
+            Operation last = operations.find(sql, op.id()).orElseThrow(); // steps as last reported
+            if (!last.active() || !commands.cancel(sql, op.id(), now)) {
                 throw ApiException.conflict(whyFinished(sql, op.id()));
             }
-            deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.FAILED,
-                    cancelledStatusReason(op, reason), null, null, now);
+            OperationLifecycle.Ending ending = OperationLifecycle.cancelled(last, reason);
+            if (!operations.finish(sql, op.id(), last.status(), ending, last.steps(), now)) {
+                throw ApiException.conflict(whyFinished(sql, op.id()));
+            }
+            deployments.finishOperation(sql, op.deploymentId(), op.id(), ending, null, null, null, now);
             return operations.find(sql, op.id()).orElseThrow();
         });
         metrics.operationFinished(op.type().json(), "cancelled");
@@ -268,13 +273,38 @@ public class DeploymentService {
                 accepted.operation().withWaitingReason(r))).orElse(accepted);
     }
 
+    /**
+     * Retries a failed operation, the deployment's latest: a new operation of the same type re-sends its
+     * command (same release, parameters and plan) under a new id and the next generation, so the agent
+     * acts on it and skips plan steps it already applied. 409 with the reason otherwise.
+     */
+    public Accepted retry(Caller caller, String operationId) {
+        Operation failed = getOperation(caller, operationId);
+        Deployment current = get(caller, failed.deploymentId());
+        long latest = db.read(sql -> operations.latestOf(sql, current.id())).map(Operation::generation).orElse(0L);
+        Retries.refusal(current, failed, latest).ifPresent(reason -> {
+            throw ApiException.conflict(reason);
+        });
+        Command previous = db.read(sql -> commands.ofOperation(sql, failed.id())).orElseThrow();
+        Command command = Retries.again(previous, Secrets.id("cmd_"), current.generation() + 1);
+        Release release = releases.get(current.releaseId());
+        return startOperation(current, failed.type(), release, current.parameters(), command, current.driftPolicy(),
+                failed.id());
+    }
+
     /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
                                     Map<String, String> parameters, Command command, DriftPolicy policy) {
+        return startOperation(current, type, release, parameters, command, policy, null);
+    }
+
+    private Accepted startOperation(Deployment current, Operation.Type type, Release release,
+                                    Map<String, String> parameters, Command command, DriftPolicy policy,
+                                    String retryOf) {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
-        Operation operation = newOperation(operationId, current, type, command.getGeneration(), now);
-        Deployment.Status status = type == Operation.Type.DELETE ? Deployment.Status.DELETING : Deployment.Status.PENDING;
+        Operation operation = newOperation(operationId, current, type, command.getGeneration(), retryOf, now);
+        Deployment.Status status = OperationLifecycle.statusOnStart(type);
         Deployment updated = db.inTransaction(sql -> {
             if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
                     parameters, status, now)) {
@@ -307,12 +337,6 @@ public class DeploymentService {
         Operation now = operations.find(sql, operationId).orElseThrow();
         return "operation " + operationId + " has finished (" + now.status().json() + "); only a pending or running "
                 + "operation can be cancelled";
-    }
-
-    private static String cancelledStatusReason(Operation op, String reason) {
-        String what = op.type() == Operation.Type.DELETE ? "deleted" : "applied";
-        return op.type().json() + " operation " + op.id() + " " + reason + ": the cluster may be partly " + what
-                + "; the next change applies the whole release again";
     }
 
     /** The policy named by a request, if it names one; an unknown name is an error on {@code driftPolicy}. */
@@ -371,9 +395,9 @@ public class DeploymentService {
     }
 
     private static Operation newOperation(String id, Deployment deployment, Operation.Type type, long generation,
-                                          Instant now) {
+                                          String retryOf, Instant now) {
         return new Operation(id, deployment.id(), deployment.tenantId(), type, generation, Operation.Status.PENDING,
-                List.of(), null, now, null, null, null);
+                List.of(), null, null, retryOf, now, null, null, null);
     }
 
     private void queued(Deployment deployment, Operation operation, Release release) {

@@ -3,6 +3,7 @@ package dev.outpost.hub.deployments;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.outpost.hub.drift.DriftPolicy;
 import dev.outpost.hub.drift.DriftStore;
+import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
 import dev.outpost.hub.store.JsonColumns;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.hub.store.Where;
@@ -34,10 +35,12 @@ public class DeploymentStore {
     public void insert(Sql sql, Deployment d) {
         sql.update("insert into deployments (id, tenant_id, environment_id, release_id, name, namespace, parameters_json, "
                         + "generation, applied_generation, content_hash, status, status_reason, active_operation_id, "
-                        + "live_name, created_at, updated_at, drift_policy) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "live_name, failed_step, revision, created_at, updated_at, drift_policy) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 d.id(), d.tenantId(), d.environmentId(), d.releaseId(), d.name(), d.namespace(), json.write(d.parameters()),
                 d.generation(), d.appliedGeneration(), d.contentHash(), d.status(), d.statusReason(),
-                d.activeOperationId(), d.name(), d.createdAt(), d.updatedAt(), d.driftPolicy().json());
+                d.activeOperationId(), d.name(), d.failedStep(), d.revision(), d.createdAt(), d.updatedAt(),
+                d.driftPolicy().json());
     }
 
     /** What the hub issued for one deployment: what an agent may claim to have applied. */
@@ -77,7 +80,7 @@ public class DeploymentStore {
     public boolean startOperation(Sql sql, String id, long expectedGeneration, String operationId, String releaseId,
                                   Map<String, String> parameters, Deployment.Status status, Instant now) {
         return sql.update("update deployments set generation = generation + 1, active_operation_id = ?, release_id = ?, "
-                        + "parameters_json = ?, status = ?, status_reason = null, updated_at = ? "
+                        + "parameters_json = ?, status = ?, status_reason = null, failed_step = null, updated_at = ? "
                         + "where id = ? and generation = ? and active_operation_id is null and status <> 'deleted'",
                 operationId, releaseId, json.write(parameters), status, now, id, expectedGeneration) == 1;
     }
@@ -88,24 +91,26 @@ public class DeploymentStore {
     }
 
     /** Sets the status while {@code operationId} is the active operation (a late report cannot undo a newer one). */
-    public void setProgressing(Sql sql, String id, String operationId, Instant now) {
-        sql.update("update deployments set status = 'progressing', updated_at = ? where id = ? and active_operation_id = ?",
-                now, id, operationId);
+    public void setStatus(Sql sql, String id, String operationId, Deployment.Status status, Instant now) {
+        sql.update("update deployments set status = ?, updated_at = ? where id = ? and active_operation_id = ?",
+                status, now, id, operationId);
     }
 
     /**
      * Records an operation's end: new status and reason, and, after an apply, what is now applied. Once
      * deleted, the deployment gives up its live name, which a new deployment may then take.
      */
-    public void finishOperation(Sql sql, String id, String operationId, Deployment.Status status, String reason,
-                                Long appliedGeneration, String contentHash, Instant now) {
-        String freeName = status == Deployment.Status.DELETED ? "live_name = null, " : "";
-        sql.update("update deployments set " + freeName + "status = ?, status_reason = ?, active_operation_id = null, "
-                        + "updated_at = ?, "
-                        + "applied_generation = coalesce(?, applied_generation), content_hash = coalesce(?, content_hash) "
-                        + "where id = ? and active_operation_id = ?",
-                status, reason, now, appliedGeneration, contentHash, id, operationId);
-        if (status == Deployment.Status.READY || status == Deployment.Status.DELETED) {
+    public void finishOperation(Sql sql, String id, String operationId, OperationLifecycle.Ending ending,
+                                Long appliedGeneration, String contentHash, Long revision, Instant now) {
+        String freeName = ending.deploymentStatus() == Deployment.Status.DELETED ? "live_name = null, " : "";
+        sql.update("update deployments set " + freeName + "status = ?, status_reason = ?, failed_step = ?, "
+                        + "active_operation_id = null, updated_at = ?, "
+                        + "applied_generation = coalesce(?, applied_generation), content_hash = coalesce(?, content_hash), "
+                        + "revision = coalesce(?, revision) where id = ? and active_operation_id = ?",
+                ending.deploymentStatus(), ending.statusReason(), ending.failedStep(), now, appliedGeneration,
+                contentHash, revision, id, operationId);
+        if (ending.deploymentStatus() == Deployment.Status.READY
+                || ending.deploymentStatus() == Deployment.Status.DELETED) {
             DriftStore.clear(sql, id); // what was applied is the reference now (or nothing is)
         }
     }
@@ -116,7 +121,8 @@ public class DeploymentStore {
                 json.read(rs.getString("parameters_json"), MAP), rs.getLong("generation"),
                 rs.getLong("applied_generation"), rs.getString("content_hash"),
                 Deployment.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
-                rs.getString("status_reason"), rs.getString("active_operation_id"), Sql.instant(rs, "created_at"),
+                rs.getString("status_reason"), rs.getString("active_operation_id"), rs.getString("failed_step"),
+                rs.getObject("revision", Long.class), Sql.instant(rs, "created_at"),
                 Sql.instant(rs, "updated_at"), DriftPolicy.parse(rs.getString("drift_policy")).orElse(DriftPolicy.REPORT),
                 List.of(), null);
     }

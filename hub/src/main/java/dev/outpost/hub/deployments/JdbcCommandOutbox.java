@@ -1,22 +1,23 @@
 package dev.outpost.hub.deployments;
 
+import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.deployments.CommandStore.CommandLink;
+import dev.outpost.hub.deployments.lifecycle.OperationEvent;
+import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
+import dev.outpost.hub.deployments.lifecycle.RevisionStore;
+import dev.outpost.hub.deployments.lifecycle.StepReports;
 import dev.outpost.hub.ops.HubMetrics;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.Sql;
-import dev.outpost.protocol.FieldLimits;
 import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.Outcome;
-import dev.outpost.protocol.v1.Step;
-import dev.outpost.protocol.v1.StepState;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,21 +26,25 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class JdbcCommandOutbox implements CommandOutbox {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcCommandOutbox.class);
-    private static final String STEP_STATE_PREFIX = "STEP_STATE_";
 
     private final Database db;
     private final CommandStore commands;
     private final OperationStore operations;
     private final DeploymentStore deployments;
+    private final RevisionStore revisions;
+    private final HubConfig config;
     private final HubMetrics metrics;
     private final Clock clock;
 
     public JdbcCommandOutbox(Database db, CommandStore commands, OperationStore operations,
-                             DeploymentStore deployments, HubMetrics metrics, Clock clock) {
+                             DeploymentStore deployments, RevisionStore revisions, HubConfig config, HubMetrics metrics,
+                             Clock clock) {
         this.db = db;
         this.commands = commands;
         this.operations = operations;
         this.deployments = deployments;
+        this.revisions = revisions;
+        this.config = config;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -61,11 +66,13 @@ public class JdbcCommandOutbox implements CommandOutbox {
     public void progress(String environmentId, String agentId, CommandProgress progress) {
         Instant now = clock.instant();
         Optional<Operation> running = db.inTransaction(sql -> {
-            Optional<Operation> op = operationOf(sql, environmentId, agentId, progress.getCommandId());
+            Optional<Operation> op = operationOf(sql, environmentId, agentId, progress.getCommandId())
+                    .filter(Operation::active);
             op.ifPresent(o -> {
-                operations.markRunning(sql, o.id(), steps(progress.getStepsList()), now);
-                if (o.type() != Operation.Type.DELETE) {
-                    deployments.setProgressing(sql, o.deploymentId(), o.id(), now);
+                Operation.Status next = OperationLifecycle.next(o.status(), OperationEvent.PROGRESS);
+                if (operations.markRunning(sql, o.id(), o.status(), next, StepReports.of(progress.getStepsList()), now)) {
+                    OperationLifecycle.statusWhileRunning(o.type()).ifPresent(status ->
+                            deployments.setStatus(sql, o.deploymentId(), o.id(), status, now));
                 }
             });
             return op;
@@ -80,7 +87,8 @@ public class JdbcCommandOutbox implements CommandOutbox {
         Instant now = clock.instant();
         boolean succeeded = result.getOutcome() == Outcome.OUTCOME_SUCCEEDED;
         Optional<Finished> finished = db.inTransaction(sql -> {
-            Optional<Operation> op = operationOf(sql, environmentId, agentId, result.getCommandId());
+            Optional<Operation> op = operationOf(sql, environmentId, agentId, result.getCommandId())
+                    .filter(Operation::active);
             if (op.isEmpty()) {
                 return Optional.<Finished>empty();
             }
@@ -134,28 +142,30 @@ public class JdbcCommandOutbox implements CommandOutbox {
 
     /** Fails the operation with the hub's reason; the deployment keeps what it had applied. */
     private void refuse(Sql sql, Operation op, String mismatch, Instant now) {
-        String reason = "the agent's result does not match the command: " + mismatch;
-        List<Operation.Step> steps = operations.find(sql, op.id()).orElseThrow().steps(); // as last reported
-        operations.finish(sql, op.id(), Operation.Status.FAILED, reason, steps, now);
-        deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.FAILED, reason, null, null, now);
+        OperationLifecycle.Ending ending = OperationLifecycle.refused(op, mismatch);
+        if (operations.finish(sql, op.id(), op.status(), ending, op.steps(), now)) { // steps as last reported
+            deployments.finishOperation(sql, op.deploymentId(), op.id(), ending, null, null, null, now);
+        }
     }
 
     private void finish(Sql sql, Operation op, Command command, CommandResult result, boolean succeeded, Instant now) {
-        String reason = succeeded ? null : failureReason(result);
-        operations.finish(sql, op.id(), succeeded ? Operation.Status.SUCCEEDED : Operation.Status.FAILED, reason,
-                steps(result.getStepsList()), now);
-        if (op.type() == Operation.Type.DELETE) {
-            deployments.finishOperation(sql, op.deploymentId(), op.id(),
-                    succeeded ? Deployment.Status.DELETED : Deployment.Status.FAILED,
-                    succeeded ? null : "delete failed: " + reason, null, null, now);
-        } else if (succeeded) {
-            // What the command applies, as the hub renders it: a result's applied was checked to match it,
-            // and one without applied is taken to have applied what it was sent.
-            deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.READY, null,
-                    command.getGeneration(), AppliedClaims.expectedHash(command), now);
-        } else {
-            deployments.finishOperation(sql, op.deploymentId(), op.id(), Deployment.Status.FAILED, reason, null, null, now);
+        OperationLifecycle.Ending ending = succeeded ? OperationLifecycle.succeeded(op)
+                : OperationLifecycle.failed(op, result.getFailureReason(), result.getFailedStep());
+        if (!operations.finish(sql, op.id(), op.status(), ending, StepReports.of(result.getStepsList()), now)) {
+            return;
         }
+        if (!ending.applied()) {
+            deployments.finishOperation(sql, op.deploymentId(), op.id(), ending, null, null, null, now);
+            return;
+        }
+        // What the command applies, as the hub renders it: a result's applied was checked to match it,
+        // and one without applied is taken to have applied what it was sent.
+        String contentHash = AppliedClaims.expectedHash(command);
+        Deployment deployment = deployments.find(sql, op.deploymentId()).orElseThrow(); // the operation's release
+        long revision = revisions.record(sql, deployment.id(), deployment.tenantId(), op.id(), deployment.releaseId(),
+                deployment.parameters(), null, contentHash, config.getDeploymentRevisionsKept(), now);
+        deployments.finishOperation(sql, op.deploymentId(), op.id(), ending, command.getGeneration(), contentHash,
+                revision, now);
     }
 
     /**
@@ -166,42 +176,5 @@ public class JdbcCommandOutbox implements CommandOutbox {
         return commands.findUnanswered(sql, environmentId, agentId, commandId)
                 .map(CommandLink::operationId)
                 .flatMap(id -> operations.find(sql, id));
-    }
-
-    /** The agent's reason, cut to what the columns hold. */
-    private static String failureReason(CommandResult result) {
-        String reason = result.getFailureReason().isBlank()
-                ? "the agent reported failure without a reason" : result.getFailureReason();
-        return cut(reason, FieldLimits.FAILURE_REASON_CHARS);
-    }
-
-    /**
-     * The steps as stored: the first {@link FieldLimits#STEPS}, names and messages cut to their limits,
-     * so one report stores at most a few hundred KB however many steps the agent sends.
-     */
-    static List<Operation.Step> steps(List<Step> steps) {
-        return steps.stream().limit(FieldLimits.STEPS)
-                .map(s -> new Operation.Step(cut(s.getName(), FieldLimits.STEP_NAME_CHARS), stepState(s),
-                        cut(s.getMessage(), FieldLimits.STEP_MESSAGE_CHARS)))
-                .toList();
-    }
-
-    /** {@code text} cut to {@code maxCodePoints}, ending in "…" when cut. */
-    static String cut(String text, int maxCodePoints) {
-        if (text.codePointCount(0, text.length()) <= maxCodePoints) {
-            return text;
-        }
-        return text.substring(0, text.offsetByCodePoints(0, maxCodePoints - 1)) + "…";
-    }
-
-    private static String stepState(Step step) {
-        // An unset or unknown state (a malformed report, or a newer revision's state) is shown as pending:
-        // the API documents five states, and the result decides how the operation ends anyway.
-        if (step.getState() == StepState.STEP_STATE_UNSPECIFIED || step.getState() == StepState.UNRECOGNIZED) {
-            return "pending";
-        }
-        String name = step.getState().name();
-        return (name.startsWith(STEP_STATE_PREFIX) ? name.substring(STEP_STATE_PREFIX.length()) : name)
-                .toLowerCase(Locale.ROOT);
     }
 }

@@ -8,7 +8,8 @@ import java.util.Locale;
 /**
  * One change to a deployment (create, update or delete) as an agent carries it out. {@code waitingReason}
  * says, while the operation is pending or running, why it makes no progress (no agent, agent offline or
- * degraded); it is derived when read, null otherwise.
+ * degraded); it is derived when read, null otherwise. {@code failedStep} names the plan step that
+ * failed, if one did; {@code retryOf} is the failed operation this one repeats, if it is a retry.
  */
 public record Operation(
         String id,
@@ -19,6 +20,8 @@ public record Operation(
         Status status,
         List<Step> steps,
         String failureReason,
+        String failedStep,
+        String retryOf,
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
@@ -26,7 +29,8 @@ public record Operation(
 
     /** This operation with {@code reason} as its waiting reason. */
     public Operation withWaitingReason(String reason) {
-        return new Operation(id, deploymentId, tenantId, type, generation, status, steps, failureReason, createdAt,
+        return new Operation(id, deploymentId, tenantId, type, generation, status, steps, failureReason, failedStep,
+                retryOf, createdAt,
                 startedAt, finishedAt, reason);
     }
 

@@ -1,6 +1,7 @@
 package dev.outpost.hub.deployments;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
 import dev.outpost.hub.store.JsonColumns;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.hub.store.Where;
@@ -25,9 +26,11 @@ public class OperationStore {
 
     public void insert(Sql sql, Operation op) {
         sql.update("insert into operations (id, deployment_id, tenant_id, type, generation, status, steps_json, "
-                        + "failure_reason, created_at, started_at, finished_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "failure_reason, failed_step, retry_of, created_at, started_at, finished_at) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 op.id(), op.deploymentId(), op.tenantId(), op.type(), op.generation(), op.status(),
-                json.write(op.steps()), op.failureReason(), op.createdAt(), op.startedAt(), op.finishedAt());
+                json.write(op.steps()), op.failureReason(), op.failedStep(), op.retryOf(), op.createdAt(),
+                op.startedAt(), op.finishedAt());
     }
 
     public Optional<Operation> find(Sql sql, String id) {
@@ -41,18 +44,30 @@ public class OperationStore {
                 where.params());
     }
 
-    /** Marks the operation running (keeping the first start time) with the steps reported so far. */
-    public void markRunning(Sql sql, String id, List<Operation.Step> steps, Instant now) {
-        sql.update("update operations set status = 'running', started_at = coalesce(started_at, ?), steps_json = ? "
-                + "where id = ? and status in ('pending', 'running')", now, json.write(steps), id);
+    /** The latest operation of a deployment (the highest generation: every operation starts the next one). */
+    public Optional<Operation> latestOf(Sql sql, String deploymentId) {
+        return sql.queryOne("select * from operations where deployment_id = ? order by generation desc "
+                + "fetch first 1 rows only", this::map, deploymentId);
     }
 
-    /** Records the outcome of a pending or running operation; false if it had finished already. */
-    public boolean finish(Sql sql, String id, Operation.Status status, String failureReason, List<Operation.Step> steps,
-                          Instant now) {
-        return sql.update("update operations set status = ?, failure_reason = ?, steps_json = ?, finished_at = ?, "
-                        + "started_at = coalesce(started_at, ?) where id = ? and status in ('pending', 'running')",
-                status, failureReason, json.write(steps), now, now, id) == 1;
+    /**
+     * Moves a running or pending operation to {@code to} (as {@code OperationLifecycle} decided from
+     * {@code from}), keeping the first start time, with the steps reported so far; false if it was no
+     * longer {@code from} (another report or replica moved it first).
+     */
+    public boolean markRunning(Sql sql, String id, Operation.Status from, Operation.Status to,
+                               List<Operation.Step> steps, Instant now) {
+        return sql.update("update operations set status = ?, started_at = coalesce(started_at, ?), steps_json = ? "
+                + "where id = ? and status = ?", to, now, json.write(steps), id, from) == 1;
+    }
+
+    /** Records how an operation that was {@code from} ended; false if it was no longer {@code from}. */
+    public boolean finish(Sql sql, String id, Operation.Status from, OperationLifecycle.Ending ending,
+                          List<Operation.Step> steps, Instant now) {
+        return sql.update("update operations set status = ?, failure_reason = ?, failed_step = ?, steps_json = ?, "
+                        + "finished_at = ?, started_at = coalesce(started_at, ?) where id = ? and status = ?",
+                ending.status(), ending.failureReason(), ending.failedStep(), json.write(steps), now, now, id,
+                from) == 1;
     }
 
     private Operation map(ResultSet rs) throws SQLException {
@@ -60,6 +75,6 @@ public class OperationStore {
                 Operation.Type.valueOf(rs.getString("type").toUpperCase(Locale.ROOT)), rs.getLong("generation"),
                 Operation.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
                 json.read(rs.getString("steps_json"), STEPS), rs.getString("failure_reason"),
-                Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"), Sql.instant(rs, "finished_at"), null);
+                rs.getString("failed_step"), rs.getString("retry_of"), Sql.instant(rs, "created_at"), Sql.instant(rs, "started_at"), Sql.instant(rs, "finished_at"), null);
     }
 }

@@ -23,13 +23,15 @@ class OpenApiContractTest {
             {"id":"dep_1","tenantId":"ten_1","environmentId":"env_1","releaseId":"rel_1","name":"cache",
              "namespace":"apps","parameters":{"replicas":"2"},"generation":1,"appliedGeneration":0,
              "contentHash":null,"status":"%s","statusReason":null,"activeOperationId":"op_1",
+             "failedStep":null,"revision":null,
              "createdAt":"2026-12-03T06:00:00Z","updatedAt":"2026-12-03T06:00:00Z","driftPolicy":"report",
              "drift":[{"apiVersion":"apps/v1","kind":"StatefulSet","namespace":"apps","name":"redis",
                "change":"modified","fields":["spec.replicas"],"since":"2026-12-03T06:00:00Z","healed":false,
                "lastSeenAt":"2026-12-03T06:00:01Z"}],"driftedSince":"2026-12-03T06:00:00Z"}""";
     private static final String OPERATION = """
             {"id":"op_1","deploymentId":"dep_1","tenantId":"ten_1","type":"create","generation":1,
-             "status":"pending","steps":[],"failureReason":null,"createdAt":"2026-12-03T06:00:00Z",
+             "status":"pending","steps":[],"failureReason":null,"failedStep":null,
+             "retryOf":null,"createdAt":"2026-12-03T06:00:00Z",
              "startedAt":null,"finishedAt":null,"waitingReason":null}""";
 
     private static HttpHeaders headers(String contentType, String... more) {

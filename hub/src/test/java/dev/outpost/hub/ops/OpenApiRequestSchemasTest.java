@@ -3,6 +3,7 @@ package dev.outpost.hub.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outpost.hub.deployments.DeploymentService;
+import dev.outpost.hub.deployments.lifecycle.RevisionService;
 import dev.outpost.hub.enrollment.JoinTokenController;
 import dev.outpost.hub.environments.EnvironmentService;
 import dev.outpost.hub.releases.ReleaseLifecycle;
@@ -34,7 +35,8 @@ class OpenApiRequestSchemasTest {
             DeploymentService.NewDeployment.class, "NewDeployment",
             DeploymentService.DeploymentChange.class, "DeploymentChange",
             ReleaseLifecycle.DeprecateRequest.class, "DeprecateRequest",
-            ReleaseLifecycle.YankRequest.class, "YankRequest");
+            ReleaseLifecycle.YankRequest.class, "YankRequest",
+            RevisionService.RollbackRequest.class, "RollbackRequest");
 
     private static final JsonNode DOCUMENT = Api.CONTRACT.document();
 

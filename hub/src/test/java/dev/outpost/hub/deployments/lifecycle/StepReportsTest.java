@@ -1,18 +1,19 @@
-package dev.outpost.hub.deployments;
+package dev.outpost.hub.deployments.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outpost.hub.deployments.Operation;
 import dev.outpost.protocol.FieldLimits;
 import dev.outpost.protocol.v1.Step;
 import dev.outpost.protocol.v1.StepState;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StepMappingTest {
+class StepReportsTest {
 
     @Test
     void stepStatesReadAsPlainWords() {
-        List<Operation.Step> steps = JdbcCommandOutbox.steps(List.of(
+        List<Operation.Step> steps = StepReports.of(List.of(
                 Step.newBuilder().setName("apply ConfigMap/a").setState(StepState.STEP_STATE_SUCCEEDED).build(),
                 Step.newBuilder().setName("wait StatefulSet/a").setState(StepState.STEP_STATE_FAILED)
                         .setMessage("0/1 ready").build(),
@@ -26,7 +27,7 @@ class StepMappingTest {
 
     @Test
     void anUnsetOrUnknownStepStateReadsAsPending() {
-        List<Operation.Step> steps = JdbcCommandOutbox.steps(List.of(
+        List<Operation.Step> steps = StepReports.of(List.of(
                 Step.newBuilder().setName("a").build(),
                 Step.newBuilder().setName("b").setStateValue(42).build()));
 
@@ -38,7 +39,7 @@ class StepMappingTest {
         Step huge = Step.newBuilder().setName("apply ConfigMap/" + "n".repeat(1000)).setState(StepState.STEP_STATE_RUNNING)
                 .setMessage("😀".repeat(1000)).build();
 
-        List<Operation.Step> steps = JdbcCommandOutbox.steps(java.util.Collections.nCopies(3000, huge));
+        List<Operation.Step> steps = StepReports.of(java.util.Collections.nCopies(3000, huge));
 
         assertThat(steps).hasSize(FieldLimits.STEPS);
         assertThat(steps.getFirst().name()).hasSize(FieldLimits.STEP_NAME_CHARS).endsWith("n…");
