@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Prints (or applies) the Outpost agent's least-privilege RBAC: its ServiceAccount in the agent's
-# namespace, and a Role + RoleBinding in every namespace it manages. Nothing cluster-wide unless
-# --with-cluster-facts is given. See agent/rbac/README.md.
+# namespace, a Role + RoleBinding in every namespace it manages (--namespaces) and, with
+# --per-deployment, what it needs to create a namespace per deployment. Nothing else cluster-wide
+# unless --with-cluster-facts is given. See agent/rbac/README.md.
 #
-#   agent/rbac/setup.sh --agent-namespace outpost --namespaces acme-apps,acme-data [--create-namespaces]
-#       [--with-cluster-facts] [--apply [--context NAME]]
+#   agent/rbac/setup.sh --agent-namespace outpost [--per-deployment] [--namespaces acme-apps,acme-data]
+#       [--create-namespaces] [--with-cluster-facts] [--apply [--context NAME]]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -12,6 +13,7 @@ agent_namespace=""
 namespaces=""
 create_namespaces=false
 cluster_facts=false
+per_deployment=false
 apply=false
 context=()
 
@@ -20,7 +22,10 @@ usage() {
   cat <<'TEXT'
 Options:
   --agent-namespace NS    namespace of the agent's ServiceAccount (created with --create-namespaces)
-  --namespaces A,B        the namespaces the agent manages: the same list as the agent's --namespaces
+  --per-deployment        let the agent create a namespace per deployment (per-deployment.yaml: create
+                          and get namespaces, bind itself to outpost-agent-deployer in those it created)
+  --namespaces A,B        the existing namespaces the agent manages: the same list as the agent's
+                          --namespaces (required without --per-deployment)
   --create-namespaces     also print the Namespace objects (kubectl apply leaves existing ones as they are)
   --with-cluster-facts    also grant get/list on nodes (cluster-facts-clusterrole.yaml), so the hub
                           shows node count and platform instead of "unknown"
@@ -40,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --namespaces) namespaces="${2:-}"; shift 2 || fail "--namespaces needs a value" ;;
     --create-namespaces) create_namespaces=true; shift ;;
     --with-cluster-facts) cluster_facts=true; shift ;;
+    --per-deployment) per_deployment=true; shift ;;
     --apply) apply=true; shift ;;
     --context) context=(--context "${2:-}"); shift 2 || fail "--context needs a value" ;;
     -h|--help) usage; exit 0 ;;
@@ -50,10 +56,14 @@ done
 label='^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$'
 [[ -n "$agent_namespace" ]] || fail "--agent-namespace is required (see --help)"
 [[ "$agent_namespace" =~ $label ]] || fail "--agent-namespace: '$agent_namespace' is not a valid namespace name"
-[[ -n "$namespaces" ]] || fail "--namespaces is required (see --help)"
-IFS=',' read -r -a managed <<< "$namespaces"
-[[ ${#managed[@]} -gt 0 ]] || fail "--namespaces must name at least one namespace"
-for ns in "${managed[@]}"; do
+managed=()
+if [[ -n "$namespaces" ]]; then
+  IFS=',' read -r -a managed <<< "$namespaces"
+  [[ ${#managed[@]} -gt 0 ]] || fail "--namespaces must name at least one namespace"
+elif ! $per_deployment; then
+  fail "--namespaces is required unless --per-deployment is given (see --help)"
+fi
+for ns in "${managed[@]+"${managed[@]}"}"; do
   [[ "$ns" =~ $label ]] || fail "--namespaces: '$ns' is not a valid namespace name"
 done
 
@@ -69,16 +79,20 @@ namespace_object() {
 render() {
   if $create_namespaces; then
     namespace_object "$agent_namespace"
-    for ns in "${managed[@]}"; do
+    for ns in "${managed[@]+"${managed[@]}"}"; do
       [[ "$ns" == "$agent_namespace" ]] || { echo '---'; namespace_object "$ns"; }
     done
     echo '---'
   fi
   fill service-account.yaml ""
-  for ns in "${managed[@]}"; do
+  for ns in "${managed[@]+"${managed[@]}"}"; do
     echo '---'
     fill namespace-role.yaml "$ns"
   done
+  if $per_deployment; then
+    echo '---'
+    fill per-deployment.yaml ""
+  fi
   if $cluster_facts; then
     echo '---'
     fill cluster-facts-clusterrole.yaml ""

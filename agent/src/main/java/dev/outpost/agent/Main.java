@@ -87,7 +87,8 @@ public final class Main {
         try (KubernetesClient kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
              KubernetesClient probe = new KubernetesClientBuilder()
                      .withConfig(ClusterPreflight.probeConfig(kubeConfig)).build()) {
-            ClusterPreflight preflight = new ClusterPreflight(probe, config.namespaces());
+            ClusterPreflight preflight = new ClusterPreflight(probe, config.namespaces(),
+                    config.namespaceMode().createsNamespaces());
             ClusterPreflight.Result checked = preflight.run();
             boolean enrolled = new IdentityFiles(config.stateDir()).exists();
             if (!checked.ok() && !enrolled) {
@@ -155,7 +156,8 @@ public final class Main {
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
                 KubeClusterFacts.cached(probe, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
-                config.namespaces(), condition, new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
+                config.namespaces(), config.namespaceMode().createsNamespaces(), condition,
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
                 new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)),
                 new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
                         new IdentityFiles(config.stateDir()).howToReEnrol(), Clock.systemUTC()),

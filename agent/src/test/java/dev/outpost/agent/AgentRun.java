@@ -21,6 +21,11 @@ public record AgentRun(int exitCode, String stderr, long millis, Path stateDir) 
 
     /** Runs the agent with {@code kubeconfig} for {@code namespaces} (comma-separated), state under {@code dir}. */
     public static AgentRun start(Path dir, Path kubeconfig, String namespaces) {
+        return start(dir, kubeconfig, "--namespaces", namespaces);
+    }
+
+    /** Runs the agent with {@code kubeconfig} and the namespace options {@code namespaceArgs}, state under {@code dir}. */
+    public static AgentRun start(Path dir, Path kubeconfig, String... namespaceArgs) {
         Path stateDir = dir.resolve("state-" + System.nanoTime());
         PrintStream original = System.err;
         ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -28,9 +33,11 @@ public record AgentRun(int exitCode, String stderr, long millis, Path stateDir) 
         long started = System.nanoTime();
         int code;
         try {
-            code = Main.run(new String[] {"--hub", "127.0.0.1:1", "--ca-hash", SOME_CA, "--state-dir", stateDir.toString(),
-                    "--kubeconfig", kubeconfig.toString(), "--namespaces", namespaces},
-                    Map.of("OUTPOST_JOIN_TOKEN", "jt_test.secret"));
+            String[] common = {"--hub", "127.0.0.1:1", "--ca-hash", SOME_CA, "--state-dir", stateDir.toString(),
+                "--kubeconfig", kubeconfig.toString()};
+            String[] args = java.util.Arrays.copyOf(common, common.length + namespaceArgs.length);
+            System.arraycopy(namespaceArgs, 0, args, common.length, namespaceArgs.length);
+            code = Main.run(args, Map.of("OUTPOST_JOIN_TOKEN", "jt_test.secret"));
         } finally {
             System.setErr(original);
         }

@@ -1,6 +1,7 @@
 package dev.outpost.agent.cluster;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * What the agent needs in every namespace it manages: the Role in agent/rbac/namespace-role.yaml,
@@ -30,6 +31,34 @@ public final class AgentPermissions {
             new Rule("apps", "daemonsets", MANAGE),
             new Rule("policy", "poddisruptionbudgets", MANAGE),
             new Rule("", "pods", READ));
+
+    /**
+     * The ClusterRole {@code outpost-agent-deployer} in agent/rbac/per-deployment.yaml, which the agent
+     * binds itself to in each namespace it creates: the Role's rules, the guard rails, Jobs and
+     * autoscalers, and get/delete of that namespace itself.
+     */
+    public static final List<Rule> DEPLOYER_RULES = Stream.concat(NAMESPACE_RULES.stream(), Stream.of(
+            new Rule("batch", "jobs", MANAGE),
+            new Rule("autoscaling", "horizontalpodautoscalers", MANAGE),
+            new Rule("networking.k8s.io", "networkpolicies", MANAGE),
+            new Rule("", "resourcequotas", MANAGE),
+            new Rule("", "limitranges", MANAGE),
+            new Rule("", "namespaces", List.of("get", "delete")))).toList();
+
+    /** One cluster-wide permission, as a SelfSubjectAccessReview asks for it; {@code name} empty for any object. */
+    public record ClusterAccess(String apiGroup, String resource, String verb, String name) {
+        /** "create namespaces", "bind rbac.authorization.k8s.io/clusterroles outpost-agent-deployer". */
+        public String describe() {
+            return verb + " " + (apiGroup.isEmpty() ? resource : apiGroup + "/" + resource) + (name.isEmpty() ? "" : " " + name);
+        }
+    }
+
+    /** The ClusterRole {@code outpost-agent-namespaces} of agent/rbac/per-deployment.yaml, in its order. */
+    public static final List<ClusterAccess> PER_DEPLOYMENT_CLUSTER_RULES = List.of(
+            new ClusterAccess("", "namespaces", "create", ""),
+            new ClusterAccess("", "namespaces", "get", ""),
+            new ClusterAccess("rbac.authorization.k8s.io", "rolebindings", "create", ""),
+            new ClusterAccess("rbac.authorization.k8s.io", "clusterroles", "bind", "outpost-agent-deployer"));
 
     private AgentPermissions() {
     }

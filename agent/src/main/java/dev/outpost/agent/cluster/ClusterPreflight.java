@@ -38,13 +38,27 @@ public final class ClusterPreflight {
             + " | kubectl apply -f - (see agent/rbac/README.md)";
     private static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
 
+    private static final String FIX_PER_DEPLOYMENT = "agent/rbac/setup.sh --agent-namespace %s --per-deployment"
+            + " | kubectl apply -f - (see agent/rbac/README.md), or start the agent with --namespace-mode existing"
+            + " --namespaces NS[,NS...]";
+
     private final KubernetesClient client;
     private final Set<String> namespaces;
+    private final boolean createsNamespaces;
 
     /** {@code client} should be built from {@link #probeConfig}: checks must not wait out retries. */
     public ClusterPreflight(KubernetesClient client, Set<String> namespaces) {
+        this(client, namespaces, false);
+    }
+
+    /**
+     * As above; {@code createsNamespaces} (namespace mode per-deployment) adds the check of the
+     * cluster-wide permissions of agent/rbac/per-deployment.yaml.
+     */
+    public ClusterPreflight(KubernetesClient client, Set<String> namespaces, boolean createsNamespaces) {
         this.client = client;
         this.namespaces = namespaces;
+        this.createsNamespaces = createsNamespaces;
     }
 
     /** The agent's configuration with short timeouts and no retries, for checks. */
@@ -96,6 +110,13 @@ public final class ClusterPreflight {
                 .map(name -> name.substring(SERVICE_ACCOUNT_PREFIX.length()).split(":")[0])
                 .orElse("<the agent's namespace>");
         List<String> problems = new ArrayList<>();
+        if (createsNamespaces) {
+            try {
+                checkPerDeployment(as, agentNamespace).ifPresent(problems::add);
+            } catch (RuntimeException e) {
+                problems.add("per-deployment namespaces: cannot check the agent's permissions: " + describe(e));
+            }
+        }
         for (String namespace : namespaces) {
             try {
                 checkNamespace(namespace, as, agentNamespace, checkNamespacesExist).ifPresent(problems::add);
@@ -130,6 +151,27 @@ public final class ClusterPreflight {
                     + ". Fix: bind the Role agent/rbac/namespace-role.yaml there: " + FIX_RBAC.formatted(agentNamespace, namespace));
         }
         return checkExists ? checkExists(namespace) : Optional.empty();
+    }
+
+    /** The cluster-wide permissions namespace mode per-deployment needs, each asked for (SelfSubjectAccessReview). */
+    private Optional<String> checkPerDeployment(String as, String agentNamespace) {
+        List<String> missing = new ArrayList<>();
+        for (AgentPermissions.ClusterAccess access : AgentPermissions.PER_DEPLOYMENT_CLUSTER_RULES) {
+            SelfSubjectAccessReview answer = client.authorization().v1().selfSubjectAccessReview().create(
+                    new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes()
+                            .withGroup(access.apiGroup()).withResource(access.resource()).withVerb(access.verb())
+                            .withName(access.name().isEmpty() ? null : access.name())
+                            .endResourceAttributes().endSpec().build());
+            if (answer.getStatus() == null || !Boolean.TRUE.equals(answer.getStatus().getAllowed())) {
+                missing.add(access.describe());
+            }
+        }
+        if (missing.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("per-deployment namespaces: the agent" + as + " may not " + String.join("; ", missing)
+                + " cluster-wide, so it cannot create a namespace per deployment. Fix: "
+                + FIX_PER_DEPLOYMENT.formatted(agentNamespace));
     }
 
     /** A dry-run create fails with 404 when the namespace is gone (a ClusterRoleBinding can grant rights in any name). */

@@ -56,6 +56,11 @@ public final class KubeClusterFacts {
             LOG.warn("Cannot read the Kubernetes version: {}", ClusterPreflight.describe(e));
         }
         try {
+            facts.addAllApiVersions(ApiVersionFacts.discover(client));
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot list the cluster's API versions: {}", ClusterPreflight.describe(e));
+        }
+        try {
             List<Node> nodes = client.nodes().list().getItems();
             facts.setNodeCount(nodes.size());
             facts.setPlatform(platform(nodes));

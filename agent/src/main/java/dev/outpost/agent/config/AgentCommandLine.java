@@ -39,8 +39,15 @@ public final class AgentCommandLine {
     String kubeconfig;
 
     @Option(names = "--namespaces", paramLabel = "NS[,NS...]",
-            description = "The only namespaces the agent may touch (env OUTPOST_NAMESPACES).")
+            description = "The existing namespaces the agent may deploy into (env OUTPOST_NAMESPACES); required with "
+                    + "--namespace-mode existing.")
     String namespaces;
+
+    @Option(names = "--namespace-mode", paramLabel = "per-deployment|existing",
+            description = "per-deployment: the agent creates a namespace per deployment (agent/rbac/per-deployment.yaml); "
+                    + "existing: only the --namespaces ones (env OUTPOST_NAMESPACE_MODE; default per-deployment without "
+                    + "--namespaces, existing with).")
+    String namespaceMode;
 
     @Option(names = "--field-manager", paramLabel = "NAME", description = "Server-side apply field manager (default outpost-agent).")
     String fieldManager;
@@ -86,8 +93,18 @@ public final class AgentCommandLine {
             throw new UsageException("--hub (or OUTPOST_HUB) is required");
         }
         String namespaceText = or(namespaces, env, "OUTPOST_NAMESPACES");
-        if (namespaceText == null) {
-            throw new UsageException("--namespaces (or OUTPOST_NAMESPACES) is required: the agent touches only these namespaces");
+        String modeText = or(namespaceMode, env, "OUTPOST_NAMESPACE_MODE");
+        AgentNamespaceMode mode;
+        try {
+            // Without a mode, --namespaces keeps the agent to those namespaces, as before namespace modes existed.
+            mode = modeText != null ? AgentNamespaceMode.parse(modeText)
+                    : namespaceText != null ? AgentNamespaceMode.EXISTING : AgentNamespaceMode.PER_DEPLOYMENT;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (namespaceText == null && mode == AgentNamespaceMode.EXISTING) {
+            throw new UsageException("--namespaces (or OUTPOST_NAMESPACES) is required with --namespace-mode existing: "
+                    + "the agent touches only these namespaces");
         }
         Optional<String> token = Optional.ofNullable(or(joinToken, env, "OUTPOST_JOIN_TOKEN"));
         Optional<String> pin = Optional.ofNullable(or(caHash, env, "OUTPOST_CA_HASH"));
@@ -106,7 +123,7 @@ public final class AgentCommandLine {
             return new AgentConfig(HubAddress.parse(hubText), token, pin.map(CaFingerprint::parse),
                     Path.of(Optional.ofNullable(or(stateDir, env, "OUTPOST_STATE_DIR")).orElse("./outpost-agent-state")),
                     Optional.ofNullable(or(kubeconfig, env, "KUBECONFIG")).map(Path::of),
-                    parseNamespaces(namespaceText), manager, parallel);
+                    namespaceText == null ? Set.of() : parseNamespaces(namespaceText), manager, parallel, mode);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

@@ -16,11 +16,20 @@ public record AgentConfig(
         Optional<Path> kubeconfig,
         Set<String> namespaces,
         String fieldManager,
-        int maxParallelDeployments) {
+        int maxParallelDeployments,
+        AgentNamespaceMode namespaceMode) {
+
+    /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
+    public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
+            Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
+        this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
+                AgentNamespaceMode.EXISTING);
+    }
 
     @Override
     public String toString() {
-        return "hub=" + hub + " state-dir=" + stateDir + " namespaces=" + namespaces + " field-manager=" + fieldManager
+        return "hub=" + hub + " state-dir=" + stateDir + " namespace-mode=" + namespaceMode.option()
+                + " namespaces=" + namespaces + " field-manager=" + fieldManager
                 + " max-parallel-deployments=" + maxParallelDeployments + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }

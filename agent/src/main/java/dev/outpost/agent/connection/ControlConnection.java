@@ -58,6 +58,7 @@ public final class ControlConnection implements HubOutlet {
     private final Supplier<ClusterFacts> clusterFacts;
     private final Supplier<List<AppliedDeployment>> applied;
     private final Set<String> allowedNamespaces;
+    private final boolean createsNamespaces;
     private final Supplier<AgentCondition> condition;
     private final Backoff backoff;
     private final Backoff refusalBackoff;
@@ -145,6 +146,16 @@ public final class ControlConnection implements HubOutlet {
     public ControlConnection(ManagedChannel channel, String agentVersion, Supplier<ClusterFacts> clusterFacts,
             Supplier<List<AppliedDeployment>> applied, Set<String> allowedNamespaces, Supplier<AgentCondition> condition,
             Backoff backoff, Backoff refusalBackoff, CertificateExpiry certificate, Clock clock) {
+        this(channel, agentVersion, clusterFacts, applied, allowedNamespaces, false, condition, backoff, refusalBackoff,
+                certificate, clock);
+    }
+
+    /** As above; {@code createsNamespaces} (namespace mode per-deployment) travels in Hello. */
+    public ControlConnection(ManagedChannel channel, String agentVersion, Supplier<ClusterFacts> clusterFacts,
+            Supplier<List<AppliedDeployment>> applied, Set<String> allowedNamespaces, boolean createsNamespaces,
+            Supplier<AgentCondition> condition, Backoff backoff, Backoff refusalBackoff, CertificateExpiry certificate,
+            Clock clock) {
+        this.createsNamespaces = createsNamespaces;
         this.channel = channel;
         this.agentVersion = agentVersion;
         this.clusterFacts = clusterFacts;
@@ -259,6 +270,7 @@ public final class ControlConnection implements HubOutlet {
                 .setCluster(clusterFacts.get())
                 .addAllApplied(deployments)
                 .addAllAllowedNamespaces(allowedNamespaces.stream().sorted().toList())
+                .setCreatesNamespaces(createsNamespaces)
                 .setCondition(condition.get())
                 .build();
     }

@@ -57,6 +57,22 @@ class ClusterPreflightIT {
     }
 
     @Test
+    void withoutNamespacesTheAgentCreatesThemAndChecksItMayBeforeEnrolment(KubeCluster cluster) {
+        String namespace = cluster.newNamespace("pre");
+        serviceAccount(cluster, namespace);
+        Path kubeconfig = cluster.writeServiceAccountKubeconfig(namespace, AGENT, dir.resolve("bare.yaml"));
+
+        AgentRun run = AgentRun.start(dir, kubeconfig); // no --namespaces: namespace mode per-deployment
+
+        assertThat(run.exitCode()).isEqualTo(3);
+        assertThat(run.stderr()).contains("the join token was not used")
+                .contains("per-deployment namespaces: the agent as system:serviceaccount:" + namespace + ":" + AGENT
+                        + " may not create namespaces")
+                .contains("agent/rbac/setup.sh --agent-namespace " + namespace + " --per-deployment");
+        assertThat(run.enrolled()).isFalse();
+    }
+
+    @Test
     void missingPermissionsAreListedByResourceAndVerb(KubeCluster cluster) {
         String namespace = cluster.newNamespace("pre");
         serviceAccount(cluster, namespace);

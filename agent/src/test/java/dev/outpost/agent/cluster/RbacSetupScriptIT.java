@@ -2,7 +2,10 @@ package dev.outpost.agent.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
+import dev.outpost.agent.namespaces.NamespaceRemoval;
 import dev.outpost.protocol.v1.ClusterFacts;
+import dev.outpost.protocol.v1.DeploymentPlan;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,7 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -65,6 +71,39 @@ class RbacSetupScriptIT {
                 assertThat(facts.hasNodeCount()).isTrue();
                 assertThat(facts.getNodeCount()).isPositive();
             });
+        }
+    }
+
+    @Test
+    void perDeploymentSetupLetsTheAgentCreateAndRemoveItsOwnNamespacesOnly(KubeCluster cluster) throws Exception {
+        assertThat(onPath("kubectl")).as("kubectl must be on PATH for the RBAC scripts (see README, Requirements)").isTrue();
+        String suffix = Long.toString(System.nanoTime() % 1_000_000, 36);
+        String agentNamespace = "outpost-pd-" + suffix;
+
+        run(cluster, "rbac/setup.sh", "--agent-namespace", agentNamespace, "--per-deployment", "--create-namespaces",
+                "--apply");
+        Path kubeconfig = dir.resolve("agent.kubeconfig");
+        run(cluster, "rbac/kubeconfig.sh", "--agent-namespace", agentNamespace, "--output", kubeconfig.toString(),
+                "--duration", "1h");
+
+        try (KubernetesClient agent = new KubernetesClientBuilder()
+                .withConfig(ClusterPreflight.probeConfig(KubeconfigLoader.fromFile(kubeconfig))).build()) {
+            assertThat(new ClusterPreflight(agent, Set.of(), true).run().problems()).isEmpty();
+            KubeNamespaceProvisioner provisioner = new KubeNamespaceProvisioner(agent, "outpost-agent", Optional.empty(),
+                    Clock.systemUTC());
+            String namespace = "svc-pd-" + suffix;
+            provisioner.ensure(namespace, "dep-" + suffix, DeploymentPlan.newBuilder()
+                    .putNamespaceQuota("pods", "20").build());
+            assertThat(cluster.adminClient().resourceQuotas().inNamespace(namespace).list().getItems()).hasSize(1);
+            // Nothing cluster-wide beyond namespaces: not the agent's own namespace's objects, not nodes.
+            assertThat(new ClusterPreflight(agent, Set.of(agentNamespace)).run().problems()).singleElement()
+                    .satisfies(p -> assertThat(p).contains("may do nothing there"));
+            assertThat(KubeClusterFacts.probe(agent).hasNodeCount()).isFalse();
+            assertThat(KubeClusterFacts.probe(agent).getApiVersionsList()).contains("v1", "apps/v1", "networking.k8s.io/v1");
+
+            assertThat(provisioner.remove(namespace, "dep-" + suffix, Duration.ofSeconds(60)))
+                    .isEqualTo(new NamespaceRemoval(true, List.of()));
+            assertThat(cluster.adminClient().namespaces().withName(namespace).get()).isNull();
         }
     }
 

@@ -45,7 +45,10 @@ class AgentCommandLineTest {
     @Test
     void explainsWhatIsMissingOrWrong() {
         assertUsage(Map.of(), "--hub (or OUTPOST_HUB) is required", "--namespaces", "apps");
-        assertUsage(Map.of(), "--namespaces (or OUTPOST_NAMESPACES) is required", "--hub", "h:1");
+        assertUsage(Map.of(), "--namespaces (or OUTPOST_NAMESPACES) is required with --namespace-mode existing",
+                "--hub", "h:1", "--namespace-mode", "existing");
+        assertUsage(Map.of(), "--namespace-mode must be one of per-deployment, existing, got 'shared'",
+                "--hub", "h:1", "--namespace-mode", "shared");
         assertUsage(Map.of(), "--ca-hash (or OUTPOST_CA_HASH) is required with a join token",
                 "--hub", "h:1", "--namespaces", "apps", "--join-token", "a.b");
         assertUsage(Map.of(), "--hub must be host:port", "--hub", "hub-without-port", "--namespaces", "apps");
@@ -56,6 +59,24 @@ class AgentCommandLineTest {
         assertUsage(Map.of(), "--max-parallel-deployments must be from 1 to 64",
                 "--hub", "h:1", "--namespaces", "apps", "--max-parallel-deployments", "0");
         assertUsage(Map.of(), "Unknown option", "--hub", "h:1", "--namespaces", "apps", "--bogus");
+    }
+
+    @Test
+    void theNamespaceModeIsPerDeploymentWithoutNamespacesAndExistingWithThem() throws Exception {
+        AgentConfig creating = parse(Map.of(), "--hub", "h:1");
+        assertThat(creating.namespaceMode()).isEqualTo(AgentNamespaceMode.PER_DEPLOYMENT);
+        assertThat(creating.namespaceMode().createsNamespaces()).isTrue();
+        assertThat(creating.namespaces()).isEmpty();
+
+        // As before namespace modes: --namespaces alone keeps the agent to those namespaces.
+        AgentConfig existing = parse(Map.of(), "--hub", "h:1", "--namespaces", "apps");
+        assertThat(existing.namespaceMode()).isEqualTo(AgentNamespaceMode.EXISTING);
+        assertThat(existing.namespaceMode().createsNamespaces()).isFalse();
+
+        AgentConfig both = parse(Map.of("OUTPOST_NAMESPACE_MODE", "Per-Deployment"), "--hub", "h:1", "--namespaces", "apps");
+        assertThat(both.namespaceMode()).isEqualTo(AgentNamespaceMode.PER_DEPLOYMENT);
+        assertThat(both.namespaces()).containsExactly("apps");
+        assertThat(both.toString()).contains("namespace-mode=per-deployment");
     }
 
     @Test

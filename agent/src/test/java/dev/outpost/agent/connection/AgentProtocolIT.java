@@ -126,6 +126,7 @@ class AgentProtocolIT {
         assertThat(hub.hellos.getFirst().getApplied(0).getDeploymentId()).isEqualTo("d0");
         assertThat(hub.hellos.getFirst().getProtocolRevision()).isEqualTo(ProtocolRevision.CURRENT);
         assertThat(hub.hellos.getFirst().getAllowedNamespacesList()).containsExactly("apps");
+        assertThat(hub.hellos.getFirst().getCreatesNamespaces()).isTrue();
         assertThat(hub.hellos.getFirst().getCondition().getState()).isEqualTo(AgentState.AGENT_STATE_READY);
         await().until(() -> hub.heartbeats() >= 1);
 
@@ -182,7 +183,7 @@ class AgentProtocolIT {
     private void startAgent(AgentCredentials credentials) {
         channel = HubChannels.mutualTls(new HubAddress("127.0.0.1", hub.port()), credentials);
         connection = new ControlConnection(channel, "test", ClusterFacts::getDefaultInstance, executor::applied,
-                Set.of("apps"), () -> READY, fastBackoff(), fastBackoff(), new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
+                Set.of("apps"), true, () -> READY, fastBackoff(), fastBackoff(), new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
                         new IdentityFiles(stateDir).howToReEnrol(), Clock.systemUTC()), Clock.systemUTC());
         dispatcher = new CommandDispatcher(executor, new FinishedCommands(stateDir.resolve("finished.log"), 100),
                 connection, 2, 100);
