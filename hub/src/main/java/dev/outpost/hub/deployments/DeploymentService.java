@@ -169,8 +169,8 @@ public class DeploymentService {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(), namespace,
-                Map.copyOf(parameters), 1, 0, null, Deployment.Status.PENDING, null, operationId, now, now, null,
-                NamespaceMode.EXISTING);
+                new java.util.LinkedHashMap<String, Object>(parameters), 1, 0, null, Deployment.Status.PENDING, null,
+                operationId, now, now, null, NamespaceMode.EXISTING);
         Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, now);
         try {
             db.inTransaction(sql -> {
