@@ -21,6 +21,10 @@ import dev.outpost.agent.enrollment.EnrollmentException;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.agent.identity.IdentityFiles;
+import dev.outpost.agent.infra.InfrastructureProvider;
+import dev.outpost.agent.infra.NoInfrastructureProvider;
+import dev.outpost.agent.infra.TestInfrastructureProvider;
+import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -152,7 +156,12 @@ public final class Main {
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
             AgentCredentials credentials, ClusterCondition condition) throws IOException, InterruptedException {
         DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
-                config.fieldManager(), Clock.systemUTC());
+                config.fieldManager(), Clock.systemUTC(),
+                config.testInfrastructureFile().<InfrastructureProvider>map(TestInfrastructureProvider::new)
+                        .orElseGet(NoInfrastructureProvider::new),
+                config.namespaceMode().createsNamespaces()
+                        ? Optional.of(new KubeNamespaceProvisioner(kube, config.fieldManager(), Optional.empty(), Clock.systemUTC()))
+                        : Optional.empty());
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
                 KubeClusterFacts.cached(probe, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,

@@ -49,6 +49,16 @@ public final class AgentCommandLine {
                     + "--namespaces, existing with).")
     String namespaceMode;
 
+    @Option(names = "--infrastructure-provider", paramLabel = "none|test",
+            description = "Who carries out the infrastructure steps of package plans (env OUTPOST_INFRASTRUCTURE_PROVIDER; "
+                    + "default none: such steps fail saying so). test: the test provider, see --test-infrastructure-file.")
+    String infrastructureProvider;
+
+    @Option(names = "--test-infrastructure-file", paramLabel = "FILE",
+            description = "For --infrastructure-provider test: the YAML file, read on every call, saying how each item "
+                    + "behaves (env OUTPOST_TEST_INFRASTRUCTURE_FILE; see docs/agent-plans.md).")
+    String testInfrastructureFile;
+
     @Option(names = "--field-manager", paramLabel = "NAME", description = "Server-side apply field manager (default outpost-agent).")
     String fieldManager;
 
@@ -119,13 +129,36 @@ public final class AgentCommandLine {
         if (manager.isEmpty()) {
             throw new UsageException("--field-manager must not be empty");
         }
+        Optional<Path> testInfrastructure = testInfrastructure(env);
         try {
             return new AgentConfig(HubAddress.parse(hubText), token, pin.map(CaFingerprint::parse),
                     Path.of(Optional.ofNullable(or(stateDir, env, "OUTPOST_STATE_DIR")).orElse("./outpost-agent-state")),
                     Optional.ofNullable(or(kubeconfig, env, "KUBECONFIG")).map(Path::of),
-                    namespaceText == null ? Set.of() : parseNamespaces(namespaceText), manager, parallel, mode);
+                    namespaceText == null ? Set.of() : parseNamespaces(namespaceText), manager, parallel, mode,
+                    testInfrastructure);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The test provider's file when --infrastructure-provider is test; empty for none. */
+    private Optional<Path> testInfrastructure(Map<String, String> env) throws UsageException {
+        String provider = Optional.ofNullable(or(infrastructureProvider, env, "OUTPOST_INFRASTRUCTURE_PROVIDER")).orElse("none");
+        String file = or(testInfrastructureFile, env, "OUTPOST_TEST_INFRASTRUCTURE_FILE");
+        switch (provider) {
+            case "none" -> {
+                if (file != null) {
+                    throw new UsageException("--test-infrastructure-file needs --infrastructure-provider test");
+                }
+                return Optional.empty();
+            }
+            case "test" -> {
+                if (file == null) {
+                    throw new UsageException("--infrastructure-provider test needs --test-infrastructure-file");
+                }
+                return Optional.of(Path.of(file));
+            }
+            default -> throw new UsageException("--infrastructure-provider must be none or test, got '" + provider + "'");
         }
     }
 

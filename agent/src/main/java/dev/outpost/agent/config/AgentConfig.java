@@ -17,20 +17,23 @@ public record AgentConfig(
         Set<String> namespaces,
         String fieldManager,
         int maxParallelDeployments,
-        AgentNamespaceMode namespaceMode) {
+        AgentNamespaceMode namespaceMode,
+        Optional<Path> testInfrastructureFile) {
 
     /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
     public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
-                AgentNamespaceMode.EXISTING);
+                AgentNamespaceMode.EXISTING, Optional.empty());
     }
 
     @Override
     public String toString() {
         return "hub=" + hub + " state-dir=" + stateDir + " namespace-mode=" + namespaceMode.option()
                 + " namespaces=" + namespaces + " field-manager=" + fieldManager
-                + " max-parallel-deployments=" + maxParallelDeployments + " join-token="
+                + " max-parallel-deployments=" + maxParallelDeployments
+                + " infrastructure-provider=" + testInfrastructureFile.map(file -> "test (" + file + ")").orElse("none")
+                + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }
 }

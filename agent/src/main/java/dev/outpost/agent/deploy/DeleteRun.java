@@ -22,20 +22,25 @@ final class DeleteRun {
     static final List<ObjectRef> USUAL_KINDS = List.of(
             kind("v1", "ConfigMap"), kind("v1", "Secret"), kind("v1", "Service"), kind("v1", "ServiceAccount"),
             kind("v1", "PersistentVolumeClaim"), kind("apps/v1", "Deployment"), kind("apps/v1", "StatefulSet"),
-            kind("apps/v1", "DaemonSet"), kind("policy/v1", "PodDisruptionBudget"));
+            kind("apps/v1", "DaemonSet"), kind("policy/v1", "PodDisruptionBudget"),
+            // what package charts add (agent/rbac/per-deployment.yaml allows them)
+            kind("batch/v1", "Job"), kind("autoscaling/v2", "HorizontalPodAutoscaler"));
 
     private final Command command;
     private final Pipeline pipeline;
     private final ClusterObjects objects;
     private final CommandContext context;
     private final Deadline goneDeadline;
+    private final List<PipelineStep> afterGone;
 
-    DeleteRun(Command command, CommandContext context, Deadline goneDeadline) {
+    /** {@code afterGone}: steps that run once the objects are gone (a plan's infrastructure and namespace). */
+    DeleteRun(Command command, CommandContext context, Deadline goneDeadline, List<PipelineStep> afterGone) {
         this.command = command;
         this.pipeline = context.pipeline();
         this.objects = context.objects();
         this.context = context;
         this.goneDeadline = goneDeadline;
+        this.afterGone = List.copyOf(afterGone);
     }
 
     /** Runs the command; true when everything is gone and the inventory forgotten. */
@@ -63,6 +68,7 @@ final class DeleteRun {
             steps.add(new RemoveStep("delete", objects, ref, id, ref.describe(namespace), deleted::add));
         }
         steps.add(new WaitGoneStep(objects, deleted, goneDeadline));
+        steps.addAll(afterGone);
         steps.add(PipelineStep.named("forget inventory", () -> {
             context.inventories().remove(id);
             return "";

@@ -1,18 +1,28 @@
 package dev.outpost.agent.deploy;
 
+import dev.outpost.agent.infra.InfrastructureLocks;
+import dev.outpost.agent.infra.InfrastructureProvider;
+import dev.outpost.agent.infra.NoInfrastructureProvider;
+import dev.outpost.agent.infra.TimeBoundProvider;
 import dev.outpost.agent.model.DesiredStateBuilder;
 import dev.outpost.agent.model.Inventory;
 import dev.outpost.agent.model.OutpostMetadata;
 import dev.outpost.agent.model.PlanException;
+import dev.outpost.agent.namespaces.NamespaceProvisioner;
+import dev.outpost.agent.plan.DeploymentSteps;
+import dev.outpost.agent.plan.StepRecordStore;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
+import dev.outpost.protocol.v1.NamespaceMode;
 import dev.outpost.protocol.v1.Outcome;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,6 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>The agent only touches namespaced objects in {@code allowedNamespaces}; cluster-scoped kinds are
  * refused. The inventory lives in {@code stateDir/deployments/<id>.json}; objects are also found by
  * their {@code outpost.dev/deployment} label, so losing that directory does not leave objects behind.
+ *
+ * <p>An apply whose {@code plan} has steps (revision 2) runs the plan instead: see {@link PlanRun} and
+ * docs/agent-plans.md. Its delete also removes the infrastructure and the namespace the plans made.
  */
 public final class KubeDeploymentExecutor implements DeploymentExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(KubeDeploymentExecutor.class);
@@ -43,19 +56,37 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
     private final InventoryStore inventories;
     private final String fieldManager;
     private final Clock clock;
+    private final StepRecordStore stepRecords;
+    private final InfrastructureProvider infrastructure;
+    private final InfrastructureLocks infrastructureLocks = new InfrastructureLocks();
+    private final Optional<NamespaceProvisioner> namespaces;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(HttpGate.MAX_ATTEMPT)
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    /** An executor without an infrastructure provider and without namespaces of its own. */
+    public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
+                                  String fieldManager, Clock clock) {
+        this(client, allowedNamespaces, stateDir, fieldManager, clock, new NoInfrastructureProvider(), Optional.empty());
+    }
 
     /**
      * @param allowedNamespaces namespaces the agent may put objects in (exact names; empty allows none)
      * @param stateDir where inventories are kept; must survive agent restarts
      * @param fieldManager the server-side apply field manager, e.g. "outpost-agent"
+     * @param infrastructure carries out the infrastructure steps of plans
+     * @param namespaces creates per-deployment namespaces; empty when the agent may not
      */
     public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
-                                  String fieldManager, Clock clock) {
+                                  String fieldManager, Clock clock, InfrastructureProvider infrastructure,
+                                  Optional<NamespaceProvisioner> namespaces) {
         this.client = client;
         this.allowedNamespaces = Set.copyOf(allowedNamespaces);
         this.inventories = new InventoryStore(stateDir);
         this.fieldManager = fieldManager;
         this.clock = clock;
+        this.stepRecords = new StepRecordStore(stateDir);
+        this.infrastructure = new TimeBoundProvider(infrastructure);
+        this.namespaces = namespaces;
     }
 
     @Override
@@ -66,15 +97,20 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
             OutpostMetadata.checkDeploymentId(command.getDeploymentId());
             ApiDiscovery discovery = new ApiDiscovery(client);
             ClusterObjects objects = new ClusterObjects(client, discovery, fieldManager);
-            CommandContext tools = new CommandContext(pipeline, objects,
-                    new DesiredStateBuilder(allowedNamespaces, discovery), new LabelSearch(objects, allowedNamespaces),
-                    inventories);
+            Set<String> touchable = touchableNamespaces(command);
+            DesiredStateBuilder builder = new DesiredStateBuilder(touchable, discovery);
+            LabelSearch labelSearch = new LabelSearch(objects, touchable);
+            CommandContext tools = new CommandContext(pipeline, objects, builder, labelSearch, inventories);
             LOG.info("{}: {} generation {}", context, command.getActionCase(), command.getGeneration());
             CommandResult result = switch (command.getActionCase()) {
-                case APPLY -> applied(command, pipeline,
-                        new ApplyRun(command, tools, deadline(readyTimeout(command))).run());
-                case DELETE -> deleted(command, pipeline,
-                        new DeleteRun(command, tools, deadline(DELETE_TIMEOUT)).run());
+                case APPLY -> isPlan(command)
+                        ? new PlanRun(command, new PlanContext(objects, builder, labelSearch, inventories, stepRecords,
+                                infrastructure, infrastructureLocks, namespaces, http, clock), progress,
+                                readyTimeout(command)).run()
+                        : applied(command, pipeline, new ApplyRun(command, tools, deadline(readyTimeout(command))).run());
+                case DELETE -> deleted(command, pipeline, new DeleteRun(command, tools, deadline(DELETE_TIMEOUT),
+                        new PlanCleanup(stepRecords, infrastructure, infrastructureLocks, namespaces, DELETE_TIMEOUT)
+                                .steps(command.getDeploymentId(), command.getDelete().getNamespace())).run());
                 case ACTION_NOT_SET -> failed(command, pipeline, "the command has neither apply nor delete");
             };
             LOG.info("{}: {}{}", context, result.getOutcome(),
@@ -96,6 +132,31 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
                 .map(inventory -> AppliedDeployment.newBuilder().setDeploymentId(inventory.deploymentId())
                         .setGeneration(inventory.generation()).setContentHash(inventory.contentHash()).build())
                 .toList();
+    }
+
+    /** A command with a package plan (revision 2); anything else is a plain-manifest release. */
+    private static boolean isPlan(Command command) {
+        return command.hasApply() && command.getApply().getPlan().getStepsCount() > 0;
+    }
+
+    /**
+     * The allowed namespaces, plus the deployment's own namespace when the agent creates it: the one the
+     * apply asks for, or on delete the one the agent recorded creating.
+     */
+    private Set<String> touchableNamespaces(Command command) {
+        Set<String> touchable = new HashSet<>(allowedNamespaces);
+        if (namespaces.isPresent() && command.hasApply()
+                && command.getApply().getNamespaceMode() == NamespaceMode.NAMESPACE_MODE_PER_DEPLOYMENT
+                && !command.getApply().getNamespace().isBlank()) {
+            touchable.add(command.getApply().getNamespace());
+        }
+        if (command.hasDelete()) {
+            DeploymentSteps steps = stepRecords.load(command.getDeploymentId());
+            if (steps.ownNamespace() && steps.namespace().equals(command.getDelete().getNamespace())) {
+                touchable.add(steps.namespace());
+            }
+        }
+        return touchable;
     }
 
     private Deadline deadline(Duration budget) {

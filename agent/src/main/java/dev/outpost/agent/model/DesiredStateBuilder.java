@@ -43,12 +43,23 @@ public final class DesiredStateBuilder {
         String namespace = apply.getNamespace();
         checkNamespace(namespace, "the command");
         String rendered = render(deploymentId, apply);
-        String contentHash = ContentHash.of(rendered);
+        return fromRendered(deploymentId, generation, namespace, rendered, ContentHash.of(rendered),
+                "release " + apply.getRelease().getServiceName() + " " + apply.getRelease().getVersion());
+    }
 
+    /**
+     * The desired state for YAML rendered already (a package plan step, rendered by the hub): parsed,
+     * checked, placed in {@code namespace}, labelled with {@code contentHash} and ordered, as for a release.
+     *
+     * @param what names the source in messages, e.g. "release redis 1.0.0" or "step `redis`"
+     */
+    public DesiredState fromRendered(String deploymentId, long generation, String namespace, String rendered,
+                                     String contentHash, String what) {
+        OutpostMetadata.checkDeploymentId(deploymentId);
+        checkNamespace(namespace, "the command");
         List<ManifestDocument> documents = ManifestParser.parse(rendered);
         if (documents.isEmpty()) {
-            throw new PlanException("release " + apply.getRelease().getServiceName() + " "
-                    + apply.getRelease().getVersion() + " renders to no objects");
+            throw new PlanException(what + " renders to no objects");
         }
         Map<String, ManifestDocument> seen = new HashMap<>();
         List<GenericKubernetesResource> objects = new ArrayList<>();

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,26 @@ class GoodPackageIT {
     }
 
     @Test
+    void deploymentsPlannedAtTheSameTimeGetTheirOwnPlans() throws Exception {
+        // The hub plans deployments concurrently; helm-java's native library must keep them apart.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<DeploymentPlan>> plans = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                plans.add(pool.submit(() -> planning.plan(archive,
+                        inputs("large", Map.of("password", "p" + n, "replicas", 1 + n % 4), facts()))));
+            }
+            for (int i = 0; i < 8; i++) {
+                String yaml = yaml(plans.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS).getSteps(1));
+                assertThat(yaml).contains("password: \"p" + i + "\"").contains("replicas: " + (1 + i % 4));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void checkParametersListsEveryViolationWithItsPointer() {
         assertThat(planning.checkParameters(archive, "huge", Map.of("replicas", 0, "memory", "lots")))
                 .extracting(ParameterViolation::pointer)
@@ -120,6 +141,29 @@ class GoodPackageIT {
         InspectedPackage inspected = inspection.inspect(PackageArchiver.pack(pkg));
 
         assertThat(inspected.service()).isEqualTo("mini");
+    }
+
+    @Test
+    void aSecretTheCallerDoesNotSendIsNeverReportedAsItsViolation(@TempDir Path temp) throws Exception {
+        Path pkg = Files.createDirectories(temp.resolve("pkg"));
+        Files.writeString(pkg.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n");
+        Files.writeString(pkg.resolve("outpost.yaml"), """
+                service: hexed
+                version: 0.1.0
+                parameters:
+                  type: object
+                  properties:
+                    token: {type: string, secret: true, pattern: "^[0-9a-f]{64}$"}
+                plans: {default: {}}
+                components:
+                  - name: app
+                    manifests: {path: cm.yaml}
+                """);
+        byte[] hexed = PackageArchiver.pack(pkg);
+
+        assertThat(planning.checkParameters(hexed, null, Map.of())).isEmpty();
+        assertThat(planning.checkParameters(hexed, null, Map.of("token", "not-hex")))
+                .extracting(ParameterViolation::pointer).containsExactly("/token");
     }
 
     static PlanInputs inputs(String plan, Map<String, Object> parameters, ClusterFacts facts) {

@@ -55,7 +55,12 @@ public final class HelmPackagePlanning implements PackagePlanning {
                         + String.join(", ", loaded.manifest().plans().keySet())));
             }
             ParameterSchema schema = loaded.schema();
-            violations.addAll(schema.validate(schema.withSecretStandIns(schema.withDefaults(parameters))));
+            for (ParameterViolation v : schema.validate(schema.withSecretStandIns(schema.withDefaults(parameters)))) {
+                // A stand-in the caller never sent is not the caller's to fix (the hub generates the secret).
+                if (!isStandIn(v, schema, parameters)) {
+                    violations.add(v);
+                }
+            }
             return violations;
         }
     }
@@ -113,6 +118,15 @@ public final class HelmPackagePlanning implements PackagePlanning {
             throw new PackageRenderException(component.name(), "component " + component.name() + ": " + message, first);
         }
         return StepBuilder.objects(component, outcome.objects());
+    }
+
+    private static boolean isStandIn(ParameterViolation v, ParameterSchema schema, Map<String, Object> given) {
+        for (String secret : schema.secrets()) {
+            if (!given.containsKey(secret) && (v.pointer().equals("/" + secret) || v.pointer().startsWith("/" + secret + "/"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static PlanSpec plan(PackageManifest manifest, String name) throws PackageRenderException {
