@@ -10,6 +10,7 @@ import dev.outpost.agent.plan.RenderedYaml;
 import dev.outpost.agent.plan.ScheduledStep;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.release.ContentHash;
+import dev.outpost.protocol.release.PlanContentHash;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
@@ -139,7 +140,6 @@ final class PlanRun {
                 works.put(NAMESPACE_STEP, new NamespaceWork(provisioner, namespace, id, apply.getPlan())));
         Map<String, String> owners = new HashMap<>();
         List<ObjectRef> wanted = new ArrayList<>();
-        StringBuilder planInputs = new StringBuilder();
         for (PlanStep step : apply.getPlan().getStepsList()) {
             try {
                 Duration timeout = timeout(step.getGate());
@@ -147,12 +147,9 @@ final class PlanRun {
                     DesiredState desired = desired(step);
                     checkNoOtherStepHas(desired, step.getName(), owners);
                     wanted.addAll(desired.refs());
-                    planInputs.append(step.getName()).append(' ').append(desired.contentHash()).append('\n');
                     works.put(step.getName(), new ObjectsWork(desired, context, gate(step, desired.refs(), timeout),
                             () -> unchanged(step)));
                 } else {
-                    planInputs.append(step.getName()).append(' ').append(step.getInputHash().isEmpty()
-                            ? step.getInfrastructure().toString() : step.getInputHash()).append('\n');
                     works.put(step.getName(), new InfrastructureWork(step.getInfrastructure(), context, id, timeout,
                             gate(step, List.of(), timeout), () -> unchanged(step)));
                 }
@@ -163,8 +160,8 @@ final class PlanRun {
                 return Optional.empty();
             }
         }
-        // the deployment's content hash for Hello: over every step's name and input
-        works.put(PRUNE_STEP, new PruneWork(context, id, command.getGeneration(), ContentHash.of(planInputs.toString()),
+        // the deployment's content hash for Hello and the result: the one the hub computes from the plan it sent
+        works.put(PRUNE_STEP, new PruneWork(context, id, command.getGeneration(), PlanContentHash.of(apply.getPlan()),
                 namespace, wanted));
         return Optional.of(works);
     }

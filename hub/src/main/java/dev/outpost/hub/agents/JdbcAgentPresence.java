@@ -1,6 +1,7 @@
 package dev.outpost.hub.agents;
 
 import dev.outpost.hub.deployments.AppliedClaims;
+import dev.outpost.hub.deployments.packaged.AgentFactsStore;
 import dev.outpost.hub.ops.HubMetrics;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.Sql;
@@ -26,8 +27,11 @@ public class JdbcAgentPresence implements AgentPresence {
     private final AppliedClaims claims;
     private final HubMetrics metrics;
     private final Clock clock;
+    private final AgentFactsStore facts;
 
-    public JdbcAgentPresence(Database db, AgentStore agents, AppliedClaims claims, HubMetrics metrics, Clock clock) {
+    public JdbcAgentPresence(Database db, AgentStore agents, AppliedClaims claims, HubMetrics metrics, Clock clock,
+                             AgentFactsStore facts) {
+        this.facts = facts;
         this.db = db;
         this.agents = agents;
         this.claims = claims;
@@ -67,6 +71,9 @@ public class JdbcAgentPresence implements AgentPresence {
                     FreeText.normalize(hello.getCluster().getKubernetesVersion()), nodeCount,
                     FreeText.normalize(hello.getCluster().getPlatform()), applied.accepted(),
                     hello.getAllowedNamespacesList(), condition, clock.instant());
+            if (updated) {
+                facts.recordHello(sql, agentId, hello); // revision, namespace creation, API versions: for packages
+            }
             return updated ? Optional.of(new Connected(agent.get(), applied)) : Optional.<Connected>empty();
         });
         connected.ifPresent(c -> {

@@ -20,7 +20,8 @@ import java.util.Set;
  * Binds a JSON request body to a request record without any coercion, listing every problem at once
  * with its JSON pointer: a string field takes only a JSON string, an integer field only an integer
  * literal (no fraction, exponent, quotes or array around it) within the range its {@link Schema}
- * states, a {@code Map<String, String>} field only an object of strings; a field the record does not
+ * states, a {@code Map<String, String>} field only an object of strings, a {@code Map<String, Object>}
+ * field any object (its values as plain Java values); a field the record does not
  * have is refused, so a typo is not silently dropped. JSON {@code null} means "not given".
  *
  * <p>It checks the shape of the request only; what the values mean (names, ids, limits that depend on
@@ -96,6 +97,15 @@ public final class RequestBinder {
         if (type == Map.class && isStringMap(component.getGenericType())) {
             return stringMap(value, pointer, errors);
         }
+        if (type == Map.class && isJsonMap(component.getGenericType())) {
+            if (!value.isObject()) {
+                // the same words as for a string map: for a manifests release it is one
+                errors.add(new Problem.FieldError(pointer, "must be an object whose values are strings, or any JSON "
+                        + "values for a package release (got " + kind(value) + ")"));
+                return null;
+            }
+            return jsonValue(value);
+        }
         throw new IllegalStateException("request record " + owner.getSimpleName() + " has a field of a type the binder "
                 + "does not handle: " + component.getName() + " " + component.getGenericType());
     }
@@ -138,6 +148,34 @@ public final class RequestBinder {
             }
         }
         return map;
+    }
+
+    /** A JSON value as plain Java: String, Long/BigInteger, BigDecimal, Boolean, List, LinkedHashMap or null. */
+    private static Object jsonValue(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case STRING -> value.textValue();
+            case NUMBER -> value.isIntegralNumber()
+                    ? (value.canConvertToLong() ? (Object) value.longValue() : value.bigIntegerValue())
+                    : value.decimalValue();
+            case BOOLEAN -> value.booleanValue();
+            case ARRAY -> {
+                List<Object> list = new ArrayList<>();
+                value.forEach(item -> list.add(jsonValue(item)));
+                yield list;
+            }
+            case OBJECT -> {
+                Map<String, Object> map = new LinkedHashMap<>();
+                value.properties().forEach(e -> map.put(e.getKey(), jsonValue(e.getValue())));
+                yield map;
+            }
+            default -> null;
+        };
+    }
+
+    /** {@code Map<String, Object>}: an object whose values may be any JSON (package parameters). */
+    private static boolean isJsonMap(Type type) {
+        return type instanceof ParameterizedType map
+                && Arrays.equals(map.getActualTypeArguments(), new Type[] {String.class, Object.class});
     }
 
     private static boolean isStringMap(Type type) {

@@ -1,6 +1,7 @@
 package dev.outpost.hub.deployments;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.outpost.hub.deployments.packaged.NamespaceMode;
 import dev.outpost.hub.drift.DeploymentDrift;
 import dev.outpost.hub.drift.DriftPolicy;
 import dev.outpost.hub.drift.DriftedObject;
@@ -14,7 +15,9 @@ import java.util.Map;
  * A release installed, with parameters, in one environment. {@code generation} counts the changes
  * asked for; {@code appliedGeneration} is the last one an agent reported as applied. {@code failedStep}
  * names the plan step the latest operation failed at, if it did; {@code revision} is the number of the
- * revision now applied (null until a create or update succeeds).
+ * revision now applied (null until a create or update succeeds). {@code parameters} are strings for a
+ * manifests release, any JSON values for a package release (never its secrets); {@code plan} is the
+ * package's plan (null for a manifests release); {@code namespaceMode} says who owns the namespace.
  */
 public record Deployment(
         String id,
@@ -23,7 +26,7 @@ public record Deployment(
         String releaseId,
         String name,
         String namespace,
-        Map<String, String> parameters,
+        Map<String, Object> parameters,
         long generation,
         long appliedGeneration,
         String contentHash,
@@ -34,6 +37,8 @@ public record Deployment(
         Long revision,
         Instant createdAt,
         Instant updatedAt,
+        String plan,
+        NamespaceMode namespaceMode,
         DriftPolicy driftPolicy,
         List<DriftedObject> drift,
         @Nullable Instant driftedSince) {
@@ -46,7 +51,7 @@ public record Deployment(
     public Deployment withDrift(DeploymentDrift current) {
         return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
                 appliedGeneration, contentHash, status, statusReason, activeOperationId, failedStep, revision, createdAt,
-                updatedAt, driftPolicy, current.objects(), current.driftedSince());
+                updatedAt, plan, namespaceMode, driftPolicy, current.objects(), current.driftedSince());
     }
 
     /**
@@ -59,7 +64,7 @@ public record Deployment(
         }
         return new Deployment(id, tenantId, environmentId, releaseId, name, namespace, parameters, generation,
                 appliedGeneration, contentHash, status, reason, activeOperationId, failedStep, revision, createdAt,
-                updatedAt, driftPolicy, drift, driftedSince);
+                updatedAt, plan, namespaceMode, driftPolicy, drift, driftedSince);
     }
 
     /** Where a deployment stands. */

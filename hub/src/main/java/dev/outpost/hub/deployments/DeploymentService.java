@@ -12,6 +12,14 @@ import dev.outpost.hub.drift.DriftService;
 import dev.outpost.hub.drift.DriftedObject;
 import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
 import dev.outpost.hub.deployments.lifecycle.Retries;
+import dev.outpost.hub.deployments.packaged.DeploymentSecretStore;
+import dev.outpost.hub.deployments.packaged.NamespaceMode;
+import dev.outpost.hub.deployments.packaged.NamespacePlacement;
+import dev.outpost.hub.deployments.packaged.PackageParameters;
+import dev.outpost.hub.deployments.packaged.PackageRelease;
+import dev.outpost.hub.deployments.packaged.PackageReleases;
+import dev.outpost.hub.deployments.packaged.PackagedChange;
+import dev.outpost.hub.deployments.packaged.PackagedChanges;
 import dev.outpost.hub.environments.Environment;
 import dev.outpost.hub.environments.EnvironmentService;
 import dev.outpost.hub.ops.HubMetrics;
@@ -65,12 +73,19 @@ public class DeploymentService {
     private final ApplicationEventPublisher<CommandQueued> events;
     private final AgentWaits waits;
     private final DriftService drift;
+    private final PackageReleases packages;
+    private final PackagedChanges packaged;
+    private final DeploymentSecretStore secrets;
 
     public DeploymentService(Database db, DeploymentStore deployments, OperationStore operations,
                              CommandStore commands, EnvironmentService environments, ReleaseService releases,
                              HubConfig config, HubMetrics metrics, Clock clock,
-                             ApplicationEventPublisher<CommandQueued> events, AgentWaits waits, DriftService drift) {
+                             ApplicationEventPublisher<CommandQueued> events, AgentWaits waits, DriftService drift,
+                             PackageReleases packages, PackagedChanges packaged, DeploymentSecretStore secrets) {
         this.drift = drift;
+        this.packages = packages;
+        this.packaged = packaged;
+        this.secrets = secrets;
         this.db = db;
         this.deployments = deployments;
         this.operations = operations;
@@ -84,26 +99,42 @@ public class DeploymentService {
         this.waits = waits;
     }
 
-    /** What a caller sends to create a deployment; namespace and parameters are optional. */
+    /**
+     * What a caller sends to create a deployment; namespace, parameters (strings for a manifests release,
+     * any JSON values for a package release), plan and namespace mode are optional.
+     */
     @StrictRequest
     public record NewDeployment(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.ID_MAX) String environmentId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.ID_MAX) String releaseId,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = Validation.DNS_LABEL_MAX) String name,
             @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX, defaultValue = DEFAULT_NAMESPACE) String namespace,
-            @Nullable Map<String, String> parameters,
+            @Nullable Map<String, Object> parameters,
+            @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX) String plan,
+            @Nullable @Schema(maxLength = 16) String namespaceMode,
             @Nullable @Schema(allowableValues = {"report", "heal"}, defaultValue = "report") String driftPolicy) {
+        /** A manifests-release request as before package releases. */
+        public NewDeployment(String environmentId, String releaseId, String name, String namespace,
+                             Map<String, Object> parameters) {
+            this(environmentId, releaseId, name, namespace, parameters, null, null, null);
+        }
     }
 
     /**
-     * A change to a deployment: another release, new parameters (which replace the old ones) and/or
-     * another drift policy. Any of them is a new apply: the agent learns the policy from the command.
+     * A change to a deployment: another release, new parameters (which replace the old ones), another
+     * plan and/or another drift policy. Any of them is a new apply: the agent learns the policy from the
+     * command.
      */
     @StrictRequest
     public record DeploymentChange(
             @Nullable @Schema(maxLength = Validation.ID_MAX) String releaseId,
-            @Nullable Map<String, String> parameters,
+            @Nullable Map<String, Object> parameters,
+            @Nullable @Schema(maxLength = Validation.DNS_LABEL_MAX) String plan,
             @Nullable @Schema(allowableValues = {"report", "heal"}) String driftPolicy) {
+        /** A manifests-release change as before package releases. */
+        public DeploymentChange(String releaseId, Map<String, Object> parameters) {
+            this(releaseId, parameters, null, null);
+        }
     }
 
     /** A change accepted for the agent to carry out. */
@@ -112,14 +143,29 @@ public class DeploymentService {
 
     /** Creates a deployment with a pending create operation and queues its command. */
     public Accepted create(Caller caller, NewDeployment request) {
-        String namespace = request.namespace() == null ? DEFAULT_NAMESPACE : request.namespace();
-        Map<String, String> parameters = request.parameters() == null ? Map.of() : request.parameters();
         Validation v = new Validation();
         v.text("environmentId", request.environmentId(), Validation.ID_MAX);
         v.text("releaseId", request.releaseId(), Validation.ID_MAX);
         v.dnsLabel("name", request.name());
+        if (request.namespace() != null) {
+            v.dnsLabel("namespace", request.namespace());
+        }
+        v.throwIfInvalid();
+        Optional<PackageRelease> pkg = packages.find(request.releaseId());
+        if (pkg.isPresent()) {
+            return createPackaged(caller, request, pkg.get());
+        }
+        if (request.plan() != null) {
+            v.error("plan", "only package releases have plans; release " + request.releaseId() + " is a manifests release");
+        }
+        NamespacePlacement.Placed placed = NamespacePlacement.forManifests(request.namespace(), request.namespaceMode());
+        String namespace = placed.namespace();
+        Map<String, String> parameters = PackageParameters.strings(v, "parameters",
+                request.parameters() == null ? Map.of() : request.parameters());
+        if (parameters != null) {
+            ReleaseValidator.checkParameters(v, "parameters", parameters);
+        }
         v.dnsLabel("namespace", namespace);
-        ReleaseValidator.checkParameters(v, "parameters", parameters);
         DriftPolicy policy = driftPolicy(v, request.driftPolicy()).orElse(DriftPolicy.REPORT);
         v.throwIfInvalid();
 
@@ -138,8 +184,9 @@ public class DeploymentService {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(), namespace,
-                parameters, 1, 0, null, OperationLifecycle.statusOnStart(Operation.Type.CREATE), null, operationId,
-                null, null, now, now, policy, List.of(), null);
+                new java.util.LinkedHashMap<String, Object>(parameters), 1, 0, null,
+                OperationLifecycle.statusOnStart(Operation.Type.CREATE), null, operationId, null, null, now, now, null,
+                NamespaceMode.EXISTING, policy, List.of(), null);
         Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, null, now);
         try {
             db.inTransaction(sql -> {
@@ -156,6 +203,72 @@ public class DeploymentService {
         return withWaitingReasons(new Accepted(deployment, operation));
     }
 
+    /**
+     * A deployment of a package release: checked and planned by {@link PackagedChanges}, then written
+     * with its secrets, operation and command in one transaction; an operation that cannot be planned
+     * (render failure, agent too old) is written failed at once, with no command.
+     */
+    private Accepted createPackaged(Caller caller, NewDeployment request, PackageRelease pkg) {
+        DriftPolicy policy = requestedDriftPolicy(request.driftPolicy()).orElse(DriftPolicy.REPORT);
+        Environment env = environments.get(caller, request.environmentId());
+        Release release = releases.requireDeployable(caller, request.releaseId(), true);
+        String id = Secrets.id("dep_");
+        PackagedChange change = packaged.create(
+                new PackagedChanges.Target(env.id(), id, request.name(), Secrets.id("cmd_"), 1), release, pkg,
+                new PackagedChanges.Wanted(request.plan(), request.parameters(), request.namespace(),
+                        request.namespaceMode()));
+        if (change.namespaceMode() == NamespaceMode.EXISTING) {
+            db.read(sql -> {
+                waits.requireAllowed(sql, env.id(), change.namespace(), request.namespace() == null);
+                return null;
+            });
+        }
+        Instant now = clock.instant();
+        String operationId = Secrets.id("op_");
+        Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(),
+                change.namespace(), change.parameters(), 1, 0, null, OperationLifecycle.statusOnStart(Operation.Type.CREATE),
+                null, operationId, null, null, now, now, change.plan(), change.namespaceMode(), policy, List.of(), null);
+        Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, null, now);
+        Deployment written;
+        try {
+            written = db.inTransaction(sql -> {
+                deployments.insert(sql, deployment);
+                secrets.add(sql, id, change.secretsToAdd(), now);
+                operations.insert(sql, operation);
+                return queueOrFail(sql, deployment, operation, change, policy, now);
+            });
+        } catch (StoreException.DuplicateKeyException e) {
+            throw ApiException.conflict("environment " + env.id() + " already has a deployment named '"
+                    + request.name() + "' in namespace '" + change.namespace() + "'");
+        }
+        return packagedAccepted(written, operation, release, change);
+    }
+
+    /** Queues the change's command, or fails its operation at once when it has none; the deployment as now stored. */
+    private Deployment queueOrFail(Sql sql, Deployment deployment, Operation operation, PackagedChange change,
+                                   DriftPolicy policy, Instant now) {
+        if (change.failed()) {
+            OperationLifecycle.Ending ending = OperationLifecycle.unplannable(operation, change.failure());
+            operations.finish(sql, operation.id(), operation.status(), ending, List.of(), now);
+            deployments.finishOperation(sql, deployment.id(), operation.id(), ending, null, null, null, now);
+        } else {
+            commands.insert(sql, deployment.environmentId(), operation.id(),
+                    Commands.withDriftPolicy(change.command(), policy), now);
+        }
+        return deployments.find(sql, deployment.id()).orElseThrow().withDrift(drift.of(sql, deployment.id()));
+    }
+
+    private Accepted packagedAccepted(Deployment deployment, Operation operation, Release release,
+                                      PackagedChange change) {
+        if (change.failed()) {
+            metrics.operationFinished(operation.type().json(), "failed");
+            Operation failed = db.read(sql -> operations.find(sql, operation.id()).orElseThrow());
+            return new Accepted(deployment, failed);
+        }
+        queued(deployment, operation, release);
+        return withWaitingReasons(new Accepted(deployment, operation));
+    }
+
     /** Upgrades or re-parameterises a deployment: a pending update operation for the next generation. */
     public Accepted update(Caller caller, String id, DeploymentChange change) {
         Deployment current = get(caller, id);
@@ -164,15 +277,29 @@ public class DeploymentService {
         if (change.releaseId() != null) {
             v.text("releaseId", change.releaseId(), Validation.ID_MAX);
         }
-        if (change.parameters() != null) {
-            ReleaseValidator.checkParameters(v, "parameters", change.parameters());
+        v.throwIfInvalid();
+        String releaseId = change.releaseId() != null ? change.releaseId() : current.releaseId();
+        Release release = releases.requireDeployable(caller, releaseId,
+                change.releaseId() != null && !change.releaseId().equals(current.releaseId()));
+        Optional<PackageRelease> pkg = packages.find(releaseId);
+        if (pkg.isPresent() != (current.plan() != null)) {
+            throw PackageParameters.kindChange(current.id(), releaseId, pkg.isPresent());
+        }
+        if (pkg.isPresent()) {
+            return updatePackaged(current, change, release, pkg.get());
+        }
+        if (change.plan() != null) {
+            v.error("plan", "only package releases have plans; release " + releaseId + " is a manifests release");
+        }
+        Map<String, String> given = change.parameters() == null ? null
+                : PackageParameters.strings(v, "parameters", change.parameters());
+        if (given != null) {
+            ReleaseValidator.checkParameters(v, "parameters", given);
         }
         DriftPolicy policy = driftPolicy(v, change.driftPolicy()).orElse(current.driftPolicy());
         v.throwIfInvalid();
-        Release release = releases.requireDeployable(caller,
-                change.releaseId() != null ? change.releaseId() : current.releaseId(),
-                change.releaseId() != null && !change.releaseId().equals(current.releaseId()));
-        Map<String, String> parameters = change.parameters() != null ? change.parameters() : current.parameters();
+        Map<String, String> parameters = given != null ? given : PackageParameters.strings(v, "parameters",
+                current.parameters());
         Map<String, String> merged = merged(release, parameters);
         Command command = Commands.withDriftPolicy(Commands.apply(Secrets.id("cmd_"), id, current.generation() + 1,
                 release, merged, current.namespace(), config.getDeploymentReadyTimeout()), policy);
@@ -181,14 +308,41 @@ public class DeploymentService {
         return startOperation(current, Operation.Type.UPDATE, release, parameters, command, policy);
     }
 
+    /** The next generation of a package deployment, planned now; see {@link #createPackaged}. */
+    private Accepted updatePackaged(Deployment current, DeploymentChange request, Release release, PackageRelease pkg) {
+        DriftPolicy policy = requestedDriftPolicy(request.driftPolicy()).orElse(current.driftPolicy());
+        Map<String, Object> parameters = request.parameters() != null ? request.parameters() : current.parameters();
+        String plan = request.plan() != null ? request.plan() : current.plan();
+        PackagedChange change = packaged.update(new PackagedChanges.Target(current.environmentId(), current.id(),
+                        current.name(), Secrets.id("cmd_"), current.generation() + 1), release, pkg, current.namespace(),
+                current.namespaceMode(), plan, parameters);
+        Instant now = clock.instant();
+        String operationId = Secrets.id("op_");
+        Operation operation = newOperation(operationId, current, Operation.Type.UPDATE, current.generation() + 1, null,
+                now);
+        Deployment written = db.inTransaction(sql -> {
+            if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
+                    change.parameters(), change.plan(), OperationLifecycle.statusOnStart(Operation.Type.UPDATE), now)) {
+                throw ApiException.conflict(whyBusy(sql, current.id()));
+            }
+            if (policy != current.driftPolicy()) {
+                deployments.setDriftPolicy(sql, current.id(), policy);
+            }
+            secrets.add(sql, current.id(), change.secretsToAdd(), now);
+            operations.insert(sql, operation);
+            return queueOrFail(sql, current, operation, change, policy, now);
+        });
+        return packagedAccepted(written, operation, release, change);
+    }
+
     /** Removes a deployment from its cluster: a pending delete operation. */
     public Accepted delete(Caller caller, String id) {
         Deployment current = get(caller, id);
         requireNotDeleted(current);
         Release release = releases.get(current.releaseId());
-        return startOperation(current, Operation.Type.DELETE, release, current.parameters(),
+        return startOperation(current, Operation.Type.DELETE, release, current.parameters(), current.plan(),
                 Commands.delete(Secrets.id("cmd_"), id, current.generation() + 1, current.namespace()),
-                current.driftPolicy());
+                current.driftPolicy(), null);
     }
 
     /**
@@ -288,18 +442,18 @@ public class DeploymentService {
         Command previous = db.read(sql -> commands.ofOperation(sql, failed.id())).orElseThrow();
         Command command = Retries.again(previous, Secrets.id("cmd_"), current.generation() + 1);
         Release release = releases.get(current.releaseId());
-        return startOperation(current, failed.type(), release, current.parameters(), command, current.driftPolicy(),
-                failed.id());
+        return startOperation(current, failed.type(), release, current.parameters(), current.plan(), command,
+                current.driftPolicy(), failed.id());
     }
 
     /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
-                                    Map<String, String> parameters, Command command, DriftPolicy policy) {
-        return startOperation(current, type, release, parameters, command, policy, null);
+                                    Map<String, ?> parameters, Command command, DriftPolicy policy) {
+        return startOperation(current, type, release, parameters, current.plan(), command, policy, null);
     }
 
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
-                                    Map<String, String> parameters, Command command, DriftPolicy policy,
+                                    Map<String, ?> parameters, String plan, Command command, DriftPolicy policy,
                                     String retryOf) {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
@@ -307,7 +461,7 @@ public class DeploymentService {
         Deployment.Status status = OperationLifecycle.statusOnStart(type);
         Deployment updated = db.inTransaction(sql -> {
             if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
-                    parameters, status, now)) {
+                    parameters, plan, status, now)) {
                 throw ApiException.conflict(whyBusy(sql, current.id()));
             }
             if (policy != current.driftPolicy()) {
@@ -337,6 +491,14 @@ public class DeploymentService {
         Operation now = operations.find(sql, operationId).orElseThrow();
         return "operation " + operationId + " has finished (" + now.status().json() + "); only a pending or running "
                 + "operation can be cancelled";
+    }
+
+    /** The policy a package request names, if any; 400 on {@code driftPolicy} for an unknown one. */
+    private static Optional<DriftPolicy> requestedDriftPolicy(String value) {
+        Validation v = new Validation();
+        Optional<DriftPolicy> policy = driftPolicy(v, value);
+        v.throwIfInvalid();
+        return policy;
     }
 
     /** The policy named by a request, if it names one; an unknown name is an error on {@code driftPolicy}. */

@@ -1,9 +1,10 @@
 package dev.outpost.hub.deployments;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
+import dev.outpost.hub.deployments.packaged.NamespaceMode;
 import dev.outpost.hub.drift.DriftPolicy;
 import dev.outpost.hub.drift.DriftStore;
-import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
 import dev.outpost.hub.store.JsonColumns;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.hub.store.Where;
@@ -20,7 +21,7 @@ import java.util.Optional;
 /** SQL for deployments. */
 @Singleton
 public class DeploymentStore {
-    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     private final JsonColumns json;
 
@@ -35,12 +36,12 @@ public class DeploymentStore {
     public void insert(Sql sql, Deployment d) {
         sql.update("insert into deployments (id, tenant_id, environment_id, release_id, name, namespace, parameters_json, "
                         + "generation, applied_generation, content_hash, status, status_reason, active_operation_id, "
-                        + "live_name, failed_step, revision, created_at, updated_at, drift_policy) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + "live_name, failed_step, revision, created_at, updated_at, drift_policy, plan_name, namespace_mode) "
+                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 d.id(), d.tenantId(), d.environmentId(), d.releaseId(), d.name(), d.namespace(), json.write(d.parameters()),
                 d.generation(), d.appliedGeneration(), d.contentHash(), d.status(), d.statusReason(),
                 d.activeOperationId(), d.name(), d.failedStep(), d.revision(), d.createdAt(), d.updatedAt(),
-                d.driftPolicy().json());
+                d.driftPolicy().json(), d.plan(), d.namespaceMode().json());
     }
 
     /** What the hub issued for one deployment: what an agent may claim to have applied. */
@@ -78,11 +79,12 @@ public class DeploymentStore {
      * {@code expectedGeneration}, so two concurrent requests cannot both start one; false if it lost.
      */
     public boolean startOperation(Sql sql, String id, long expectedGeneration, String operationId, String releaseId,
-                                  Map<String, String> parameters, Deployment.Status status, Instant now) {
+                                  Map<String, ?> parameters, String plan, Deployment.Status status, Instant now) {
         return sql.update("update deployments set generation = generation + 1, active_operation_id = ?, release_id = ?, "
-                        + "parameters_json = ?, status = ?, status_reason = null, failed_step = null, updated_at = ? "
+                        + "parameters_json = ?, plan_name = ?, status = ?, status_reason = null, failed_step = null, "
+                        + "updated_at = ? "
                         + "where id = ? and generation = ? and active_operation_id is null and status <> 'deleted'",
-                operationId, releaseId, json.write(parameters), status, now, id, expectedGeneration) == 1;
+                operationId, releaseId, json.write(parameters), plan, status, now, id, expectedGeneration) == 1;
     }
 
     /** Sets what the deployment's agent does about drift; the next apply command carries it. */
@@ -123,7 +125,8 @@ public class DeploymentStore {
                 Deployment.Status.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
                 rs.getString("status_reason"), rs.getString("active_operation_id"), rs.getString("failed_step"),
                 rs.getObject("revision", Long.class), Sql.instant(rs, "created_at"),
-                Sql.instant(rs, "updated_at"), DriftPolicy.parse(rs.getString("drift_policy")).orElse(DriftPolicy.REPORT),
-                List.of(), null);
+                Sql.instant(rs, "updated_at"), rs.getString("plan_name"),
+                NamespaceMode.stored(rs.getString("namespace_mode")),
+                DriftPolicy.parse(rs.getString("drift_policy")).orElse(DriftPolicy.REPORT), List.of(), null);
     }
 }

@@ -163,7 +163,7 @@ public class JdbcCommandOutbox implements CommandOutbox {
         String contentHash = AppliedClaims.expectedHash(command);
         Deployment deployment = deployments.find(sql, op.deploymentId()).orElseThrow(); // the operation's release
         long revision = revisions.record(sql, deployment.id(), deployment.tenantId(), op.id(), deployment.releaseId(),
-                deployment.parameters(), null, contentHash, config.getDeploymentRevisionsKept(), now);
+                deployment.parameters(), deployment.plan(), contentHash, config.getDeploymentRevisionsKept(), now);
         deployments.finishOperation(sql, op.deploymentId(), op.id(), ending, command.getGeneration(), contentHash,
                 revision, now);
     }

@@ -3,6 +3,7 @@ package dev.outpost.hub.gateway;
 import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.deployments.CommandOutbox;
+import dev.outpost.hub.deployments.packaged.RevisionGate;
 import dev.outpost.hub.drift.DriftReportRules;
 import dev.outpost.hub.drift.DriftReports;
 import dev.outpost.protocol.AgentMessageRules;
@@ -12,6 +13,7 @@ import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentMessage;
 import dev.outpost.protocol.v1.Command;
+import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.Welcome;
 import io.grpc.Status;
@@ -71,6 +73,8 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private AgentCondition lastConditionWritten;
     /** Progress reports dropped over the rate limit since the last message that was taken. */
     private int progressDroppedInARow;
+    /** The revision negotiated in Welcome: a plan never goes to a stream below ProtocolRevision.PLANS. */
+    private volatile int revision = ProtocolRevision.CURRENT;
 
     ControlSession(ActiveAgent agent, ServerCallStreamObserver<HubMessage> out, ControlSessions sessions,
             AgentPresence presence, CommandOutbox outbox, DriftReports drift, Executor executor, Clock clock,
@@ -276,7 +280,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             refuse("revoked before Hello");
             return;
         }
-        int revision = ProtocolRevision.negotiate(message.getHello().getProtocolRevision());
+        revision = ProtocolRevision.negotiate(message.getHello().getProtocolRevision());
         send(HubMessage.newBuilder().setWelcome(Welcome.newBuilder()
                 .setAgentId(agent.agentId())
                 .setProtocolRevision(revision)
@@ -312,6 +316,13 @@ final class ControlSession implements StreamObserver<AgentMessage> {
         sentHere.retainAll(ids);
         for (Command command : unanswered) {
             if (sentHere.contains(command.getCommandId())) {
+                continue;
+            }
+            Optional<CommandResult> refused = RevisionGate.refusal(command, revision);
+            if (refused.isPresent()) {
+                LOG.warn("Command {} (deployment {}) not sent to {}: {}", command.getCommandId(),
+                        command.getDeploymentId(), describe(), refused.get().getFailureReason());
+                outbox.result(agent.environmentId(), agent.agentId(), refused.get());
                 continue;
             }
             synchronized (writeLock) {

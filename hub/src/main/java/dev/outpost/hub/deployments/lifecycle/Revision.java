@@ -14,7 +14,7 @@ public record Revision(
         String tenantId,
         String operationId,
         String releaseId,
-        Map<String, String> parameters,
+        Map<String, Object> parameters,
         String planName,
         String contentHash,
         Instant createdAt) {

@@ -48,7 +48,7 @@ public class RevisionService {
         // An update like any other: a release yanked since is refused there (ReleaseService.requireDeployable),
         // and the drift policy stays as it is now.
         DeploymentService.Accepted accepted = deployments.update(caller, deployment.id(),
-                new DeploymentService.DeploymentChange(target.releaseId(), target.parameters(), null));
+                new DeploymentService.DeploymentChange(target.releaseId(), target.parameters(), target.planName(), null));
         LOG.info("rollback of tenant {} deployment {} to revision {} (release {}): operation {}",
                 deployment.tenantId(), deployment.id(), target.number(), FreeText.forLog(target.releaseId()),
                 accepted.operation().id());

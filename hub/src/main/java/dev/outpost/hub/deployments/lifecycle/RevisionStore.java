@@ -13,7 +13,7 @@ import java.util.Map;
 /** SQL for deployment revisions. */
 @Singleton
 public class RevisionStore {
-    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
     private final JsonColumns json;
 
@@ -26,7 +26,7 @@ public class RevisionStore {
      * number. One operation per deployment is active at a time, so two never race for a number.
      */
     public long record(Sql sql, String deploymentId, String tenantId, String operationId, String releaseId,
-                       Map<String, String> parameters, String planName, String contentHash, int kept, Instant now) {
+                       Map<String, ?> parameters, String planName, String contentHash, int kept, Instant now) {
         long number = sql.queryOne("select coalesce(max(number), 0) as latest from deployment_revisions "
                 + "where deployment_id = ?", rs -> rs.getLong("latest"), deploymentId).orElse(0L) + 1;
         sql.update("insert into deployment_revisions (deployment_id, number, tenant_id, operation_id, release_id, "

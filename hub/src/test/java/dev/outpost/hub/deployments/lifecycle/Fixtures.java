@@ -2,6 +2,7 @@ package dev.outpost.hub.deployments.lifecycle;
 
 import dev.outpost.hub.deployments.Deployment;
 import dev.outpost.hub.deployments.Operation;
+import dev.outpost.hub.deployments.packaged.NamespaceMode;
 import dev.outpost.hub.drift.DriftPolicy;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,6 @@ final class Fixtures {
 
     static Deployment deployment(Deployment.Status status, String activeOperationId) {
         return new Deployment("dep_1", "ten_1", "env_1", "rel_1", "cache", "apps", Map.of(), 2, 1, "sha256:ab", status,
-                null, activeOperationId, null, 1L, T0, T0, DriftPolicy.REPORT, List.of(), null);
+                null, activeOperationId, null, 1L, T0, T0, null, NamespaceMode.EXISTING, DriftPolicy.REPORT, List.of(), null);
     }
 }
