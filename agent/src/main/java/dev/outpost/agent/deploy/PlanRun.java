@@ -9,6 +9,7 @@ import dev.outpost.agent.plan.PlanSchedule;
 import dev.outpost.agent.plan.RenderedYaml;
 import dev.outpost.agent.plan.ScheduledStep;
 import dev.outpost.protocol.GrpcLimits;
+import dev.outpost.protocol.PlanStepNames;
 import dev.outpost.protocol.release.ContentHash;
 import dev.outpost.protocol.release.PlanContentHash;
 import dev.outpost.protocol.v1.AppliedDeployment;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * per-deployment namespace and "prune" last.
  */
 final class PlanRun {
-    static final String NAMESPACE_STEP = "namespace";
-    static final String PRUNE_STEP = "prune";
+    static final String NAMESPACE_STEP = PlanStepNames.NAMESPACE;
+    static final String PRUNE_STEP = PlanStepNames.PRUNE;
     /** Longest a step's gate (or its infrastructure) may take, whatever the plan asks: a stuck command must end. */
     static final Duration MAX_STEP_TIMEOUT = Duration.ofHours(6);
     private static final Logger LOG = LoggerFactory.getLogger(PlanRun.class);
