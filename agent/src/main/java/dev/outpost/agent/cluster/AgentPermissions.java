@@ -30,16 +30,17 @@ public final class AgentPermissions {
             new Rule("apps", "statefulsets", MANAGE),
             new Rule("apps", "daemonsets", MANAGE),
             new Rule("policy", "poddisruptionbudgets", MANAGE),
-            new Rule("", "pods", READ));
+            new Rule("", "pods", READ),
+            // charts in the wild carry Jobs (migrations, gates) and autoscalers (the redis example)
+            new Rule("batch", "jobs", MANAGE),
+            new Rule("autoscaling", "horizontalpodautoscalers", MANAGE));
 
     /**
      * The ClusterRole {@code outpost-agent-deployer} in agent/rbac/per-deployment.yaml, which the agent
-     * binds itself to in each namespace it creates: the Role's rules, the guard rails, Jobs and
-     * autoscalers, and get/delete of that namespace itself.
+     * binds itself to in each namespace it creates: the Role's rules, the guard rails, and get/delete
+     * of that namespace itself.
      */
     public static final List<Rule> DEPLOYER_RULES = Stream.concat(NAMESPACE_RULES.stream(), Stream.of(
-            new Rule("batch", "jobs", MANAGE),
-            new Rule("autoscaling", "horizontalpodautoscalers", MANAGE),
             new Rule("networking.k8s.io", "networkpolicies", MANAGE),
             new Rule("", "resourcequotas", MANAGE),
             new Rule("", "limitranges", MANAGE),

@@ -56,6 +56,14 @@ final class ClusterObjects {
         return live;
     }
 
+    /**
+     * Tells the listener of an object that is in place as desired without applying it again (a plan
+     * step unchanged since it last succeeded), so what it compares with stays complete.
+     */
+    void alreadyApplied(GenericKubernetesResource object) {
+        onApplied.accept(object);
+    }
+
     /** The live object, or empty when it does not exist. */
     Optional<GenericKubernetesResource> get(ObjectRef ref) {
         return Optional.ofNullable(resource(ref).get());

@@ -60,19 +60,34 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
     private final InventoryStore inventories;
     private final String fieldManager;
     private final Clock clock;
-    private final AppliedObjectsListener drift;
     private final StepRecordStore stepRecords;
     private final InfrastructureProvider infrastructure;
     private final InfrastructureLocks infrastructureLocks = new InfrastructureLocks();
     private final Optional<NamespaceProvisioner> namespaces;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HttpGate.MAX_ATTEMPT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final AppliedObjectsListener drift;
 
-    /** An executor without an infrastructure provider and without namespaces of its own. */
+    /** An executor without an infrastructure provider, namespaces of its own, or a drift watch. */
     public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
                                   String fieldManager, Clock clock) {
         this(client, allowedNamespaces, stateDir, fieldManager, clock, new NoInfrastructureProvider(), Optional.empty(),
                 AppliedObjectsListener.NONE);
+    }
+
+    /** An executor without a drift watch. */
+    public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
+                                  String fieldManager, Clock clock, InfrastructureProvider infrastructure,
+                                  Optional<NamespaceProvisioner> namespaces) {
+        this(client, allowedNamespaces, stateDir, fieldManager, clock, infrastructure, namespaces,
+                AppliedObjectsListener.NONE);
+    }
+
+    /** An executor with no infrastructure provider nor namespaces of its own, telling {@code drift}. */
+    public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
+                                  String fieldManager, Clock clock, AppliedObjectsListener drift) {
+        this(client, allowedNamespaces, stateDir, fieldManager, clock, new NoInfrastructureProvider(), Optional.empty(),
+                drift);
     }
 
     /**
@@ -82,21 +97,6 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
      * @param infrastructure carries out the infrastructure steps of plans
      * @param namespaces creates per-deployment namespaces; empty when the agent may not
      */
-    public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
-                                  String fieldManager, Clock clock, InfrastructureProvider infrastructure,
-                                  Optional<NamespaceProvisioner> namespaces) {
-        this(client, allowedNamespaces, stateDir, fieldManager, clock, infrastructure, namespaces,
-                AppliedObjectsListener.NONE);
-    }
-
-    /** An executor without infrastructure provider nor namespaces, telling {@code drift} what it applies. */
-    public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
-                                  String fieldManager, Clock clock, AppliedObjectsListener drift) {
-        this(client, allowedNamespaces, stateDir, fieldManager, clock, new NoInfrastructureProvider(), Optional.empty(),
-                drift);
-    }
-
-    /** As above; {@code drift} is told what each command applied, so the drift watch compares with it. */
     public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
                                   String fieldManager, Clock clock, InfrastructureProvider infrastructure,
                                   Optional<NamespaceProvisioner> namespaces, AppliedObjectsListener drift) {
@@ -118,6 +118,8 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
         try {
             OutpostMetadata.checkDeploymentId(command.getDeploymentId());
             ApiDiscovery discovery = new ApiDiscovery(client);
+            // What the drift watch compares with: every object applied, and those of plan steps left
+            // unchanged (ClusterObjects is told of them too, without applying them again).
             List<Map<String, Object>> appliedObjects = new CopyOnWriteArrayList<>();
             ClusterObjects objects = new ClusterObjects(client, discovery, fieldManager,
                     object -> appliedObjects.add(asTree(object)));

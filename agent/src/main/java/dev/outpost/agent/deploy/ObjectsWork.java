@@ -29,6 +29,7 @@ final class ObjectsWork implements PlanWork {
     public String run(PipelineStep.StepNotes notes) throws Exception {
         if (unchanged.getAsBoolean() && allPresent()) {
             notes.note("unchanged since it last succeeded; checking its gate");
+            desired.objects().forEach(context.objects()::alreadyApplied);
             return join("unchanged", gate.check(notes));
         }
         recordInInventory();

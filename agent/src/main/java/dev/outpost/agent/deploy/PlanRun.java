@@ -9,7 +9,9 @@ import dev.outpost.agent.plan.PlanSchedule;
 import dev.outpost.agent.plan.RenderedYaml;
 import dev.outpost.agent.plan.ScheduledStep;
 import dev.outpost.protocol.GrpcLimits;
+import dev.outpost.protocol.PlanStepNames;
 import dev.outpost.protocol.release.ContentHash;
+import dev.outpost.protocol.release.PlanContentHash;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
@@ -37,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * per-deployment namespace and "prune" last.
  */
 final class PlanRun {
-    static final String NAMESPACE_STEP = "namespace";
-    static final String PRUNE_STEP = "prune";
+    static final String NAMESPACE_STEP = PlanStepNames.NAMESPACE;
+    static final String PRUNE_STEP = PlanStepNames.PRUNE;
     /** Longest a step's gate (or its infrastructure) may take, whatever the plan asks: a stuck command must end. */
     static final Duration MAX_STEP_TIMEOUT = Duration.ofHours(6);
     private static final Logger LOG = LoggerFactory.getLogger(PlanRun.class);
@@ -139,7 +141,6 @@ final class PlanRun {
                 works.put(NAMESPACE_STEP, new NamespaceWork(provisioner, namespace, id, apply.getPlan())));
         Map<String, String> owners = new HashMap<>();
         List<ObjectRef> wanted = new ArrayList<>();
-        StringBuilder planInputs = new StringBuilder();
         for (PlanStep step : apply.getPlan().getStepsList()) {
             try {
                 Duration timeout = timeout(step.getGate());
@@ -147,12 +148,9 @@ final class PlanRun {
                     DesiredState desired = desired(step);
                     checkNoOtherStepHas(desired, step.getName(), owners);
                     wanted.addAll(desired.refs());
-                    planInputs.append(step.getName()).append(' ').append(desired.contentHash()).append('\n');
                     works.put(step.getName(), new ObjectsWork(desired, context, gate(step, desired.refs(), timeout),
                             () -> unchanged(step)));
                 } else {
-                    planInputs.append(step.getName()).append(' ').append(step.getInputHash().isEmpty()
-                            ? step.getInfrastructure().toString() : step.getInputHash()).append('\n');
                     works.put(step.getName(), new InfrastructureWork(step.getInfrastructure(), context, id, timeout,
                             gate(step, List.of(), timeout), () -> unchanged(step)));
                 }
@@ -163,8 +161,8 @@ final class PlanRun {
                 return Optional.empty();
             }
         }
-        // the deployment's content hash for Hello: over every step's name and input
-        works.put(PRUNE_STEP, new PruneWork(context, id, command.getGeneration(), ContentHash.of(planInputs.toString()),
+        // the deployment's content hash for Hello and the result: the one the hub computes from the plan it sent
+        works.put(PRUNE_STEP, new PruneWork(context, id, command.getGeneration(), PlanContentHash.of(apply.getPlan()),
                 namespace, wanted));
         return Optional.of(works);
     }

@@ -295,22 +295,16 @@ class KubeDeploymentExecutorIT {
     @Test
     void reportsForbiddenKindsInTheApiServersWords() {
         String manifests = """
-                apiVersion: batch/v1
-                kind: Job
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
                 metadata:
-                  name: migrate
-                spec:
-                  template:
-                    spec:
-                      restartPolicy: Never
-                      containers:
-                        - name: main
-                          image: "busybox:1.37"
+                  name: escalate
+                rules: []
                 """;
 
         CommandResult result = run(apply(1, manifests, 30));
 
-        assertFailed(result, "apply Job/migrate: ");
+        assertFailed(result, "apply Role/escalate: ");
         assertThat(result.getFailureReason()).contains("forbidden").contains("system:serviceaccount:" + namespace + ":" + AGENT);
     }
 

@@ -91,9 +91,6 @@ public class AppliedClaims {
 
     /** The content hash an agent reports after carrying out an apply command. */
     public static String expectedHash(Command command) {
-        if (command.getApply().getPlan().getStepsCount() > 0) { // a package plan (revision 2)
-            return PlanContentHash.of(command.getApply().getPlan());
-        }
         return ReleaseRendering.contentHash(command.getDeploymentId(), command.getApply());
     }
 

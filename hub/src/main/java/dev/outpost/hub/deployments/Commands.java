@@ -24,10 +24,15 @@ public final class Commands {
                 .build();
     }
 
+    /** The apply command telling the agent what to do about drift (ApplyDeployment.drift_policy). */
+    static Command withDriftPolicy(Command apply, DriftPolicy policy) {
+        return apply.toBuilder().setApply(apply.getApply().toBuilder().setDriftPolicy(policy.toProto())).build();
+    }
+
     /**
      * Carry out the plan a package release was rendered into (revision 2): the release travels without
-     * manifests and without parameters, which the plan already holds rendered. The drift policy is set
-     * by {@link #withDriftPolicy}.
+     * manifests and without parameters, which the plan already holds rendered. The drift policy is left
+     * unset here (the drift part sets it).
      */
     public static Command applyPlan(String commandId, String deploymentId, long generation, Release release,
                                     DeploymentPlan plan, String namespace, NamespaceMode namespaceMode,
@@ -38,11 +43,6 @@ public final class Commands {
                 .setApply(ApplyDeployment.newBuilder().setRelease(packageRelease).setPlan(plan).setNamespace(namespace)
                         .setNamespaceMode(namespaceMode).setReadyTimeoutSeconds(Math.toIntExact(readyTimeout.toSeconds())))
                 .build();
-    }
-
-    /** The apply command telling the agent what to do about drift (ApplyDeployment.drift_policy). */
-    static Command withDriftPolicy(Command apply, DriftPolicy policy) {
-        return apply.toBuilder().setApply(apply.getApply().toBuilder().setDriftPolicy(policy.toProto())).build();
     }
 
     /** Remove every object of the deployment. */

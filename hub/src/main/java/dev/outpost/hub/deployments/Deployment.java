@@ -1,6 +1,7 @@
 package dev.outpost.hub.deployments;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import dev.outpost.hub.deployments.packaged.NamespaceMode;
 import dev.outpost.hub.drift.DeploymentDrift;
 import dev.outpost.hub.drift.DriftPolicy;
 import dev.outpost.hub.drift.DriftedObject;
@@ -8,16 +9,15 @@ import io.micronaut.core.annotation.Nullable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import dev.outpost.hub.deployments.packaged.NamespaceMode;
 import java.util.Map;
 
 /**
  * A release installed, with parameters, in one environment. {@code generation} counts the changes
- * asked for; {@code appliedGeneration} is the last one an agent reported as applied. {@code parameters}
- * are strings for a manifests release, any JSON values for a package release (never its secrets);
- * {@code plan} is the package's plan (null for a manifests release); {@code namespaceMode} says who owns
- * the namespace. {@code failedStep} names the plan step the latest operation failed at, if it did;
- * {@code revision} is the number of the revision now applied (null until a create or update succeeds).
+ * asked for; {@code appliedGeneration} is the last one an agent reported as applied. {@code failedStep}
+ * names the plan step the latest operation failed at, if it did; {@code revision} is the number of the
+ * revision now applied (null until a create or update succeeds). {@code parameters} are strings for a
+ * manifests release, any JSON values for a package release (never its secrets); {@code plan} is the
+ * package's plan (null for a manifests release); {@code namespaceMode} says who owns the namespace.
  */
 public record Deployment(
         String id,

@@ -6,6 +6,10 @@ import dev.outpost.hub.api.Validation;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.config.HubConfig;
+import dev.outpost.hub.drift.DeploymentDrift;
+import dev.outpost.hub.drift.DriftPolicy;
+import dev.outpost.hub.drift.DriftService;
+import dev.outpost.hub.drift.DriftedObject;
 import dev.outpost.hub.deployments.lifecycle.OperationLifecycle;
 import dev.outpost.hub.deployments.lifecycle.Retries;
 import dev.outpost.hub.deployments.packaged.DeploymentSecretStore;
@@ -16,10 +20,6 @@ import dev.outpost.hub.deployments.packaged.PackageRelease;
 import dev.outpost.hub.deployments.packaged.PackageReleases;
 import dev.outpost.hub.deployments.packaged.PackagedChange;
 import dev.outpost.hub.deployments.packaged.PackagedChanges;
-import dev.outpost.hub.drift.DeploymentDrift;
-import dev.outpost.hub.drift.DriftPolicy;
-import dev.outpost.hub.drift.DriftService;
-import dev.outpost.hub.drift.DriftedObject;
 import dev.outpost.hub.environments.Environment;
 import dev.outpost.hub.environments.EnvironmentService;
 import dev.outpost.hub.ops.HubMetrics;
@@ -72,21 +72,20 @@ public class DeploymentService {
     private final Clock clock;
     private final ApplicationEventPublisher<CommandQueued> events;
     private final AgentWaits waits;
+    private final DriftService drift;
     private final PackageReleases packages;
     private final PackagedChanges packaged;
     private final DeploymentSecretStore secrets;
-    private final DriftService drift;
 
     public DeploymentService(Database db, DeploymentStore deployments, OperationStore operations,
                              CommandStore commands, EnvironmentService environments, ReleaseService releases,
                              HubConfig config, HubMetrics metrics, Clock clock,
-                             ApplicationEventPublisher<CommandQueued> events, AgentWaits waits,
-                             PackageReleases packages, PackagedChanges packaged, DeploymentSecretStore secrets,
-                             DriftService drift) {
+                             ApplicationEventPublisher<CommandQueued> events, AgentWaits waits, DriftService drift,
+                             PackageReleases packages, PackagedChanges packaged, DeploymentSecretStore secrets) {
+        this.drift = drift;
         this.packages = packages;
         this.packaged = packaged;
         this.secrets = secrets;
-        this.drift = drift;
         this.db = db;
         this.deployments = deployments;
         this.operations = operations;
@@ -122,8 +121,9 @@ public class DeploymentService {
     }
 
     /**
-     * A change to a deployment: another release, new parameters (which replace the old ones), plan
-     * and/or another drift policy. Any of them is a new apply: the agent learns the policy from the command.
+     * A change to a deployment: another release, new parameters (which replace the old ones), another
+     * plan and/or another drift policy. Any of them is a new apply: the agent learns the policy from the
+     * command.
      */
     @StrictRequest
     public record DeploymentChange(
@@ -184,8 +184,9 @@ public class DeploymentService {
         Instant now = clock.instant();
         String operationId = Secrets.id("op_");
         Deployment deployment = new Deployment(id, env.tenantId(), env.id(), release.id(), request.name(), namespace,
-                Map.copyOf(parameters), 1, 0, null, OperationLifecycle.statusOnStart(Operation.Type.CREATE), null,
-                operationId, null, null, now, now, null, NamespaceMode.EXISTING, policy, List.of(), null);
+                new java.util.LinkedHashMap<String, Object>(parameters), 1, 0, null,
+                OperationLifecycle.statusOnStart(Operation.Type.CREATE), null, operationId, null, null, now, now, null,
+                NamespaceMode.EXISTING, policy, List.of(), null);
         Operation operation = newOperation(operationId, deployment, Operation.Type.CREATE, 1, null, now);
         try {
             db.inTransaction(sql -> {
@@ -208,9 +209,7 @@ public class DeploymentService {
      * (render failure, agent too old) is written failed at once, with no command.
      */
     private Accepted createPackaged(Caller caller, NewDeployment request, PackageRelease pkg) {
-        Validation v = new Validation();
-        DriftPolicy policy = driftPolicy(v, request.driftPolicy()).orElse(DriftPolicy.REPORT);
-        v.throwIfInvalid();
+        DriftPolicy policy = requestedDriftPolicy(request.driftPolicy()).orElse(DriftPolicy.REPORT);
         Environment env = environments.get(caller, request.environmentId());
         Release release = releases.requireDeployable(caller, request.releaseId(), true);
         String id = Secrets.id("dep_");
@@ -249,9 +248,7 @@ public class DeploymentService {
     private Deployment queueOrFail(Sql sql, Deployment deployment, Operation operation, PackagedChange change,
                                    DriftPolicy policy, Instant now) {
         if (change.failed()) {
-            // Planning failed before any command: the hub ends the operation itself, nothing was sent.
-            OperationLifecycle.Ending ending = new OperationLifecycle.Ending(Operation.Status.FAILED, change.failure(),
-                    null, Deployment.Status.FAILED, change.failure(), false);
+            OperationLifecycle.Ending ending = OperationLifecycle.unplannable(operation, change.failure());
             operations.finish(sql, operation.id(), operation.status(), ending, List.of(), now);
             deployments.finishOperation(sql, deployment.id(), operation.id(), ending, null, null, null, now);
         } else {
@@ -308,17 +305,14 @@ public class DeploymentService {
                 release, merged, current.namespace(), config.getDeploymentReadyTimeout()), policy);
         requireFitsOneMessage(command);
         requireRenders(id, release, merged, current.namespace());
-        return startOperation(current, Operation.Type.UPDATE, release, parameters, current.plan(), command, policy,
-                null);
+        return startOperation(current, Operation.Type.UPDATE, release, parameters, command, policy);
     }
 
     /** The next generation of a package deployment, planned now; see {@link #createPackaged}. */
     private Accepted updatePackaged(Deployment current, DeploymentChange request, Release release, PackageRelease pkg) {
+        DriftPolicy policy = requestedDriftPolicy(request.driftPolicy()).orElse(current.driftPolicy());
         Map<String, Object> parameters = request.parameters() != null ? request.parameters() : current.parameters();
         String plan = request.plan() != null ? request.plan() : current.plan();
-        Validation v = new Validation();
-        DriftPolicy policy = driftPolicy(v, request.driftPolicy()).orElse(current.driftPolicy());
-        v.throwIfInvalid();
         PackagedChange change = packaged.update(new PackagedChanges.Target(current.environmentId(), current.id(),
                         current.name(), Secrets.id("cmd_"), current.generation() + 1), release, pkg, current.namespace(),
                 current.namespaceMode(), plan, parameters);
@@ -328,7 +322,7 @@ public class DeploymentService {
                 now);
         Deployment written = db.inTransaction(sql -> {
             if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
-                    change.parameters(), change.plan(), Deployment.Status.PENDING, now)) {
+                    change.parameters(), change.plan(), OperationLifecycle.statusOnStart(Operation.Type.UPDATE), now)) {
                 throw ApiException.conflict(whyBusy(sql, current.id()));
             }
             if (policy != current.driftPolicy()) {
@@ -454,6 +448,11 @@ public class DeploymentService {
 
     /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
+                                    Map<String, ?> parameters, Command command, DriftPolicy policy) {
+        return startOperation(current, type, release, parameters, current.plan(), command, policy, null);
+    }
+
+    private Accepted startOperation(Deployment current, Operation.Type type, Release release,
                                     Map<String, ?> parameters, String plan, Command command, DriftPolicy policy,
                                     String retryOf) {
         Instant now = clock.instant();
@@ -494,10 +493,12 @@ public class DeploymentService {
                 + "operation can be cancelled";
     }
 
-    private static String cancelledStatusReason(Operation op, String reason) {
-        String what = op.type() == Operation.Type.DELETE ? "deleted" : "applied";
-        return op.type().json() + " operation " + op.id() + " " + reason + ": the cluster may be partly " + what
-                + "; the next change applies the whole release again";
+    /** The policy a package request names, if any; 400 on {@code driftPolicy} for an unknown one. */
+    private static Optional<DriftPolicy> requestedDriftPolicy(String value) {
+        Validation v = new Validation();
+        Optional<DriftPolicy> policy = driftPolicy(v, value);
+        v.throwIfInvalid();
+        return policy;
     }
 
     /** The policy named by a request, if it names one; an unknown name is an error on {@code driftPolicy}. */

@@ -36,12 +36,12 @@ public class DeploymentStore {
     public void insert(Sql sql, Deployment d) {
         sql.update("insert into deployments (id, tenant_id, environment_id, release_id, name, namespace, parameters_json, "
                         + "generation, applied_generation, content_hash, status, status_reason, active_operation_id, "
-                        + "live_name, failed_step, revision, created_at, updated_at, plan_name, namespace_mode, drift_policy) "
+                        + "live_name, failed_step, revision, created_at, updated_at, drift_policy, plan_name, namespace_mode) "
                         + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 d.id(), d.tenantId(), d.environmentId(), d.releaseId(), d.name(), d.namespace(), json.write(d.parameters()),
                 d.generation(), d.appliedGeneration(), d.contentHash(), d.status(), d.statusReason(),
-                d.activeOperationId(), d.name(), d.failedStep(), d.revision(), d.createdAt(), d.updatedAt(), d.plan(),
-                d.namespaceMode().json(), d.driftPolicy().json());
+                d.activeOperationId(), d.name(), d.failedStep(), d.revision(), d.createdAt(), d.updatedAt(),
+                d.driftPolicy().json(), d.plan(), d.namespaceMode().json());
     }
 
     /** What the hub issued for one deployment: what an agent may claim to have applied. */
@@ -111,7 +111,8 @@ public class DeploymentStore {
                         + "revision = coalesce(?, revision) where id = ? and active_operation_id = ?",
                 ending.deploymentStatus(), ending.statusReason(), ending.failedStep(), now, appliedGeneration,
                 contentHash, revision, id, operationId);
-        if (ending.deploymentStatus() == Deployment.Status.READY || ending.deploymentStatus() == Deployment.Status.DELETED) {
+        if (ending.deploymentStatus() == Deployment.Status.READY
+                || ending.deploymentStatus() == Deployment.Status.DELETED) {
             DriftStore.clear(sql, id); // what was applied is the reference now (or nothing is)
         }
     }

@@ -1,9 +1,14 @@
 package dev.outpost.hub.deployments;
 
+import dev.outpost.hub.api.idempotency.IdempotentRequests;
 import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
@@ -16,9 +21,11 @@ import java.util.Optional;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class OperationController {
     private final DeploymentService service;
+    private final IdempotentRequests idempotent;
 
-    public OperationController(DeploymentService service) {
+    public OperationController(DeploymentService service, IdempotentRequests idempotent) {
         this.service = service;
+        this.idempotent = idempotent;
     }
 
     @Get
@@ -34,7 +41,9 @@ public class OperationController {
 
     /** Cancels a pending or running operation; 409 once it has finished. Answers the operation as it now is. */
     @Post("/{id}/cancel")
-    public Operation cancel(@Authenticated Caller caller, String id) {
-        return service.cancel(caller, id);
+    public HttpResponse<?> cancel(@Authenticated Caller caller, String id,
+                                  @Header(IdempotentRequests.HEADER) @Nullable String key) {
+        return idempotent.run(new IdempotentRequests.Call(caller, key, "POST", "/api/v1/operations/" + id + "/cancel",
+                null), HttpStatus.OK, () -> service.cancel(caller, id));
     }
 }

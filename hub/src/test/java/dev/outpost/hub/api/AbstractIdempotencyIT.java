@@ -139,6 +139,22 @@ abstract class AbstractIdempotencyIT extends AbstractRestIT {
     }
 
     @Test
+    void aRetriedCancelGetsTheFirstAnswerInsteadOf409() {
+        JsonNode accepted = deploy(ADMIN, environment, release);
+        String cancel = "/api/v1/operations/" + accepted.at("/operation/id").asText() + "/cancel";
+        String key = UUID.randomUUID().toString();
+
+        Api.Response first = api.withHeaders("POST", cancel, ADMIN, null, Map.of("Idempotency-Key", key));
+        Api.Response retry = api.withHeaders("POST", cancel, ADMIN, null, Map.of("Idempotency-Key", key));
+        Api.Response withoutKey = api.withHeaders("POST", cancel, ADMIN, null, Map.of());
+
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+        assertThat(retry.status()).as(retry.toString()).isEqualTo(200);
+        assertThat(retry.json()).isEqualTo(first.json());
+        assertThat(withoutKey.status()).as(withoutKey.toString()).isEqualTo(409);
+    }
+
+    @Test
     void routesThatIssueSecretsRefuseAKeyRatherThanKeepTheSecret() {
         Map<String, Long> before = rowCounts();
         Api.Response joinToken = api.withHeaders("POST", "/api/v1/environments/" + environment + "/join-tokens", ADMIN,

@@ -19,6 +19,7 @@ import dev.outpost.protocol.v1.AgentState;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
+import dev.outpost.protocol.v1.DeploymentPlan;
 import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
 import dev.outpost.protocol.v1.EnrollmentGrpc;
@@ -26,6 +27,7 @@ import dev.outpost.protocol.v1.Heartbeat;
 import dev.outpost.protocol.v1.Hello;
 import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.Outcome;
+import dev.outpost.protocol.v1.PlanStep;
 import dev.outpost.protocol.v1.Welcome;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -231,6 +233,23 @@ class AgentGatewayIT {
         stream.send(result("c1"));
         await().until(() -> outbox.resultOf("c1") != null);
         assertThat(outbox.resultOf("c1").getOutcome()).isEqualTo(Outcome.OUTCOME_SUCCEEDED);
+    }
+
+    @Test
+    void aPlanIsNeverSentToARevisionOneAgentItsCommandFailsWithTheReason() {
+        Enrolled enrolled = enroll(token);
+        outbox.queue("env-a", command("c-plan").toBuilder().setApply(ApplyDeployment.newBuilder().setNamespace("apps")
+                .setPlan(DeploymentPlan.newBuilder().addSteps(PlanStep.newBuilder().setName("app")))).build());
+        outbox.queue("env-a", command("c-plain"));
+
+        TestControlStream stream = connect(enrolled).hello(); // the test stream speaks revision 1
+
+        await().until(() -> stream.commands().size() == 1 && outbox.resultOf("c-plan") != null);
+        assertThat(stream.commands().getFirst().getCommandId()).isEqualTo("c-plain");
+        assertThat(outbox.sendsOf("c-plan")).isZero();
+        assertThat(outbox.resultOf("c-plan").getOutcome()).isEqualTo(Outcome.OUTCOME_FAILED);
+        assertThat(outbox.resultOf("c-plan").getFailureReason()).isEqualTo(
+                "the agent speaks outpost.v1 revision 1; package releases need revision 2 — upgrade the agent");
     }
 
     @Test

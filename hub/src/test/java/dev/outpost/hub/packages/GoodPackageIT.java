@@ -143,6 +143,29 @@ class GoodPackageIT {
         assertThat(inspected.service()).isEqualTo("mini");
     }
 
+    @Test
+    void aSecretTheCallerDoesNotSendIsNeverReportedAsItsViolation(@TempDir Path temp) throws Exception {
+        Path pkg = Files.createDirectories(temp.resolve("pkg"));
+        Files.writeString(pkg.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n");
+        Files.writeString(pkg.resolve("outpost.yaml"), """
+                service: hexed
+                version: 0.1.0
+                parameters:
+                  type: object
+                  properties:
+                    token: {type: string, secret: true, pattern: "^[0-9a-f]{64}$"}
+                plans: {default: {}}
+                components:
+                  - name: app
+                    manifests: {path: cm.yaml}
+                """);
+        byte[] hexed = PackageArchiver.pack(pkg);
+
+        assertThat(planning.checkParameters(hexed, null, Map.of())).isEmpty();
+        assertThat(planning.checkParameters(hexed, null, Map.of("token", "not-hex")))
+                .extracting(ParameterViolation::pointer).containsExactly("/token");
+    }
+
     static PlanInputs inputs(String plan, Map<String, Object> parameters, ClusterFacts facts) {
         return new PlanInputs("shop", "shop-ns", plan, parameters, facts);
     }

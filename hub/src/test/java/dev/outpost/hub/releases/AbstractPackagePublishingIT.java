@@ -145,44 +145,70 @@ abstract class AbstractPackagePublishingIT implements TestPropertyProvider {
     }
 
     @Test
-    void eachBadPackageIsRefusedNamingItsFileAndProblemAndNothingIsStored() {
-        Map<String, byte[]> bad = Map.of(
-                "not an archive", "just text".getBytes(StandardCharsets.UTF_8),
-                "a missing chart", good(dir -> replace(dir.resolve("outpost.yaml"), "path: charts/app",
-                        "path: charts/nope")),
-                "a cyclic dependsOn", good(dir -> replace(dir.resolve("outpost.yaml"), "  - name: pool\n",
-                        "  - name: pool\n    dependsOn: [smoke]\n")),
-                "an invalid JSON Schema", good(dir -> replace(dir.resolve("outpost.yaml"), "type: integer",
-                        "type: integr")),
-                "a broken chart template", good(dir -> append(dir.resolve("charts/app/templates/configmap.yaml"),
-                        "\n{{ .Values.greeting \n")),
-                "an undeclared cluster-scoped object", good(dir -> write(dir.resolve("manifests/role.yaml"),
-                        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\n"
-                                + "rules: []\n")));
-        // what → the file (a prefix: the inspection may name a file below it) and words of the problem
+    void eachBadTestPackageIsRefusedNamingItsFilesAndProblemsAndNothingIsStored() {
+        // package → "file | words of the problem" for every problem it must list
         Map<String, List<String>> expected = Map.of(
-                "not an archive", List.of("", "not a gzip'ed tar archive"),
-                "a missing chart", List.of("charts/nope", "does not exist in the package"),
-                "a cyclic dependsOn", List.of("outpost.yaml", "dependsOn has a cycle"),
-                "an invalid JSON Schema", List.of("outpost.yaml", "parameters.properties.replicas.type"),
-                "a broken chart template", List.of("charts/app/templates", "configmap.yaml"),
-                "an undeclared cluster-scoped object", List.of("manifests", "cluster-scoped ClusterRole"));
+                "broken-chart", List.of("chart/templates/service.yaml | helm lint"),
+                "cyclic", List.of("outpost.yaml | components: dependsOn has a cycle: db → api → cache → db"),
+                "invalid-schema", List.of("outpost.yaml | parameters.properties.replicas.minimum:"),
+                "missing-file", List.of("charts/app | does not exist in the package",
+                        "manifests/extras.yaml | does not exist in the package"),
+                "values-do-not-render", List.of("chart/templates/deployment.yaml | image.tag is required",
+                        "outpost.yaml | unknown reference plan.replicaz"),
+                "cluster-scoped", List.of("chart | a cluster-scoped ClusterRole", "chart | in namespace 'kube-system'"));
         long releases = releaseCount();
 
         SoftAssertions soft = new SoftAssertions();
-        bad.forEach((what, archive) -> {
-            Api.Response refused = api.publishPackage(ADMIN, archive);
-            soft.assertThat(refused.status()).as(what + ": " + refused).isEqualTo(422);
-            if (refused.status() == 422) {
-                soft.assertThat(refused.contentType()).startsWith("application/problem+json");
-                soft.assertThat(refused.json().get("problems")).as(what + ": " + refused).anySatisfy(problem -> {
-                    assertThat(problem.get("file").asText()).startsWith(expected.get(what).get(0));
-                    assertThat(problem.get("problem").asText()).contains(expected.get(what).get(1));
-                });
+        expected.forEach((name, problems) -> {
+            Api.Response refused = api.publishPackage(ADMIN, TestPackages.archive(name));
+            soft.assertThat(refused.status()).as(name + ": " + refused).isEqualTo(422);
+            if (refused.status() != 422) {
+                return;
+            }
+            soft.assertThat(refused.contentType()).startsWith("application/problem+json");
+            List<String> listed = new java.util.ArrayList<>();
+            refused.json().get("problems").forEach(p -> listed.add(p.get("file").asText() + " | "
+                    + p.get("problem").asText()));
+            for (String problem : problems) {
+                String file = problem.substring(0, problem.indexOf(" | ") + 3);
+                String words = problem.substring(problem.indexOf(" | ") + 3);
+                soft.assertThat(listed).as(name + ": " + refused)
+                        .anySatisfy(line -> assertThat(line).startsWith(file).contains(words));
             }
         });
+        Api.Response notAnArchive = api.publishPackage(ADMIN, "just text".getBytes(StandardCharsets.UTF_8));
+        soft.assertThat(notAnArchive.status()).as(notAnArchive.toString()).isEqualTo(422);
+        soft.assertThat(notAnArchive.raw().body()).contains("{\"file\":\"\",\"problem\":\"not a gzip'ed tar archive");
         soft.assertAll();
+        assertThat(releaseCount()).as("nothing stored").isEqualTo(releases);
+    }
+
+    @Test
+    void aChangeToTheGoodPackageThatBreaksItIsRefusedToo() {
+        long releases = releaseCount();
+
+        Api.Response refused = api.publishPackage(ADMIN, good(dir -> write(dir.resolve("manifests/role.yaml"),
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules: []\n")));
+
+        assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+        assertThat(refused.json().get("problems")).anySatisfy(problem -> {
+            assertThat(problem.get("file").asText()).startsWith("manifests");
+            assertThat(problem.get("problem").asText()).contains("cluster-scoped ClusterRole");
+        });
         assertThat(releaseCount()).isEqualTo(releases);
+    }
+
+    @Test
+    void anUploadUpTo20MiBIsReadWholeAndALargerOneIs413() {
+        byte[] fifteenMiB = new byte[15 * 1024 * 1024];
+        new java.util.Random(8).nextBytes(fifteenMiB);
+
+        Api.Response inspected = api.publishPackage(ADMIN, fifteenMiB);
+        assertThat(inspected.status()).as("read whole and inspected: " + inspected).isEqualTo(422);
+        assertThat(inspected.json().at("/problems/0/problem").asText()).contains("not a gzip'ed tar archive");
+
+        Api.Response tooLarge = api.publishPackage(ADMIN, new byte[PackagePublisher.MAX_PACKAGE_BYTES + 1]);
+        assertThat(tooLarge.status()).as(tooLarge.toString()).isEqualTo(413);
     }
 
     @Test

@@ -81,6 +81,21 @@ class PackageCatalogueWithFakeInspectionTest implements TestPropertyProvider {
     }
 
     @Test
+    void anArchiveNearTheLimitIsStoredAndDownloadedWhole() {
+        String padding = "#".repeat(1023);
+        String[] lines = new String[18 * 1024]; // 18 MiB of comment lines
+        java.util.Arrays.fill(lines, padding);
+        byte[] archive = FakePackageInspection.accepted(service(), "1.0.0", lines);
+        assertThat(archive.length).isBetween(18 * 1024 * 1024, PackagePublisher.MAX_PACKAGE_BYTES);
+
+        Api.Response created = api.publishPackage(ADMIN, archive);
+
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(api.download("/api/v1/releases/" + created.json().get("id").asText() + "/archive", ADMIN).body())
+                .isEqualTo(archive);
+    }
+
+    @Test
     void theSameBytesAgainAreASafeRetryAndOtherBytesForTheSameVersionAConflict() {
         String service = service();
         byte[] archive = FakePackageInspection.accepted(service, "1.0.0");

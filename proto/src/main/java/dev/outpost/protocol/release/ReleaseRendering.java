@@ -25,8 +25,14 @@ public final class ReleaseRendering {
         return ManifestTemplate.render(release.getManifests(), values);
     }
 
-    /** The {@link ContentHash} an agent reports after applying {@code apply}. */
+    /**
+     * The {@link ContentHash} an agent reports after applying {@code apply}: of the rendered manifests,
+     * or, for a package plan, {@link PlanContentHash} (the hub rendered it; nothing is templated here).
+     */
     public static String contentHash(String deploymentId, ApplyDeployment apply) {
+        if (apply.getPlan().getStepsCount() > 0) {
+            return PlanContentHash.of(apply.getPlan());
+        }
         return ContentHash.of(render(deploymentId, apply));
     }
 }

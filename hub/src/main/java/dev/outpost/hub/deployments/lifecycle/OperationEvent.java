@@ -15,7 +15,9 @@ public enum OperationEvent {
     /** The agent had the command but sent no result in time. */
     TIMED_OUT,
     /** The agent's result did not answer its command (e.g. another content hash) and was refused. */
-    REFUSED;
+    REFUSED,
+    /** The hub could not build the command at all (a package that does not render, an agent too old). */
+    UNPLANNABLE;
 
     /** The event in words, for messages. */
     public String describe() {
@@ -26,6 +28,7 @@ public enum OperationEvent {
             case CANCELLED -> "a cancel";
             case TIMED_OUT -> "a result timeout";
             case REFUSED -> "a refused result";
+            case UNPLANNABLE -> "a command that could not be built";
         };
     }
 

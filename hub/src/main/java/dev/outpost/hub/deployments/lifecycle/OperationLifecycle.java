@@ -36,7 +36,7 @@ public final class OperationLifecycle {
         return switch (event) {
             case PROGRESS -> Operation.Status.RUNNING;
             case SUCCEEDED -> Operation.Status.SUCCEEDED;
-            case FAILED, CANCELLED, TIMED_OUT, REFUSED -> Operation.Status.FAILED;
+            case FAILED, CANCELLED, TIMED_OUT, REFUSED, UNPLANNABLE -> Operation.Status.FAILED;
         };
     }
 
@@ -87,6 +87,15 @@ public final class OperationLifecycle {
     public static Ending refused(Operation op, String mismatch) {
         next(op.status(), OperationEvent.REFUSED);
         String reason = "the agent's result does not match the command: " + mismatch;
+        return new Ending(Operation.Status.FAILED, reason, null, Deployment.Status.FAILED, reason, false);
+    }
+
+    /**
+     * The end of {@code op} when its command could not be built (the package does not render for these
+     * inputs, the agent is too old for a plan): nothing was sent, so nothing in the cluster changed.
+     */
+    public static Ending unplannable(Operation op, String reason) {
+        next(op.status(), OperationEvent.UNPLANNABLE);
         return new Ending(Operation.Status.FAILED, reason, null, Deployment.Status.FAILED, reason, false);
     }
 

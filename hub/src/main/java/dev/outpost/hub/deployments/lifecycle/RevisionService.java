@@ -45,7 +45,8 @@ public class RevisionService {
         List<Revision> kept = db.read(sql -> revisions.list(sql, deployment.id()));
         Revision target = RollbackTarget.choose(deployment.id(), kept, deployment.revision(),
                 deployment.status() == Deployment.Status.FAILED, request.revision());
-        // TODO(catalogue): refuse a yanked release with ReleaseService.requireDeployable once it exists.
+        // An update like any other: a release yanked since is refused there (ReleaseService.requireDeployable),
+        // and the drift policy stays as it is now.
         DeploymentService.Accepted accepted = deployments.update(caller, deployment.id(),
                 new DeploymentService.DeploymentChange(target.releaseId(), target.parameters(), target.planName(), null));
         LOG.info("rollback of tenant {} deployment {} to revision {} (release {}): operation {}",

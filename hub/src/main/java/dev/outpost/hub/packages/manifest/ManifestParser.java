@@ -2,6 +2,7 @@ package dev.outpost.hub.packages.manifest;
 
 import dev.outpost.hub.releases.ReleaseValidator;
 import dev.outpost.protocol.GrpcLimits;
+import dev.outpost.protocol.PlanStepNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -164,6 +165,9 @@ public final class ManifestParser {
             String name = c.string("name", true);
             if (name != null && !DNS_LABEL.matcher(name).matches()) {
                 c.problem("name", "must be a DNS label (lower-case letters, digits and '-', at most 63)");
+            } else if (name != null && PlanStepNames.RESERVED.contains(name)) {
+                c.problem("name", "'" + name + "' is the name of a step the agent adds to every plan; "
+                        + "choose another");
             } else if (name != null && !names.add(name)) {
                 c.problem("name", "'" + name + "' is used by another component");
             }

@@ -6,7 +6,9 @@ import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
-import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.path.PathType;
 import dev.outpost.hub.packages.ParameterViolation;
 import java.util.ArrayList;
@@ -30,7 +32,11 @@ public final class ParameterSchema {
     public static final int MAX_VIOLATIONS = 100;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+    /** Draft 2020-12 plus {@code secret}, an annotation of Outpost's (it validates nothing). */
+    private static final Dialect DIALECT_WITH_SECRET = Dialect.builder(Dialects.getDraft202012())
+            .keyword(new AnnotationKeyword("secret"))
+            .build();
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(DIALECT_WITH_SECRET,
             b -> b.schemaRegistryConfig(SchemaRegistryConfig.builder().pathType(PathType.JSON_POINTER).build()));
 
     private final Map<String, Object> document;

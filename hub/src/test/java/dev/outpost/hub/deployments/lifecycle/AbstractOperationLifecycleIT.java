@@ -276,6 +276,29 @@ abstract class AbstractOperationLifecycleIT {
         assertThat(api().get("/api/v1/operations?deploymentId=" + deployment, ADMIN).json()).hasSize(1);
     }
 
+    @Test
+    void anAgentThatDisconnectsMidCommandIsSentItAgainWhenItReconnectsAndItsResultIsTaken() {
+        TestAgent agent = agentIn(environment());
+        JsonNode created = deploy(agent, release(ReleaseFixture.redisV1()), "flaky");
+        String deployment = created.at("/deployment/id").asText();
+        String op = created.at("/operation/id").asText();
+        Command sent = agent.awaitCommand(1);
+        agent.progress(CommandProgress.newBuilder().setCommandId(sent.getCommandId())
+                .addSteps(step("apply ConfigMap/flaky", StepState.STEP_STATE_SUCCEEDED, "")).build());
+        await().until(() -> operation(op).get("status").asText().equals("running"));
+
+        agent.disconnect(); // e.g. the agent's pod was rescheduled
+        await().until(() -> operation(op).get("waitingReason").asText("").startsWith("waiting for agent " + agent.id()
+                + " (offline since "));
+        assertThat(operation(op).get("status").asText()).isEqualTo("running");
+
+        agent.connect(hub);
+        assertThat(agent.awaitCommand(2)).isEqualTo(sent);
+        succeed(agent, sent);
+        awaitRevision(deployment, 1);
+        assertThat(operation(op).get("status").asText()).isEqualTo("succeeded");
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private Api api() {

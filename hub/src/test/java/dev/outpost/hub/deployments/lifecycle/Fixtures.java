@@ -2,10 +2,10 @@ package dev.outpost.hub.deployments.lifecycle;
 
 import dev.outpost.hub.deployments.Deployment;
 import dev.outpost.hub.deployments.Operation;
-import java.time.Instant;
-import java.util.List;
 import dev.outpost.hub.deployments.packaged.NamespaceMode;
 import dev.outpost.hub.drift.DriftPolicy;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** Operations and deployments in a given state, for the lifecycle's unit tests. */

@@ -126,6 +126,22 @@ class ManifestParserTest {
     }
 
     @Test
+    void theAgentsOwnStepNamesAreNotComponentNames() {
+        assertThat(problems("""
+                service: svc
+                version: 1.0.0
+                plans: {small: {}}
+                components:
+                  - name: namespace
+                    manifests: {path: m}
+                  - name: prune
+                    manifests: {path: m}
+                """)).containsExactly(
+                "components[0].name: 'namespace' is the name of a step the agent adds to every plan; choose another",
+                "components[1].name: 'prune' is the name of a step the agent adds to every plan; choose another");
+    }
+
+    @Test
     void requiredKeysAndTypesAreChecked() {
         assertThat(problems("description: 3\ncomponents: []\n")).containsExactly(
                 "service: is required",
