@@ -103,9 +103,9 @@ abstract class PackageScenarios {
         long publishStart = System.nanoTime();
         String v100 = admin.publishPackage(ServicePackages.redis()).expect(201).path("id").asText();
         log("publish examples/redis: %d ms", millisSince(publishStart));
-        long previewStart = System.nanoTime();
+        long publish110Start = System.nanoTime();
         String v110 = admin.publishPackage(ServicePackages.redis110(work)).expect(201).path("id").asText();
-        log("publish redis 1.1.0: %d ms", millisSince(previewStart));
+        log("publish redis 1.1.0: %d ms", millisSince(publish110Start));
 
         // Create: replication with 2 replicas, in a namespace of its own; both StatefulSets Ready.
         String name = "shop-" + s.suffix();
@@ -120,7 +120,7 @@ abstract class PackageScenarios {
         awaitOperationSucceeded(admin, created.path("operation").path("id").asText(), s.agent());
         log("create -> operation succeeded (StatefulSets Ready) in %d ms", millisSince(createStart));
         assertThat(kube.namespaces().withName(namespace).get()).isNotNull();
-        assertThat(ownedNames(kube, namespace, deploymentId)).contains(
+        assertThat(ownedNames(kube, namespace, deploymentId)).containsExactlyInAnyOrder(
                 "StatefulSet/" + name + "-redis-master", "StatefulSet/" + name + "-redis-replicas",
                 "Service/" + name + "-redis-master", "Service/" + name + "-redis-replicas",
                 "Service/" + name + "-redis-headless", "ConfigMap/" + name + "-redis-config",
@@ -138,6 +138,8 @@ abstract class PackageScenarios {
         awaitOperationSucceeded(admin, change.path("operation").path("id").asText(), s.agent());
         assertThat(redisConf(kube, namespace, name)).contains("maxmemory 128mb").doesNotContain("maxmemory 192mb");
         assertReady(kube, namespace, name + "-redis-replicas", 2);
+        assertThat(admin.get("/api/v1/deployments/" + deploymentId).expect(200).path("parameters").path("maxMemory")
+                .asText()).isEqualTo("128mb");
 
         // Upgrade to 1.1.0: the ConfigMap gets readiness.sh, the probe runs it; same objects.
         List<String> before = ownedNames(kube, namespace, deploymentId);
