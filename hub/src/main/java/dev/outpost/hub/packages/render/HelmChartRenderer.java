@@ -53,6 +53,8 @@ public final class HelmChartRenderer {
                     .replace(root.toString() + "/", "");
             throw new RenderFailure(HelmMessages.fileOf(chartPath, Files.isDirectory(chart), message),
                     "the chart does not render: " + message);
+        } finally {
+            JvmSignals.restore();
         }
     }
 
@@ -76,6 +78,8 @@ public final class HelmChartRenderer {
         } catch (RuntimeException e) {
             return List.of(new RenderFailure(chartPath, "helm lint failed: "
                     + HelmMessages.clean(e.getMessage()).replace(root.toString() + "/", "")));
+        } finally {
+            JvmSignals.restore();
         }
         if (!result.isFailed()) {
             return failures;
