@@ -267,19 +267,28 @@ abstract class PackageScenarios {
         String replicas = name + "-redis-replicas";
         String config = name + "-redis-config";
 
-        // report: a scale and a delete by someone else show on the deployment within 10 s; nothing is undone.
+        // report: an edit, a scale and a delete by someone else show on the deployment within 10 s;
+        // nothing is undone.
+        String master = name + "-redis-master";
+        kube.apps().statefulSets().inNamespace(namespace).withName(master).edit(set -> {
+            set.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("redis:6.0-edited");
+            return set;
+        });
         kube.apps().statefulSets().inNamespace(namespace).withName(replicas).scale(3);
         kube.configMaps().inNamespace(namespace).withName(config).delete();
         long editedAt = System.nanoTime();
         await("drift reported").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
             Map<String, JsonNode> drift = drift(admin, deploymentId);
-            return drift.containsKey("StatefulSet/" + replicas) && drift.containsKey("ConfigMap/" + config);
+            return drift.containsKey("StatefulSet/" + replicas) && drift.containsKey("ConfigMap/" + config)
+                    && drift.containsKey("StatefulSet/" + master);
         });
-        log("drift (scale + delete) on GET /deployments after %d ms", millisSince(editedAt));
+        log("drift (edit + scale + delete) on GET /deployments after %d ms", millisSince(editedAt));
         Map<String, JsonNode> drift = drift(admin, deploymentId);
         assertThat(drift.get("StatefulSet/" + replicas).path("change").asText()).isEqualTo("modified");
         assertThat(drift.get("StatefulSet/" + replicas).path("fields").toString()).contains("spec.replicas");
         assertThat(drift.get("ConfigMap/" + config).path("change").asText()).isEqualTo("deleted");
+        assertThat(drift.get("StatefulSet/" + master).path("fields").toString())
+                .contains("spec.template.spec.containers[0].image");
         assertThat(admin.get("/api/v1/deployments/" + deploymentId).expect(200).path("driftedSince").isNull()).isFalse();
         assertThat(kube.apps().statefulSets().inNamespace(namespace).withName(replicas).get().getSpec().getReplicas())
                 .isEqualTo(3);
@@ -291,6 +300,8 @@ abstract class PackageScenarios {
         assertThat(kube.configMaps().inNamespace(namespace).withName(config).get()).isNotNull();
         assertThat(kube.apps().statefulSets().inNamespace(namespace).withName(replicas).get().getSpec().getReplicas())
                 .isEqualTo(2);
+        assertThat(kube.apps().statefulSets().inNamespace(namespace).withName(master).get().getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getImage()).isNotEqualTo("redis:6.0-edited");
         kube.apps().statefulSets().inNamespace(namespace).withName(replicas).scale(5);
         kube.configMaps().inNamespace(namespace).withName(config).delete();
         long healStart = System.nanoTime();
