@@ -42,7 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every 100 ms while it applies, against the same objects applied by a plain fabric8 server-side
  * apply loop into a fresh namespace, round after round. Run it with
  * {@code ./mvnw -B -o -q install -DskipTests && ./mvnw -B -o -pl e2e verify -Dit.test=PackageApplyBenchmark -Dfailsafe.failIfNoSpecifiedTests=false}
- * (optionally {@code -Doutpost.bench.rounds=5}); the numbers are the {@code BENCH} lines.
+ * (optionally {@code -Doutpost.bench.rounds=5}); the numbers are the {@code BENCH} lines. The agent's time
+ * is what a user waits for (hub render and plan, dispatch, namespace, apply, health gate, result seen by
+ * polling every 100 ms); the plain loop's time includes making its namespace too.
  */
 @ExtendWith(KubeClusterExtension.class)
 class PackageApplyBenchmark {
@@ -67,7 +69,7 @@ class PackageApplyBenchmark {
     }
 
     /** One round's numbers: agent (create to succeeded, RSS) and the plain loop. */
-    private record Round(long agentMillis, long rssBeforeKib, long rssPeakKib, long rssAfterKib, long plainMillis,
+    private record Round(long agentMillis, long answeredMillis, long rssBeforeKib, long rssPeakKib, long rssAfterKib, long plainMillis,
                          int objects) {
     }
 
@@ -95,14 +97,14 @@ class PackageApplyBenchmark {
         for (int round = 1; round <= rounds; round++) {
             Round result = round(admin, kube, agent, environmentId, releaseId, round);
             results.add(result);
-            System.out.printf("BENCH round %d: agent create->succeeded %d ms (rss before %d KiB, peak %d KiB, "
-                            + "after %d KiB); plain fabric8 SSA loop of the same %d objects -> Ready %d ms%n", round,
-                    result.agentMillis(), result.rssBeforeKib(), result.rssPeakKib(), result.rssAfterKib(),
+            System.out.printf("BENCH round %d: agent create->succeeded %d ms (create answered in %d ms; rss before "
+                            + "%d KiB, peak %d KiB, after %d KiB); plain fabric8 SSA loop of the same %d objects -> Ready "
+                            + "%d ms%n", round, result.agentMillis(), result.answeredMillis(), result.rssBeforeKib(), result.rssPeakKib(), result.rssAfterKib(),
                     result.objects(), result.plainMillis());
         }
-        System.out.printf("BENCH median of %d rounds: agent %d ms, plain loop %d ms; agent rss before %d KiB, "
-                        + "peak %d KiB, after %d KiB%n", rounds,
-                median(results, Round::agentMillis), median(results, Round::plainMillis),
+        System.out.printf("BENCH median of %d rounds: agent %d ms (create answered %d ms), plain loop %d ms; agent rss "
+                        + "before %d KiB, peak %d KiB, after %d KiB%n", rounds, median(results, Round::agentMillis),
+                median(results, Round::answeredMillis), median(results, Round::plainMillis),
                 median(results, Round::rssBeforeKib), median(results, Round::rssPeakKib),
                 median(results, Round::rssAfterKib));
     }
@@ -115,6 +117,7 @@ class PackageApplyBenchmark {
         AtomicLong peak = new AtomicLong(rssBefore);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         long agentMillis;
+        long answeredMillis;
         String deploymentId;
         String namespace;
         try {
@@ -123,6 +126,7 @@ class PackageApplyBenchmark {
             long start = System.nanoTime();
             JsonNode created = admin.post("/api/v1/deployments", Map.of("environmentId", environmentId,
                     "releaseId", releaseId, "name", name, "plan", "small", "parameters", REDIS_ON_KWOK)).expect(202);
+            answeredMillis = millisSince(start);
             awaitSucceeded(admin, created.path("operation").path("id").asText(), agent);
             agentMillis = millisSince(start);
             deploymentId = created.path("deployment").path("id").asText();
@@ -131,6 +135,7 @@ class PackageApplyBenchmark {
             sampler.shutdownNow();
         }
         long rssAfter = rssKib(agent.pid());
+        peak.accumulateAndGet(rssAfter, Math::max);
 
         List<GenericKubernetesResource> objects = readBack(kube, namespace, deploymentId);
         JsonNode deletion = admin.delete("/api/v1/deployments/" + deploymentId).expect(202);
@@ -141,7 +146,7 @@ class PackageApplyBenchmark {
         long plainMillis = plainApply(kube, plainNamespace, objects);
         kube.namespaces().withName(plainNamespace).delete();
         awaitGone(kube, plainNamespace);
-        return new Round(agentMillis, rssBefore, peak.get(), rssAfter, plainMillis, objects.size());
+        return new Round(agentMillis, answeredMillis, rssBefore, peak.get(), rssAfter, plainMillis, objects.size());
     }
 
     /** The timed plain loop: the namespace, every object by server-side apply, then StatefulSets Ready. */
