@@ -14,6 +14,8 @@ import java.util.Optional;
  */
 @ConfigurationProperties("outpost")
 public class HubConfig {
+    /** The highest outpost.max-concurrent-operations-per-environment: what one control stream keeps in flight. */
+    public static final int MAX_CONCURRENT_OPERATIONS = 64;
     private Path dataDir = Path.of("outpost-data");
     private int httpPort = 8080;
     private int grpcPort = 8443;
@@ -35,6 +37,7 @@ public class HubConfig {
     private Duration operationResultMargin = Duration.ofMinutes(2);
     private Duration operationSweepInterval = Duration.ofSeconds(10);
     private Duration idempotencyKeysKept = Duration.ofHours(24);
+    private int maxConcurrentOperationsPerEnvironment = 4;
 
     /**
      * Refuses to start with settings that cannot work, naming every offending key at once (rather than
@@ -71,6 +74,10 @@ public class HubConfig {
         positive(problems, "outpost.join-token-max-ttl", joinTokenMaxTtl);
         positive(problems, "outpost.deployment-ready-timeout", deploymentReadyTimeout);
         positive(problems, "outpost.command-poll-interval", commandPollInterval);
+        if (maxConcurrentOperationsPerEnvironment < 1 || maxConcurrentOperationsPerEnvironment > MAX_CONCURRENT_OPERATIONS) {
+            problems.add("outpost.max-concurrent-operations-per-environment (" + maxConcurrentOperationsPerEnvironment
+                    + ") must be between 1 and " + MAX_CONCURRENT_OPERATIONS);
+        }
         // Clients retry for up to a day (a laptop asleep overnight); a shorter window replays nothing.
         if (idempotencyKeysKept.compareTo(Duration.ofHours(24)) < 0) {
             problems.add("outpost.idempotency-keys-kept (" + idempotencyKeysKept + ") must be at least 24h");
@@ -286,6 +293,15 @@ public class HubConfig {
 
     public void setOperationSweepInterval(Duration operationSweepInterval) {
         this.operationSweepInterval = operationSweepInterval;
+    }
+
+    /** Most operations of one environment its agent carries out at once; the others wait in order. */
+    public int getMaxConcurrentOperationsPerEnvironment() {
+        return maxConcurrentOperationsPerEnvironment;
+    }
+
+    public void setMaxConcurrentOperationsPerEnvironment(int maxConcurrentOperationsPerEnvironment) {
+        this.maxConcurrentOperationsPerEnvironment = maxConcurrentOperationsPerEnvironment;
     }
 
     /** How long the response to a request with an Idempotency-Key is kept for its retries (at least 24h). */

@@ -3,6 +3,7 @@ package dev.outpost.hub.deployments;
 import dev.outpost.hub.agents.Agent;
 import dev.outpost.hub.agents.AgentStore;
 import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.api.Problem;
 import dev.outpost.hub.store.Sql;
 import io.micronaut.http.HttpStatus;
@@ -20,9 +21,13 @@ import java.util.Optional;
 @Singleton
 public class AgentWaits {
     private final AgentStore agents;
+    private final CommandStore commands;
+    private final HubConfig config;
 
-    public AgentWaits(AgentStore agents) {
+    public AgentWaits(AgentStore agents, CommandStore commands, HubConfig config) {
         this.agents = agents;
+        this.commands = commands;
+        this.config = config;
     }
 
     /**
@@ -61,6 +66,19 @@ public class AgentWaits {
                     + a.condition().reason() + ")");
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why {@code operationId} waits although its agent is ready: older operations of the environment
+     * fill outpost.max-concurrent-operations-per-environment, and it is queued behind them (with its
+     * place). Empty when it is among those that run.
+     */
+    public Optional<String> queued(Sql sql, String environmentId, String operationId) {
+        int limit = config.getMaxConcurrentOperationsPerEnvironment();
+        return commands.unansweredAhead(sql, operationId).filter(ahead -> ahead >= limit)
+                .map(ahead -> "queued: number " + (ahead + 1) + " in environment " + environmentId + ", behind "
+                        + ahead + " older operation(s); at most " + limit
+                        + " run at once (outpost.max-concurrent-operations-per-environment)");
     }
 
     /** {@link #reason} per environment, each asked once: for lists. */

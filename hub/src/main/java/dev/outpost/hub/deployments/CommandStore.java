@@ -35,6 +35,18 @@ public class CommandStore {
                 rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit);
     }
 
+    /**
+     * How many unanswered commands of the environment were queued before the one of {@code operationId}
+     * (empty when that one is answered or unknown): its place in the environment's queue.
+     */
+    public Optional<Long> unansweredAhead(Sql sql, String operationId) {
+        return sql.queryOne("select (select count(*) from commands o where o.environment_id = c.environment_id "
+                        + "and o.status in ('queued', 'sent') and (o.created_at < c.created_at "
+                        + "or (o.created_at = c.created_at and o.id < c.id))) ahead "
+                        + "from commands c where c.operation_id = ? and c.status in ('queued', 'sent')",
+                rs -> rs.getLong("ahead"), operationId);
+    }
+
     /** The commands queued for one deployment of the environment, any status, in the order they were queued. */
     public List<Command> ofDeployment(Sql sql, String environmentId, String deploymentId) {
         return sql.query("select payload from commands where environment_id = ? and deployment_id = ? order by created_at, id",

@@ -382,7 +382,8 @@ public class DeploymentService {
             return deployments.list(sql, caller.tenantFilter(tenantId), environmentId).stream()
                     .map(d -> d.withDrift(DeploymentDrift.of(drifted.getOrDefault(d.id(), List.of()))))
                     .map(d -> d.activeOperationId() == null ? d
-                            : d.withWaitingReason(reasons.apply(d.environmentId()).orElse(null)))
+                            : d.withWaitingReason(reasons.apply(d.environmentId())
+                                    .or(() -> waits.queued(sql, d.environmentId(), d.activeOperationId())).orElse(null)))
                     .toList();
         });
     }
@@ -394,7 +395,8 @@ public class DeploymentService {
         if (deployment.activeOperationId() == null) {
             return deployment;
         }
-        return deployment.withWaitingReason(db.read(sql -> waits.reason(sql, deployment.environmentId())).orElse(null));
+        return deployment.withWaitingReason(db.read(sql -> waitingReason(sql, deployment.environmentId(),
+                deployment.activeOperationId())).orElse(null));
     }
 
     /** Operations the caller may see. */
@@ -403,8 +405,15 @@ public class DeploymentService {
             Function<String, Optional<String>> reasons = waits.reasons(sql);
             Map<String, String> environmentOf = new HashMap<>();
             return operations.list(sql, caller.tenantFilter(tenantId), deploymentId).stream()
-                    .map(op -> !op.active() ? op : op.withWaitingReason(reasons.apply(environmentOf.computeIfAbsent(
-                            op.deploymentId(), d -> deployments.find(sql, d).orElseThrow().environmentId())).orElse(null)))
+                    .map(op -> {
+                        if (!op.active()) {
+                            return op;
+                        }
+                        String environmentId = environmentOf.computeIfAbsent(op.deploymentId(),
+                                d -> deployments.find(sql, d).orElseThrow().environmentId());
+                        return op.withWaitingReason(reasons.apply(environmentId)
+                                .or(() -> waits.queued(sql, environmentId, op.id())).orElse(null));
+                    })
                     .toList();
         });
     }
@@ -416,15 +425,22 @@ public class DeploymentService {
     }
 
     private Operation withWaitingReason(Operation operation) {
-        return db.read(sql -> operation.withWaitingReason(waits.reason(sql,
-                deployments.find(sql, operation.deploymentId()).orElseThrow().environmentId()).orElse(null)));
+        return db.read(sql -> operation.withWaitingReason(waitingReason(sql,
+                deployments.find(sql, operation.deploymentId()).orElseThrow().environmentId(), operation.id())
+                .orElse(null)));
     }
 
     /** The answer to a change, with why its operation waits (e.g. no agent yet), when it does. */
     private Accepted withWaitingReasons(Accepted accepted) {
-        Optional<String> reason = db.read(sql -> waits.reason(sql, accepted.deployment().environmentId()));
+        Optional<String> reason = db.read(sql -> waitingReason(sql, accepted.deployment().environmentId(),
+                accepted.operation().id()));
         return reason.map(r -> new Accepted(accepted.deployment().withWaitingReason(r),
                 accepted.operation().withWaitingReason(r))).orElse(accepted);
+    }
+
+    /** Why an active operation makes no progress: its agent, or its place in the environment's queue. */
+    private Optional<String> waitingReason(Sql sql, String environmentId, String operationId) {
+        return waits.reason(sql, environmentId).or(() -> waits.queued(sql, environmentId, operationId));
     }
 
     /**

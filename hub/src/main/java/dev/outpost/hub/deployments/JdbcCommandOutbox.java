@@ -51,7 +51,10 @@ public class JdbcCommandOutbox implements CommandOutbox {
 
     @Override
     public List<Command> unanswered(String environmentId, String agentId, int limit) {
-        return db.read(sql -> commands.unanswered(sql, environmentId, agentId, limit));
+        // The oldest N unanswered (sent or queued) are the ones in flight: a queued command goes out only
+        // once fewer than N older ones are left, so at most N operations of the environment run at once.
+        int inFlight = Math.min(limit, config.getMaxConcurrentOperationsPerEnvironment());
+        return db.read(sql -> commands.unanswered(sql, environmentId, agentId, inFlight));
     }
 
     @Override

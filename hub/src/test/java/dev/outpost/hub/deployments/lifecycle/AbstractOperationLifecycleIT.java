@@ -50,6 +50,7 @@ abstract class AbstractOperationLifecycleIT {
         props.put("outpost.deployment-ready-timeout", "1s");
         props.put("outpost.operation-result-margin", "5s");
         props.put("outpost.operation-sweep-interval", "200ms");
+        props.put("outpost.max-concurrent-operations-per-environment", "2");
         hub = new LifecycleHub(props).start();
     }
 
@@ -130,6 +131,29 @@ abstract class AbstractOperationLifecycleIT {
         assertConflict(retry(first),
                 "operation " + first + " is not the latest operation of deployment " + deployment
                         + " (a later change was made since); retry that one, or make a new change");
+    }
+
+    @Test
+    void beyondTheEnvironmentsLimitOperationsWaitInOrderAndSayWhere() {
+        TestAgent agent = agentIn(environment());
+        String release = release(ReleaseFixture.redisV1());
+        deploy(agent, release, "one");
+        deploy(agent, release, "two");
+        JsonNode third = deploy(agent, release, "three");
+        String queued = third.at("/operation/id").asText();
+        String thirdDeployment = third.at("/deployment/id").asText();
+
+        agent.awaitCommand(2);
+        await().until(() -> operation(queued).get("waitingReason").asText().startsWith("queued: number 3 in environment"));
+        assertThat(operation(queued).get("waitingReason").asText()).contains("behind 2 older operation(s); at most 2 run at once");
+        assertThat(deploymentJson(thirdDeployment).get("statusReason").asText()).startsWith("queued: number 3");
+        // the third is not sent while two are in flight
+        assertThat(agent.received()).extracting(Command::getDeploymentId).doesNotContain(thirdDeployment);
+
+        succeed(agent, agent.received().getFirst());
+        Command sentThird = agent.awaitCommand(3);
+        assertThat(sentThird.getDeploymentId()).isEqualTo(thirdDeployment);
+        await().until(() -> operation(queued).get("waitingReason").isNull());
     }
 
     @Test
