@@ -64,11 +64,15 @@ public class ReleaseController {
         return view(service.get(id));
     }
 
-    /** A package's archive, byte for byte as it was uploaded; 404 for a manifests release. */
+    /**
+     * A package's archive, byte for byte as it was uploaded. A manifests release exists but has none:
+     * 409 saying so (a 404 would claim the release itself is missing).
+     */
     @Get(value = "/{id}/archive", produces = GZIP)
     public HttpResponse<byte[]> archive(String id) {
         Release release = service.get(id);
-        byte[] archive = service.archive(id).orElseThrow(() -> ApiException.notFound("package archive of release", id));
+        byte[] archive = service.archive(id).orElseThrow(() -> ApiException.conflict("release " + id
+                + " is a manifests release: only package releases have an archive"));
         return HttpResponse.ok(archive).contentType(GZIP).header("Content-Disposition",
                 "attachment; filename=\"" + release.serviceName() + "-" + release.version() + ".tgz\"");
     }

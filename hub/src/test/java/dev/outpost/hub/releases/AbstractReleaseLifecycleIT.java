@@ -58,7 +58,7 @@ abstract class AbstractReleaseLifecycleIT implements TestPropertyProvider {
         assertThat(release.get("statusReason").isNull()).isTrue();
         assertThat(release.get("package").isNull()).isTrue();
         assertThat(api.download("/api/v1/releases/" + release.get("id").asText() + "/archive", ADMIN).status())
-                .as("a manifests release has no archive").isEqualTo(404);
+                .as("a manifests release has no archive").isEqualTo(409);
     }
 
     @Test
