@@ -27,8 +27,9 @@ Options:
   --namespaces A,B        the existing namespaces the agent manages: the same list as the agent's
                           --namespaces (required without --per-deployment)
   --create-namespaces     also print the Namespace objects (kubectl apply leaves existing ones as they are)
-  --with-cluster-facts    also grant get/list on nodes (cluster-facts-clusterrole.yaml), so the hub
-                          shows node count and platform instead of "unknown"
+  --with-cluster-facts    also grant get/list on nodes and storage classes (cluster-facts-clusterrole.yaml),
+                          so the hub shows node count and platform instead of "unknown", and a
+                          plan's preflight checks storage classes
   --apply                 apply with kubectl instead of printing
   --context NAME          kubectl context for --apply
 TEXT

@@ -19,8 +19,8 @@ public final class AgentPermissions {
         }
     }
 
-    /** Every rule, in the Role's order. */
-    public static final List<Rule> NAMESPACE_RULES = List.of(
+    /** The kinds Outpost releases contain: the start of both the Role and the deployer ClusterRole. */
+    private static final List<Rule> WORKLOAD_RULES = List.of(
             new Rule("", "configmaps", MANAGE),
             new Rule("", "secrets", MANAGE),
             new Rule("", "services", MANAGE),
@@ -36,11 +36,19 @@ public final class AgentPermissions {
             new Rule("autoscaling", "horizontalpodautoscalers", MANAGE));
 
     /**
+     * Every rule of the Role, in its order: the workload kinds, and reading the namespace's quota and
+     * default limits, which a plan's preflight checks the workloads against.
+     */
+    public static final List<Rule> NAMESPACE_RULES = Stream.concat(WORKLOAD_RULES.stream(), Stream.of(
+            new Rule("", "resourcequotas", List.of("get", "list")),
+            new Rule("", "limitranges", List.of("get", "list")))).toList();
+
+    /**
      * The ClusterRole {@code outpost-agent-deployer} in agent/rbac/per-deployment.yaml, which the agent
-     * binds itself to in each namespace it creates: the Role's rules, the guard rails, and get/delete
+     * binds itself to in each namespace it creates: the workload kinds, the guard rails, and get/delete
      * of that namespace itself.
      */
-    public static final List<Rule> DEPLOYER_RULES = Stream.concat(NAMESPACE_RULES.stream(), Stream.of(
+    public static final List<Rule> DEPLOYER_RULES = Stream.concat(WORKLOAD_RULES.stream(), Stream.of(
             new Rule("networking.k8s.io", "networkpolicies", MANAGE),
             new Rule("", "resourcequotas", MANAGE),
             new Rule("", "limitranges", MANAGE),

@@ -131,7 +131,7 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
             drift.applying(command.getDeploymentId());
             CommandResult result = switch (command.getActionCase()) {
                 case APPLY -> isPlan(command)
-                        ? new PlanRun(command, new PlanContext(objects, builder, labelSearch, inventories, stepRecords,
+                        ? new PlanRun(command, new PlanContext(objects, new PreflightReads(client), builder, labelSearch, inventories, stepRecords,
                                 infrastructure, infrastructureLocks, namespaces, http, clock), progress,
                                 readyTimeout(command)).run()
                         : applied(command, pipeline, new ApplyRun(command, tools, deadline(readyTimeout(command))).run());

@@ -10,7 +10,7 @@ import java.time.Clock;
 import java.util.Optional;
 
 /** What a plan run works with: the cluster, planning and inventory helpers, step records, providers. */
-record PlanContext(ClusterObjects objects, DesiredStateBuilder builder, LabelSearch labelSearch,
+record PlanContext(ClusterObjects objects, PreflightReads preflight, DesiredStateBuilder builder, LabelSearch labelSearch,
                    InventoryStore inventories, StepRecordStore records, InfrastructureProvider infrastructure,
                    InfrastructureLocks locks, Optional<NamespaceProvisioner> namespaces, HttpClient http, Clock clock) {
 }

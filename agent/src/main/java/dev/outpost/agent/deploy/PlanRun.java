@@ -20,6 +20,7 @@ import dev.outpost.protocol.v1.HealthGate;
 import dev.outpost.protocol.v1.NamespaceMode;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.PlanStep;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,15 +35,19 @@ import org.slf4j.LoggerFactory;
 /**
  * One apply command with a package plan (revision 2), as a pipeline: check the plan → schedule its
  * steps → prepare every objects step (inflate, parse, check) before anything reaches the cluster →
- * run the steps in order, each its work then its gate, a failure skipping what depends on it → prune
- * and record → the result. The reported steps are the plan's own names, plus "namespace" first for a
- * per-deployment namespace and "prune" last.
+ * preflight (what the package needs from the cluster) → run the steps in order, each its work then
+ * its gate, a failure skipping what depends on it → prune and record → the result. The reported steps
+ * are the plan's own names, plus "preflight" first, "namespace" next for a per-deployment namespace,
+ * and "prune" last.
  */
 final class PlanRun {
+    static final String PREFLIGHT_STEP = PlanStepNames.PREFLIGHT;
     static final String NAMESPACE_STEP = PlanStepNames.NAMESPACE;
     static final String PRUNE_STEP = PlanStepNames.PRUNE;
     /** Longest a step's gate (or its infrastructure) may take, whatever the plan asks: a stuck command must end. */
     static final Duration MAX_STEP_TIMEOUT = Duration.ofHours(6);
+    /** Most steps' preparation problems preflight names; the rest are counted. */
+    private static final int MAX_PROBLEMS_NAMED = 5;
     private static final Logger LOG = LoggerFactory.getLogger(PlanRun.class);
 
     private final Command command;
@@ -91,15 +96,12 @@ final class PlanRun {
                     + GrpcLimits.MAX_PLAN_STEPS + " allowed");
         }
         for (PlanStep step : apply.getPlan().getStepsList()) {
-            if (step.getName().equals(NAMESPACE_STEP) || step.getName().equals(PRUNE_STEP)) {
+            if (PlanStepNames.RESERVED.contains(step.getName())) {
                 throw new PlanException("the plan names a step `" + step.getName() + "`, a name the agent keeps for its own step");
             }
             if (step.getWorkCase() == PlanStep.WorkCase.WORK_NOT_SET) {
                 throw new PlanException("step `" + step.getName() + "` has neither objects nor infrastructure");
             }
-        }
-        if (ownNamespace && context.namespaces().isEmpty()) {
-            throw new PlanException("the deployment asks for its own namespace, but this agent does not create namespaces");
         }
         Inventory previous = context.inventories().load(command.getDeploymentId());
         if (previous.hasApplied() && command.getGeneration() < previous.generation()) {
@@ -108,16 +110,19 @@ final class PlanRun {
         }
     }
 
-    /** The plan's steps behind "namespace" (when the agent makes it) and before "prune", which needs them all. */
+    /** The plan's steps behind "preflight" and "namespace" (when the agent makes it), before "prune", which needs them all. */
     private PlanSchedule schedule() {
         List<ScheduledStep> steps = new ArrayList<>();
         List<String> all = new ArrayList<>();
+        steps.add(new ScheduledStep(PREFLIGHT_STEP, List.of()));
+        all.add(PREFLIGHT_STEP);
         if (ownNamespace) {
-            steps.add(new ScheduledStep(NAMESPACE_STEP, List.of()));
+            steps.add(new ScheduledStep(NAMESPACE_STEP, List.of(PREFLIGHT_STEP)));
             all.add(NAMESPACE_STEP);
         }
         for (PlanStep step : apply.getPlan().getStepsList()) {
             List<String> dependsOn = new ArrayList<>(step.getDependsOnList());
+            dependsOn.add(PREFLIGHT_STEP);
             if (ownNamespace) {
                 dependsOn.add(NAMESPACE_STEP);
             }
@@ -129,18 +134,25 @@ final class PlanRun {
     }
 
     /**
-     * The work of every step: objects inflated, parsed and checked, gates checked, before anything
-     * reaches the cluster. The first step that cannot be carried out fails and everything else is
-     * skipped (empty result), so a broken plan applies nothing at all.
+     * The work of every step: objects inflated, parsed and checked (kinds served, namespaces allowed),
+     * gates checked, before anything reaches the cluster. When a step cannot be carried out, preflight
+     * fails naming every such step and everything else is skipped (empty result): a broken plan
+     * applies nothing at all.
      */
     private Optional<Map<String, PlanWork>> prepare(PlanSchedule schedule) {
         Map<String, PlanWork> works = new LinkedHashMap<>();
         String id = command.getDeploymentId();
         String namespace = apply.getNamespace();
+        if (ownNamespace && context.namespaces().isEmpty()) {
+            return failPreflight(schedule, List.of("the deployment asks for a namespace of its own, but this agent does"
+                    + " not create namespaces (start it with --namespace-mode per-deployment)"));
+        }
         context.namespaces().filter(provisioner -> ownNamespace).ifPresent(provisioner ->
                 works.put(NAMESPACE_STEP, new NamespaceWork(provisioner, namespace, id, apply.getPlan())));
         Map<String, String> owners = new HashMap<>();
         List<ObjectRef> wanted = new ArrayList<>();
+        List<GenericKubernetesResource> objects = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         for (PlanStep step : apply.getPlan().getStepsList()) {
             try {
                 Duration timeout = timeout(step.getGate());
@@ -148,6 +160,7 @@ final class PlanRun {
                     DesiredState desired = desired(step);
                     checkNoOtherStepHas(desired, step.getName(), owners);
                     wanted.addAll(desired.refs());
+                    objects.addAll(desired.objects());
                     works.put(step.getName(), new ObjectsWork(desired, context, gate(step, desired.refs(), timeout),
                             () -> unchanged(step)));
                 } else {
@@ -155,16 +168,28 @@ final class PlanRun {
                             gate(step, List.of(), timeout), () -> unchanged(step)));
                 }
             } catch (PlanException e) {
-                schedule.fail(step.getName(), e.getMessage());
-                schedule.skipRemaining("not run: nothing is applied while step `" + step.getName() + "` cannot be");
                 LOG.warn("{}: step '{}' cannot be carried out: {}", logContext, step.getName(), e.getMessage());
-                return Optional.empty();
+                problems.add("step `" + step.getName() + "`: " + e.getMessage());
             }
         }
+        if (!problems.isEmpty()) {
+            return failPreflight(schedule, problems);
+        }
+        boolean firstApply = !context.inventories().load(id).hasApplied();
+        works.put(PREFLIGHT_STEP, new PreflightWork(context.preflight(), objects, namespace, ownNamespace,
+                apply.getPlan(), firstApply));
         // the deployment's content hash for Hello and the result: the one the hub computes from the plan it sent
         works.put(PRUNE_STEP, new PruneWork(context, id, command.getGeneration(), PlanContentHash.of(apply.getPlan()),
                 namespace, wanted));
         return Optional.of(works);
+    }
+
+    /** Preflight fails with the problems found while preparing; every other step is skipped. */
+    private Optional<Map<String, PlanWork>> failPreflight(PlanSchedule schedule, List<String> problems) {
+        String named = String.join("; ", problems.subList(0, Math.min(problems.size(), MAX_PROBLEMS_NAMED)));
+        int more = problems.size() - MAX_PROBLEMS_NAMED;
+        schedule.fail(PREFLIGHT_STEP, more > 0 ? named + "; and " + more + " more steps" : named);
+        return Optional.empty();
     }
 
     private DesiredState desired(PlanStep step) {
@@ -219,6 +244,9 @@ final class PlanRun {
     }
 
     private void remember(String name, PlanWork work) throws IOException {
+        if (name.equals(PREFLIGHT_STEP)) {
+            return; // checked afresh on every command: the cluster may have changed
+        }
         if (name.equals(PRUNE_STEP)) {
             records = records.keepingOnly(apply.getPlan().getStepsList().stream().map(PlanStep::getName).toList());
         } else {

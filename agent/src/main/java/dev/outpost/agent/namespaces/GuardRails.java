@@ -83,7 +83,7 @@ public final class GuardRails {
     }
 
     /** The entries as quantities, sorted (so the same plan always gives the same object); bad ones are named. */
-    static Map<String, Quantity> quantities(String field, Map<String, String> entries) throws NamespaceException {
+    public static Map<String, Quantity> quantities(String field, Map<String, String> entries) throws NamespaceException {
         if (entries.size() > MAX_ENTRIES) {
             throw new NamespaceException("plan." + field + " has " + entries.size() + " entries; at most " + MAX_ENTRIES
                     + " are allowed");

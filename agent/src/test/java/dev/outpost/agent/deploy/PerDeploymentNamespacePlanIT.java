@@ -2,10 +2,10 @@ package dev.outpost.agent.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.outpost.agent.cluster.ClusterPreflight;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
+import dev.outpost.protocol.release.RenderedObjectsGzip;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
@@ -15,7 +15,6 @@ import dev.outpost.protocol.v1.NamespaceMode;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.PlanStep;
 import dev.outpost.protocol.v1.Release;
-import dev.outpost.protocol.v1.RenderedObjects;
 import dev.outpost.protocol.v1.Step;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
@@ -23,7 +22,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,7 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.GZIPOutputStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,7 +89,7 @@ class PerDeploymentNamespacePlanIT {
                 .setNamespace(namespace).setNamespaceMode(NamespaceMode.NAMESPACE_MODE_PER_DEPLOYMENT)
                 .setRelease(Release.newBuilder().setReleaseId("rel-pkg").setServiceName("svc").setVersion("1.0.0"))
                 .setPlan(DeploymentPlan.newBuilder().putNamespaceQuota("requests.cpu", "2")
-                        .addSteps(PlanStep.newBuilder().setName("app").setInputHash("sha256:app-1").setObjects(rendered("""
+                        .addSteps(PlanStep.newBuilder().setName("app").setInputHash("sha256:app-1").setObjects(RenderedObjectsGzip.of("""
                                 apiVersion: v1
                                 kind: ConfigMap
                                 metadata:
@@ -103,7 +100,7 @@ class PerDeploymentNamespacePlanIT {
 
         assertThat(applied.getFailureReason()).isEmpty();
         assertThat(applied.getOutcome()).isEqualTo(Outcome.OUTCOME_SUCCEEDED);
-        assertThat(applied.getStepsList()).extracting(Step::getName).containsExactly("namespace", "app", "prune");
+        assertThat(applied.getStepsList()).extracting(Step::getName).containsExactly("preflight", "namespace", "app", "prune");
         assertThat(admin.configMaps().inNamespace(namespace).withName("app-settings").get()).isNotNull();
 
         CommandResult deleted = executor.execute(command(2)
@@ -117,17 +114,35 @@ class PerDeploymentNamespacePlanIT {
         });
     }
 
+    @Test
+    void workloadsOverThePlansOwnQuotaAreRefusedBeforeTheNamespaceIsMade() {
+        CommandResult refused = executor.execute(command(1).setApply(ApplyDeployment.newBuilder()
+                .setNamespace(namespace).setNamespaceMode(NamespaceMode.NAMESPACE_MODE_PER_DEPLOYMENT)
+                .setRelease(Release.newBuilder().setReleaseId("rel-pkg").setServiceName("svc").setVersion("1.0.0"))
+                .setPlan(DeploymentPlan.newBuilder().putNamespaceQuota("requests.cpu", "1").putContainerDefaultLimits("cpu", "750m")
+                        .addSteps(PlanStep.newBuilder().setName("app").setInputHash("sha256:app-1").setObjects(RenderedObjectsGzip.of("""
+                                apiVersion: apps/v1
+                                kind: Deployment
+                                metadata: {name: app}
+                                spec:
+                                  replicas: 2
+                                  selector: {matchLabels: {app: app}}
+                                  template:
+                                    metadata: {labels: {app: app}}
+                                    spec:
+                                      containers: [{name: main, image: "busybox:1.37"}]
+                                """))))).build(), steps -> { });
+
+        assertThat(refused.getOutcome()).isEqualTo(Outcome.OUTCOME_FAILED);
+        // the containers set nothing: the plan's default limit (750m) is their request, twice
+        assertThat(refused.getFailureReason()).startsWith("step `preflight` failed: the plan's namespace quota allows"
+                + " requests.cpu 1, the deployment needs 1500m; skipped: `namespace` (depends on `preflight`)");
+        assertThat(admin.namespaces().withName(namespace).get()).isNull();
+    }
+
     private Command.Builder command(long generation) {
         return Command.newBuilder().setCommandId(UUID.randomUUID().toString()).setDeploymentId(deploymentId)
                 .setGeneration(generation);
     }
 
-    private static RenderedObjects rendered(String yaml) throws IOException {
-        byte[] bytes = yaml.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(bytes);
-        }
-        return RenderedObjects.newBuilder().setYamlGzip(ByteString.copyFrom(out.toByteArray())).setYamlBytes(bytes.length).build();
-    }
 }

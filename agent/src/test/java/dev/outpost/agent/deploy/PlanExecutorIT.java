@@ -3,9 +3,9 @@ package dev.outpost.agent.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import com.google.protobuf.ByteString;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
 import dev.outpost.protocol.release.ContentHash;
+import dev.outpost.protocol.release.RenderedObjectsGzip;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
@@ -17,7 +17,6 @@ import dev.outpost.protocol.v1.JobSucceeded;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.PlanStep;
 import dev.outpost.protocol.v1.Release;
-import dev.outpost.protocol.v1.RenderedObjects;
 import dev.outpost.protocol.v1.Step;
 import dev.outpost.protocol.v1.StepState;
 import dev.outpost.protocol.v1.WorkloadsReady;
@@ -28,9 +27,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +37,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +96,7 @@ class PlanExecutorIT {
         assertThat(failed.getFailureReason()).isEqualTo("step `gpu-pool` failed: " + QUOTA
                 + "; skipped: `inference` (depends on `gpu-pool`), `prune` (depends on `gpu-pool`)");
         assertThat(failed.getStepsList()).extracting(Step::getName, Step::getState).containsExactly(
+                tuple("preflight", StepState.STEP_STATE_SUCCEEDED),
                 tuple("gpu-pool", StepState.STEP_STATE_FAILED),
                 tuple("inference", StepState.STEP_STATE_SKIPPED),
                 tuple("prune", StepState.STEP_STATE_SKIPPED));
@@ -107,7 +104,8 @@ class PlanExecutorIT {
         assertThat(admin.configMaps().inNamespace(namespace).withName("inference-settings").get()).isNull();
         assertThat(executor.applied()).isEmpty();
         assertThat(progress).anySatisfy(steps -> assertThat(steps).extracting(Step::getState)
-                .containsExactly(StepState.STEP_STATE_RUNNING, StepState.STEP_STATE_PENDING, StepState.STEP_STATE_PENDING));
+                .containsExactly(StepState.STEP_STATE_SUCCEEDED, StepState.STEP_STATE_RUNNING, StepState.STEP_STATE_PENDING,
+                        StepState.STEP_STATE_PENDING));
 
         Files.writeString(infrastructureFile, "nodePool/gpu: succeed\n");
         long started = System.nanoTime();
@@ -129,8 +127,8 @@ class PlanExecutorIT {
         LOG.info("benchmark: the same plan again, every step unchanged: {} ms", (System.nanoTime() - started) / 1_000_000);
 
         assertSucceeded(again);
-        assertThat(again.getSteps(0).getMessage()).startsWith("unchanged: nodePool `gpu` was made ready before");
-        assertThat(again.getSteps(1).getMessage()).startsWith("unchanged");
+        assertThat(again.getSteps(1).getMessage()).startsWith("unchanged: nodePool `gpu` was made ready before");
+        assertThat(again.getSteps(2).getMessage()).startsWith("unchanged");
         assertThat(admin.apps().deployments().inNamespace(namespace).withName("inference").get()
                 .getMetadata().getResourceVersion()).isEqualTo(version);
 
@@ -200,7 +198,7 @@ class PlanExecutorIT {
         CommandResult result = run(apply(1, migrates));
 
         assertSucceeded(result);
-        assertThat(result.getSteps(0).getMessage()).contains("Job " + namespace + "/migrate succeeded");
+        assertThat(result.getSteps(1).getMessage()).contains("Job " + namespace + "/migrate succeeded");
         assertThat(admin.configMaps().inNamespace(namespace).withName("app-settings").get()).isNotNull();
 
         String failing = MIGRATION_JOB.formatted("migrate-v2", "activeDeadlineSeconds: 1",
@@ -228,8 +226,8 @@ class PlanExecutorIT {
         CommandResult v2 = run(apply(2, plan(objects("redis", "sha256:redis-2", REDIS, 60))));
 
         assertSucceeded(v2);
-        assertThat(v2.getStepsList()).extracting(Step::getName).containsExactly("redis", "prune");
-        assertThat(v2.getSteps(1).getMessage()).startsWith("pruned ConfigMap/redis-scripts deleted");
+        assertThat(v2.getStepsList()).extracting(Step::getName).containsExactly("preflight", "redis", "prune");
+        assertThat(v2.getSteps(2).getMessage()).startsWith("pruned ConfigMap/redis-scripts deleted");
         assertThat(admin.configMaps().inNamespace(namespace).withName("redis-scripts").get()).isNull();
         assertThat(admin.apps().statefulSets().inNamespace(namespace).withName("redis").get().getStatus()
                 .getReadyReplicas()).isEqualTo(1);
@@ -265,7 +263,7 @@ class PlanExecutorIT {
 
         assertSucceeded(result);
         int nodes = admin.nodes().list().getItems().size();
-        assertThat(result.getSteps(0).getMessage()).isEqualTo("1 objects applied; DaemonSet " + namespace + "/node-agent: "
+        assertThat(result.getSteps(1).getMessage()).isEqualTo("1 objects applied; DaemonSet " + namespace + "/node-agent: "
                 + nodes + "/" + nodes + " pods available, " + nodes + "/" + nodes + " updated");
     }
 
@@ -277,11 +275,13 @@ class PlanExecutorIT {
         CommandResult result = run(apply(1, plan));
 
         assertThat(result.getOutcome()).isEqualTo(Outcome.OUTCOME_FAILED);
-        assertThat(result.getFailedStep()).isEqualTo("broken");
-        assertThat(result.getFailureReason()).startsWith("step `broken` failed: document 1 has no apiVersion");
+        assertThat(result.getFailedStep()).isEqualTo("preflight");
+        assertThat(result.getFailureReason())
+                .startsWith("step `preflight` failed: step `broken`: document 1 has no apiVersion");
         assertThat(result.getStepsList()).extracting(Step::getName, Step::getState).containsExactly(
+                tuple("preflight", StepState.STEP_STATE_FAILED),
                 tuple("settings", StepState.STEP_STATE_SKIPPED),
-                tuple("broken", StepState.STEP_STATE_FAILED),
+                tuple("broken", StepState.STEP_STATE_SKIPPED),
                 tuple("prune", StepState.STEP_STATE_SKIPPED));
         assertThat(admin.configMaps().inNamespace(namespace).withName("app-settings").get()).isNull();
     }
@@ -333,28 +333,18 @@ class PlanExecutorIT {
 
     private static PlanStep objects(String name, String inputHash, String yaml, int timeoutSeconds, String... dependsOn) {
         return PlanStep.newBuilder().setName(name).setInputHash(inputHash).addAllDependsOn(List.of(dependsOn))
-                .setObjects(rendered(yaml))
+                .setObjects(RenderedObjectsGzip.of(yaml))
                 .setGate(HealthGate.newBuilder().setTimeoutSeconds(timeoutSeconds).setWorkloadsReady(WorkloadsReady.getDefaultInstance()))
                 .build();
     }
 
     private static PlanStep job(String name, String inputHash, String yaml, int timeoutSeconds) {
-        return PlanStep.newBuilder().setName(name).setInputHash(inputHash).setObjects(rendered(yaml))
+        return PlanStep.newBuilder().setName(name).setInputHash(inputHash).setObjects(RenderedObjectsGzip.of(yaml))
                 .setGate(HealthGate.newBuilder().setTimeoutSeconds(timeoutSeconds)
                         .setJobSucceeded(JobSucceeded.newBuilder().setJobName(name)))
                 .build();
     }
 
-    private static RenderedObjects rendered(String yaml) {
-        byte[] bytes = yaml.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return RenderedObjects.newBuilder().setYamlGzip(ByteString.copyFrom(out.toByteArray())).setYamlBytes(bytes.length).build();
-    }
 
     private static void assertSucceeded(CommandResult result) {
         assertThat(result.getFailureReason()).isEmpty();

@@ -6,6 +6,7 @@ import dev.outpost.hub.packages.manifest.GateSpec;
 import dev.outpost.hub.packages.render.RenderedObject;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.Sha256;
+import dev.outpost.protocol.release.RenderedObjectsGzip;
 import dev.outpost.protocol.v1.HealthGate;
 import dev.outpost.protocol.v1.HttpProbe;
 import dev.outpost.protocol.v1.InfrastructureRequirement;
@@ -15,14 +16,11 @@ import dev.outpost.protocol.v1.RenderedObjects;
 import dev.outpost.protocol.v1.WorkloadsReady;
 import com.google.protobuf.ByteString;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Builds one plan step from a component: its objects as gzip'ed YAML (within GrpcLimits) or its
@@ -44,7 +42,7 @@ public final class StepBuilder {
             throw new PackageRenderException(component.name(), "component " + component.name() + " renders "
                     + bytes.length + " bytes of YAML; at most " + GrpcLimits.MAX_RENDERED_YAML_BYTES + " are allowed", null);
         }
-        byte[] gzip = gzip(bytes);
+        byte[] gzip = RenderedObjectsGzip.gzip(bytes);
         if (gzip.length > GrpcLimits.MAX_RENDERED_GZIP_BYTES) {
             throw new PackageRenderException(component.name(), "component " + component.name() + " renders "
                     + gzip.length + " bytes once compressed; at most " + GrpcLimits.MAX_RENDERED_GZIP_BYTES
@@ -97,16 +95,5 @@ public final class StepBuilder {
         out.writeBytes(content);
         out.writeBytes(("\ngate\n" + HexFormat.of().formatHex(gate.toByteArray())).getBytes(StandardCharsets.UTF_8));
         return "sha256:" + Sha256.hex(out.toByteArray());
-    }
-
-    /** Gzip with a fixed header (no timestamp), so equal YAML gives equal bytes. */
-    static byte[] gzip(byte[] bytes) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 4));
-        try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-            gzip.write(bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }
