@@ -45,6 +45,18 @@ class HttpLimitsH2IT extends AbstractRestIT {
     }
 
     @Test
+    void aJsonBodyOverFourMebibytesIs413BeforeItIsRead() throws Exception {
+        String tooLarge = "{\"name\": \"" + "a".repeat(5 * 1024 * 1024) + "\"}";
+        HttpResponse<String> response = send(request("/api/v1/tenants").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(tooLarge)));
+
+        assertProblem(response, 413, "https://outpost.dev/problems/body-too-large", "the request body has "
+                + tooLarge.length() + " bytes; JSON requests take at most 4194304 (4 MiB)");
+        HttpResponse<String> tenants = send(request("/api/v1/tenants"));
+        assertThat(tenants.body()).doesNotContain("aaaa");
+    }
+
+    @Test
     void requestsWithinTheLimitsAreServed() throws Exception {
         HttpResponse<String> headers = send(request("/api/v1/tenants").header("X-Padding", "a".repeat(12 * 1024)));
         assertThat(headers.statusCode()).as(headers.body()).isEqualTo(200);
