@@ -38,6 +38,7 @@ public class HubConfig {
     private Duration operationSweepInterval = Duration.ofSeconds(10);
     private Duration idempotencyKeysKept = Duration.ofHours(24);
     private int maxConcurrentOperationsPerEnvironment = 4;
+    private int maxConcurrentPackageRenders = 2;
 
     /**
      * Refuses to start with settings that cannot work, naming every offending key at once (rather than
@@ -77,6 +78,10 @@ public class HubConfig {
         if (maxConcurrentOperationsPerEnvironment < 1 || maxConcurrentOperationsPerEnvironment > MAX_CONCURRENT_OPERATIONS) {
             problems.add("outpost.max-concurrent-operations-per-environment (" + maxConcurrentOperationsPerEnvironment
                     + ") must be between 1 and " + MAX_CONCURRENT_OPERATIONS);
+        }
+        if (maxConcurrentPackageRenders < 1 || maxConcurrentPackageRenders > 64) {
+            problems.add("outpost.max-concurrent-package-renders (" + maxConcurrentPackageRenders
+                    + ") must be between 1 and 64");
         }
         // Clients retry for up to a day (a laptop asleep overnight); a shorter window replays nothing.
         if (idempotencyKeysKept.compareTo(Duration.ofHours(24)) < 0) {
@@ -302,6 +307,15 @@ public class HubConfig {
 
     public void setMaxConcurrentOperationsPerEnvironment(int maxConcurrentOperationsPerEnvironment) {
         this.maxConcurrentOperationsPerEnvironment = maxConcurrentOperationsPerEnvironment;
+    }
+
+    /** Most packages the hub unpacks and renders at once (publish inspections and deployment plans together). */
+    public int getMaxConcurrentPackageRenders() {
+        return maxConcurrentPackageRenders;
+    }
+
+    public void setMaxConcurrentPackageRenders(int maxConcurrentPackageRenders) {
+        this.maxConcurrentPackageRenders = maxConcurrentPackageRenders;
     }
 
     /** How long the response to a request with an Idempotency-Key is kept for its retries (at least 24h). */

@@ -8,6 +8,7 @@ import dev.outpost.hub.packages.InspectedPackage;
 import dev.outpost.hub.packages.PackageInspection;
 import dev.outpost.hub.packages.PackageProblem;
 import dev.outpost.hub.packages.PackageRejectedException;
+import dev.outpost.hub.packages.RenderSlots;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.StoreException;
 import dev.outpost.protocol.text.FreeText;
@@ -40,12 +41,15 @@ public class PackagePublisher {
     private final Database db;
     private final ReleaseStore store;
     private final BeanProvider<PackageInspection> inspection;
+    private final RenderSlots slots;
     private final Clock clock;
 
-    public PackagePublisher(Database db, ReleaseStore store, BeanProvider<PackageInspection> inspection, Clock clock) {
+    public PackagePublisher(Database db, ReleaseStore store, BeanProvider<PackageInspection> inspection, RenderSlots slots,
+                            Clock clock) {
         this.db = db;
         this.store = store;
         this.inspection = inspection;
+        this.slots = slots;
         this.clock = clock;
     }
 
@@ -84,7 +88,7 @@ public class PackagePublisher {
         if (!inspection.isPresent()) {
             throw new ApiException(HttpStatus.INTERNAL_SERVER_ERROR, "this hub cannot inspect packages");
         }
-        try {
+        try (RenderSlots.Slot slot = slots.take("inspecting this package")) {
             InspectedPackage inspected = inspection.get().inspect(archive);
             List<PackageProblem> problems = identityProblems(inspected);
             if (!problems.isEmpty()) {

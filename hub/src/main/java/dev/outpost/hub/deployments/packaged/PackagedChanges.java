@@ -6,6 +6,7 @@ import dev.outpost.hub.packages.PackagePlanning;
 import dev.outpost.hub.packages.PackageRenderException;
 import dev.outpost.hub.packages.ParameterViolation;
 import dev.outpost.hub.packages.PlanInputs;
+import dev.outpost.hub.packages.RenderSlots;
 import dev.outpost.hub.releases.Release;
 import dev.outpost.hub.store.Database;
 import dev.outpost.protocol.GrpcLimits;
@@ -39,9 +40,11 @@ public class PackagedChanges {
     private final AgentFactsStore facts;
     private final DeploymentSecretStore secrets;
     private final HubConfig config;
+    private final RenderSlots slots;
 
     public PackagedChanges(Database db, BeanProvider<PackagePlanning> planning, AgentFactsStore facts,
-                           DeploymentSecretStore secrets, HubConfig config) {
+                           DeploymentSecretStore secrets, HubConfig config, RenderSlots slots) {
+        this.slots = slots;
         this.db = db;
         this.planning = planning;
         this.facts = facts;
@@ -91,7 +94,9 @@ public class PackagedChanges {
     /** 422 listing every violation of {@code parameters} and {@code plan}, secrets given included. */
     public void requireValid(PackageRelease pkg, String plan, Map<String, Object> parameters) {
         List<ParameterViolation> violations = new ArrayList<>(GeneratedSecrets.given(pkg.secretParameters(), parameters));
-        violations.addAll(planning.get().checkParameters(pkg.archive(), plan, parameters));
+        try (RenderSlots.Slot slot = slots.take("checking the parameters")) {
+            violations.addAll(planning.get().checkParameters(pkg.archive(), plan, parameters));
+        }
         PackageParameters.throwIfAny(violations);
     }
 
@@ -106,8 +111,10 @@ public class PackagedChanges {
         Map<String, String> existing = db.read(sql -> secrets.of(sql, deploymentId));
         Map<String, String> all = new java.util.TreeMap<>(existing);
         all.putAll(GeneratedSecrets.toAdd(pkg.secretParameters(), existing.keySet(), GeneratedSecrets::generate));
-        return planning.get().plan(pkg.archive(), new PlanInputs(deploymentName, namespace, plan,
-                GeneratedSecrets.withSecrets(parameters, all), agent.toClusterFacts()));
+        try (RenderSlots.Slot slot = slots.take("rendering the preview")) {
+            return planning.get().plan(pkg.archive(), new PlanInputs(deploymentName, namespace, plan,
+                    GeneratedSecrets.withSecrets(parameters, all), agent.toClusterFacts()));
+        }
     }
 
     private PackagedChange planned(Target target, Release release, PackageRelease pkg, AgentFacts agent,
@@ -120,7 +127,7 @@ public class PackagedChanges {
         Map<String, String> all = new java.util.TreeMap<>(existing);
         all.putAll(toAdd);
         DeploymentPlan rendered;
-        try {
+        try (RenderSlots.Slot slot = slots.take("rendering the deployment's plan")) {
             rendered = planning.get().plan(pkg.archive(), new PlanInputs(target.deploymentName(), namespace, plan,
                     GeneratedSecrets.withSecrets(parameters, all), agent.toClusterFacts()));
         } catch (PackageRenderException e) {
