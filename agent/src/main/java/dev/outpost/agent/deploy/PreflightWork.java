@@ -57,7 +57,7 @@ final class PreflightWork implements PlanWork {
         checked.add(objects.size() + " objects of kinds the cluster serves");
         checkNamespace(problems, checked);
         Optional<Map<String, Quantity>> defaults = containerDefaults();
-        ResourceDemand demand = ResourceDemand.of(objects, defaults.orElse(Map.of()));
+        ResourceDemand demand = demand(defaults.orElse(Map.of()));
         if (defaults.isEmpty()) {
             // defaults unknown: a container without requests may well be covered by one
             demand = new ResourceDemand(demand.totals(), Map.of(), demand.claims());
@@ -68,6 +68,15 @@ final class PreflightWork implements PlanWork {
             throw new PlanException(String.join("; ", problems));
         }
         return "checked: " + String.join("; ", checked);
+    }
+
+    /** What the workloads ask; a pod spec or quantity the counting cannot read is named (the API server would refuse it too). */
+    private ResourceDemand demand(Map<String, Quantity> defaults) {
+        try {
+            return ResourceDemand.of(objects, defaults);
+        } catch (RuntimeException e) {
+            throw new PlanException("cannot count what the workloads request: " + ClusterMessages.of(e));
+        }
     }
 
     private void checkNamespace(List<String> problems, List<String> checked) {

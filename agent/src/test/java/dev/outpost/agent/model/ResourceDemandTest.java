@@ -1,6 +1,7 @@
 package dev.outpost.agent.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.outpost.agent.model.ResourceDemand.StorageClaim;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -115,6 +116,20 @@ class ResourceDemandTest {
 
         assertThat(demand.totals()).isEmpty();
         assertThat(demand.claims()).isEmpty();
+    }
+
+    @Test
+    void aQuantityThatIsNoNumberIsRefusedNotCountedAsNothing() {
+        List<GenericKubernetesResource> objects = objects("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: one}
+                spec:
+                  containers: [{name: main, resources: {requests: {cpu: lots}}}]
+                """);
+
+        assertThatThrownBy(() -> ResourceDemand.of(objects, Map.of()))
+                .isInstanceOf(RuntimeException.class);
     }
 
     static List<GenericKubernetesResource> objects(String yaml) {
