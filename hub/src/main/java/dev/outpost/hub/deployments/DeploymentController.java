@@ -68,7 +68,10 @@ public class DeploymentController {
                                   @Header(HttpHeaders.IF_MATCH) @Nullable String ifMatch,
                                   @Header(IdempotentRequests.HEADER) @Nullable String key) {
         return idempotent.run(new Call(caller, key, "PATCH", ROUTE + "/" + id, body), HttpStatus.ACCEPTED,
-                () -> versions.ifMatch(caller, id, ifMatch, () -> service.update(caller, id, body)));
+                () -> {
+                    service.requireWellFormed(body);
+                    return versions.ifMatch(caller, id, ifMatch, () -> service.update(caller, id, body));
+                });
     }
 
     @Delete("/{id}")

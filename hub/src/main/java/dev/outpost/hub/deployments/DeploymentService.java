@@ -269,15 +269,28 @@ public class DeploymentService {
         return withWaitingReasons(new Accepted(deployment, operation));
     }
 
-    /** Upgrades or re-parameterises a deployment: a pending update operation for the next generation. */
-    public Accepted update(Caller caller, String id, DeploymentChange change) {
-        Deployment current = get(caller, id);
-        requireNotDeleted(current);
+    /**
+     * 400 for what is wrong with the change itself, whatever the deployment's state: checked before
+     * If-Match, so a malformed request is told so rather than that the deployment moved on.
+     */
+    public void requireWellFormed(DeploymentChange change) {
         Validation v = new Validation();
         if (change.releaseId() != null) {
             v.text("releaseId", change.releaseId(), Validation.ID_MAX);
         }
+        if (change.plan() != null) {
+            v.text("plan", change.plan(), Validation.DNS_LABEL_MAX);
+        }
+        driftPolicy(v, change.driftPolicy());
         v.throwIfInvalid();
+    }
+
+    /** Upgrades or re-parameterises a deployment: a pending update operation for the next generation. */
+    public Accepted update(Caller caller, String id, DeploymentChange change) {
+        requireWellFormed(change);
+        Deployment current = get(caller, id);
+        requireNotDeleted(current);
+        Validation v = new Validation();
         String releaseId = change.releaseId() != null ? change.releaseId() : current.releaseId();
         Release release = releases.requireDeployable(caller, releaseId,
                 change.releaseId() != null && !change.releaseId().equals(current.releaseId()));

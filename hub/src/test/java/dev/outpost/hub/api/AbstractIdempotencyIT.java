@@ -124,6 +124,13 @@ abstract class AbstractIdempotencyIT extends AbstractRestIT {
         assertThat(stale.json().get("detail").asText()).contains("changed since you read it");
         assertThat(rowCounts()).isEqualTo(before);
         assertThat(api.get("/api/v1/deployments/" + id, ADMIN).header("ETag")).isNotEqualTo(etag);
+
+        // a change that is malformed in itself is told so, whatever If-Match says (found by ApiFuzzIT)
+        Api.Response malformed = api.withHeaders("PATCH", "/api/v1/deployments/" + id, ADMIN,
+                Map.of("plan", "p".repeat(64)), Map.of("If-Match", etag));
+        assertThat(malformed.status()).as(malformed.toString()).isEqualTo(400);
+        assertThat(malformed.toString()).contains("/plan");
+        assertThat(rowCounts()).isEqualTo(before);
     }
 
     @Test
