@@ -321,9 +321,10 @@ public final class KubeCluster implements AutoCloseable {
                 .withClientCertData(Pem.base64(pki.admin().certificatePem()))
                 .withClientKeyData(Pem.base64(pki.admin().privateKeyPem()))
                 .withClientKeyAlgo("RSA"));
-        // kwok watches these from its start and does not create them.
-        KwokCrds.install(adminClient, startTimeout);
-        record("kwok CRDs", t);
+        // kwok watches these from its start and does not create them. Created before kwok is launched;
+        // kwok takes longer to reach its watches than the apiserver takes to serve them, and should it
+        // not, its informers retry. Awaited below, so start() returns with them served.
+        KwokCrds.create(adminClient);
         ManagedProcess kwok = launch("kwok", binary, List.of(
                 "--kubeconfig=" + adminKubeconfig,
                 "--config=" + stages,
@@ -348,6 +349,7 @@ public final class KubeCluster implements AutoCloseable {
         for (int i = 0; i < nodeCount; i++) {
             createNode("kwok-node-" + i);
         }
+        KwokCrds.awaitEstablished(adminClient, startTimeout);
         awaitReady(kwok, "running " + nodeCount + " Ready nodes", this::nodesReady);
         record("kwok (nodes Ready)", t);
     }

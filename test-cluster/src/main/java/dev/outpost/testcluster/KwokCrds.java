@@ -10,7 +10,7 @@ import org.awaitility.Awaitility;
 
 /**
  * The kwok.x-k8s.io/v1alpha1 kinds tests create to give fake pods logs and resource usage, installed
- * as CRDs before kwok starts (kwok watches them with {@code --enable-crds} but does not create them).
+ * as CRDs as kwok starts (kwok watches them with {@code --enable-crds} but does not create them).
  *
  * <p>The schemas are deliberately open ({@code x-kubernetes-preserve-unknown-fields}): kwok validates
  * what it reads, and the test cluster need not track kwok's generated schemas release by release.
@@ -38,11 +38,15 @@ final class KwokCrds {
         return String.join(",", KINDS.stream().map(Kind::kind).toList());
     }
 
-    /** Creates the CRDs and waits until the apiserver serves each (Established). */
-    static void install(KubernetesClient client, Duration timeout) {
+    /** Creates the CRDs; the apiserver serves them a moment later ({@link #awaitEstablished}). */
+    static void create(KubernetesClient client) {
         for (Kind kind : KINDS) {
             client.apiextensions().v1().customResourceDefinitions().resource(crd(kind)).create();
         }
+    }
+
+    /** Waits until the apiserver serves each CRD (Established). */
+    static void awaitEstablished(KubernetesClient client, Duration timeout) {
         for (Kind kind : KINDS) {
             String name = kind.plural() + "." + GROUP;
             Awaitility.await("CRD " + name + " Established").atMost(timeout)
