@@ -30,6 +30,8 @@ public final class ClusterPki {
     private final CertificateAuthority.Issued apiServer;
     private final CertificateAuthority.Issued admin;
     private final CertificateAuthority.Issued componentServing;
+    private final CertificateAuthority.Issued kubeletServing;
+    private final CertificateAuthority.Issued kubeletClient;
     private final KeyPair serviceAccountKeys;
     private final Path dir;
 
@@ -42,6 +44,11 @@ public final class ClusterPki {
         this.admin = ca.issueClient(ADMIN_USER, List.of(ADMIN_GROUP), adminKeys.join());
         // Controller-manager and scheduler serve /healthz with it, so their health checks verify TLS too.
         this.componentServing = ca.issueServer("outpost-test-components", List.of("localhost"), List.of("127.0.0.1"));
+        // kwok's kubelet API serves with it, so the apiserver verifies the "kubelet" it streams logs from.
+        this.kubeletServing = ca.issueServer("outpost-test-kubelet", List.of("localhost"), List.of("127.0.0.1"));
+        // The apiserver's identity towards kubelets, as in a real cluster (kwok does not check it).
+        this.kubeletClient = ca.issueClient("kube-apiserver-kubelet-client", List.of(ADMIN_GROUP),
+                CertificateAuthority.newEcKeyPair());
         // ES256 service-account tokens: the apiserver accepts RSA or ECDSA signing keys.
         this.serviceAccountKeys = CertificateAuthority.newEcKeyPair();
     }
@@ -64,6 +71,10 @@ public final class ClusterPki {
             writeFile(adminKey(), admin.privateKeyPem());
             writeFile(componentCert(), componentServing.certificatePem());
             writeFile(componentKey(), componentServing.privateKeyPem());
+            writeFile(kubeletCert(), kubeletServing.certificatePem());
+            writeFile(kubeletKey(), kubeletServing.privateKeyPem());
+            writeFile(kubeletClientCert(), kubeletClient.certificatePem());
+            writeFile(kubeletClientKey(), kubeletClient.privateKeyPem());
             writeFile(serviceAccountPrivateKey(), Pem.privateKey(serviceAccountKeys.getPrivate()));
             writeFile(serviceAccountPublicKey(), Pem.publicKey(serviceAccountKeys.getPublic()));
         } catch (IOException e) {
@@ -123,6 +134,26 @@ public final class ClusterPki {
     /** The serving key file of the controller-manager and the scheduler. */
     public Path componentKey() {
         return dir.resolve("component.key");
+    }
+
+    /** The serving certificate file of kwok's kubelet API (SANs 127.0.0.1, localhost). */
+    public Path kubeletCert() {
+        return dir.resolve("kubelet.crt");
+    }
+
+    /** The serving key file of kwok's kubelet API. */
+    public Path kubeletKey() {
+        return dir.resolve("kubelet.key");
+    }
+
+    /** The client certificate file the apiserver presents to kubelets. */
+    public Path kubeletClientCert() {
+        return dir.resolve("apiserver-kubelet-client.crt");
+    }
+
+    /** The client key file the apiserver presents to kubelets. */
+    public Path kubeletClientKey() {
+        return dir.resolve("apiserver-kubelet-client.key");
     }
 
     /** The service-account token signing key (apiserver signs, controller-manager signs legacy tokens). */

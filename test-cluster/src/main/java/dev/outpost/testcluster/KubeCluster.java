@@ -78,6 +78,8 @@ public final class KubeCluster implements AutoCloseable {
     private Thread shutdownHook;
     private ClusterPki pki;
     private int apiServerPort;
+    // Chosen before the apiserver starts: nothing needs it until kwok, but one place picks the ports.
+    private int kubeletPort;
     private Path adminKubeconfig;
     // Set by the kwok start task; join() of that task publishes it to the starting thread.
     private volatile KubernetesClient adminClient;
@@ -230,6 +232,7 @@ public final class KubeCluster implements AutoCloseable {
 
     private void startApiServer(Path binary, String etcdUrl, HealthProbe probe) {
         apiServerPort = FreePorts.next();
+        kubeletPort = FreePorts.next();
         long t = System.nanoTime();
         ManagedProcess apiServer = launch("kube-apiserver", binary, List.of(
                 "--etcd-servers=" + etcdUrl,
@@ -246,6 +249,13 @@ public final class KubeCluster implements AutoCloseable {
                 "--service-account-signing-key-file=" + pki.serviceAccountPrivateKey(),
                 "--service-cluster-ip-range=" + SERVICE_CLUSTER_IP_RANGE,
                 "--allow-privileged=true",
+                // The "kubelet" is kwok on 127.0.0.1: dial the node's InternalIP (its Hostname address is
+                // the node name, which resolves nowhere), verify kwok's certificate against the test CA
+                // and present a client certificate as a real apiserver does.
+                "--kubelet-preferred-address-types=InternalIP",
+                "--kubelet-certificate-authority=" + pki.caCert(),
+                "--kubelet-client-certificate=" + pki.kubeletClientCert(),
+                "--kubelet-client-key=" + pki.kubeletClientKey(),
                 // The lease reconciler would publish 127.0.0.1 as the kubernetes Service's endpoint, which
                 // Endpoints validation rejects (loopback) in a loop; nothing here reaches the API through it.
                 "--endpoint-reconciler-type=none",
@@ -303,36 +313,55 @@ public final class KubeCluster implements AutoCloseable {
     }
 
     private void startKwokAndNodes(Path binary) {
-        Path stages = workDir.resolve("kwok-stages.yaml");
-        try (InputStream in = KubeCluster.class.getResourceAsStream("kwok-stages.yaml")) {
-            Files.copy(Objects.requireNonNull(in, "kwok-stages.yaml resource missing"), stages);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path stages = copyResource("kwok-stages.yaml");
+        Path metrics = copyResource("kwok-metrics.yaml");
         long t = System.nanoTime();
-        ManagedProcess kwok = launch("kwok", binary, List.of(
-                "--kubeconfig=" + adminKubeconfig,
-                "--config=" + stages,
-                "--manage-nodes-with-annotation-selector=" + FAKE_NODE_ANNOTATION + "=fake",
-                // Leases are how the node lifecycle controller sees a node alive; without them, nodes would
-                // turn NotReady (and their pods get evicted) after the grace period.
-                "--node-lease-duration-seconds=40",
-                // A documentation-only address (TEST-NET-1) for the nodes: nothing should ever dial it.
-                "--node-ip=192.0.2.10",
-                // Pod IPs outside the service range, so pod and service addresses never collide.
-                "--cidr=10.244.0.0/16"),
-                // kwok would otherwise read ~/.kwok/kwok.yaml: keep the run independent of the user's setup.
-                Map.of("KWOK_WORKDIR", workDir.resolve("kwok").toString()));
         // Built here, in parallel with the other components' start: fabric8's first client takes a while.
         adminClient = newClient(new ConfigBuilder(Config.empty())
                 .withClientCertData(Pem.base64(pki.admin().certificatePem()))
                 .withClientKeyData(Pem.base64(pki.admin().privateKeyPem()))
                 .withClientKeyAlgo("RSA"));
+        // kwok watches these from its start and does not create them. Created before kwok is launched;
+        // kwok takes longer to reach its watches than the apiserver takes to serve them, and should it
+        // not, its informers retry. Awaited below, so start() returns with them served.
+        KwokCrds.create(adminClient);
+        ManagedProcess kwok = launch("kwok", binary, List.of(
+                "--kubeconfig=" + adminKubeconfig,
+                "--config=" + stages,
+                "--config=" + metrics,
+                // Logs and usage come from objects tests create at run time, hence CRDs, not --config.
+                "--enable-crds=" + KwokCrds.enableCrdsFlag(),
+                // kwok's kubelet API (logs, metrics) on loopback only, with a certificate from the test CA.
+                "--server-address=127.0.0.1:" + kubeletPort,
+                "--node-port=" + kubeletPort,
+                "--tls-cert-file=" + pki.kubeletCert(),
+                "--tls-private-key-file=" + pki.kubeletKey(),
+                "--manage-nodes-with-annotation-selector=" + FAKE_NODE_ANNOTATION + "=fake",
+                // Leases are how the node lifecycle controller sees a node alive; without them, nodes would
+                // turn NotReady (and their pods get evicted) after the grace period.
+                "--node-lease-duration-seconds=40",
+                // Nodes advertise 127.0.0.1 as InternalIP: the apiserver reaches kwok's kubelet API there.
+                "--node-ip=127.0.0.1",
+                // Pod IPs outside the service range, so pod and service addresses never collide.
+                "--cidr=10.244.0.0/16"),
+                // kwok would otherwise read ~/.kwok/kwok.yaml: keep the run independent of the user's setup.
+                Map.of("KWOK_WORKDIR", workDir.resolve("kwok").toString()));
         for (int i = 0; i < nodeCount; i++) {
             createNode("kwok-node-" + i);
         }
+        KwokCrds.awaitEstablished(adminClient, startTimeout);
         awaitReady(kwok, "running " + nodeCount + " Ready nodes", this::nodesReady);
         record("kwok (nodes Ready)", t);
+    }
+
+    private Path copyResource(String name) {
+        Path target = workDir.resolve(name);
+        try (InputStream in = KubeCluster.class.getResourceAsStream(name)) {
+            Files.copy(Objects.requireNonNull(in, name + " resource missing"), target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
     }
 
     private void createNode(String name) {
@@ -343,6 +372,8 @@ public final class KubeCluster implements AutoCloseable {
                     .withName(name)
                     .addToAnnotations(FAKE_NODE_ANNOTATION, "fake")
                     .addToAnnotations("node.alpha.kubernetes.io/ttl", "0")
+                    // Where this node's resource metrics are on kwok's kubelet API (kwok-metrics.yaml).
+                    .addToAnnotations("metrics.k8s.io/resource-metrics-path", resourceMetricsPath(name))
                     .addToLabels(NODE_TYPE_LABEL, "kwok")
                     .addToLabels("kubernetes.io/hostname", name)
                     .addToLabels("kubernetes.io/os", "linux")
@@ -395,6 +426,19 @@ public final class KubeCluster implements AutoCloseable {
         return "https://127.0.0.1:" + apiServerPort;
     }
 
+    /**
+     * kwok's kubelet API, {@code https://127.0.0.1:<port>}, shared by every fake node; its serving
+     * certificate chains to {@link #caCertPem()}. The apiserver streams pod logs from here.
+     */
+    public String kubeletUrl() {
+        return "https://127.0.0.1:" + kubeletPort;
+    }
+
+    /** The path of a node's resource metrics (the kubelet's {@code /metrics/resource}) on {@link #kubeletUrl()}. */
+    public static String resourceMetricsPath(String nodeName) {
+        return "/metrics/nodes/" + nodeName + "/metrics/resource";
+    }
+
     /** The cluster CA certificate (PEM) that the apiserver's serving certificate chains to. */
     public String caCertPem() {
         return pki.ca().ca().certificatePem();
@@ -430,6 +474,27 @@ public final class KubeCluster implements AutoCloseable {
                 .create();
         awaitDefaultServiceAccount(name);
         return name;
+    }
+
+    /**
+     * Makes kwok serve {@code file} as the log of every container of the pod (a kwok {@code Logs}
+     * object named after the pod), followed as the test appends to it: {@code pods().getLog()} and
+     * {@code watchLog()} then read it through the apiserver. kwok picks the object up within a moment
+     * of this call, so read it with a bounded retry. Write the file with {@link CriLogFile} (kwok reads
+     * the CRI log format, as a kubelet does).
+     */
+    public void podLogsFromFile(String namespace, String pod, Path file) {
+        KwokObjects.apply(adminClient, KwokObjects.logs(namespace, pod, file));
+    }
+
+    /**
+     * Gives every container of the pod a constant usage (a kwok {@code ResourceUsage} named after the
+     * pod), e.g. {@code "250m"}, {@code "64Mi"}: served on the node's {@link #resourceMetricsPath} as
+     * {@code container_cpu_usage_seconds_total} (growing by cpu per second) and
+     * {@code container_memory_working_set_bytes}. Calling again replaces the values.
+     */
+    public void podResourceUsage(String namespace, String pod, String cpu, String memory) {
+        KwokObjects.apply(adminClient, KwokObjects.resourceUsage(namespace, pod, cpu, memory));
     }
 
     /** A fresh bearer token for a ServiceAccount from the TokenRequest API, valid {@link #TOKEN_LIFETIME}. */
