@@ -51,4 +51,23 @@ class InventoryStoreTest {
         store.remove("dep-1");
         assertThat(store.all()).isEmpty();
     }
+
+    // What agents released before the stores shared JsonFileStore wrote: state dirs upgraded in place hold it.
+    private static final String FILE_ON_DISK = """
+            {"deploymentId":"dep-1","generation":2,"contentHash":"sha256:ab",\
+            "objects":[{"apiVersion":"v1","kind":"ConfigMap","namespace":"shop","name":"redis-config"}]}""";
+
+    @Test
+    void readsAndWritesTheFormatAgentsAlreadyHaveOnDisk() throws IOException {
+        Inventory inventory = Inventory.none("dep-1").appliedAs(2, "sha256:ab",
+                List.of(new ObjectRef("v1", "ConfigMap", "shop", "redis-config")));
+        Files.createDirectories(stateDir.resolve("deployments"));
+        Files.writeString(stateDir.resolve("deployments/dep-1.json"), FILE_ON_DISK);
+        InventoryStore store = new InventoryStore(stateDir);
+
+        assertThat(store.load("dep-1")).isEqualTo(inventory);
+
+        store.save(inventory);
+        assertThat(stateDir.resolve("deployments/dep-1.json")).hasContent(FILE_ON_DISK);
+    }
 }

@@ -50,4 +50,29 @@ class DriftStateStoreTest {
         store.remove("dep-1");
         assertThat(store.all()).isEmpty();
     }
+
+    // What agents released before the stores shared JsonFileStore wrote: state dirs upgraded in place hold it.
+    private static final String FILE_ON_DISK = """
+            {"deploymentId":"dep-1","policy":"HEAL","objects":[{"apiVersion":"v1","kind":"Secret","namespace":"ns",\
+            "name":"auth","body":{"stringData":{"password":"s3cret"}}}],"drift":[{"apiVersion":"v1","kind":"Secret",\
+            "namespace":"ns","name":"auth","change":"MODIFIED","fields":["stringData.password"],"detectedAtMs":1234,\
+            "healed":false}],"reported":true}""";
+
+    @Test
+    void readsAndWritesTheFormatAgentsAlreadyHaveOnDisk() throws IOException {
+        // one key per map, so that the written file has one order to compare with
+        AppliedObject secret = new AppliedObject("v1", "Secret", "ns", "auth",
+                Map.of("stringData", Map.of("password", "s3cret")));
+        TrackedDeployment tracked = new TrackedDeployment("dep-1", TrackedDeployment.Policy.HEAL, List.of(secret),
+                List.of(DriftEntry.of(secret.ref(), DriftEntry.Change.MODIFIED, List.of("stringData.password"), 1234)),
+                true);
+        Files.createDirectories(stateDir.resolve("drift"));
+        Files.writeString(stateDir.resolve("drift/dep-1.json"), FILE_ON_DISK);
+        DriftStateStore store = new DriftStateStore(stateDir);
+
+        assertThat(store.all()).containsExactly(tracked);
+
+        store.save(tracked);
+        assertThat(stateDir.resolve("drift/dep-1.json")).hasContent(FILE_ON_DISK);
+    }
 }

@@ -72,4 +72,28 @@ class StepRecordStoreTest {
         store.remove("d-1");
         assertThat(store.all()).isEmpty();
     }
+
+    // What agents released before the stores shared JsonFileStore wrote; "infrastructure" is derived
+    // (StepRecord#isInfrastructure) and must keep being ignored when read.
+    private static final String FILE_ON_DISK = """
+            {"deploymentId":"d-1","namespace":"apps","ownNamespace":true,"succeeded":[\
+            {"name":"gpu-pool","inputHash":"sha256:gpu","infrastructureKind":"nodePool","infrastructureName":"gpu",\
+            "infrastructure":true},\
+            {"name":"app","inputHash":"sha256:app","infrastructureKind":"","infrastructureName":"","infrastructure":false}]}""";
+
+    @Test
+    void readsAndWritesTheFormatAgentsAlreadyHaveOnDisk() throws IOException {
+        DeploymentSteps steps = DeploymentSteps.none("d-1")
+                .with(new StepRecord("gpu-pool", "sha256:gpu", "nodePool", "gpu"), "apps", true)
+                .with(new StepRecord("app", "sha256:app", "", ""), "apps", true);
+        Files.createDirectories(stateDir.resolve("plan-steps"));
+        Files.writeString(stateDir.resolve("plan-steps/d-1.json"), FILE_ON_DISK);
+        StepRecordStore store = new StepRecordStore(stateDir);
+
+        assertThat(store.load("d-1")).isEqualTo(steps);
+        assertThat(store.all()).containsExactly(steps);
+
+        store.save(steps);
+        assertThat(stateDir.resolve("plan-steps/d-1.json")).hasContent(FILE_ON_DISK);
+    }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.outpost.hub.testsupport.Api;
+import dev.outpost.hub.testsupport.PostgresDatabaseExtension;
 import dev.outpost.hub.testsupport.PostgresTestDatabase;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -15,9 +16,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * /health as docs/api.md describes it: UP (200) while the hub reaches its database, DOWN (503) as
@@ -27,15 +28,15 @@ import org.junit.jupiter.api.TestInstance;
 @MicronautTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HealthPostgresIT implements TestPropertyProvider {
-    private PostgresTestDatabase database;
+    @RegisterExtension
+    static final PostgresDatabaseExtension DATABASE = new PostgresDatabaseExtension();
 
     @Inject
     EmbeddedServer server;
 
     @Override
     public Map<String, String> getProperties() {
-        database = PostgresTestDatabase.create();
-        Map<String, String> props = new HashMap<>(database.hubProperties());
+        Map<String, String> props = new HashMap<>(DATABASE.hubProperties());
         try {
             props.put("outpost.data-dir", Files.createTempDirectory("outpost-health-it").toString());
         } catch (IOException e) {
@@ -49,13 +50,6 @@ class HealthPostgresIT implements TestPropertyProvider {
         return props;
     }
 
-    @AfterAll
-    void dropDatabase() {
-        if (database != null) {
-            database.drop();
-        }
-    }
-
     @Test
     void reportsTheDatabaseAsUpOrDownWithoutDetails() {
         Api api = new Api(server.getURI());
@@ -64,7 +58,7 @@ class HealthPostgresIT implements TestPropertyProvider {
         assertThat(up.json().get("status").asText()).isEqualTo("UP");
         assertThat(up.json().path("details").isNull() || up.json().path("details").isMissingNode()).as(up.toString()).isTrue();
 
-        database.refuseConnections();
+        DATABASE.database().refuseConnections();
         try {
             await("/health DOWN").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                     .until(() -> api.get("/health", null).status() == 503);
@@ -73,7 +67,7 @@ class HealthPostgresIT implements TestPropertyProvider {
             assertThat(down.raw().body()).doesNotContain("jdbc:", "postgresql", PostgresTestDatabase.USER + "@",
                     "Exception");
         } finally {
-            database.allowConnections();
+            DATABASE.database().allowConnections();
         }
         await("/health UP again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> api.get("/health", null).status() == 200);

@@ -1,25 +1,18 @@
 package dev.outpost.hub.releases;
 
-import dev.outpost.hub.testsupport.PostgresTestDatabase;
+import dev.outpost.hub.testsupport.PostgresDatabaseExtension;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Publishing releases on PostgreSQL, in a database of its own. */
 @MicronautTest
 class ReleasePublishingPostgresIT extends AbstractReleasePublishingIT {
-    private PostgresTestDatabase database;
+    @RegisterExtension
+    static final PostgresDatabaseExtension DATABASE = new PostgresDatabaseExtension();
 
     @Override
     Map<String, String> databaseProperties() {
-        database = PostgresTestDatabase.create();
-        return database.hubProperties();
-    }
-
-    @AfterAll
-    void dropDatabase() {
-        if (database != null) {
-            database.drop();
-        }
+        return DATABASE.hubProperties();
     }
 }

@@ -65,11 +65,6 @@ abstract class AbstractOperationLifecycleIT {
         if (hub != null) {
             hub.close();
         }
-        afterHubStopped();
-    }
-
-    /** Called once the hub is stopped, e.g. to drop its database. */
-    void afterHubStopped() {
     }
 
     @Test

@@ -1,22 +1,17 @@
 package dev.outpost.hub.deployments.lifecycle;
 
-import dev.outpost.hub.testsupport.PostgresTestDatabase;
+import dev.outpost.hub.testsupport.PostgresDatabaseExtension;
 import java.util.Map;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operation lifecycle on PostgreSQL, in a database of its own kept across the restart. */
 class OperationLifecyclePostgresIT extends AbstractOperationLifecycleIT {
-    private PostgresTestDatabase database;
+    // dropped after the base class's @AfterAll has stopped the hub
+    @RegisterExtension
+    static final PostgresDatabaseExtension DATABASE = new PostgresDatabaseExtension();
 
     @Override
     Map<String, String> databaseProperties() {
-        database = PostgresTestDatabase.create();
-        return database.hubProperties();
-    }
-
-    @Override
-    void afterHubStopped() {
-        if (database != null) {
-            database.drop();
-        }
+        return DATABASE.hubProperties();
     }
 }
