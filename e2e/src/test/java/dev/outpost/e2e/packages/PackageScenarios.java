@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.outpost.e2e.support.AgentProcess;
-import dev.outpost.e2e.support.AgentSandbox;
 import dev.outpost.e2e.support.ChildProcess;
 import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
-import dev.outpost.e2e.support.HubProcess;
+import dev.outpost.e2e.support.HubWithAgent;
 import dev.outpost.e2e.support.ServicePackages;
 import dev.outpost.e2e.support.TestDatabase;
 import dev.outpost.testcluster.KubeCluster;
@@ -26,7 +24,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,42 +58,13 @@ abstract class PackageScenarios {
         cleanup.close();
     }
 
-    /** A hub, a tenant environment, and an enrolled agent that creates a namespace per deployment. */
-    private record Setup(HubProcess hub, HubApi admin, String environmentId, ChildProcess agent, String suffix,
-                         Path kubeconfig, String agentNamespace, List<String> agentOptions) {
-    }
-
-    /** The same agent started again on its state (its identity is there: no join token). */
-    private ChildProcess restartAgent(Setup s, String name) {
-        return cleanup.track(AgentProcess.start(name, s.hub(), null, null, work.resolve("agent-state"),
-                s.kubeconfig(), s.agentNamespace(), s.agentOptions()));
-    }
-
-    private Setup setUp(KubeCluster cluster, List<String> agentOptions) {
-        TestDatabase database = cleanup.track(database());
-        HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), database,
-                "opa_e2e-" + UUID.randomUUID()).start());
-        HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
-        String suffix = database.kind().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 5);
-        String tenantId = admin.post("/api/v1/tenants", Map.of("name", "pkg-" + suffix)).expect(201).path("id").asText();
-        String environmentId = admin.post("/api/v1/environments", Map.of("tenantId", tenantId, "name", "prod",
-                "cloud", "aws", "region", "eu-west-1", "clusterName", "pkg-" + suffix)).expect(201).path("id").asText();
-        JsonNode joinToken = admin.post("/api/v1/environments/" + environmentId + "/join-tokens",
-                Map.of("ttlSeconds", 600, "uses", 1)).expect(201);
-        String agentNamespace = cluster.newNamespace("outpost");
-        Path kubeconfig = AgentSandbox.preparePerDeployment(cluster, agentNamespace, work.resolve("customer"));
-        List<String> options = new ArrayList<>(List.of("--namespace-mode", "per-deployment"));
-        options.addAll(agentOptions);
-        ChildProcess agent = cleanup.track(AgentProcess.start("agent", hub, joinToken.path("token").asText(),
-                joinToken.path("caFingerprint").asText(), work.resolve("agent-state"), kubeconfig, agentNamespace,
-                options));
-        awaitAgentOnline(admin, environmentId, agent);
-        return new Setup(hub, admin, environmentId, agent, suffix, kubeconfig, agentNamespace, options);
+    private HubWithAgent setUp(KubeCluster cluster, List<String> agentOptions) {
+        return HubWithAgent.start(cluster, database(), work, cleanup, agentOptions);
     }
 
     @Test
     void redisPublishDeployChangeUpgradeRollBackAndDelete(KubeCluster cluster) {
-        Setup s = setUp(cluster, List.of());
+        HubWithAgent s = setUp(cluster, List.of());
         HubApi admin = s.admin();
         KubernetesClient kube = cluster.adminClient();
 
@@ -175,7 +143,7 @@ abstract class PackageScenarios {
         Path providerFile = work.resolve("infrastructure.yaml");
         Files.createDirectories(work);
         Files.writeString(providerFile, "nodePool/gpu-pool: \"fail: quota exceeded: 0 of 1 g5.xlarge available in eu-west-1\"\n");
-        Setup s = setUp(cluster, List.of("--infrastructure-provider", "test",
+        HubWithAgent s = setUp(cluster, List.of("--infrastructure-provider", "test",
                 "--test-infrastructure-file", providerFile.toString()));
         HubApi admin = s.admin();
         KubernetesClient kube = cluster.adminClient();
@@ -225,7 +193,7 @@ abstract class PackageScenarios {
 
     @Test
     void aComponentWhoseDependencyNeverGetsReadyIsNeverApplied(KubeCluster cluster) {
-        Setup s = setUp(cluster, List.of());
+        HubWithAgent s = setUp(cluster, List.of());
         HubApi admin = s.admin();
         KubernetesClient kube = cluster.adminClient();
         String releaseId = admin.publishPackage(ServicePackages.testPackage("stuck-dependency")).expect(201)
@@ -253,7 +221,7 @@ abstract class PackageScenarios {
 
     @Test
     void driftIsReportedThenHealed(KubeCluster cluster) {
-        Setup s = setUp(cluster, List.of());
+        HubWithAgent s = setUp(cluster, List.of());
         HubApi admin = s.admin();
         KubernetesClient kube = cluster.adminClient();
         String releaseId = admin.publishPackage(ServicePackages.redis()).expect(201).path("id").asText();
@@ -316,7 +284,7 @@ abstract class PackageScenarios {
 
     @Test
     void killingTheHubThenTheAgentMidDeploymentNeverLeavesAnOperationStuck(KubeCluster cluster) {
-        Setup s = setUp(cluster, List.of());
+        HubWithAgent s = setUp(cluster, List.of());
         HubApi admin = s.admin();
         KubernetesClient kube = cluster.adminClient();
         String releaseId = admin.publishPackage(ServicePackages.redis()).expect(201).path("id").asText();
@@ -341,7 +309,7 @@ abstract class PackageScenarios {
                 .until(() -> !admin.get("/api/v1/operations/" + operationId).expect(200).path("status").asText()
                         .equals("pending"));
         s.agent().kill9();
-        ChildProcess agent = restartAgent(s, "agent-restarted");
+        ChildProcess agent = s.restartAgent(cleanup, "agent-restarted");
         JsonNode afterAgentKill = awaitOperationFinished(admin, operationId, agent);
         log("after agent kill -9: operation %s (%s)", afterAgentKill.path("status").asText(),
                 afterAgentKill.path("failureReason").asText());
@@ -373,17 +341,6 @@ abstract class PackageScenarios {
     }
 
     // ---- helpers
-
-    private static void awaitAgentOnline(HubApi admin, String environmentId, ChildProcess agent) {
-        await("agent online").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!agent.isAlive()) {
-                throw new IllegalStateException("the agent exited\n" + agent.logTail());
-            }
-            HubApi.Response response = admin.get("/api/v1/agents?environmentId=" + environmentId);
-            return response.status() == 200 && items(response.body()).stream()
-                    .anyMatch(a -> "online".equals(a.path("status").asText()));
-        });
-    }
 
     static JsonNode awaitOperationFinished(HubApi admin, String operationId) {
         return awaitOperationFinished(admin, operationId, null);

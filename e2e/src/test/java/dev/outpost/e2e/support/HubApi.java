@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -36,8 +37,13 @@ public final class HubApi {
         return new HubApi(baseUrl, otherToken);
     }
 
-    /** An HTTP answer: status, content type and parsed body (null when empty). */
-    public record Response(int status, String contentType, JsonNode body) {
+    /** An HTTP answer: status, content type, parsed body (null when empty) and headers. */
+    public record Response(int status, String contentType, JsonNode body, HttpHeaders headers) {
+        /** The first value of header {@code name}, null when absent. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         /** The body, after checking the status is the expected one. */
         public JsonNode expect(int expected) {
             if (status != expected) {
@@ -61,6 +67,24 @@ public final class HubApi {
 
     public Response delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
+    }
+
+    /**
+     * {@code method} on {@code path} with {@code body} as JSON (none when null) and extra request headers,
+     * e.g. {@code Idempotency-Key} or {@code If-Match}.
+     */
+    public Response send(String method, String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path));
+        headers.forEach(request::header);
+        if (body == null) {
+            return send(request.method(method, HttpRequest.BodyPublishers.noBody()));
+        }
+        try {
+            return send(request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Sends a raw body as JSON, e.g. a malformed one. */
@@ -94,7 +118,8 @@ public final class HubApi {
             contract().check(built.method(), response);
             String text = response.body();
             JsonNode body = text == null || text.isBlank() ? null : JSON.readTree(text);
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body);
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body,
+                    response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

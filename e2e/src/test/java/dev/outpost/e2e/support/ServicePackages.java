@@ -50,6 +50,14 @@ public final class ServicePackages {
         return pack(ProjectPaths.root().resolve("e2e/src/test/resources/packages").resolve(name));
     }
 
+    /**
+     * A package of the hub's own validation tests, {@code hub/src/test/resources/packages/<name>} (the
+     * refused ones: broken-chart, cyclic, …), so that the hub's ITs and e2e refuse the very same packages.
+     */
+    public static byte[] hubTestPackage(String name) {
+        return pack(ProjectPaths.root().resolve("hub/src/test/resources/packages").resolve(name));
+    }
+
     /** The directory's contents as a gzipped tar, as {@code tar czf - -C dir .} writes it. */
     public static byte[] pack(Path dir) {
         try {

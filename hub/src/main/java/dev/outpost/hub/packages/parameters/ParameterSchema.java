@@ -30,6 +30,9 @@ public final class ParameterSchema {
     public static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
     /** Most violations listed for one set of parameters. */
     public static final int MAX_VIOLATIONS = 100;
+    /** Keywords whose violation names a property of the object they check. */
+    private static final Set<String> PROPERTY_KEYWORDS = Set.of("required", "additionalProperties",
+            "unevaluatedProperties");
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Draft 2020-12 plus {@code secret}, an annotation of Outpost's (it validates nothing). */
@@ -98,7 +101,9 @@ public final class ParameterSchema {
         List<ParameterViolation> violations = new ArrayList<>();
         for (Error error : schema.validate(JSON.valueToTree(parameters))) {
             String pointer = error.getInstanceLocation().toString();
-            if ("required".equals(error.getKeyword()) && error.getProperty() != null) {
+            // These keywords fail on an object but are about one of its properties (missing or not
+            // allowed): point at that property, so a misspelt parameter is named where it is.
+            if (PROPERTY_KEYWORDS.contains(error.getKeyword()) && error.getProperty() != null) {
                 pointer = pointer + "/" + escape(error.getProperty());
             }
             String message = error.getMessage();

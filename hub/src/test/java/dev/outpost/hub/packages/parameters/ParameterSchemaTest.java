@@ -34,11 +34,30 @@ class ParameterSchemaTest {
                 "replicas", 9, "memory", "lots", "tls", Map.of("enabled", "yes"), "colour", "red"));
 
         assertThat(violations).extracting(ParameterViolation::pointer)
-                .containsExactlyInAnyOrder("/size", "/replicas", "/memory", "/tls/enabled", "/");
+                .containsExactlyInAnyOrder("/size", "/replicas", "/memory", "/tls/enabled", "/colour");
         assertThat(violations).filteredOn(v -> v.pointer().equals("/replicas")).singleElement()
                 .satisfies(v -> assertThat(v.message()).contains("5"));
-        assertThat(violations).filteredOn(v -> v.pointer().equals("/")).singleElement()
-                .satisfies(v -> assertThat(v.message()).contains("colour"));
+        assertThat(violations).filteredOn(v -> v.pointer().equals("/colour")).singleElement()
+                .satisfies(v -> assertThat(v.message()).contains("colour").contains("not defined in the schema"));
+    }
+
+    @Test
+    void aPropertyTheSchemaDoesNotAllowIsPointedAtItselfAlsoInsideObjects() throws InvalidSchemaException {
+        ParameterSchema schema = schema("""
+                type: object
+                additionalProperties: false
+                properties:
+                  tls:
+                    type: object
+                    unevaluatedProperties: false
+                    properties:
+                      enabled: {type: boolean}
+                """);
+
+        List<ParameterViolation> violations = schema.validate(Map.of("replica", 2, "tls", Map.of("on/off~", true)));
+
+        assertThat(violations).extracting(ParameterViolation::pointer)
+                .containsExactlyInAnyOrder("/replica", "/tls/on~1off~0");
     }
 
     @Test

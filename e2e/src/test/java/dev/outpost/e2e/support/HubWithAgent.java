@@ -1,0 +1,69 @@
+package dev.outpost.e2e.support;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.outpost.testcluster.KubeCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+/** A hub process, a tenant environment, and an enrolled agent process that creates a namespace per deployment. */
+public record HubWithAgent(HubProcess hub, HubApi admin, String environmentId, ChildProcess agent, String suffix,
+                           Path kubeconfig, String agentNamespace, List<String> agentOptions, Path agentState) {
+
+    /**
+     * Starts a hub on {@code database} with its data under {@code work}, creates a tenant and an
+     * environment, prepares the customer's side (agent/rbac, per-deployment mode) and starts an agent
+     * with {@code moreAgentOptions}; returns once the hub sees the agent online. The database, the hub
+     * and the agent are tracked by {@code cleanup}.
+     */
+    public static HubWithAgent start(KubeCluster cluster, TestDatabase database, Path work, Cleanup cleanup,
+                                     List<String> moreAgentOptions) {
+        cleanup.track(database);
+        HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), database,
+                "opa_e2e-" + UUID.randomUUID()).start());
+        HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
+        String suffix = database.kind().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 5);
+        String tenantId = admin.post("/api/v1/tenants", Map.of("name", "pkg-" + suffix)).expect(201).path("id").asText();
+        String environmentId = admin.post("/api/v1/environments", Map.of("tenantId", tenantId, "name", "prod",
+                "cloud", "aws", "region", "eu-west-1", "clusterName", "pkg-" + suffix)).expect(201).path("id").asText();
+        JsonNode joinToken = admin.post("/api/v1/environments/" + environmentId + "/join-tokens",
+                Map.of("ttlSeconds", 600, "uses", 1)).expect(201);
+        String agentNamespace = cluster.newNamespace("outpost");
+        Path kubeconfig = AgentSandbox.preparePerDeployment(cluster, agentNamespace, work.resolve("customer"));
+        List<String> options = new ArrayList<>(List.of("--namespace-mode", "per-deployment"));
+        options.addAll(moreAgentOptions);
+        Path agentState = work.resolve("agent-state");
+        ChildProcess agent = cleanup.track(AgentProcess.start("agent", hub, joinToken.path("token").asText(),
+                joinToken.path("caFingerprint").asText(), agentState, kubeconfig, agentNamespace, options));
+        awaitAgentOnline(admin, environmentId, agent);
+        return new HubWithAgent(hub, admin, environmentId, agent, suffix, kubeconfig, agentNamespace, options,
+                agentState);
+    }
+
+    /** The same agent started again on its state (its identity is there: no join token), tracked by {@code cleanup}. */
+    public ChildProcess restartAgent(Cleanup cleanup, String name) {
+        return cleanup.track(AgentProcess.start(name, hub, null, null, agentState, kubeconfig, agentNamespace,
+                agentOptions));
+    }
+
+    private static void awaitAgentOnline(HubApi admin, String environmentId, ChildProcess agent) {
+        await("agent online").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            if (!agent.isAlive()) {
+                throw new IllegalStateException("the agent exited\n" + agent.logTail());
+            }
+            HubApi.Response response = admin.get("/api/v1/agents?environmentId=" + environmentId);
+            if (response.status() != 200) {
+                return false;
+            }
+            JsonNode agents = response.body().isArray() ? response.body() : response.body().path("items");
+            return StreamSupport.stream(agents.spliterator(), false)
+                    .anyMatch(a -> "online".equals(a.path("status").asText()));
+        });
+    }
+}
