@@ -36,6 +36,11 @@ public final class GrpcLimits {
     /** Messages per second the bucket refills; beyond burst and rate the hub closes the stream. */
     public static final int STREAM_MESSAGES_PER_SECOND = 20;
 
+    /** Most records in one UsageBatch. */
+    public static final int MAX_USAGE_RECORDS_PER_BATCH = 1000;
+    /** Most UsageBatches an agent sends before it waits for their acks. */
+    public static final int MAX_USAGE_BATCHES_IN_FLIGHT = 8;
+
     private GrpcLimits() {
     }
 }
