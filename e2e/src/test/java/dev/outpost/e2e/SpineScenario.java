@@ -9,6 +9,7 @@ import dev.outpost.e2e.support.AgentSandbox;
 import dev.outpost.e2e.support.ChildProcess;
 import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
+import dev.outpost.e2e.support.Operations;
 import dev.outpost.e2e.support.HubProcess;
 import dev.outpost.e2e.support.TestDatabase;
 import dev.outpost.protocol.fixtures.ReleaseFixture;
@@ -37,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KubeClusterExtension.class)
 abstract class SpineScenario {
-    private static final Duration OPERATION_PATIENCE = Duration.ofMinutes(3);
     private static final String DEPLOYMENT_LABEL = "outpost.dev/deployment";
 
     @TempDir
@@ -240,14 +240,7 @@ abstract class SpineScenario {
     }
 
     private static void awaitOperationSucceeded(HubApi admin, String operationId, ChildProcess agent) {
-        await("operation " + operationId).atMost(OPERATION_PATIENCE).pollInterval(Duration.ofMillis(250)).until(() -> {
-            JsonNode operation = admin.get("/api/v1/operations/" + operationId).expect(200);
-            String status = operation.path("status").asText();
-            if (status.equals("failed")) {
-                throw new AssertionError("operation failed: " + operation + "\n" + agent.logTail());
-            }
-            return status.equals("succeeded");
-        });
+        Operations.awaitSucceeded(admin, operationId, agent);
     }
 
     private static void awaitAgentStatus(HubApi admin, String agentId, String status, Duration patience) {

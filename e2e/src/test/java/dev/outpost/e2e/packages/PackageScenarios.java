@@ -8,6 +8,7 @@ import dev.outpost.e2e.support.ChildProcess;
 import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubWithAgent;
+import dev.outpost.e2e.support.Operations;
 import dev.outpost.e2e.support.ServicePackages;
 import dev.outpost.e2e.support.TestDatabase;
 import dev.outpost.testcluster.KubeCluster;
@@ -37,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KubeClusterExtension.class)
 abstract class PackageScenarios {
-    private static final Duration OPERATION_PATIENCE = Duration.ofMinutes(3);
     private static final String DEPLOYMENT_LABEL = "outpost.dev/deployment";
     /** What works on kwok: no persistence, as nothing provisions volumes there (docs/examples.md). */
     private static final Map<String, Object> REDIS_ON_KWOK =
@@ -343,33 +343,15 @@ abstract class PackageScenarios {
     // ---- helpers
 
     static JsonNode awaitOperationFinished(HubApi admin, String operationId) {
-        return awaitOperationFinished(admin, operationId, null);
+        return Operations.awaitFinished(admin, operationId, null);
     }
 
-    /** The operation once it succeeded or failed; on a timeout the error shows it and the agent's log. */
     static JsonNode awaitOperationFinished(HubApi admin, String operationId, ChildProcess agent) {
-        JsonNode[] last = new JsonNode[1];
-        try {
-            awaitFinished(admin, operationId, last);
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            throw new AssertionError("operation never finished: " + last[0]
-                    + (agent == null ? "" : "\n" + agent.logTail()), e);
-        }
-        return last[0];
-    }
-
-    private static void awaitFinished(HubApi admin, String operationId, JsonNode[] last) {
-        await("operation " + operationId + " finished").atMost(OPERATION_PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    last[0] = admin.get("/api/v1/operations/" + operationId).expect(200);
-                    String status = last[0].path("status").asText();
-                    return status.equals("succeeded") || status.equals("failed");
-                });
+        return Operations.awaitFinished(admin, operationId, agent);
     }
 
     static void awaitOperationSucceeded(HubApi admin, String operationId, ChildProcess agent) {
-        JsonNode operation = awaitOperationFinished(admin, operationId, agent);
-        assertThat(operation.path("status").asText()).as("%s%n%s", operation, agent.logTail()).isEqualTo("succeeded");
+        Operations.awaitSucceeded(admin, operationId, agent);
     }
 
     static Map<String, String> stepStates(JsonNode operation) {

@@ -23,12 +23,18 @@ public final class AgentProcess {
     /** As above, with more agent options, e.g. {@code --namespace-mode per-deployment}. */
     public static ChildProcess start(String name, HubProcess hub, String joinToken, String caFingerprint,
             Path stateDir, Path kubeconfig, String namespace, List<String> moreOptions) {
+        return start(name, hub.gatewayAddress(), joinToken, caFingerprint, stateDir, kubeconfig, namespace, moreOptions);
+    }
+
+    /** As above, dialling {@code hubAddress} ("host:port", e.g. a {@link TcpProxy} in front of the hub). */
+    public static ChildProcess start(String name, String hubAddress, String joinToken, String caFingerprint,
+            Path stateDir, Path kubeconfig, String namespace, List<String> moreOptions) {
         List<String> command = new ArrayList<>();
         command.add(ProjectPaths.java());
         // JVM options of the agent (the footprint benchmark compares settings with this).
         command.addAll(List.of(System.getProperty("outpost.e2e.agent-jvm-options", "-Xmx256m").trim().split("\\s+")));
         command.addAll(List.of("-jar", ProjectPaths.agentJar().toString(),
-                "--hub", hub.gatewayAddress(),
+                "--hub", hubAddress,
                 "--state-dir", stateDir.toString(),
                 "--kubeconfig", kubeconfig.toString(),
                 "--namespaces", namespace));

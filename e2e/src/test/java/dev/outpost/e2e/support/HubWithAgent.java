@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.stream.StreamSupport;
 
 /** A hub process, a tenant environment, and an enrolled agent process that creates a namespace per deployment. */
 public record HubWithAgent(HubProcess hub, HubApi admin, String environmentId, ChildProcess agent, String suffix,
-                           Path kubeconfig, String agentNamespace, List<String> agentOptions, Path agentState) {
+                           Path kubeconfig, String agentNamespace, List<String> agentOptions, Path agentState,
+                           String agentDials) {
 
     /**
      * Starts a hub on {@code database} with its data under {@code work}, creates a tenant and an
@@ -24,6 +26,15 @@ public record HubWithAgent(HubProcess hub, HubApi admin, String environmentId, C
      */
     public static HubWithAgent start(KubeCluster cluster, TestDatabase database, Path work, Cleanup cleanup,
                                      List<String> moreAgentOptions) {
+        return start(cluster, database, work, cleanup, moreAgentOptions, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, with the agent dialling {@code route} of the hub's gateway address instead of the
+     * address itself (a {@link TcpProxy} in front of the hub).
+     */
+    public static HubWithAgent start(KubeCluster cluster, TestDatabase database, Path work, Cleanup cleanup,
+                                     List<String> moreAgentOptions, UnaryOperator<String> route) {
         cleanup.track(database);
         HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), database,
                 "opa_e2e-" + UUID.randomUUID()).start());
@@ -39,16 +50,17 @@ public record HubWithAgent(HubProcess hub, HubApi admin, String environmentId, C
         List<String> options = new ArrayList<>(List.of("--namespace-mode", "per-deployment"));
         options.addAll(moreAgentOptions);
         Path agentState = work.resolve("agent-state");
-        ChildProcess agent = cleanup.track(AgentProcess.start("agent", hub, joinToken.path("token").asText(),
+        String agentDials = route.apply(hub.gatewayAddress());
+        ChildProcess agent = cleanup.track(AgentProcess.start("agent", agentDials, joinToken.path("token").asText(),
                 joinToken.path("caFingerprint").asText(), agentState, kubeconfig, agentNamespace, options));
         awaitAgentOnline(admin, environmentId, agent);
         return new HubWithAgent(hub, admin, environmentId, agent, suffix, kubeconfig, agentNamespace, options,
-                agentState);
+                agentState, agentDials);
     }
 
     /** The same agent started again on its state (its identity is there: no join token), tracked by {@code cleanup}. */
     public ChildProcess restartAgent(Cleanup cleanup, String name) {
-        return cleanup.track(AgentProcess.start(name, hub, null, null, agentState, kubeconfig, agentNamespace,
+        return cleanup.track(AgentProcess.start(name, agentDials, null, null, agentState, kubeconfig, agentNamespace,
                 agentOptions));
     }
 
