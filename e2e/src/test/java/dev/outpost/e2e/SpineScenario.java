@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.e2e.support.AgentProcess;
 import dev.outpost.e2e.support.AgentSandbox;
+import dev.outpost.e2e.support.AgentsOnline;
 import dev.outpost.e2e.support.ChildProcess;
 import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
@@ -75,7 +76,7 @@ abstract class SpineScenario {
         Path agentState = work.resolve("agent-state");
         ChildProcess agent = cleanup.track(AgentProcess.start("agent", hub, joinToken.path("token").asText(),
                 joinToken.path("caFingerprint").asText(), agentState, kubeconfig, namespace));
-        JsonNode enrolled = awaitAgentOnline(admin, environmentId, agent);
+        JsonNode enrolled = AgentsOnline.await(admin, environmentId, agent);
         String agentId = enrolled.path("id").asText();
 
         // The token was single-use: a second agent using it is refused with a clear reason.
@@ -222,22 +223,7 @@ abstract class SpineScenario {
                 "manifests", release.manifests(), "defaultParameters", release.defaults())).expect(201).path("id").asText();
     }
 
-    private static JsonNode awaitAgentOnline(HubApi admin, String environmentId, ChildProcess agent) {
-        JsonNode[] found = new JsonNode[1];
-        await("agent online").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!agent.isAlive()) {
-                throw new IllegalStateException("the agent exited\n" + agent.logTail());
-            }
-            HubApi.Response response = admin.get("/api/v1/agents?environmentId=" + environmentId);
-            if (response.status() != 200) {
-                return false;
-            }
-            found[0] = items(response.body()).stream().filter(a -> "online".equals(a.path("status").asText()))
-                    .findFirst().orElse(null);
-            return found[0] != null;
-        });
-        return found[0];
-    }
+
 
     private static void awaitOperationSucceeded(HubApi admin, String operationId, ChildProcess agent) {
         Operations.awaitSucceeded(admin, operationId, agent);

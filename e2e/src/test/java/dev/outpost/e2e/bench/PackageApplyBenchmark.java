@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.e2e.support.AgentProcess;
 import dev.outpost.e2e.support.AgentSandbox;
+import dev.outpost.e2e.support.AgentsOnline;
 import dev.outpost.e2e.support.ChildProcess;
 import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
@@ -90,7 +91,7 @@ class PackageApplyBenchmark {
         ChildProcess agent = cleanup.track(AgentProcess.start("agent", hub, token.path("token").asText(),
                 token.path("caFingerprint").asText(), work.resolve("agent-state"), kubeconfig, agentNamespace,
                 List.of("--namespace-mode", "per-deployment")));
-        awaitAgentOnline(admin, environmentId, agent);
+        AgentsOnline.await(admin, environmentId, agent);
         String releaseId = admin.publishPackage(ServicePackages.redis()).expect(201).path("id").asText();
         KubernetesClient kube = cluster.adminClient();
 
@@ -210,14 +211,7 @@ class PackageApplyBenchmark {
         return manifest;
     }
 
-    private static void awaitAgentOnline(HubApi admin, String environmentId, ChildProcess agent) {
-        await("agent online").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!agent.isAlive()) {
-                throw new IllegalStateException("the agent exited\n" + agent.logTail());
-            }
-            return admin.get("/api/v1/agents?environmentId=" + environmentId).body().toString().contains("\"online\"");
-        });
-    }
+
 
     /** Waits for the operation to succeed, noting in {@code stepsDone} when each step was first seen succeeded. */
     private static void awaitSucceeded(HubApi admin, String operationId, ChildProcess agent, long start,

@@ -1,17 +1,14 @@
 package dev.outpost.e2e.support;
 
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.testcluster.KubeCluster;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
-import java.util.stream.StreamSupport;
 
 /** A hub process, a tenant environment, and an enrolled agent process that creates a namespace per deployment. */
 public record HubWithAgent(HubProcess hub, HubApi admin, String environmentId, ChildProcess agent, String suffix,
@@ -53,7 +50,7 @@ public record HubWithAgent(HubProcess hub, HubApi admin, String environmentId, C
         String agentDials = route.apply(hub.gatewayAddress());
         ChildProcess agent = cleanup.track(AgentProcess.start("agent", agentDials, joinToken.path("token").asText(),
                 joinToken.path("caFingerprint").asText(), agentState, kubeconfig, agentNamespace, options));
-        awaitAgentOnline(admin, environmentId, agent);
+        AgentsOnline.await(admin, environmentId, agent);
         return new HubWithAgent(hub, admin, environmentId, agent, suffix, kubeconfig, agentNamespace, options,
                 agentState, agentDials);
     }
@@ -64,18 +61,5 @@ public record HubWithAgent(HubProcess hub, HubApi admin, String environmentId, C
                 agentOptions));
     }
 
-    private static void awaitAgentOnline(HubApi admin, String environmentId, ChildProcess agent) {
-        await("agent online").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            if (!agent.isAlive()) {
-                throw new IllegalStateException("the agent exited\n" + agent.logTail());
-            }
-            HubApi.Response response = admin.get("/api/v1/agents?environmentId=" + environmentId);
-            if (response.status() != 200) {
-                return false;
-            }
-            JsonNode agents = response.body().isArray() ? response.body() : response.body().path("items");
-            return StreamSupport.stream(agents.spliterator(), false)
-                    .anyMatch(a -> "online".equals(a.path("status").asText()));
-        });
-    }
+
 }
