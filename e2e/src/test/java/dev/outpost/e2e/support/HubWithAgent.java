@@ -1,6 +1,5 @@
 package dev.outpost.e2e.support;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.testcluster.KubeCluster;
 import java.nio.file.Path;
