@@ -11,8 +11,10 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * Atomic writes into the state folder: a temp file created with mode 0600 (so a key is never
- * readable by others, not even for a moment), then renamed over the target.
+ * Durable, atomic writes into the state folder: a temp file created with mode 0600 (so a key is
+ * never readable by others, not even for a moment), fsynced, renamed over the target, and the
+ * folder fsynced, so after a crash the file holds either the old content or the new, never a torn
+ * write, and a write that returned survives a power loss.
  */
 public final class OwnerOnlyFiles {
     private OwnerOnlyFiles() {
@@ -25,16 +27,37 @@ public final class OwnerOnlyFiles {
         }
     }
 
-    /** Replaces {@code target} with {@code content} atomically; the file has mode 0600. */
+    /** Replaces {@code target} with {@code content} atomically and durably; the file has mode 0600. */
     public static void write(Path target, byte[] content) throws IOException {
-        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-            channel.write(ByteBuffer.wrap(content));
-            channel.force(true); // on disk before the rename makes it visible
+        // A unique temp name: two writers of one target never share a temp file.
+        Path temp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(content);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true); // on disk before the rename makes it visible
+            }
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
         }
-        Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        syncDirectory(target.getParent());
+    }
+
+    /** Makes a rename or a new file in {@code dir} durable (on Linux a folder can be opened and fsynced). */
+    public static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            // Some platforms and file systems cannot open a folder for reading; the rename stays atomic.
+            if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+                return;
+            }
+            throw e;
+        }
     }
 
     public static void write(Path target, String content) throws IOException {

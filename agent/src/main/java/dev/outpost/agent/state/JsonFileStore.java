@@ -7,11 +7,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.outpost.agent.identity.OwnerOnlyFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,18 +20,20 @@ import org.slf4j.Logger;
  * atomically, so that a crash leaves the old or the new file, never half of one.
  */
 public final class JsonFileStore<T> {
-    /** What the files hold: it decides how they are written and how much of a bad one is logged. */
+    /**
+     * What the files hold: it decides how much of a bad one is logged. Both kinds are written the
+     * same way: owner-only, forced to disk before the rename (OwnerOnlyFiles).
+     */
     public enum Contents {
-        /** Nothing secret: written to a temporary file, then moved over the old one. */
+        /** Nothing secret: a parser message about a bad file is logged in full. */
         PLAIN,
-        /**
-         * Secret values: an owner-only folder and files, forced to disk before the rename, and no parser
-         * message in the log, since it may quote the file.
-         */
+        /** Secret values: no parser message in the log, since it may quote the file. */
         SECRET
     }
 
     private static final String SUFFIX = ".json";
+    /** Far above any inventory or step record the agent writes (a plan's objects are bounded by the protocol). */
+    static final long MAX_FILE_BYTES = 64L * 1024 * 1024;
     // Records also write derived getters (StepRecord's "infrastructure"), and an agent must read what an
     // older or newer one wrote: unknown fields are skipped.
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -79,25 +79,10 @@ public final class JsonFileStore<T> {
         return all;
     }
 
+    /** Replaces the deployment's value, durably (fsynced before it becomes visible; see OwnerOnlyFiles). */
     public void save(String deploymentId, T value) throws IOException {
-        if (contents == Contents.SECRET) {
-            OwnerOnlyFiles.createDirectory(directory);
-            OwnerOnlyFiles.write(file(deploymentId), JSON.writeValueAsBytes(value));
-            return;
-        }
-        Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, deploymentId, ".tmp");
-        try {
-            JSON.writeValue(temporary.toFile(), value);
-            try {
-                Files.move(temporary, file(deploymentId), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file(deploymentId), StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        OwnerOnlyFiles.createDirectory(directory);
+        OwnerOnlyFiles.write(file(deploymentId), JSON.writeValueAsBytes(value));
     }
 
     public void remove(String deploymentId) throws IOException {
@@ -109,6 +94,13 @@ public final class JsonFileStore<T> {
             return Optional.empty();
         }
         try {
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                // Written by something other than the agent: reading it whole could exhaust the heap.
+                log.warn("ignoring {} {}: {} bytes, more than the {} bytes the agent ever writes", one, file, size,
+                        MAX_FILE_BYTES);
+                return Optional.empty();
+            }
             return Optional.of(JSON.readValue(file.toFile(), type));
         } catch (IOException | UncheckedIOException e) {
             if (contents == Contents.SECRET) {
