@@ -57,6 +57,17 @@ public final class HubApi {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** An answer that is not JSON (a CSV export), as text. */
+    public record Text(int status, String contentType, String body) {
+    }
+
+    /** GET of a document that is not JSON, e.g. {@code /api/v1/usage?format=csv}. */
+    public Text getText(String path) {
+        HttpResponse<String> response = exchange(HttpRequest.newBuilder(uri(path)).GET());
+        return new Text(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                response.body());
+    }
+
     public Response post(String path, Object body) {
         return sendJson("POST", path, body);
     }
@@ -109,6 +120,19 @@ public final class HubApi {
     }
 
     private Response send(HttpRequest.Builder request) {
+        HttpResponse<String> response = exchange(request);
+        try {
+            String text = response.body();
+            JsonNode body = text == null || text.isBlank() ? null : JSON.readTree(text);
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body,
+                    response.headers());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Sends with the token and holds the answer to the hub's OpenAPI document. */
+    private HttpResponse<String> exchange(HttpRequest.Builder request) {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
@@ -116,10 +140,7 @@ public final class HubApi {
             HttpRequest built = request.timeout(Duration.ofSeconds(30)).build();
             HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
             contract().check(built.method(), response);
-            String text = response.body();
-            JsonNode body = text == null || text.isBlank() ? null : JSON.readTree(text);
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), body,
-                    response.headers());
+            return response;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

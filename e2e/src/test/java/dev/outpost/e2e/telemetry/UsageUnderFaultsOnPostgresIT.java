@@ -180,6 +180,27 @@ class UsageUnderFaultsOnPostgresIT {
         }
         JsonNode spool = items(admin.get("/api/v1/usage/agents?tenantId=" + tenantId).expect(200)).get(0);
         assertThat(spool.path("droppedRecordsTotal").asLong()).isZero();
+
+        // Another tenant's token sees none of it, whichever way it asks.
+        String otherTenant = admin.post("/api/v1/tenants", Map.of("name", "other-" + s.suffix())).expect(201)
+                .path("id").asText();
+        HubApi other = admin.as(admin.post("/api/v1/tenants/" + otherTenant + "/tokens", Map.of("name", "sre"))
+                .expect(201).path("token").asText());
+        String someDeployment = deployments.get(0);
+        HubApi.Text csv = other.getText("/api/v1/usage?format=csv&deploymentId=" + someDeployment);
+        assertThat(csv.status()).isIn(200, 404);
+        assertThat(csv.body()).doesNotContain(someDeployment);
+        assertThat(admin.getText("/api/v1/usage?format=csv&deploymentId=" + someDeployment).body())
+                .as("the admin's export, for contrast").contains(someDeployment);
+        for (String path : List.of("/api/v1/usage", "/api/v1/usage?deploymentId=" + someDeployment,
+                "/api/v1/usage?tenantId=" + tenantId, "/api/v1/usage/records?deploymentId=" + someDeployment, "/api/v1/usage/records?tenantId=" + tenantId,
+                "/api/v1/usage/agents", "/api/v1/usage/agents?tenantId=" + tenantId)) {
+            HubApi.Response answer = other.get(path);
+            assertThat(answer.status()).as(path).isIn(200, 404);
+            if (answer.status() == 200) {
+                assertThat(items(answer.body())).as(path).isEmpty();
+            }
+        }
     }
 
     private static void awaitHubHas(HubApi admin, List<String> deployments, List<Produced> produced) {
