@@ -344,6 +344,65 @@ abstract class AbstractUsageIngestIT implements TestPropertyProvider {
         assertThat(agentUsage(theirs.agentId(), api.get("/api/v1/usage/agents", ADMIN)).get("rejections")).hasSize(1);
     }
 
+    @Test
+    void batchesPipelinedUpToTheAgentsWindowAreAllAckedInOrder() {
+        Setup s = setup();
+        TestUsageStream stream = new TestUsageStream(s.channel());
+        for (int i = 1; i <= GrpcLimits.MAX_USAGE_BATCHES_IN_FLIGHT; i++) {
+            stream.send(batch(i, spool(i, 1, 1, 0), record(s, CPU, "core-second", OCT_31_23H.plusSeconds(60L * i), 60,
+                    "1")));
+        }
+        List<Long> sequences = new ArrayList<>();
+        for (int i = 1; i <= GrpcLimits.MAX_USAGE_BATCHES_IN_FLIGHT; i++) {
+            UsageAck ack = stream.nextAck();
+            assertThat(ack.getStored()).isEqualTo(1);
+            sequences.add(ack.getSequence());
+        }
+        assertThat(sequences).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+        assertThat(records(s.deploymentId())).hasSize(GrpcLimits.MAX_USAGE_BATCHES_IN_FLIGHT);
+    }
+
+    @Test
+    void whenTheDatabaseFailsTheStreamEndsUnavailableNothingIsAckedOrStoredAndTheRetryIsStored() throws Exception {
+        Setup s = setup();
+        UsageBatch batch = batch(1, spool(1, 1, 1, 0), record(s, CPU, "core-second", OCT_31_23H, 60, "2.5"));
+        TestUsageStream stream = new TestUsageStream(s.channel());
+        // the last write of a batch fails: everything before it must be rolled back
+        execute("alter table agent_usage_spool rename to agent_usage_spool_away");
+        Status closed;
+        try {
+            stream.send(batch);
+            closed = stream.awaitClosed();
+        } finally {
+            execute("alter table agent_usage_spool_away rename to agent_usage_spool");
+        }
+        assertThat(closed.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(closed.getDescription()).isEqualTo("hub cannot store usage now; send the batch again later");
+        assertThat(stream.acks).isEmpty();
+        assertThat(records(s.deploymentId())).isEmpty();
+        assertThat(hourlySum(s.deploymentId())).isEqualByComparingTo(BigDecimal.ZERO);
+
+        UsageAck retried = new TestUsageStream(s.channel()).exchange(batch);
+        assertThat(retried.getStored()).isEqualTo(1);
+        assertThat(usage("deploymentId=" + s.deploymentId()).at("/items/0/quantity").asText()).isEqualTo("2.5");
+    }
+
+    @Test
+    void aRevokedAgentIsRefusedOnItsOpenStreamAndOnNewOnes() throws Exception {
+        Setup s = setup();
+        TestUsageStream open = new TestUsageStream(s.channel());
+        open.exchange(batch(1, spool(1, 1, 1, 0), record(s, CPU, "core-second", OCT_31_23H, 60, "1")));
+        Api.Response revoked = api.post("/api/v1/agents/" + s.agentId() + "/revoke", ADMIN, Map.of());
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+
+        open.send(batch(2, spool(1, 1, 1, 0), record(s, CPU, "core-second", OCT_31_23H.plusSeconds(60), 60, "1")));
+        assertThat(open.awaitClosed().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        TestUsageStream fresh = new TestUsageStream(s.channel());
+        fresh.send(batch(2, spool(1, 1, 1, 0), record(s, CPU, "core-second", OCT_31_23H.plusSeconds(60), 60, "1")));
+        assertThat(fresh.awaitClosed().getCode()).isIn(Status.Code.PERMISSION_DENIED, Status.Code.UNAUTHENTICATED);
+        assertThat(records(s.deploymentId())).hasSize(1);
+    }
+
     // ---- helpers
 
     Setup setup() {
@@ -456,6 +515,14 @@ abstract class AbstractUsageIngestIT implements TestPropertyProvider {
                 rs.next();
                 return rs.getBigDecimal(1);
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void execute(String statement) {
+        try (Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute(statement);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
