@@ -4,12 +4,12 @@ import dev.outpost.hub.auth.Authenticated;
 import dev.outpost.hub.auth.Caller;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Header;
-import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.List;
@@ -27,13 +27,10 @@ public class UsageController {
 
     /** Usage per period; CSV with {@code format=csv} or {@code Accept: text/csv}. */
     @Get(produces = {MediaType.APPLICATION_JSON, UsageCsv.CONTENT_TYPE})
-    public HttpResponse<?> summary(@Authenticated Caller caller, @QueryValue Optional<String> tenantId,
-            @QueryValue Optional<String> environmentId, @QueryValue Optional<String> deploymentId,
-            @QueryValue Optional<String> meter, @QueryValue Optional<String> from, @QueryValue Optional<String> to,
-            @QueryValue Optional<String> groupBy, @QueryValue Optional<String> format,
+    public HttpResponse<?> summary(@Authenticated Caller caller, HttpRequest<?> request,
             @Header(HttpHeaders.ACCEPT) @Nullable String accept) {
-        List<UsageViews.Period> periods = service.summary(caller,
-                new UsageQueryParams(tenantId, environmentId, deploymentId, meter, from, to), groupBy, format);
+        Optional<String> format = param(request, "format");
+        List<UsageViews.Period> periods = service.summary(caller, filters(request), param(request, "groupBy"), format);
         boolean csv = format.map("csv"::equals).orElseGet(() -> wantsCsv(accept));
         if (csv) {
             return HttpResponse.ok(UsageCsv.of(periods)).contentType(UsageCsv.CONTENT_TYPE + "; charset=utf-8");
@@ -42,17 +39,23 @@ public class UsageController {
     }
 
     @Get(value = "/records", produces = MediaType.APPLICATION_JSON)
-    public UsageViews.RecordPage records(@Authenticated Caller caller, @QueryValue Optional<String> tenantId,
-            @QueryValue Optional<String> environmentId, @QueryValue Optional<String> deploymentId,
-            @QueryValue Optional<String> meter, @QueryValue Optional<String> from, @QueryValue Optional<String> to,
-            @QueryValue Optional<String> limit, @QueryValue Optional<String> cursor) {
-        return service.records(caller, new UsageQueryParams(tenantId, environmentId, deploymentId, meter, from, to),
-                limit, cursor);
+    public UsageViews.RecordPage records(@Authenticated Caller caller, HttpRequest<?> request) {
+        return service.records(caller, filters(request), param(request, "limit"), param(request, "cursor"));
     }
 
     @Get(value = "/agents", produces = MediaType.APPLICATION_JSON)
-    public UsageViews.Agents agents(@Authenticated Caller caller, @QueryValue Optional<String> tenantId) {
-        return service.agents(caller, tenantId);
+    public UsageViews.Agents agents(@Authenticated Caller caller, HttpRequest<?> request) {
+        return service.agents(caller, param(request, "tenantId"));
+    }
+
+    /** Query parameters are read as sent: {@code ?from=} is an empty value (refused), not an absent one. */
+    private static Optional<String> param(HttpRequest<?> request, String name) {
+        return request.getParameters().getFirst(name);
+    }
+
+    private static UsageQueryParams filters(HttpRequest<?> request) {
+        return new UsageQueryParams(param(request, "tenantId"), param(request, "environmentId"),
+                param(request, "deploymentId"), param(request, "meter"), param(request, "from"), param(request, "to"));
     }
 
     /** CSV only when the client asks for it and not for JSON first. */

@@ -7,6 +7,8 @@ import dev.outpost.hub.store.Database;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +30,10 @@ public class UsageService {
     public static final int MAX_HOURLY_ROWS = 100_000;
     /** Most agents listed. */
     public static final int MAX_AGENTS = 10_000;
+
+    /** RFC 3339 / ISO-8601 with an offset ("Z" or "+01:00"), letters in either case. */
+    private static final DateTimeFormatter INSTANT = new DateTimeFormatterBuilder().parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_INSTANT).toFormatter();
 
     private final Database db;
     private final UsageStore store;
@@ -124,8 +130,8 @@ public class UsageService {
             return Optional.empty();
         }
         try {
-            return Optional.of(Instant.parse(text.get()));
-        } catch (DateTimeParseException e) {
+            return Optional.of(INSTANT.parse(text.get(), Instant::from));
+        } catch (DateTimeParseException | ArithmeticException e) {
             errors.add(new Problem.FieldError(name, "must be an ISO-8601 instant in UTC, e.g. 2026-12-01T00:00:00Z"));
             return Optional.empty();
         }
