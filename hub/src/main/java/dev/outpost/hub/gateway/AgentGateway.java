@@ -7,6 +7,9 @@ import dev.outpost.hub.enrollment.GatewayPortSource;
 import dev.outpost.hub.pki.GatewayKeyMaterial;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.protocol.GrpcLimits;
+import dev.outpost.hub.usage.UsageGrpcService;
+import dev.outpost.protocol.v1.TelemetryGrpc;
+import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -18,6 +21,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent gateway: a gRPC server over TLS, started with the hub. Enrollment works without a client
- * certificate (the join token is the credential); AgentControl requires one signed by the hub CA.
+ * certificate (the join token is the credential); AgentControl and Telemetry require one signed by the hub CA.
  */
 @Context
 public class AgentGateway implements AutoCloseable, GatewayPortSource {
@@ -55,10 +59,27 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     private final ControlSessions sessions;
     private final AgentPresence presence;
     private final GatewayThreads threads;
+    private final BindableService telemetry;
     private Server server;
 
+    /** Without usage ingestion: Telemetry answers UNIMPLEMENTED (gateway tests without a database). */
     public AgentGateway(HubConfig config, HubCertificateAuthority ca, EnrollmentGrpcService enrollment,
             AgentControlService control, ControlSessions sessions, AgentPresence presence, GatewayThreads threads) {
+        this(config, ca, enrollment, control, sessions, presence, threads, new TelemetryGrpc.TelemetryImplBase() {
+        });
+    }
+
+    @Inject
+    public AgentGateway(HubConfig config, HubCertificateAuthority ca, EnrollmentGrpcService enrollment,
+            AgentControlService control, ControlSessions sessions, AgentPresence presence, GatewayThreads threads,
+            UsageGrpcService telemetry) {
+        this(config, ca, enrollment, control, sessions, presence, threads, (BindableService) telemetry);
+    }
+
+    private AgentGateway(HubConfig config, HubCertificateAuthority ca, EnrollmentGrpcService enrollment,
+            AgentControlService control, ControlSessions sessions, AgentPresence presence, GatewayThreads threads,
+            BindableService telemetry) {
+        this.telemetry = telemetry;
         this.config = config;
         this.ca = ca;
         this.enrollment = enrollment;
@@ -89,6 +110,8 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
                 .maxConnectionIdle(MAX_CONNECTION_IDLE.toMillis(), TimeUnit.MILLISECONDS)
                 .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(enrollment.bindService()), deadline))
                 .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(control.bindService()),
+                        new ClientCertificateInterceptor(presence), deadline))
+                .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(telemetry.bindService()),
                         new ClientCertificateInterceptor(presence), deadline))
                 .build();
         try {

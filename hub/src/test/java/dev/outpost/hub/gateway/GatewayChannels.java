@@ -14,23 +14,23 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /** Client channels to a gateway under test, over TLS on loopback trusting the hub CA; closed together. */
-final class GatewayChannels implements AutoCloseable {
+public final class GatewayChannels implements AutoCloseable {
     private final IntSupplier port;
     private final Supplier<X509Certificate> hubCa;
     private final List<ManagedChannel> open = new CopyOnWriteArrayList<>();
 
-    GatewayChannels(IntSupplier port, Supplier<X509Certificate> hubCa) {
+    public GatewayChannels(IntSupplier port, Supplier<X509Certificate> hubCa) {
         this.port = port;
         this.hubCa = hubCa;
     }
 
     /** A channel without a client certificate, as an agent enrolling uses. */
-    ManagedChannel anonymous() {
+    public ManagedChannel anonymous() {
         return open(GrpcSslContexts.forClient());
     }
 
     /** A channel presenting {@code certificate}, as an enrolled agent uses. */
-    ManagedChannel withCertificate(KeyPair keys, X509Certificate certificate) {
+    public ManagedChannel withCertificate(KeyPair keys, X509Certificate certificate) {
         return open(GrpcSslContexts.forClient().keyManager(keys.getPrivate(), certificate));
     }
 
