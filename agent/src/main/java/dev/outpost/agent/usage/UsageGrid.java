@@ -31,7 +31,7 @@ public final class UsageGrid {
      */
     public static String problem(Duration interval) {
         if (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0) {
-            return "--usage-interval must be from 1s to 1h, got " + interval.toSeconds() + "s";
+            return "--usage-interval must be from 1s to 1h, got " + interval.toMillis() + "ms";
         }
         if (Duration.ofHours(1).toMillis() % interval.toMillis() != 0 || interval.toNanos() % 1_000_000 != 0) {
             return "--usage-interval must divide 1 hour evenly (e.g. 10s, 15s, 30s, 1m, 5m, 15m), got "
