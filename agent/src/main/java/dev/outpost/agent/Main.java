@@ -168,11 +168,9 @@ public final class Main {
 
     /** Starts metering each window and sending the spool, on the control stream's channel (own HTTP/2 stream). */
     private static Usage startUsage(AgentConfig config, KubernetesClient kube, AgentCredentials credentials,
-            KubeDeploymentExecutor executor, ManagedChannel channel) throws IOException {
+            KubeDeploymentExecutor executor, ManagedChannel channel, UsageSpool spool) {
         UsageOptions options = config.usage();
         String agent = "agent=" + credentials.identity().agentId();
-        UsageSpool spool = UsageSpool.open(config.stateDir().resolve("usage-spool"), options.spoolMaxBytes(),
-                options.journal(), agent);
         UsageSender sender = new UsageSender(channel, spool, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2)),
                 USAGE_ACK_TIMEOUT, Clock.systemUTC(), agent);
         UsageMetering metering = new UsageMetering(new UsageGrid(options.interval()), options.catchUp(), executor::metered,
@@ -187,6 +185,9 @@ public final class Main {
 
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
             AgentCredentials credentials, ClusterCondition condition) throws IOException, InterruptedException {
+        // opened first: a spool that cannot be read stops the agent before anything else was started
+        UsageSpool spool = UsageSpool.open(config.stateDir().resolve("usage-spool"), config.usage().spoolMaxBytes(),
+                config.usage().journal(), "agent=" + credentials.identity().agentId());
         DriftWatch drift = new DriftWatch(kube, config.stateDir(), config.fieldManager(), Clock.systemUTC());
         KubeDeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
                 config.fieldManager(), Clock.systemUTC(),
@@ -212,7 +213,7 @@ public final class Main {
         drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));
         connection.setOnWelcome(drift::connected);
         drift.start();
-        Usage usage = startUsage(config, kube, credentials, executor, channel);
+        Usage usage = startUsage(config, kube, credentials, executor, channel, spool);
 
         Thread agent = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
