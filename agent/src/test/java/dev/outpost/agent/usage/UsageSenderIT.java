@@ -153,18 +153,44 @@ class UsageSenderIT {
         assertThat(received).extracting(UsageBatch::getSequence).containsSubsequence(1L, 2L, 3L);
     }
 
+    @Test
+    void usageSpooledWhileTheHubIsUnreachableIsDeliveredOnceItIsBack() throws Exception {
+        startServer(0);
+        int port = server.getPort();
+        server.shutdownNow().awaitTermination();
+        UsageSpool spool = spool();
+        startSender(spool, port);
+        for (int round = 0; round < 3; round++) {
+            spool.write(records(round, 5), 60_000L * (round + 1), 0);
+        }
+        // several connection attempts fail meanwhile; nothing is lost or sent
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> spool.pendingSequences().size() == 3);
+
+        startServer(port);
+        await().atMost(Duration.ofSeconds(15)).until(() -> spool.pendingSequences().isEmpty());
+        assertThat(received).extracting(UsageBatch::getSequence).containsExactly(1L, 2L, 3L);
+    }
+
     private UsageSpool spool() throws IOException {
         return UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
     }
 
     private void start(UsageSpool spool) throws IOException {
-        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        startServer(0);
+        startSender(spool, server.getPort());
+    }
+
+    private void startServer(int port) throws IOException {
+        server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(PKI.serverKeys.getPrivate(), PKI.server, PKI.ca))
                         .trustManager(PKI.ca).clientAuth(ClientAuth.REQUIRE).build())
                 .addService(new Telemetry())
                 .build()
                 .start();
-        channel = HubChannels.mutualTls(new HubAddress("127.0.0.1", server.getPort()), credentials);
+    }
+
+    private void startSender(UsageSpool spool, int port) {
+        channel = HubChannels.mutualTls(new HubAddress("127.0.0.1", port), credentials);
         sender = new UsageSender(channel, spool, new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)),
                 Duration.ofMinutes(1), Clock.systemUTC(), "agent=a1");
         sender.start();
