@@ -11,10 +11,10 @@ import dev.outpost.agent.config.AgentCommandLine;
 import dev.outpost.agent.config.AgentConfig;
 import dev.outpost.agent.config.AgentVersion;
 import dev.outpost.agent.config.UsageException;
+import dev.outpost.agent.config.UsageOptions;
 import dev.outpost.agent.connection.Backoff;
 import dev.outpost.agent.connection.ControlConnection;
 import dev.outpost.agent.connection.HubChannels;
-import dev.outpost.agent.deploy.DeploymentExecutor;
 import dev.outpost.agent.drift.DriftWatch;
 import dev.outpost.agent.deploy.KubeDeploymentExecutor;
 import dev.outpost.agent.enrollment.EnrollmentClient;
@@ -26,6 +26,12 @@ import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
 import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
+import dev.outpost.agent.usage.KubeUsageReader;
+import dev.outpost.agent.usage.UsageGrid;
+import dev.outpost.agent.usage.UsageMeter;
+import dev.outpost.agent.usage.UsageMetering;
+import dev.outpost.agent.usage.UsageSender;
+import dev.outpost.agent.usage.UsageSpool;
 import dev.outpost.protocol.v1.AgentMessage;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -53,6 +59,8 @@ public final class Main {
     private static final int MAX_QUEUED_COMMANDS = 500;
     private static final int ENROLL_ATTEMPTS = 10;
     private static final Duration FACTS_MAX_AGE = Duration.ofMinutes(10);
+    /** The hub acks a batch once committed; a batch unanswered this long means a stuck stream. */
+    private static final Duration USAGE_ACK_TIMEOUT = Duration.ofMinutes(2);
     /** Set by the shutdown hook: the JVM is already shutting down (SIGTERM, SIGINT). */
     private static volatile boolean stoppedBySignal;
 
@@ -155,10 +163,33 @@ public final class Main {
         return credentials;
     }
 
+    private record Usage(UsageMetering metering, UsageSender sender) {
+    }
+
+    /** Starts metering each window and sending the spool, on the control stream's channel (own HTTP/2 stream). */
+    private static Usage startUsage(AgentConfig config, KubernetesClient kube, AgentCredentials credentials,
+            KubeDeploymentExecutor executor, ManagedChannel channel, UsageSpool spool) {
+        UsageOptions options = config.usage();
+        String agent = "agent=" + credentials.identity().agentId();
+        UsageSender sender = new UsageSender(channel, spool, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2)),
+                USAGE_ACK_TIMEOUT, Clock.systemUTC(), agent);
+        UsageMetering metering = new UsageMetering(new UsageGrid(options.interval()), options.catchUp(), executor::metered,
+                new KubeUsageReader(kube), new UsageMeter(credentials.identity().agentId()), spool, Clock.systemUTC(), agent);
+        sender.start();
+        metering.start();
+        LOG.info("Usage metering every {}s (catch-up {}s), spool {} (at most {} bytes){}", options.interval().toSeconds(),
+                options.catchUp().toSeconds(), config.stateDir().resolve("usage-spool"), options.spoolMaxBytes(),
+                options.journal().map(journal -> ", journal " + journal).orElse(""));
+        return new Usage(metering, sender);
+    }
+
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
             AgentCredentials credentials, ClusterCondition condition) throws IOException, InterruptedException {
+        // opened first: a spool that cannot be read stops the agent before anything else was started
+        UsageSpool spool = UsageSpool.open(config.stateDir().resolve("usage-spool"), config.usage().spoolMaxBytes(),
+                config.usage().journal(), "agent=" + credentials.identity().agentId());
         DriftWatch drift = new DriftWatch(kube, config.stateDir(), config.fieldManager(), Clock.systemUTC());
-        DeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
+        KubeDeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
                 config.fieldManager(), Clock.systemUTC(),
                 config.testInfrastructureFile().<InfrastructureProvider>map(TestInfrastructureProvider::new)
                         .orElseGet(NoInfrastructureProvider::new),
@@ -182,6 +213,7 @@ public final class Main {
         drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));
         connection.setOnWelcome(drift::connected);
         drift.start();
+        Usage usage = startUsage(config, kube, credentials, executor, channel, spool);
 
         Thread agent = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -201,6 +233,9 @@ public final class Main {
         } finally {
             dispatcher.close(SHUTDOWN_GRACE);
             drift.close();
+            // the round in progress finishes its spool write first; unacknowledged batches stay spooled
+            usage.metering().close();
+            usage.sender().close();
             channel.shutdownNow();
             LOG.info("Outpost agent stopped");
         }

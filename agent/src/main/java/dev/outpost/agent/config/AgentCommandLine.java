@@ -1,13 +1,17 @@
 package dev.outpost.agent.config;
 
 import dev.outpost.protocol.CaFingerprint;
+import dev.outpost.agent.usage.UsageGrid;
+import dev.outpost.agent.usage.UsageSpool;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +21,7 @@ import picocli.CommandLine.Option;
 @Command(name = "outpost-agent", mixinStandardHelpOptions = true, versionProvider = AgentCommandLine.Version.class,
         description = "Connects this cluster to an Outpost hub and carries out its deployments.")
 public final class AgentCommandLine {
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})(ms|s|m|h)?");
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
     @Option(names = "--hub", paramLabel = "HOST:PORT", description = "Hub agent gateway (env OUTPOST_HUB).")
@@ -65,6 +70,27 @@ public final class AgentCommandLine {
     @Option(names = "--max-parallel-deployments", paramLabel = "N",
             description = "Deployments carried out at the same time (default 4).")
     Integer maxParallelDeployments;
+
+    @Option(names = "--usage-interval", paramLabel = "DURATION",
+            description = "Length of a usage window, e.g. 60s, 5m (env OUTPOST_USAGE_INTERVAL; default 60s): 1s to 1h, "
+                    + "dividing an hour evenly. Each deployment is measured at the end of every window.")
+    String usageInterval;
+
+    @Option(names = "--usage-catch-up", paramLabel = "DURATION",
+            description = "After a restart or a pause, windows missed within this much of now are measured too, with "
+                    + "the state at that moment (env OUTPOST_USAGE_CATCH_UP; default 1h; 0 disables).")
+    String usageCatchUp;
+
+    @Option(names = "--usage-spool-max-bytes", paramLabel = "BYTES",
+            description = "Most disk the usage spool (<state-dir>/usage-spool) may take while the hub does not "
+                    + "acknowledge (env OUTPOST_USAGE_SPOOL_MAX_BYTES; default 67108864 = 64 MiB, at least 1048576); "
+                    + "records beyond it are counted as dropped and reported to the hub.")
+    Long usageSpoolMaxBytes;
+
+    @Option(names = "--usage-journal", paramLabel = "FILE",
+            description = "Append every usage record the agent produces to FILE, one line each, as an audit trail "
+                    + "(env OUTPOST_USAGE_JOURNAL; default none). Grows about 200 bytes per record; rotate it yourself.")
+    String usageJournal;
 
     /** Supplies --version from the jar manifest. */
     public static final class Version implements CommandLine.IVersionProvider {
@@ -130,12 +156,13 @@ public final class AgentCommandLine {
             throw new UsageException("--field-manager must not be empty");
         }
         Optional<Path> testInfrastructure = testInfrastructure(env);
+        UsageOptions usage = usage(env);
         try {
             return new AgentConfig(HubAddress.parse(hubText), token, pin.map(CaFingerprint::parse),
                     Path.of(Optional.ofNullable(or(stateDir, env, "OUTPOST_STATE_DIR")).orElse("./outpost-agent-state")),
                     Optional.ofNullable(or(kubeconfig, env, "KUBECONFIG")).map(Path::of),
                     namespaceText == null ? Set.of() : parseNamespaces(namespaceText), manager, parallel, mode,
-                    testInfrastructure);
+                    testInfrastructure, usage);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -160,6 +187,68 @@ public final class AgentCommandLine {
             }
             default -> throw new UsageException("--infrastructure-provider must be none or test, got '" + provider + "'");
         }
+    }
+
+    private UsageOptions usage(Map<String, String> env) throws UsageException {
+        Duration interval = duration("--usage-interval", or(usageInterval, env, "OUTPOST_USAGE_INTERVAL"),
+                UsageOptions.DEFAULTS.interval());
+        String problem = UsageGrid.problem(interval);
+        if (problem != null) {
+            throw new UsageException(problem);
+        }
+        Duration catchUp = duration("--usage-catch-up", or(usageCatchUp, env, "OUTPOST_USAGE_CATCH_UP"),
+                UsageOptions.DEFAULTS.catchUp());
+        if (catchUp.compareTo(Duration.ofDays(1)) > 0) {
+            // the hub refuses windows it cannot have known about for longer: keep catch-up within a day
+            throw new UsageException("--usage-catch-up must be from 0 to 24h, got " + catchUp.toSeconds() + "s");
+        }
+        long maxBytes;
+        if (usageSpoolMaxBytes != null) {
+            maxBytes = usageSpoolMaxBytes;
+        } else {
+            String text = env.get("OUTPOST_USAGE_SPOOL_MAX_BYTES");
+            try {
+                maxBytes = text == null || text.isBlank() ? UsageOptions.DEFAULTS.spoolMaxBytes() : Long.parseLong(text.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException("OUTPOST_USAGE_SPOOL_MAX_BYTES must be a number of bytes, got '" + text + "'");
+            }
+        }
+        if (maxBytes < UsageSpool.MIN_MAX_BYTES) {
+            throw new UsageException("--usage-spool-max-bytes must be at least " + UsageSpool.MIN_MAX_BYTES
+                    + " (1 MiB), got " + maxBytes);
+        }
+        return new UsageOptions(interval, catchUp, maxBytes,
+                Optional.ofNullable(or(usageJournal, env, "OUTPOST_USAGE_JOURNAL")).map(Path::of));
+    }
+
+    /** A duration such as 60s, 5m, 1h, 500ms or 0; {@code fallback} when not given. */
+    static Duration duration(String option, String text, Duration fallback) throws UsageException {
+        if (text == null) {
+            return fallback;
+        }
+        Matcher matcher = DURATION.matcher(text);
+        if (!matcher.matches()) {
+            throw new UsageException(option + " must be a duration such as 30s, 5m or 1h, got '" + text + "'");
+        }
+        long amount;
+        try {
+            amount = Long.parseLong(matcher.group(1));
+        } catch (NumberFormatException e) {
+            throw new UsageException(option + " is too large: '" + text + "'");
+        }
+        String unit = matcher.group(2) == null ? "" : matcher.group(2);
+        if (unit.isEmpty() && amount != 0) {
+            throw new UsageException(option + " needs a unit (ms, s, m or h), got '" + text + "'");
+        }
+        if (amount > Duration.ofDays(366).toMillis()) {
+            throw new UsageException(option + " is too large: '" + text + "'");
+        }
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
     }
 
     private static Set<String> parseNamespaces(String text) {

@@ -18,13 +18,14 @@ public record AgentConfig(
         String fieldManager,
         int maxParallelDeployments,
         AgentNamespaceMode namespaceMode,
-        Optional<Path> testInfrastructureFile) {
+        Optional<Path> testInfrastructureFile,
+        UsageOptions usage) {
 
     /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
     public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
-                AgentNamespaceMode.EXISTING, Optional.empty());
+                AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS);
     }
 
     @Override
@@ -33,6 +34,7 @@ public record AgentConfig(
                 + " namespaces=" + namespaces + " field-manager=" + fieldManager
                 + " max-parallel-deployments=" + maxParallelDeployments
                 + " infrastructure-provider=" + testInfrastructureFile.map(file -> "test (" + file + ")").orElse("none")
+                + " " + usage
                 + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }

@@ -7,11 +7,13 @@ import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.infra.TimeBoundProvider;
 import dev.outpost.agent.model.DesiredStateBuilder;
 import dev.outpost.agent.model.Inventory;
+import dev.outpost.agent.model.ObjectRef;
 import dev.outpost.agent.model.OutpostMetadata;
 import dev.outpost.agent.model.PlanException;
 import dev.outpost.agent.namespaces.NamespaceProvisioner;
 import dev.outpost.agent.plan.DeploymentSteps;
 import dev.outpost.agent.plan.StepRecordStore;
+import dev.outpost.agent.usage.MeteredDeployment;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
@@ -27,9 +29,11 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -178,6 +182,19 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
                 .sorted(Comparator.comparing(Inventory::deploymentId))
                 .map(inventory -> AppliedDeployment.newBuilder().setDeploymentId(inventory.deploymentId())
                         .setGeneration(inventory.generation()).setContentHash(inventory.contentHash()).build())
+                .toList();
+    }
+
+    /**
+     * The deployments to meter: each one applied, with the namespaces its inventory has objects in
+     * (where its pods run). A deployment without a namespaced object has nothing to meter.
+     */
+    public List<MeteredDeployment> metered() {
+        return inventories.all().stream().filter(Inventory::hasApplied)
+                .sorted(Comparator.comparing(Inventory::deploymentId))
+                .map(inventory -> new MeteredDeployment(inventory.deploymentId(), inventory.objects().stream()
+                        .map(ObjectRef::namespace).filter(Objects::nonNull).collect(Collectors.toSet())))
+                .filter(deployment -> !deployment.namespaces().isEmpty())
                 .toList();
     }
 

@@ -1,5 +1,6 @@
 package dev.outpost.agent.model;
 
+import dev.outpost.agent.usage.PodTemplateLabels;
 import dev.outpost.protocol.release.ContentHash;
 import dev.outpost.protocol.release.ReleaseRendering;
 import dev.outpost.protocol.release.TemplateException;
@@ -71,6 +72,8 @@ public final class DesiredStateBuilder {
                 throw new PlanException(document.describe() + " repeats the object of document " + earlier.number());
             }
             OutpostMetadata.stamp(object, deploymentId, generation, contentHash);
+            // pods carry the deployment's label too, so usage metering can attribute them
+            PodTemplateLabels.stamp(object, deploymentId);
             objects.add(object);
         }
         objects.sort(Comparator.comparing(ObjectRef::of, ApplyOrder.APPLY));

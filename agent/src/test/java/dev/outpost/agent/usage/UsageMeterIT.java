@@ -1,0 +1,139 @@
+package dev.outpost.agent.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.outpost.agent.model.ManifestParser;
+import dev.outpost.agent.model.OutpostMetadata;
+import dev.outpost.protocol.usage.Meters;
+import dev.outpost.testcluster.KubeCluster;
+import dev.outpost.testcluster.KubeClusterExtension;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Metering against a real API server: a Deployment whose pod template carries the deployment label
+ * (stamped as the agent stamps it) runs on kwok's nodes, a claim is bound to a volume, and one round
+ * read with a least-privilege ServiceAccount (get/list on pods and claims only) yields exact quantities.
+ */
+@ExtendWith(KubeClusterExtension.class)
+class UsageMeterIT {
+    private static final String AGENT = "outpost-agent";
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void aRunningDeploymentIsMeteredExactly(KubeCluster cluster) throws Exception {
+        KubernetesClient admin = cluster.adminClient();
+        String namespace = cluster.newNamespace("usage");
+        String deploymentId = "dep-" + UUID.randomUUID().toString().substring(0, 8);
+        grantReadRole(admin, namespace);
+
+        GenericKubernetesResource web = ManifestParser.parse("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: %s}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                      - name: web
+                        image: nginx
+                        resources: {requests: {cpu: 250m, memory: 100Mi}}
+                      - name: sidecar
+                        image: busybox
+                        resources: {limits: {cpu: "1", memory: 1Gi}}
+                """.formatted(namespace)).getFirst().object();
+        PodTemplateLabels.stamp(web, deploymentId);
+        admin.genericKubernetesResources("apps/v1", "Deployment").inNamespace(namespace).resource(web).create();
+        bindClaim(admin, namespace, deploymentId);
+        admin.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("pending").addToLabels(OutpostMetadata.DEPLOYMENT_LABEL, deploymentId).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName("none-such")
+                .withNewResources().addToRequests("storage", new Quantity("100Gi")).endResources().endSpec().build()).create();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> admin.pods().inNamespace(namespace)
+                .withLabel(OutpostMetadata.DEPLOYMENT_LABEL, deploymentId).list().getItems().stream()
+                .filter(pod -> "Running".equals(pod.getStatus().getPhase())).count() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> "Bound".equals(admin.persistentVolumeClaims()
+                .inNamespace(namespace).withName("data").get().getStatus().getPhase()));
+
+        try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT)) {
+            long windowEnd = 1_800_000_060_000L;
+            UsageSpool spool = UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
+            UsageMetering metering = new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofHours(1),
+                    () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))), new KubeUsageReader(agent),
+                    new UsageMeter("a1"), spool, Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC),
+                    "agent=a1");
+
+            assertThat(metering.measureDue()).isEqualTo(4);
+
+            List<SpooledRecord> records = spool.read(spool.pendingSequences().getFirst()).orElseThrow().records();
+            assertThat(records).allSatisfy(record -> {
+                assertThat(record.deploymentId()).isEqualTo(deploymentId);
+                assertThat(record.windowStartMs()).isEqualTo(windowEnd - 60_000);
+                assertThat(record.windowEndMs()).isEqualTo(windowEnd);
+            });
+            Map<String, String> quantities = records.stream().collect(Collectors.toMap(SpooledRecord::meter, SpooledRecord::quantity));
+            // per pod: 0.25 core requested + 1 core limit of the sidecar without a request, × 2 pods × 60 s
+            assertThat(quantities).containsEntry(Meters.CPU_REQUESTED.name(), "150");
+            // per pod: 100 MiB + 1 GiB, × 2 pods × 60 s = (200/1024 + 2) × 60 GiB-seconds
+            assertThat(quantities).containsEntry(Meters.MEMORY_REQUESTED.name(), "131.71875");
+            assertThat(quantities).containsEntry(Meters.PODS_RUNNING.name(), "0.033333333");
+            // only the bound 2 GiB claim, for 1/60 hour
+            assertThat(quantities).containsEntry(Meters.STORAGE_BOUND.name(), "0.033333333");
+        }
+    }
+
+    private static void bindClaim(KubernetesClient admin, String namespace, String deploymentId) {
+        String volume = namespace + "-data";
+        admin.persistentVolumes().resource(new PersistentVolumeBuilder().withNewMetadata().withName(volume).endMetadata()
+                .withNewSpec().withCapacity(Map.of("storage", new Quantity("2Gi"))).withAccessModes("ReadWriteOnce")
+                .withStorageClassName("manual").withNewHostPath().withPath("/tmp/" + volume).endHostPath()
+                .withNewClaimRef().withNamespace(namespace).withName("data").endClaimRef().endSpec().build()).create();
+        admin.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
+                .withNewMetadata().withName("data").addToLabels(OutpostMetadata.DEPLOYMENT_LABEL, deploymentId).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName("manual").withVolumeName(volume)
+                .withNewResources().addToRequests("storage", new Quantity("2Gi")).endResources().endSpec().build()).create();
+    }
+
+    /** What agent/rbac grants on pods and claims that matters here: reading them. */
+    private static void grantReadRole(KubernetesClient admin, String namespace) {
+        admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName(AGENT).endMetadata().build()).create();
+        admin.rbac().roles().inNamespace(namespace).resource(new RoleBuilder().withNewMetadata().withName(AGENT).endMetadata()
+                .withRules(new PolicyRuleBuilder().withApiGroups("").withResources("pods", "persistentvolumeclaims")
+                        .withVerbs("get", "list", "watch").build())
+                .build()).create();
+        admin.rbac().roleBindings().inNamespace(namespace).resource(new RoleBindingBuilder()
+                .withNewMetadata().withName(AGENT).endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "Role", AGENT)
+                .addNewSubject().withKind("ServiceAccount").withName(AGENT).withNamespace(namespace).endSubject()
+                .build()).create();
+    }
+}
