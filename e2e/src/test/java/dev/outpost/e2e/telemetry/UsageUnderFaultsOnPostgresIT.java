@@ -100,7 +100,7 @@ class UsageUnderFaultsOnPostgresIT {
         for (int i = 0; i < DEPLOYMENTS; i++) {
             JsonNode created = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
                     "releaseId", releaseId, "name", "metered-" + i, "namespace", s.agentNamespace(),
-                    "parameters", Map.of("replicas", Integer.toString(i + 1)))).expect(202);
+                    "parameters", Map.of("name", "metered-" + i, "replicas", Integer.toString(i + 1)))).expect(202);
             deployments.add(created.path("deployment").path("id").asText());
             Operations.awaitSucceeded(admin, created.path("operation").path("id").asText(), s.agent());
         }
