@@ -3,6 +3,7 @@ package dev.outpost.agent.usage;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.outpost.agent.state.DurableFiles;
 import dev.outpost.protocol.GrpcLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
