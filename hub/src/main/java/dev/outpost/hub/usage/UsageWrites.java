@@ -5,6 +5,7 @@ import dev.outpost.hub.store.DatabaseKind;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.protocol.v1.SpoolState;
 import jakarta.inject.Singleton;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -63,21 +64,25 @@ public class UsageWrites {
         return sql.update(insert, params) == 1;
     }
 
-    /** Adds a new record to its deployment's, meter's and hour's aggregate. */
-    public void addToHour(Sql sql, UsageRow r) {
-        Instant hour = hourOf(r.windowStart());
+    /**
+     * Adds {@code quantity} and {@code records} (new records only) to the aggregate of {@code like}'s
+     * deployment and meter for {@code hour}.
+     */
+    public void addToHour(Sql sql, UsageRow like, Instant hour, BigDecimal quantity, long records) {
         String insert = "insert into usage_hourly (tenant_id, environment_id, deployment_id, meter, unit, hour_start, "
-                + "quantity, records) values (?, ?, ?, ?, ?, ?, ?, 1)";
+                + "quantity, records) values (?, ?, ?, ?, ?, ?, ?, ?)";
         if (kind == DatabaseKind.POSTGRESQL) {
             sql.update(insert + " on conflict (deployment_id, meter, hour_start) do update set "
-                    + "quantity = usage_hourly.quantity + excluded.quantity, records = usage_hourly.records + 1",
-                    r.tenantId(), r.environmentId(), r.deploymentId(), r.meter(), r.unit(), hour, r.quantity());
+                    + "quantity = usage_hourly.quantity + excluded.quantity, records = usage_hourly.records + excluded.records",
+                    like.tenantId(), like.environmentId(), like.deploymentId(), like.meter(), like.unit(), hour, quantity,
+                    records);
             return;
         }
-        if (sql.update("update usage_hourly set quantity = quantity + ?, records = records + 1 "
-                + "where deployment_id = ? and meter = ? and hour_start = ?", r.quantity(), r.deploymentId(), r.meter(),
-                hour) == 0) {
-            sql.update(insert, r.tenantId(), r.environmentId(), r.deploymentId(), r.meter(), r.unit(), hour, r.quantity());
+        if (sql.update("update usage_hourly set quantity = quantity + ?, records = records + ? "
+                + "where deployment_id = ? and meter = ? and hour_start = ?", quantity, records, like.deploymentId(),
+                like.meter(), hour) == 0) {
+            sql.update(insert, like.tenantId(), like.environmentId(), like.deploymentId(), like.meter(), like.unit(), hour,
+                    quantity, records);
         }
     }
 
