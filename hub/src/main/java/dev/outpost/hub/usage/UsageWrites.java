@@ -4,6 +4,7 @@ import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.store.DatabaseKind;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.protocol.v1.SpoolState;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -23,11 +24,13 @@ public class UsageWrites {
             + "unit, window_start, window_end, quantity, received_at";
     private final DatabaseKind kind;
 
+    @Inject
     public UsageWrites(HubConfig config) {
         this(config.getDbUrl().map(DatabaseKind::of).orElse(DatabaseKind.H2));
     }
 
-    UsageWrites(DatabaseKind kind) {
+    /** For a known database (tests and benchmarks). */
+    public UsageWrites(DatabaseKind kind) {
         this.kind = kind;
     }
 
