@@ -75,8 +75,10 @@ public class UsageIngest {
             accepted.sort(Comparator.comparing(UsageRow::idempotencyKey));
             Map<HourKey, HourSum> hours = new TreeMap<>();
             int stored = 0;
-            for (UsageRow row : accepted) {
-                if (writes.insertIfNew(sql, row, now)) {
+            boolean[] inserted = writes.insertIfNew(sql, accepted, now);
+            for (int i = 0; i < inserted.length; i++) {
+                if (inserted[i]) {
+                    UsageRow row = accepted.get(i);
                     hours.computeIfAbsent(new HourKey(row.deploymentId(), row.meter(), UsageWrites.hourOf(row.windowStart())),
                             k -> new HourSum(row)).add(row.quantity());
                     stored++;

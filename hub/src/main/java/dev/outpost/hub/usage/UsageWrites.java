@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -51,20 +52,35 @@ public class UsageWrites {
                         Sql.instant(rs, "created_at")), deploymentId);
     }
 
-    /** Inserts the record unless its key is stored; true when it was new. */
-    public boolean insertIfNew(Sql sql, UsageRow r, Instant receivedAt) {
+    /** Inserts each record unless its key is stored; for each, in order, whether it was new. */
+    public boolean[] insertIfNew(Sql sql, List<UsageRow> rows, Instant receivedAt) {
         String insert = "insert into usage_records (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        Object[] params = {r.idempotencyKey(), r.agentId(), r.tenantId(), r.environmentId(), r.deploymentId(), r.meter(),
-                r.unit(), r.windowStart(), r.windowEnd(), r.quantity(), receivedAt};
+        boolean[] inserted = new boolean[rows.size()];
         if (kind == DatabaseKind.POSTGRESQL) {
-            return sql.update(insert + " on conflict (idempotency_key) do nothing", params) == 1;
+            // One batch, one round trip; ON CONFLICT DO NOTHING reports 0 rows for a key stored before.
+            List<Object[]> params = rows.stream().map(r -> params(r, receivedAt)).toList();
+            int[] counts = sql.batch(insert + " on conflict (idempotency_key) do nothing", params);
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0 && counts[i] != 1) {
+                    throw new IllegalStateException("the database did not report each usage insert (" + counts[i] + ")");
+                }
+                inserted[i] = counts[i] == 1;
+            }
+            return inserted;
         }
         // H2 (one hub): a concurrent insert of the same key fails on the unique constraint, which rolls
         // the whole batch back unacknowledged; the agent sends it again and finds the key stored.
-        if (sql.count("select count(*) from usage_records where idempotency_key = ?", r.idempotencyKey()) > 0) {
-            return false;
+        for (int i = 0; i < rows.size(); i++) {
+            UsageRow r = rows.get(i);
+            inserted[i] = sql.count("select count(*) from usage_records where idempotency_key = ?", r.idempotencyKey()) == 0
+                    && sql.update(insert, params(r, receivedAt)) == 1;
         }
-        return sql.update(insert, params) == 1;
+        return inserted;
+    }
+
+    private static Object[] params(UsageRow r, Instant receivedAt) {
+        return new Object[] {r.idempotencyKey(), r.agentId(), r.tenantId(), r.environmentId(), r.deploymentId(),
+                r.meter(), r.unit(), r.windowStart(), r.windowEnd(), r.quantity(), receivedAt};
     }
 
     /**
