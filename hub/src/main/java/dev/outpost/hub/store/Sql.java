@@ -35,6 +35,24 @@ public final class Sql {
         }
     }
 
+    /**
+     * Runs one INSERT, UPDATE or DELETE once per parameter row as a JDBC batch (one round trip where the
+     * driver can); returns the rows each execution changed, in order.
+     */
+    public int[] batch(String sql, List<Object[]> rows) {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            for (Object[] params : rows) {
+                for (int i = 0; i < params.length; i++) {
+                    bind(ps, i + 1, params[i]);
+                }
+                ps.addBatch();
+            }
+            return ps.executeBatch();
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
     /** Every row the query returns, mapped. */
     public <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
         try (PreparedStatement ps = prepare(sql, params); ResultSet rs = ps.executeQuery()) {

@@ -4,10 +4,13 @@ import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.store.DatabaseKind;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.protocol.v1.SpoolState;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -22,11 +25,13 @@ public class UsageWrites {
             + "unit, window_start, window_end, quantity, received_at";
     private final DatabaseKind kind;
 
+    @Inject
     public UsageWrites(HubConfig config) {
         this(config.getDbUrl().map(DatabaseKind::of).orElse(DatabaseKind.H2));
     }
 
-    UsageWrites(DatabaseKind kind) {
+    /** For a known database (tests and benchmarks). */
+    public UsageWrites(DatabaseKind kind) {
         this.kind = kind;
     }
 
@@ -47,37 +52,56 @@ public class UsageWrites {
                         Sql.instant(rs, "created_at")), deploymentId);
     }
 
-    /** Inserts the record unless its key is stored; true when it was new. */
-    public boolean insertIfNew(Sql sql, UsageRow r, Instant receivedAt) {
+    /** Inserts each record unless its key is stored; for each, in order, whether it was new. */
+    public boolean[] insertIfNew(Sql sql, List<UsageRow> rows, Instant receivedAt) {
         String insert = "insert into usage_records (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        Object[] params = {r.idempotencyKey(), r.agentId(), r.tenantId(), r.environmentId(), r.deploymentId(), r.meter(),
-                r.unit(), r.windowStart(), r.windowEnd(), r.quantity(), receivedAt};
+        boolean[] inserted = new boolean[rows.size()];
         if (kind == DatabaseKind.POSTGRESQL) {
-            return sql.update(insert + " on conflict (idempotency_key) do nothing", params) == 1;
+            // One batch, one round trip; ON CONFLICT DO NOTHING reports 0 rows for a key stored before.
+            List<Object[]> params = rows.stream().map(r -> params(r, receivedAt)).toList();
+            int[] counts = sql.batch(insert + " on conflict (idempotency_key) do nothing", params);
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] != 0 && counts[i] != 1) {
+                    throw new IllegalStateException("the database did not report each usage insert (" + counts[i] + ")");
+                }
+                inserted[i] = counts[i] == 1;
+            }
+            return inserted;
         }
         // H2 (one hub): a concurrent insert of the same key fails on the unique constraint, which rolls
         // the whole batch back unacknowledged; the agent sends it again and finds the key stored.
-        if (sql.count("select count(*) from usage_records where idempotency_key = ?", r.idempotencyKey()) > 0) {
-            return false;
+        for (int i = 0; i < rows.size(); i++) {
+            UsageRow r = rows.get(i);
+            inserted[i] = sql.count("select count(*) from usage_records where idempotency_key = ?", r.idempotencyKey()) == 0
+                    && sql.update(insert, params(r, receivedAt)) == 1;
         }
-        return sql.update(insert, params) == 1;
+        return inserted;
     }
 
-    /** Adds a new record to its deployment's, meter's and hour's aggregate. */
-    public void addToHour(Sql sql, UsageRow r) {
-        Instant hour = hourOf(r.windowStart());
+    private static Object[] params(UsageRow r, Instant receivedAt) {
+        return new Object[] {r.idempotencyKey(), r.agentId(), r.tenantId(), r.environmentId(), r.deploymentId(),
+                r.meter(), r.unit(), r.windowStart(), r.windowEnd(), r.quantity(), receivedAt};
+    }
+
+    /**
+     * Adds {@code quantity} and {@code records} (new records only) to the aggregate of {@code like}'s
+     * deployment and meter for {@code hour}.
+     */
+    public void addToHour(Sql sql, UsageRow like, Instant hour, BigDecimal quantity, long records) {
         String insert = "insert into usage_hourly (tenant_id, environment_id, deployment_id, meter, unit, hour_start, "
-                + "quantity, records) values (?, ?, ?, ?, ?, ?, ?, 1)";
+                + "quantity, records) values (?, ?, ?, ?, ?, ?, ?, ?)";
         if (kind == DatabaseKind.POSTGRESQL) {
             sql.update(insert + " on conflict (deployment_id, meter, hour_start) do update set "
-                    + "quantity = usage_hourly.quantity + excluded.quantity, records = usage_hourly.records + 1",
-                    r.tenantId(), r.environmentId(), r.deploymentId(), r.meter(), r.unit(), hour, r.quantity());
+                    + "quantity = usage_hourly.quantity + excluded.quantity, records = usage_hourly.records + excluded.records",
+                    like.tenantId(), like.environmentId(), like.deploymentId(), like.meter(), like.unit(), hour, quantity,
+                    records);
             return;
         }
-        if (sql.update("update usage_hourly set quantity = quantity + ?, records = records + 1 "
-                + "where deployment_id = ? and meter = ? and hour_start = ?", r.quantity(), r.deploymentId(), r.meter(),
-                hour) == 0) {
-            sql.update(insert, r.tenantId(), r.environmentId(), r.deploymentId(), r.meter(), r.unit(), hour, r.quantity());
+        if (sql.update("update usage_hourly set quantity = quantity + ?, records = records + ? "
+                + "where deployment_id = ? and meter = ? and hour_start = ?", quantity, records, like.deploymentId(),
+                like.meter(), hour) == 0) {
+            sql.update(insert, like.tenantId(), like.environmentId(), like.deploymentId(), like.meter(), like.unit(), hour,
+                    quantity, records);
         }
     }
 

@@ -282,7 +282,8 @@ abstract class AbstractUsageIngestIT implements TestPropertyProvider {
         assertThat(keys).containsExactlyInAnyOrderElementsOf(sent.stream().map(UsageRecord::getIdempotencyKey).toList());
         List<Instant> starts = seen.stream().map(r -> Instant.parse(r.get("windowStart").asText())).toList();
         assertThat(starts).isSorted();
-        JsonNode first = seen.getFirst();
+        JsonNode first = seen.stream().filter(r -> r.get("idempotencyKey").asText()
+                .equals(sent.getFirst().getIdempotencyKey())).findFirst().orElseThrow();
         assertThat(first.get("agentId").asText()).isEqualTo(s.agentId());
         assertThat(first.get("quantity").asText()).isEqualTo("0.5");
         assertThat(Instant.parse(first.get("windowEnd").asText())).isEqualTo(OCT_31_23H.plusSeconds(60));

@@ -73,4 +73,38 @@ class UsageIngestPostgresIT extends AbstractUsageIngestIT {
         assertThat(count("select coalesce(sum(records), 0) from usage_hourly where deployment_id = ?", s.deploymentId()))
                 .isEqualTo(1000);
     }
+
+    @Test
+    void overlappingBatchesInOppositeOrdersIngestedConcurrentlyStoreTheUnionOnce() throws Exception {
+        Setup s = setup();
+        List<UsageRecord> all = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            all.add(record(s, i % 2 == 0 ? CPU : PODS, i % 2 == 0 ? "core-second" : "pod-hour",
+                    OCT_31_23H.plusSeconds(60L * i), 60, "1.000000001"));
+        }
+        List<UsageRecord> reversed = new ArrayList<>(all.subList(100, 300));
+        java.util.Collections.reverse(reversed);
+        UsageBatch first = batch(1, spool(200, 1, 1, 0), all.subList(0, 200).toArray(UsageRecord[]::new));
+        UsageBatch second = batch(2, spool(200, 1, 1, 0), reversed.toArray(UsageRecord[]::new));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CyclicBarrier start = new CyclicBarrier(2);
+            Future<UsageIngestResult> a = pool.submit(() -> {
+                start.await(10, TimeUnit.SECONDS);
+                return ingest.ingest(s.agentId(), first);
+            });
+            Future<UsageIngestResult> b = pool.submit(() -> {
+                start.await(10, TimeUnit.SECONDS);
+                return ingest.ingest(s.agentId(), second);
+            });
+            UsageIngestResult ra = a.get(60, TimeUnit.SECONDS);
+            UsageIngestResult rb = b.get(60, TimeUnit.SECONDS);
+            assertThat(ra.stored() + rb.stored()).isEqualTo(300);
+            assertThat(ra.duplicates() + rb.duplicates()).isEqualTo(100);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(recordSum(s.deploymentId())).isEqualByComparingTo(new BigDecimal("300.0000003"));
+        assertThat(hourlySum(s.deploymentId())).isEqualByComparingTo(recordSum(s.deploymentId()));
+    }
 }
