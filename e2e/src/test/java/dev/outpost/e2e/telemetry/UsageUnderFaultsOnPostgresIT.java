@@ -145,6 +145,9 @@ class UsageUnderFaultsOnPostgresIT {
         List<JsonNode> stored = new ArrayList<>();
         deployments.forEach(d -> stored.addAll(storedRecords(admin, d)));
 
+        System.out.printf("usage e2e: %d records produced (%d journal lines), %d stored; %d connections through the "
+                + "proxy%n", firstByKey.size(), produced.size(), stored.size(), proxy[0].acceptedConnections());
+
         // Record by record: each key once, with what the agent measured first for it.
         assertThat(stored.stream().map(r -> r.path("idempotencyKey").asText()).distinct().count())
                 .as("no record stored twice").isEqualTo(stored.size());
