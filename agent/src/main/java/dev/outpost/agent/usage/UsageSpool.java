@@ -257,7 +257,8 @@ public final class UsageSpool {
     public synchronized dev.outpost.protocol.v1.SpoolState report() {
         return dev.outpost.protocol.v1.SpoolState.newBuilder().setPendingRecords(pendingRecords)
                 .setPendingBytes(pendingBytes).setMaxBytes(maxBytes)
-                .setDroppedRecordsTotal(state.droppedRecordsTotal()).build();
+                .setDroppedRecordsTotal(state.droppedRecordsTotal())
+                .setUnmeasuredWindowsTotal(state.unmeasuredWindowsTotal()).build();
     }
 
     private void add(long sequence, long bytes, int records) {

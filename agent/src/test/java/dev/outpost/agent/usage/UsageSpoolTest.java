@@ -136,6 +136,7 @@ class UsageSpoolTest {
         assertThat(spool.pendingSequences()).isEmpty();
         UsageSpool reopened = open();
         assertThat(reopened.state().unmeasuredWindowsTotal()).isEqualTo(2);
+        assertThat(reopened.report().getUnmeasuredWindowsTotal()).as("sent to the hub in every batch").isEqualTo(2);
         assertThat(reopened.lastMeasuredWindowEnd()).hasValue(60_000);
     }
 

@@ -61,7 +61,8 @@ public final class UsageRecordRules {
             }
         }
         if (batch.getSpool().getPendingRecords() < 0 || batch.getSpool().getPendingBytes() < 0
-                || batch.getSpool().getMaxBytes() < 0 || batch.getSpool().getDroppedRecordsTotal() < 0) {
+                || batch.getSpool().getMaxBytes() < 0 || batch.getSpool().getDroppedRecordsTotal() < 0
+                || batch.getSpool().getUnmeasuredWindowsTotal() < 0) {
             return Optional.of("usage batch " + batch.getSequence() + " spool counts must not be negative");
         }
         return Optional.empty();

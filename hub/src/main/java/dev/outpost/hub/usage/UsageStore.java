@@ -59,6 +59,7 @@ public class UsageStore {
         return sql.query("select * from agent_usage_spool" + where.sql() + " order by agent_id limit ?",
                 rs -> new AgentUsage(rs.getString("agent_id"), rs.getString("tenant_id"), rs.getLong("pending_records"),
                         rs.getLong("pending_bytes"), rs.getLong("max_bytes"), rs.getLong("dropped_records_total"),
+                        rs.getLong("unmeasured_windows_total"),
                         Sql.instant(rs, "reported_at"), rejections.getOrDefault(rs.getString("agent_id"), List.of())),
                 params.toArray());
     }

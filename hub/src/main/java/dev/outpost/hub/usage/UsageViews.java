@@ -40,10 +40,10 @@ public final class UsageViews {
     }
 
     public record Agent(String agentId, String tenantId, long pendingRecords, long pendingBytes, long maxBytes,
-            long droppedRecordsTotal, Instant reportedAt, List<Rejection> rejections) {
+            long droppedRecordsTotal, long unmeasuredWindowsTotal, Instant reportedAt, List<Rejection> rejections) {
         static Agent of(AgentUsage a) {
             return new Agent(a.agentId(), a.tenantId(), a.pendingRecords(), a.pendingBytes(), a.maxBytes(),
-                    a.droppedRecordsTotal(), a.reportedAt(), a.rejections().stream()
+                    a.droppedRecordsTotal(), a.unmeasuredWindowsTotal(), a.reportedAt(), a.rejections().stream()
                     .map(r -> new Rejection(r.reason(), r.count(), r.lastAt())).toList());
         }
     }

@@ -127,19 +127,21 @@ public class UsageWrites {
         }
     }
 
-    /** The agent's spool as its latest batch left it; the dropped total never goes down. */
+    /** The agent's spool as its latest batch left it; the dropped and unmeasured totals never go down. */
     public void reportSpool(Sql sql, String agentId, String tenantId, SpoolState spool, Instant at) {
         int updated = sql.update("update agent_usage_spool set tenant_id = ?, pending_records = ?, pending_bytes = ?, "
                 + "max_bytes = ?, dropped_records_total = case when dropped_records_total > ? then dropped_records_total "
-                + "else ? end, reported_at = ? where agent_id = ?", tenantId, spool.getPendingRecords(),
-                spool.getPendingBytes(), spool.getMaxBytes(), spool.getDroppedRecordsTotal(),
-                spool.getDroppedRecordsTotal(), at, agentId);
+                + "else ? end, unmeasured_windows_total = case when unmeasured_windows_total > ? "
+                + "then unmeasured_windows_total else ? end, reported_at = ? where agent_id = ?", tenantId,
+                spool.getPendingRecords(), spool.getPendingBytes(), spool.getMaxBytes(), spool.getDroppedRecordsTotal(),
+                spool.getDroppedRecordsTotal(), spool.getUnmeasuredWindowsTotal(), spool.getUnmeasuredWindowsTotal(),
+                at, agentId);
         if (updated == 0) {
             String insert = "insert into agent_usage_spool (agent_id, tenant_id, pending_records, pending_bytes, max_bytes, "
-                    + "dropped_records_total, reported_at) values (?, ?, ?, ?, ?, ?, ?)";
+                    + "dropped_records_total, unmeasured_windows_total, reported_at) values (?, ?, ?, ?, ?, ?, ?, ?)";
             sql.update(kind == DatabaseKind.POSTGRESQL ? insert + " on conflict (agent_id) do nothing" : insert,
                     agentId, tenantId, spool.getPendingRecords(), spool.getPendingBytes(), spool.getMaxBytes(),
-                    spool.getDroppedRecordsTotal(), at);
+                    spool.getDroppedRecordsTotal(), spool.getUnmeasuredWindowsTotal(), at);
         }
     }
 

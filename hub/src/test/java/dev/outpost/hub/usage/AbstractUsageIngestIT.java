@@ -156,7 +156,7 @@ abstract class AbstractUsageIngestIT implements TestPropertyProvider {
         UsageRecord early = record(s, CPU, "core-second", CREATED.minus(Duration.ofMinutes(10)), 60, "1");
         TestUsageStream stream = new TestUsageStream(s.channel());
 
-        UsageAck ack = stream.exchange(batch(7, spool(7, 4096, 1 << 20, 5), good, mismatch, foreign, badQuantity,
+        UsageAck ack = stream.exchange(batch(7, spool(7, 4096, 1 << 20, 5).toBuilder().setUnmeasuredWindowsTotal(4).build(), good, mismatch, foreign, badQuantity,
                 inFuture, badMeter, early));
 
         assertThat(ack.getStored()).isEqualTo(1);
@@ -166,14 +166,15 @@ abstract class AbstractUsageIngestIT implements TestPropertyProvider {
         assertThat(records(s.deploymentId())).hasSize(1);
         assertThat(records(other.deploymentId())).isEmpty();
 
-        // a later batch: one more mismatch; a lower dropped total (a reset spool) never lowers the count shown
-        stream.exchange(batch(8, spool(1, 100, 1 << 20, 3), mismatch.toBuilder().setIdempotencyKey("u1-x").build()));
+        // a later batch: one more mismatch; lower totals (a reset spool) never lower the counts shown
+        stream.exchange(batch(8, spool(1, 100, 1 << 20, 3).toBuilder().setUnmeasuredWindowsTotal(1).build(), mismatch.toBuilder().setIdempotencyKey("u1-x").build()));
         JsonNode agent = agentUsage(s.agentId(), api.get("/api/v1/usage/agents?tenantId=" + s.tenantId(), ADMIN));
         assertThat(agent.get("tenantId").asText()).isEqualTo(s.tenantId());
         assertThat(agent.get("pendingRecords").asLong()).isEqualTo(1);
         assertThat(agent.get("pendingBytes").asLong()).isEqualTo(100);
         assertThat(agent.get("maxBytes").asLong()).isEqualTo(1 << 20);
         assertThat(agent.get("droppedRecordsTotal").asLong()).isEqualTo(5);
+        assertThat(agent.get("unmeasuredWindowsTotal").asLong()).isEqualTo(4);
         assertThat(agent.has("reportedAt")).isTrue();
         Map<String, Integer> counts = new java.util.TreeMap<>();
         agent.get("rejections").forEach(r -> counts.put(r.get("reason").asText(), r.get("count").asInt()));
