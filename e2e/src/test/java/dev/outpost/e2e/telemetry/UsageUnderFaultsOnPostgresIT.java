@@ -183,6 +183,7 @@ class UsageUnderFaultsOnPostgresIT {
         }
         JsonNode spool = items(admin.get("/api/v1/usage/agents?tenantId=" + tenantId).expect(200)).get(0);
         assertThat(spool.path("droppedRecordsTotal").asLong()).isZero();
+        assertThat(spool.path("unmeasuredWindowsTotal").asLong()).isZero();
 
         // Another tenant's token sees none of it, whichever way it asks.
         String otherTenant = admin.post("/api/v1/tenants", Map.of("name", "other-" + s.suffix())).expect(201)
