@@ -40,6 +40,14 @@ public final class GrpcLimits {
     public static final int MAX_USAGE_RECORDS_PER_BATCH = 1000;
     /** Most UsageBatches an agent sends before it waits for their acks. */
     public static final int MAX_USAGE_BATCHES_IN_FLIGHT = 8;
+    /** Most log lines in one LogBatch. */
+    public static final int MAX_LOG_LINES_PER_BATCH = 1000;
+    /** Most bytes of line text (UTF-8) in one LogBatch. */
+    public static final int MAX_LOG_BATCH_TEXT_BYTES = 1024 * 1024;
+    /** Longest log line text (UTF-8 bytes); longer lines are cut and marked truncated. */
+    public static final int MAX_LOG_LINE_BYTES = 16 * 1024;
+    /** Most LogBatches an agent sends before it waits for their acks. */
+    public static final int MAX_LOG_BATCHES_IN_FLIGHT = 4;
 
     private GrpcLimits() {
     }
