@@ -72,7 +72,9 @@ public final class LogBuffer {
         SourceQueue queue = queues.get(key);
         if (queue != null) {
             queue.followed = false;
-            forgetDone();
+            if (forgetDone()) {
+                saveQuietly();
+            }
         }
         notifyAll();
     }
@@ -313,12 +315,16 @@ public final class LogBuffer {
         forgetDone();
     }
 
-    private void forgetDone() {
+    /** Forgets sources nobody reads that have nothing left to send or to wait for; true when one was. */
+    private boolean forgetDone() {
+        boolean forgot = false;
         for (Iterator<SourceQueue> it = queues.values().iterator(); it.hasNext(); ) {
             if (it.next().forgettable()) {
                 it.remove();
+                forgot = true;
             }
         }
+        return forgot;
     }
 
     /** What the buffer holds and lost, for a batch to carry. */
