@@ -47,6 +47,7 @@ public final class LogShipper implements AutoCloseable {
     private volatile boolean stopping;
     private volatile Stream current;
     private Thread thread;
+    private volatile boolean toldUnimplemented;
 
     /**
      * @param ackTimeout how long the oldest batch may wait for its ack before the stream is given up
@@ -205,6 +206,12 @@ public final class LogShipper implements AutoCloseable {
             if (endStatus.getCode() == Status.Code.INVALID_ARGUMENT && !inFlight.isEmpty()) {
                 // the hub takes one batch at a time, in order: the oldest unacknowledged one is the one it refused
                 buffer.refused(inFlight.values().iterator().next(), String.valueOf(endStatus.getDescription()));
+            } else if (endStatus.getCode() == Status.Code.UNIMPLEMENTED) {
+                // a hub from before log shipping: lines wait in the buffer (bounded) until it is upgraded
+                if (!toldUnimplemented) {
+                    LOG.info("the hub does not take logs yet (ShipLogs unimplemented); trying again now and then ({})", agent);
+                    toldUnimplemented = true;
+                }
             } else if (!stopping && endStatus.getCode() != Status.Code.CANCELLED) {
                 LOG.warn("log stream ended ({}), {} batches unacknowledged will be sent again ({})",
                         endStatus.getCode() + (endStatus.getDescription() == null ? "" : ": " + endStatus.getDescription()),
