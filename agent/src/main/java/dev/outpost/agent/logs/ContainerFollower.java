@@ -50,6 +50,10 @@ final class ContainerFollower implements Runnable {
         this.agent = agent;
     }
 
+    FollowedSource source() {
+        return source;
+    }
+
     /** Starts following on a virtual thread of its own. */
     void start() {
         thread = Thread.ofVirtual().name("outpost-log-" + source.pod() + "/" + source.container()).start(this);

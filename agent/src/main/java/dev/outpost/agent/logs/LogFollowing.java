@@ -3,7 +3,6 @@ package dev.outpost.agent.logs;
 import dev.outpost.agent.connection.Backoff;
 import dev.outpost.agent.model.OutpostMetadata;
 import dev.outpost.agent.usage.MeteredDeployment;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
@@ -77,25 +76,31 @@ public final class LogFollowing implements AutoCloseable {
         }
     }
 
-    /** One round; a failed listing changes nothing (no follower is stopped for a pod not seen). */
+    /**
+     * One round. A deployment whose pods cannot be listed keeps its followers as they are (an API
+     * error never stops a follower); the others are brought up to date.
+     */
     synchronized void discover() {
         if (closed) {
             return;
         }
         List<FollowedSource> found = new ArrayList<>();
         Set<String> deploymentIds = new HashSet<>();
+        Set<String> unlisted = new HashSet<>();
         for (MeteredDeployment deployment : deployments.get()) {
             deploymentIds.add(deployment.deploymentId());
-            for (String namespace : new TreeSet<>(deployment.namespaces())) {
-                List<Pod> pods;
-                try {
-                    pods = client.pods().inNamespace(namespace)
-                            .withLabel(OutpostMetadata.DEPLOYMENT_LABEL, deployment.deploymentId()).list().getItems();
-                } catch (KubernetesClientException e) {
-                    throw new IllegalStateException("listing pods of deployment " + deployment.deploymentId()
-                            + " in " + namespace + ": " + e.getMessage(), e);
+            List<FollowedSource> ofDeployment = new ArrayList<>();
+            try {
+                for (String namespace : new TreeSet<>(deployment.namespaces())) {
+                    client.pods().inNamespace(namespace)
+                            .withLabel(OutpostMetadata.DEPLOYMENT_LABEL, deployment.deploymentId()).list().getItems()
+                            .forEach(pod -> ofDeployment.addAll(PodSources.of(deployment.deploymentId(), pod)));
                 }
-                pods.forEach(pod -> found.addAll(PodSources.of(deployment.deploymentId(), pod)));
+                found.addAll(ofDeployment);
+            } catch (KubernetesClientException e) {
+                unlisted.add(deployment.deploymentId());
+                LOG.warn("cannot list the pods of deployment {} to follow their logs ({}); trying again in {}s: {}",
+                        deployment.deploymentId(), agent, REDISCOVER.toSeconds(), e.getMessage());
             }
         }
         found.sort(Comparator.comparing(FollowedSource::deploymentId).thenComparing(FollowedSource::namespace)
@@ -119,13 +124,15 @@ public final class LogFollowing implements AutoCloseable {
         masks.retain(deploymentIds);
         for (var it = followers.entrySet().iterator(); it.hasNext(); ) {
             var entry = it.next();
-            if (!wanted.containsKey(entry.getKey())) {
+            if (!wanted.containsKey(entry.getKey()) && !unlisted.contains(entry.getValue().source().deploymentId())) {
                 entry.getValue().stop();
                 buffer.unfollow(entry.getKey());
                 it.remove();
             }
         }
-        buffer.retainStored(wanted.keySet());
+        if (unlisted.isEmpty()) {
+            buffer.retainStored(wanted.keySet()); // only with every deployment listed: else a source may just be unseen
+        }
         wanted.forEach((key, source) -> followers.computeIfAbsent(key, k -> {
             ContainerFollower follower = new ContainerFollower(client, source, buffer, clock,
                     () -> masks.of(source.deploymentId()), new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30)),

@@ -49,6 +49,8 @@ class LogFollowingIT {
             throws Exception {
         KubernetesClient admin = cluster.adminClient();
         String namespace = cluster.newNamespace("logs");
+        // a deployment in a namespace the agent may not read: its listing fails, the others go on
+        String forbidden = cluster.newNamespace("forbidden");
         String deploymentId = "dep-" + UUID.randomUUID().toString().substring(0, 8);
         grantAgentRole(admin, namespace);
         runningPod(admin, namespace, "web", deploymentId);
@@ -67,7 +69,7 @@ class LogFollowingIT {
         List<SourceLogs> shipped = new ArrayList<>();
         try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT)) {
             LogBuffer buffer = new LogBuffer(1 << 20, new LogPositionStore(stateDir), "agent=a1");
-            LogFollowing following = following(agent, buffer, deploymentId, namespace, applied);
+            LogFollowing following = following(agent, buffer, deploymentId, namespace, applied, forbidden);
             following.start();
 
             await().atMost(WAIT).until(() -> { shipAndAck(buffer, shipped); return lines(shipped).size() >= 3; });
@@ -95,7 +97,7 @@ class LogFollowingIT {
         List<SourceLogs> afterRestart = new ArrayList<>();
         try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT)) {
             LogBuffer buffer = new LogBuffer(1 << 20, new LogPositionStore(stateDir), "agent=a1");
-            LogFollowing following = following(agent, buffer, deploymentId, namespace, applied);
+            LogFollowing following = following(agent, buffer, deploymentId, namespace, applied, null);
             following.start();
 
             await().atMost(WAIT).until(() -> { shipAndAck(buffer, afterRestart); return lines(afterRestart).size() >= 3; });
@@ -115,11 +117,14 @@ class LogFollowingIT {
     }
 
     private static LogFollowing following(KubernetesClient agent, LogBuffer buffer, String deploymentId,
-            String namespace, List<Map<String, Object>> applied) {
+            String namespace, List<Map<String, Object>> applied, String forbiddenNamespace) {
         DeploymentMasks masks = new DeploymentMasks(new SecretMask(List.of(), List.of(Pattern.compile("token=\\S+"))),
                 id -> id.equals(deploymentId) ? applied : List.of());
-        return new LogFollowing(agent, () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))), buffer,
-                masks, 10, Clock.systemUTC(), "agent=a1");
+        List<MeteredDeployment> deployments = new ArrayList<>(List.of(new MeteredDeployment(deploymentId, Set.of(namespace))));
+        if (forbiddenNamespace != null) {
+            deployments.add(new MeteredDeployment("dep-forbidden", Set.of(forbiddenNamespace)));
+        }
+        return new LogFollowing(agent, () -> deployments, buffer, masks, 10, Clock.systemUTC(), "agent=a1");
     }
 
     /** What the shipper and a hub would do: take every batch and acknowledge it. */

@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,9 +90,10 @@ class LogShipperIT {
     void linesReachTheHubPromptlyAndAreAcknowledgedOnDiskOnlyOnTheAck() throws Exception {
         behaviour = (stream, batch) -> Reply.HOLD;
         start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> streamCount.get() == 1);
         add(1, 3);
 
-        await().atMost(Duration.ofSeconds(2)).until(() -> received.size() == 1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> texts(received).size() == 3);
         assertThat(texts(received)).containsExactly("line-00001", "line-00002", "line-00003");
         LogBatch first = received.getFirst();
         assertThat(first.getSequence()).isEqualTo(1);
@@ -104,7 +106,7 @@ class LogShipperIT {
                 .until(() -> new LogPositionStore(stateDir).load().get(WEB.key()).acked() == null);
         assertThat(new LogPositionStore(stateDir).load().get(WEB.key()).sent()).isEqualTo(pos(3));
 
-        ack(streams.getLast(), first);
+        new ArrayList<>(received).forEach(batch -> ack(streams.getLast(), batch));
 
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> pos(3).equals(new LogPositionStore(stateDir).load().get(WEB.key()).acked()));
@@ -113,8 +115,8 @@ class LogShipperIT {
     @Test
     void batchesUnacknowledgedWhenTheStreamBreaksAreSentAgainFirstWithNewSequences() throws Exception {
         behaviour = (stream, batch) -> stream == 1 ? Reply.DROP_STREAM : Reply.ACK;
-        start();
         add(1, 2);
+        start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> buffer.positions().get(WEB.key()).acked() != null);
         assertThat(streamCount).hasValueGreaterThanOrEqualTo(2);
@@ -131,8 +133,8 @@ class LogShipperIT {
     @Test
     void atMostFourBatchesAreUnacknowledgedAtATime() throws Exception {
         behaviour = (stream, batch) -> Reply.HOLD;
+        add(1, 6000); // six full batches, buffered before the shipper starts
         start();
-        add(1, 6000); // six full batches
 
         await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 4);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> received.size() == 4);
@@ -147,8 +149,8 @@ class LogShipperIT {
     @Test
     void aBatchTheHubRefusesIsReportedAsDroppedAndTheRestGoOn() throws Exception {
         behaviour = (stream, batch) -> stream == 1 ? Reply.INVALID : Reply.ACK;
-        start();
         add(1, 2);
+        start();
 
         await().atMost(Duration.ofSeconds(10)).until(() -> pos(2).equals(buffer.positions().get(WEB.key()).acked()));
         SourceLogs asDrops = received.get(1).getSources(0);
@@ -208,9 +210,13 @@ class LogShipperIT {
                 .start();
     }
 
-    private void startShipper(int port) {
+    @BeforeEach
+    void newBuffer() {
         buffer = new LogBuffer(1 << 20, new LogPositionStore(stateDir), "agent=a1");
         buffer.follow(WEB);
+    }
+
+    private void startShipper(int port) {
         channel = HubChannels.mutualTls(new HubAddress("127.0.0.1", port), credentials);
         shipper = new LogShipper(channel, buffer, new Backoff(Duration.ofMillis(50), Duration.ofMillis(200)),
                 Duration.ofMinutes(1), Clock.systemUTC(), "agent=a1");
