@@ -25,6 +25,8 @@ import dev.outpost.agent.identity.IdentityFiles;
 import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
+import dev.outpost.agent.drift.AppliedObject;
+import dev.outpost.agent.logs.LogShipping;
 import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
 import dev.outpost.agent.usage.KubeUsageReader;
 import dev.outpost.agent.usage.UsageGrid;
@@ -183,6 +185,25 @@ public final class Main {
         return new Usage(metering, sender);
     }
 
+    /** Starts following the deployments' container logs and shipping them, on their own HTTP/2 stream; unless --logs off. */
+    private static Optional<LogShipping> startLogs(AgentConfig config, KubernetesClient kube, AgentCredentials credentials,
+            KubeDeploymentExecutor executor, DriftWatch drift, ManagedChannel channel) {
+        if (!config.logs().enabled()) {
+            LOG.info("Log shipping off (--logs off)");
+            return Optional.empty();
+        }
+        String agent = "agent=" + credentials.identity().agentId();
+        LogShipping shipping = LogShipping.start(config.logs(), config.stateDir(), kube, executor::metered,
+                deploymentId -> drift.state(deploymentId)
+                        .map(tracked -> tracked.objects().stream().map(AppliedObject::body).toList())
+                        .orElse(java.util.List.of()),
+                channel, Clock.systemUTC(), agent);
+        LOG.info("Log shipping on: buffer at most {} bytes, at most {} containers, {} mask patterns, positions in {}",
+                config.logs().bufferMaxBytes(), config.logs().maxSources(), config.logs().maskPatterns().size(),
+                config.stateDir().resolve(dev.outpost.agent.logs.LogPositionStore.FILE));
+        return Optional.of(shipping);
+    }
+
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
             AgentCredentials credentials, ClusterCondition condition) throws IOException, InterruptedException {
         // opened first: a spool that cannot be read stops the agent before anything else was started
@@ -214,6 +235,7 @@ public final class Main {
         connection.setOnWelcome(drift::connected);
         drift.start();
         Usage usage = startUsage(config, kube, credentials, executor, channel, spool);
+        Optional<LogShipping> logs = startLogs(config, kube, credentials, executor, drift, channel);
 
         Thread agent = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -232,6 +254,8 @@ public final class Main {
             connection.run();
         } finally {
             dispatcher.close(SHUTDOWN_GRACE);
+            // before the drift watch: the masks read the applied Secrets from it
+            logs.ifPresent(LogShipping::close);
             drift.close();
             // the round in progress finishes its spool write first; unacknowledged batches stay spooled
             usage.metering().close();

@@ -31,6 +31,8 @@ public final class AgentPermissions {
             new Rule("apps", "daemonsets", MANAGE),
             new Rule("policy", "poddisruptionbudgets", MANAGE),
             new Rule("", "pods", READ),
+            // following the deployments' container logs, which the agent ships to the hub (docs/logs.md)
+            new Rule("", "pods/log", List.of("get")),
             // charts in the wild carry Jobs (migrations, gates) and autoscalers (the redis example)
             new Rule("batch", "jobs", MANAGE),
             new Rule("autoscaling", "horizontalpodautoscalers", MANAGE));

@@ -92,6 +92,26 @@ public final class AgentCommandLine {
                     + "(env OUTPOST_USAGE_JOURNAL; default none). Grows about 200 bytes per record; rotate it yourself.")
     String usageJournal;
 
+    @Option(names = "--logs", paramLabel = "on|off",
+            description = "Ship the container logs of the agent's deployments to the hub (env OUTPOST_LOGS; default on).")
+    String logs;
+
+    @Option(names = "--log-buffer-max-bytes", paramLabel = "BYTES",
+            description = "Most memory log lines may take between reading and the hub's ack (env "
+                    + "OUTPOST_LOG_BUFFER_MAX_BYTES; default 8388608 = 8 MiB, at least 1048576); beyond it the oldest "
+                    + "unsent lines are dropped, counted and reported to the hub.")
+    Long logBufferMaxBytes;
+
+    @Option(names = "--log-mask-pattern", paramLabel = "REGEX",
+            description = "Replace matches of this Java regular expression in log lines with **** (repeatable; env "
+                    + "OUTPOST_LOG_MASK_PATTERNS, one pattern per line). Secret values the agent applied are masked anyway.")
+    java.util.List<String> logMaskPatterns;
+
+    @Option(names = "--log-max-sources", paramLabel = "N",
+            description = "Most containers whose logs the agent follows (env OUTPOST_LOG_MAX_SOURCES; default 500, "
+                    + "1 to 10000); containers beyond it are not followed, and a warning says how many.")
+    Integer logMaxSources;
+
     /** Supplies --version from the jar manifest. */
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -157,12 +177,13 @@ public final class AgentCommandLine {
         }
         Optional<Path> testInfrastructure = testInfrastructure(env);
         UsageOptions usage = usage(env);
+        LogOptions logOptions = logOptions(env);
         try {
             return new AgentConfig(HubAddress.parse(hubText), token, pin.map(CaFingerprint::parse),
                     Path.of(Optional.ofNullable(or(stateDir, env, "OUTPOST_STATE_DIR")).orElse("./outpost-agent-state")),
                     Optional.ofNullable(or(kubeconfig, env, "KUBECONFIG")).map(Path::of),
                     namespaceText == null ? Set.of() : parseNamespaces(namespaceText), manager, parallel, mode,
-                    testInfrastructure, usage);
+                    testInfrastructure, usage, logOptions);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -219,6 +240,58 @@ public final class AgentCommandLine {
         }
         return new UsageOptions(interval, catchUp, maxBytes,
                 Optional.ofNullable(or(usageJournal, env, "OUTPOST_USAGE_JOURNAL")).map(Path::of));
+    }
+
+    private LogOptions logOptions(Map<String, String> env) throws UsageException {
+        String onOff = Optional.ofNullable(or(logs, env, "OUTPOST_LOGS")).orElse("on");
+        boolean enabled = switch (onOff) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new UsageException("--logs must be on or off, got '" + onOff + "'");
+        };
+        long maxBytes = logBufferMaxBytes != null ? logBufferMaxBytes
+                : number(env, "OUTPOST_LOG_BUFFER_MAX_BYTES", LogOptions.DEFAULTS.bufferMaxBytes(), "a number of bytes");
+        if (maxBytes < LogOptions.MIN_BUFFER_BYTES) {
+            throw new UsageException("--log-buffer-max-bytes must be at least " + LogOptions.MIN_BUFFER_BYTES
+                    + " (1 MiB), got " + maxBytes);
+        }
+        long sources = logMaxSources != null ? logMaxSources
+                : number(env, "OUTPOST_LOG_MAX_SOURCES", LogOptions.DEFAULTS.maxSources(), "a number");
+        if (sources < 1 || sources > LogOptions.MAX_SOURCES) {
+            throw new UsageException("--log-max-sources must be from 1 to " + LogOptions.MAX_SOURCES + ", got " + sources);
+        }
+        java.util.List<String> texts = new java.util.ArrayList<>();
+        if (logMaskPatterns != null && !logMaskPatterns.isEmpty()) {
+            texts.addAll(logMaskPatterns);
+        } else if (env.get("OUTPOST_LOG_MASK_PATTERNS") != null) {
+            Arrays.stream(env.get("OUTPOST_LOG_MASK_PATTERNS").split("\\R")).filter(text -> !text.isBlank()).forEach(texts::add);
+        }
+        java.util.List<Pattern> patterns = new java.util.ArrayList<>();
+        for (String text : texts) {
+            if (text.isEmpty()) {
+                throw new UsageException("--log-mask-pattern must not be empty");
+            }
+            try {
+                Pattern pattern = Pattern.compile(text);
+                if (pattern.matcher("").matches()) {
+                    throw new UsageException("--log-mask-pattern '" + text + "' matches the empty text: it would mask between every character");
+                }
+                patterns.add(pattern);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new UsageException("--log-mask-pattern '" + text + "' is not a valid regular expression: "
+                        + e.getDescription() + " at index " + e.getIndex());
+            }
+        }
+        return new LogOptions(enabled, maxBytes, patterns, (int) sources);
+    }
+
+    private static long number(Map<String, String> env, String variable, long fallback, String what) throws UsageException {
+        String text = env.get(variable);
+        try {
+            return text == null || text.isBlank() ? fallback : Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            throw new UsageException(variable + " must be " + what + ", got '" + text + "'");
+        }
     }
 
     /** A duration such as 60s, 5m, 1h, 500ms or 0; {@code fallback} when not given. */

@@ -19,13 +19,14 @@ public record AgentConfig(
         int maxParallelDeployments,
         AgentNamespaceMode namespaceMode,
         Optional<Path> testInfrastructureFile,
-        UsageOptions usage) {
+        UsageOptions usage,
+        LogOptions logs) {
 
     /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
     public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
-                AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS);
+                AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS, LogOptions.DEFAULTS);
     }
 
     @Override
@@ -35,6 +36,7 @@ public record AgentConfig(
                 + " max-parallel-deployments=" + maxParallelDeployments
                 + " infrastructure-provider=" + testInfrastructureFile.map(file -> "test (" + file + ")").orElse("none")
                 + " " + usage
+                + " " + logs
                 + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }
