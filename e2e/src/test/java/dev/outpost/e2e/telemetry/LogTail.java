@@ -43,7 +43,9 @@ final class LogTail implements AutoCloseable {
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 if (line.startsWith("data:")) {
                     JsonNode event = JSON.readTree(line.substring("data:".length()).trim());
-                    arrivedNanos.putIfAbsent(event.path("text").asText(), System.nanoTime());
+                    if (event.has("text")) { // a log line, not a heartbeat
+                        arrivedNanos.putIfAbsent(event.path("text").asText(), System.nanoTime());
+                    }
                 }
             }
         } catch (Exception e) {
@@ -61,7 +63,7 @@ final class LogTail implements AutoCloseable {
         return arrivedNanos.get(text);
     }
 
-    /** Texts received so far. */
+    /** Distinct line texts received so far. */
     int received() {
         return arrivedNanos.size();
     }
