@@ -10,6 +10,7 @@ import dev.outpost.agent.commands.FinishedCommands;
 import dev.outpost.agent.config.AgentCommandLine;
 import dev.outpost.agent.config.AgentConfig;
 import dev.outpost.agent.config.AgentVersion;
+import dev.outpost.agent.config.MetricsOptions;
 import dev.outpost.agent.config.UsageException;
 import dev.outpost.agent.config.UsageOptions;
 import dev.outpost.agent.connection.Backoff;
@@ -25,6 +26,9 @@ import dev.outpost.agent.identity.IdentityFiles;
 import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
+import dev.outpost.agent.metrics.AgentHealth;
+import dev.outpost.agent.metrics.AgentMetrics;
+import dev.outpost.agent.metrics.MetricsEndpoint;
 import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
 import dev.outpost.agent.usage.KubeUsageReader;
 import dev.outpost.agent.usage.UsageGrid;
@@ -38,6 +42,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -122,9 +127,13 @@ public final class Main {
             }
             try (ClusterCondition condition = new ClusterCondition(checked, () -> preflight.run(false), Clock.systemUTC())) {
                 condition.start(ClusterCondition.RECHECK_INTERVAL);
-                // Facts are read with the probe's short timeouts: a Hello must not wait out the client's retries.
-                AgentCredentials credentials = identity(config, probe);
-                return connect(config, kube, probe, credentials, condition);
+                AgentMetrics metrics = new AgentMetrics(condition);
+                // started before enrolment, so a probe finds the agent alive while it waits for the hub
+                try (MetricsEndpoint endpoint = startMetrics(config.metrics(), metrics, condition)) {
+                    // Facts are read with the probe's short timeouts: a Hello must not wait out the client's retries.
+                    AgentCredentials credentials = identity(config, probe);
+                    return connect(config, kube, probe, credentials, condition, metrics);
+                }
             }
         } catch (EnrollmentException e) {
             System.err.println("outpost-agent: enrolment failed: " + e.getMessage());
@@ -135,6 +144,34 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return EXIT_FAILURE;
+        }
+    }
+
+    /**
+     * Serves /metrics and /healthz, or null when off. The default address in use (a second agent on a
+     * laptop) only costs the endpoint, with a warning; an address that was asked for must work, since
+     * probes and scrapes depend on it.
+     */
+    private static MetricsEndpoint startMetrics(MetricsOptions options, AgentMetrics metrics, ClusterCondition condition)
+            throws IOException {
+        if (options.address().isEmpty()) {
+            LOG.info("Metrics endpoint off (--metrics-address off)");
+            return null;
+        }
+        InetSocketAddress address = options.address().get();
+        String shown = address.getHostString() + ":" + address.getPort();
+        try {
+            MetricsEndpoint endpoint = MetricsEndpoint.start(address, metrics.registry(),
+                    () -> AgentHealth.of(condition.get(), metrics.isHubConnected()));
+            LOG.info("Serving /metrics and /healthz on {}:{}", address.getHostString(), endpoint.port());
+            return endpoint;
+        } catch (IOException | RuntimeException e) {
+            String why = "cannot serve /metrics and /healthz on " + shown + ": " + e.getMessage();
+            if (options.addressGiven()) {
+                throw new IOException(why + " (choose another --metrics-address, or off)", e);
+            }
+            LOG.warn("{}; running without them (set --metrics-address to another address, or off)", why);
+            return null;
         }
     }
 
@@ -184,10 +221,12 @@ public final class Main {
     }
 
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
-            AgentCredentials credentials, ClusterCondition condition) throws IOException, InterruptedException {
+            AgentCredentials credentials, ClusterCondition condition, AgentMetrics metrics)
+            throws IOException, InterruptedException {
         // opened first: a spool that cannot be read stops the agent before anything else was started
         UsageSpool spool = UsageSpool.open(config.stateDir().resolve("usage-spool"), config.usage().spoolMaxBytes(),
                 config.usage().journal(), "agent=" + credentials.identity().agentId());
+        metrics.watchSpool(spool::report);
         DriftWatch drift = new DriftWatch(kube, config.stateDir(), config.fieldManager(), Clock.systemUTC());
         KubeDeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
                 config.fieldManager(), Clock.systemUTC(),
@@ -211,7 +250,12 @@ public final class Main {
                 connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
         connection.setDispatcher(dispatcher);
         drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));
-        connection.setOnWelcome(drift::connected);
+        dispatcher.setOnFinished(metrics::commandFinished);
+        connection.setOnWelcome(revision -> {
+            metrics.hubConnected();
+            drift.connected(revision);
+        });
+        connection.setOnStreamEnd(metrics::hubDisconnected);
         drift.start();
         Usage usage = startUsage(config, kube, credentials, executor, channel, spool);
 

@@ -19,13 +19,22 @@ public record AgentConfig(
         int maxParallelDeployments,
         AgentNamespaceMode namespaceMode,
         Optional<Path> testInfrastructureFile,
-        UsageOptions usage) {
+        UsageOptions usage,
+        MetricsOptions metrics) {
 
     /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
     public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
-                AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS);
+                AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS, MetricsOptions.DEFAULTS);
+    }
+
+    /** As the canonical constructor, with the default metrics options. */
+    public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
+            Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments,
+            AgentNamespaceMode namespaceMode, Optional<Path> testInfrastructureFile, UsageOptions usage) {
+        this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
+                namespaceMode, testInfrastructureFile, usage, MetricsOptions.DEFAULTS);
     }
 
     @Override
@@ -35,6 +44,7 @@ public record AgentConfig(
                 + " max-parallel-deployments=" + maxParallelDeployments
                 + " infrastructure-provider=" + testInfrastructureFile.map(file -> "test (" + file + ")").orElse("none")
                 + " " + usage
+                + " " + metrics
                 + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }
