@@ -28,6 +28,9 @@ import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
 import dev.outpost.agent.metrics.AgentHealth;
 import dev.outpost.agent.metrics.AgentMetrics;
+import dev.outpost.agent.metrics.KubeDeploymentStateReader;
+import dev.outpost.agent.metrics.MetricsSampler;
+import dev.outpost.agent.metrics.MetricsSender;
 import dev.outpost.agent.metrics.MetricsEndpoint;
 import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
 import dev.outpost.agent.usage.KubeUsageReader;
@@ -66,6 +69,8 @@ public final class Main {
     private static final Duration FACTS_MAX_AGE = Duration.ofMinutes(10);
     /** The hub acks a batch once committed; a batch unanswered this long means a stuck stream. */
     private static final Duration USAGE_ACK_TIMEOUT = Duration.ofMinutes(2);
+    /** A metrics batch unanswered this long: the round is dropped, the next one opens a new stream. */
+    private static final Duration METRICS_ACK_TIMEOUT = Duration.ofSeconds(20);
     /** Set by the shutdown hook: the JVM is already shutting down (SIGTERM, SIGINT). */
     private static volatile boolean stoppedBySignal;
 
@@ -258,6 +263,10 @@ public final class Main {
         connection.setOnStreamEnd(metrics::hubDisconnected);
         drift.start();
         Usage usage = startUsage(config, kube, credentials, executor, channel, spool);
+        MetricsSampler sampler = new MetricsSampler(executor::metered, new KubeDeploymentStateReader(kube),
+                new MetricsSender(channel, METRICS_ACK_TIMEOUT, "agent=" + credentials.identity().agentId()),
+                Clock.systemUTC(), "agent=" + credentials.identity().agentId());
+        sampler.start(config.metrics().sampleInterval());
 
         Thread agent = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -278,6 +287,7 @@ public final class Main {
             dispatcher.close(SHUTDOWN_GRACE);
             drift.close();
             // the round in progress finishes its spool write first; unacknowledged batches stay spooled
+            sampler.close();
             usage.metering().close();
             usage.sender().close();
             channel.shutdownNow();
