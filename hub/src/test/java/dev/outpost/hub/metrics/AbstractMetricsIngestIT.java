@@ -2,6 +2,7 @@ package dev.outpost.hub.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import dev.outpost.hub.gateway.AgentGateway;
 import dev.outpost.hub.gateway.GatewayChannels;
@@ -20,6 +21,13 @@ import dev.outpost.protocol.v1.MetricsAck;
 import dev.outpost.protocol.v1.MetricsBatch;
 import dev.outpost.protocol.v1.PodPhaseCount;
 import dev.outpost.protocol.v1.WorkloadMetrics;
+import dev.outpost.protocol.usage.UsageKeys;
+import dev.outpost.protocol.v1.SpoolState;
+import dev.outpost.protocol.v1.TelemetryGrpc;
+import dev.outpost.protocol.v1.UsageAck;
+import dev.outpost.protocol.v1.UsageBatch;
+import dev.outpost.protocol.v1.UsageRecord;
+import io.grpc.stub.StreamObserver;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -228,6 +236,92 @@ abstract class AbstractMetricsIngestIT implements TestPropertyProvider {
 
         open.send(batch(2, deployment(s.deploymentId(), 0).build()));
         assertThat(open.awaitClosed().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+
+    @Test
+    void theHealthSummarySaysWhatIsWrongFromTheLatestSampleTheStatusAndTheLastUsageWindow() throws Exception {
+        Setup s = setup();
+        Setup other = setup();
+        JsonNode before = health(s.deploymentId(), ADMIN);
+        assertThat(before.get("verdict").asText()).isEqualTo("unknown");
+        assertThat(before.get("problems").get(0).asText()).isEqualTo("no Kubernetes sample from the agent yet");
+        assertThat(before.get("kubernetes").isNull()).isTrue();
+        assertThat(before.get("lastUsageWindow").isNull()).isTrue();
+        assertThat(before.get("status").asText()).isEqualTo("pending");
+
+        TestMetricsStream stream = new TestMetricsStream(s.channel());
+        stream.exchange(batch(1, deployment(s.deploymentId(), 4, workload("StatefulSet", "apps", "cache", 3, 1))
+                .addPodPhases(phase("Running", 1)).addPodPhases(phase("Pending", 2)).build()));
+        JsonNode degraded = health(s.deploymentId(), ADMIN);
+        assertThat(degraded.get("verdict").asText()).isEqualTo("unhealthy");
+        assertThat(degraded.get("problems")).extracting(JsonNode::asText)
+                .containsExactly("StatefulSet apps/cache: 1 of 3 replicas ready");
+        assertThat(degraded.at("/kubernetes/workloads/0/readyReplicas").asInt()).isEqualTo(1);
+        assertThat(degraded.at("/kubernetes/workloads/0/desiredReplicas").asInt()).isEqualTo(3);
+        assertThat(degraded.at("/kubernetes/pods/Pending").asInt()).isEqualTo(2);
+        assertThat(degraded.at("/kubernetes/pods/Failed").asInt()).isZero();
+        assertThat(degraded.at("/kubernetes/containerRestarts").asInt()).isEqualTo(4);
+        assertThat(degraded.at("/kubernetes/fresh").asBoolean()).isTrue();
+
+        stream.exchange(batch(2, deployment(s.deploymentId(), 4, workload("StatefulSet", "apps", "cache", 3, 3))
+                .addPodPhases(phase("Running", 3)).build()));
+        long windowEnd = System.currentTimeMillis() / 60_000 * 60_000;
+        reportUsage(s, windowEnd - 60_000, windowEnd);
+        JsonNode healthy = health(s.deploymentId(), ADMIN);
+        assertThat(healthy.get("verdict").asText()).as(healthy.toString()).isEqualTo("healthy");
+        assertThat(healthy.get("problems")).isEmpty();
+        assertThat(Instant.parse(healthy.at("/lastUsageWindow/windowEnd").asText()).toEpochMilli()).isEqualTo(windowEnd);
+        assertThat(healthy.at("/lastUsageWindow/meters")).extracting(m -> m.get("meter").asText() + "="
+                + m.get("quantity").asText()).containsExactly("cpu.requested.core-seconds=15");
+
+        // an old sample is shown, but does not make the deployment healthy
+        backdate(s.deploymentId(), Instant.now().minus(Duration.ofMinutes(6)));
+        JsonNode stale = health(s.deploymentId(), ADMIN);
+        assertThat(stale.get("verdict").asText()).isEqualTo("unknown");
+        assertThat(stale.at("/kubernetes/fresh").asBoolean()).isFalse();
+        assertThat(stale.get("problems").get(0).asText()).contains("older than 5 minutes");
+
+        // scoped like a deployment read: another tenant's token gets 404, its own token the summary
+        Api.Response foreign = api.get("/api/v1/deployments/" + s.deploymentId() + "/health", tenantToken(other.tenantId()));
+        assertThat(foreign.status()).isEqualTo(404);
+        assertThat(health(s.deploymentId(), tenantToken(s.tenantId())).get("deploymentId").asText())
+                .isEqualTo(s.deploymentId());
+        assertThat(api.get("/api/v1/deployments/dep_none/health", ADMIN).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/deployments/" + s.deploymentId() + "/health", null).status()).isEqualTo(401);
+    }
+
+    JsonNode health(String deploymentId, String token) {
+        Api.Response response = api.get("/api/v1/deployments/" + deploymentId + "/health", token);
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.json();
+    }
+
+    /** One usage record of the deployment over [startMs, endMs), acknowledged by the hub. */
+    void reportUsage(Setup s, long startMs, long endMs) throws Exception {
+        String meter = "cpu.requested.core-seconds";
+        java.util.concurrent.LinkedBlockingQueue<UsageAck> acks = new java.util.concurrent.LinkedBlockingQueue<>();
+        StreamObserver<UsageBatch> out = TelemetryGrpc.newStub(s.channel()).reportUsage(new StreamObserver<>() {
+            @Override
+            public void onNext(UsageAck ack) {
+                acks.add(ack);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+        });
+        out.onNext(UsageBatch.newBuilder().setSequence(1).setSpool(SpoolState.getDefaultInstance())
+                .addRecords(UsageRecord.newBuilder().setIdempotencyKey(UsageKeys.key(s.agentId(), s.deploymentId(), meter,
+                        startMs, endMs)).setDeploymentId(s.deploymentId()).setMeter(meter).setUnit("core-second")
+                        .setWindowStartUnixMs(startMs).setWindowEndUnixMs(endMs).setQuantity("15")).build());
+        UsageAck ack = acks.poll(20, TimeUnit.SECONDS);
+        assertThat(ack).isNotNull();
+        assertThat(ack.getStored()).as(ack.toString()).isEqualTo(1);
+        out.onCompleted();
     }
 
     // ---- helpers
