@@ -91,7 +91,15 @@ public final class MetricsSender implements AutoCloseable {
             } catch (RuntimeException e) {
                 return dropped("cannot send: " + e.getMessage());
             }
-            Object answer = stream.answers.poll(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            Object answer;
+            try {
+                answer = stream.answers.poll(ackTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                // stopping: this stream's sequence is spent, so it must not be used again
+                stream.ended = true;
+                stream.requests.cancel("agent is stopping", null);
+                throw e;
+            }
             if (answer instanceof MetricsAck ack && ack.getSequence() == sequence) {
                 stored += ack.getStored();
                 if (ack.getUnknownDeploymentsCount() > 0) {
