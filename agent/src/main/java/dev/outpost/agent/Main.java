@@ -10,6 +10,7 @@ import dev.outpost.agent.commands.FinishedCommands;
 import dev.outpost.agent.config.AgentCommandLine;
 import dev.outpost.agent.config.AgentConfig;
 import dev.outpost.agent.config.AgentVersion;
+import dev.outpost.agent.config.MetricsOptions;
 import dev.outpost.agent.config.UsageException;
 import dev.outpost.agent.config.UsageOptions;
 import dev.outpost.agent.connection.Backoff;
@@ -27,6 +28,12 @@ import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
 import dev.outpost.agent.drift.AppliedObject;
 import dev.outpost.agent.logs.LogShipping;
+import dev.outpost.agent.metrics.AgentHealth;
+import dev.outpost.agent.metrics.AgentMetrics;
+import dev.outpost.agent.metrics.KubeDeploymentStateReader;
+import dev.outpost.agent.metrics.MetricsSampler;
+import dev.outpost.agent.metrics.MetricsSender;
+import dev.outpost.agent.metrics.MetricsEndpoint;
 import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
 import dev.outpost.agent.usage.KubeUsageReader;
 import dev.outpost.agent.usage.UsageGrid;
@@ -40,6 +47,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -63,6 +71,8 @@ public final class Main {
     private static final Duration FACTS_MAX_AGE = Duration.ofMinutes(10);
     /** The hub acks a batch once committed; a batch unanswered this long means a stuck stream. */
     private static final Duration USAGE_ACK_TIMEOUT = Duration.ofMinutes(2);
+    /** A metrics batch unanswered this long: the round is dropped, the next one opens a new stream. */
+    private static final Duration METRICS_ACK_TIMEOUT = Duration.ofSeconds(20);
     /** Set by the shutdown hook: the JVM is already shutting down (SIGTERM, SIGINT). */
     private static volatile boolean stoppedBySignal;
 
@@ -124,9 +134,13 @@ public final class Main {
             }
             try (ClusterCondition condition = new ClusterCondition(checked, () -> preflight.run(false), Clock.systemUTC())) {
                 condition.start(ClusterCondition.RECHECK_INTERVAL);
-                // Facts are read with the probe's short timeouts: a Hello must not wait out the client's retries.
-                AgentCredentials credentials = identity(config, probe);
-                return connect(config, kube, probe, credentials, condition);
+                AgentMetrics metrics = new AgentMetrics(condition);
+                // started before enrolment, so a probe finds the agent alive while it waits for the hub
+                try (MetricsEndpoint endpoint = startMetrics(config.metrics(), metrics, condition)) {
+                    // Facts are read with the probe's short timeouts: a Hello must not wait out the client's retries.
+                    AgentCredentials credentials = identity(config, probe);
+                    return connect(config, kube, probe, credentials, condition, metrics);
+                }
             }
         } catch (EnrollmentException e) {
             System.err.println("outpost-agent: enrolment failed: " + e.getMessage());
@@ -137,6 +151,34 @@ public final class Main {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return EXIT_FAILURE;
+        }
+    }
+
+    /**
+     * Serves /metrics and /healthz, or null when off. The default address in use (a second agent on a
+     * laptop) only costs the endpoint, with a warning; an address that was asked for must work, since
+     * probes and scrapes depend on it.
+     */
+    private static MetricsEndpoint startMetrics(MetricsOptions options, AgentMetrics metrics, ClusterCondition condition)
+            throws IOException {
+        if (options.address().isEmpty()) {
+            LOG.info("Metrics endpoint off (--metrics-address off)");
+            return null;
+        }
+        InetSocketAddress address = options.address().get();
+        String shown = address.getHostString() + ":" + address.getPort();
+        try {
+            MetricsEndpoint endpoint = MetricsEndpoint.start(address, metrics.registry(),
+                    () -> AgentHealth.of(condition.get(), metrics.isHubConnected()));
+            LOG.info("Serving /metrics and /healthz on {}:{}", address.getHostString(), endpoint.port());
+            return endpoint;
+        } catch (IOException | RuntimeException e) {
+            String why = "cannot serve /metrics and /healthz on " + shown + ": " + e.getMessage();
+            if (options.addressGiven()) {
+                throw new IOException(why + " (choose another --metrics-address, or off)", e);
+            }
+            LOG.warn("{}; running without them (set --metrics-address to another address, or off)", why);
+            return null;
         }
     }
 
@@ -205,10 +247,12 @@ public final class Main {
     }
 
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
-            AgentCredentials credentials, ClusterCondition condition) throws IOException, InterruptedException {
+            AgentCredentials credentials, ClusterCondition condition, AgentMetrics metrics)
+            throws IOException, InterruptedException {
         // opened first: a spool that cannot be read stops the agent before anything else was started
         UsageSpool spool = UsageSpool.open(config.stateDir().resolve("usage-spool"), config.usage().spoolMaxBytes(),
                 config.usage().journal(), "agent=" + credentials.identity().agentId());
+        metrics.watchSpool(spool::report);
         DriftWatch drift = new DriftWatch(kube, config.stateDir(), config.fieldManager(), Clock.systemUTC());
         KubeDeploymentExecutor executor = new KubeDeploymentExecutor(kube, config.namespaces(), config.stateDir(),
                 config.fieldManager(), Clock.systemUTC(),
@@ -232,10 +276,19 @@ public final class Main {
                 connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
         connection.setDispatcher(dispatcher);
         drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));
-        connection.setOnWelcome(drift::connected);
+        dispatcher.setOnFinished(metrics::commandFinished);
+        connection.setOnWelcome(revision -> {
+            metrics.hubConnected();
+            drift.connected(revision);
+        });
+        connection.setOnStreamEnd(metrics::hubDisconnected);
         drift.start();
         Usage usage = startUsage(config, kube, credentials, executor, channel, spool);
         Optional<LogShipping> logs = startLogs(config, kube, credentials, executor, drift, channel);
+        MetricsSampler sampler = new MetricsSampler(executor::metered, new KubeDeploymentStateReader(kube),
+                new MetricsSender(channel, METRICS_ACK_TIMEOUT, "agent=" + credentials.identity().agentId()),
+                Clock.systemUTC(), "agent=" + credentials.identity().agentId());
+        sampler.start(config.metrics().sampleInterval());
 
         Thread agent = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -257,6 +310,7 @@ public final class Main {
             // before the drift watch: the masks read the applied Secrets from it
             logs.ifPresent(LogShipping::close);
             drift.close();
+            sampler.close();
             // the round in progress finishes its spool write first; unacknowledged batches stay spooled
             usage.metering().close();
             usage.sender().close();

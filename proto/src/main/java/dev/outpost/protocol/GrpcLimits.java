@@ -49,6 +49,17 @@ public final class GrpcLimits {
     /** Most LogBatches an agent sends before it waits for their acks. */
     public static final int MAX_LOG_BATCHES_IN_FLIGHT = 4;
 
+    /** Most deployments in one MetricsBatch; an agent with more sends one round as several batches. */
+    public static final int MAX_METRICS_DEPLOYMENTS_PER_BATCH = 100;
+    /** Most workloads listed per deployment in a MetricsBatch; more are counted as omitted. */
+    public static final int MAX_METRICS_WORKLOADS_PER_DEPLOYMENT = 50;
+    /** Most MetricsBatches an agent sends before it waits for the ack: samples are latest-value, never queued. */
+    public static final int MAX_METRICS_BATCHES_IN_FLIGHT = 1;
+    /** Most replicas a WorkloadMetrics may state. */
+    public static final int MAX_METRICS_REPLICAS = 1_000_000;
+    /** A deployment's series are served only this long after the hub last received a sample of it. */
+    public static final Duration METRICS_FRESH_FOR = Duration.ofMinutes(5);
+
     private GrpcLimits() {
     }
 }

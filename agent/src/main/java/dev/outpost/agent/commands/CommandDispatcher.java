@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public final class CommandDispatcher implements AutoCloseable {
     private final Set<String> pending = new HashSet<>();
     private final Map<String, Queue<Command>> queues = new HashMap<>();
     private volatile boolean stopping;
+    private volatile Consumer<Outcome> onFinished = outcome -> { };
 
     public CommandDispatcher(DeploymentExecutor executor, FinishedCommands finished, HubOutlet outlet,
             int maxParallel, int maxQueued) {
@@ -94,6 +96,11 @@ public final class CommandDispatcher implements AutoCloseable {
         queue.add(command);
         queues.put(command.getDeploymentId(), queue);
         workers.execute(() -> drain(command.getDeploymentId()));
+    }
+
+    /** Called with the outcome of each command that finished (not with re-sent results); must return quickly. */
+    public void setOnFinished(Consumer<Outcome> onFinished) {
+        this.onFinished = onFinished;
     }
 
     /** Ids of commands queued or running now. */
@@ -172,6 +179,7 @@ public final class CommandDispatcher implements AutoCloseable {
             return;
         }
         result = result.toBuilder().setCommandId(id).build();
+        onFinished.accept(result.getOutcome());
         try {
             finished.record(result);
         } catch (RuntimeException e) {

@@ -112,6 +112,17 @@ public final class AgentCommandLine {
                     + "1 to 10000); containers beyond it are not followed, and a warning says how many.")
     Integer logMaxSources;
 
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT|off",
+            description = "Where the agent serves /metrics (Prometheus) and /healthz (env OUTPOST_METRICS_ADDRESS; "
+                    + "default 127.0.0.1:9464, loopback only; in a pod use 0.0.0.0:9464 so probes and Prometheus reach "
+                    + "it; off disables both).")
+    String metricsAddress;
+
+    @Option(names = "--metrics-sample-interval", paramLabel = "DURATION",
+            description = "How often the agent samples its deployments' Kubernetes state (ready replicas, restarts, "
+                    + "pod phases) for the hub (env OUTPOST_METRICS_SAMPLE_INTERVAL; default 30s; 5s to 10m).")
+    String metricsSampleInterval;
+
     /** Supplies --version from the jar manifest. */
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -178,12 +189,13 @@ public final class AgentCommandLine {
         Optional<Path> testInfrastructure = testInfrastructure(env);
         UsageOptions usage = usage(env);
         LogOptions logOptions = logOptions(env);
+        MetricsOptions metrics = metrics(env);
         try {
             return new AgentConfig(HubAddress.parse(hubText), token, pin.map(CaFingerprint::parse),
                     Path.of(Optional.ofNullable(or(stateDir, env, "OUTPOST_STATE_DIR")).orElse("./outpost-agent-state")),
                     Optional.ofNullable(or(kubeconfig, env, "KUBECONFIG")).map(Path::of),
                     namespaceText == null ? Set.of() : parseNamespaces(namespaceText), manager, parallel, mode,
-                    testInfrastructure, usage, logOptions);
+                    testInfrastructure, usage, logOptions, metrics);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -292,6 +304,23 @@ public final class AgentCommandLine {
         } catch (NumberFormatException e) {
             throw new UsageException(variable + " must be " + what + ", got '" + text + "'");
         }
+    }
+
+    private MetricsOptions metrics(Map<String, String> env) throws UsageException {
+        String addressText = or(metricsAddress, env, "OUTPOST_METRICS_ADDRESS");
+        Optional<java.net.InetSocketAddress> address;
+        try {
+            address = addressText == null ? MetricsOptions.DEFAULTS.address() : MetricsOptions.parseAddress(addressText);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Duration interval = duration("--metrics-sample-interval",
+                or(metricsSampleInterval, env, "OUTPOST_METRICS_SAMPLE_INTERVAL"), MetricsOptions.DEFAULT_SAMPLE_INTERVAL);
+        if (interval.compareTo(Duration.ofSeconds(5)) < 0 || interval.compareTo(Duration.ofMinutes(10)) > 0) {
+            // below 5s the agent would load the API server for little; above 10m the hub shows the samples as stale
+            throw new UsageException("--metrics-sample-interval must be from 5s to 10m, got " + interval.toMillis() + "ms");
+        }
+        return new MetricsOptions(address, addressText != null, interval);
     }
 
     /** A duration such as 60s, 5m, 1h, 500ms or 0; {@code fallback} when not given. */

@@ -20,13 +20,23 @@ public record AgentConfig(
         AgentNamespaceMode namespaceMode,
         Optional<Path> testInfrastructureFile,
         UsageOptions usage,
-        LogOptions logs) {
+        LogOptions logs,
+        MetricsOptions metrics) {
 
     /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
     public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
-                AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS, LogOptions.DEFAULTS);
+                AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS, LogOptions.DEFAULTS,
+                MetricsOptions.DEFAULTS);
+    }
+
+    /** As the canonical constructor, with the default logs and metrics options. */
+    public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
+            Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments,
+            AgentNamespaceMode namespaceMode, Optional<Path> testInfrastructureFile, UsageOptions usage) {
+        this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
+                namespaceMode, testInfrastructureFile, usage, LogOptions.DEFAULTS, MetricsOptions.DEFAULTS);
     }
 
     @Override
@@ -37,6 +47,7 @@ public record AgentConfig(
                 + " infrastructure-provider=" + testInfrastructureFile.map(file -> "test (" + file + ")").orElse("none")
                 + " " + usage
                 + " " + logs
+                + " " + metrics
                 + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }

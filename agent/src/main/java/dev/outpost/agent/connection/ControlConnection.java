@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -69,6 +70,7 @@ public final class ControlConnection implements HubOutlet {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private CommandDispatcher dispatcher;
     private volatile IntConsumer onWelcome = revision -> { };
+    private volatile Consumer<Boolean> onStreamEnd = reconnecting -> { };
     private volatile Stream current;
 
     /** One open stream: its sender, and whether the hub welcomed it. */
@@ -186,12 +188,21 @@ public final class ControlConnection implements HubOutlet {
         this.onWelcome = onWelcome;
     }
 
+    /**
+     * Called each time a stream has ended (welcomed or not) with whether another one follows ({@code
+     * false} once the agent is stopping); must return quickly.
+     */
+    public void setOnStreamEnd(Consumer<Boolean> onStreamEnd) {
+        this.onStreamEnd = onStreamEnd;
+    }
+
     /** Opens streams one after another until {@link #stop}; returns when stopped. */
     public void run() throws InterruptedException {
         timer.scheduleAtFixedRate(certificate::check, 0, CERTIFICATE_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         while (stopped.getCount() > 0) {
             Instant started = clock.instant();
             Status status = runStream();
+            onStreamEnd.accept(stopped.getCount() > 0);
             if (stopped.getCount() == 0) {
                 break;
             }

@@ -1,0 +1,70 @@
+package dev.outpost.hub.metrics;
+
+import dev.outpost.hub.store.Sql;
+import jakarta.inject.Singleton;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** SQL of deployment_metrics: replace a deployment's series, read the fresh ones. */
+@Singleton
+public class MetricsStore {
+    private static final String COLUMNS = "deployment_id, metric, kind, namespace, workload, phase, tenant_id, "
+            + "environment_id, agent_id, sample_value, sampled_at, received_at";
+
+    /** The deployment's tenant and environment. */
+    public record Owner(String tenantId, String environmentId) {
+    }
+
+    /** The agent's tenant and environment when it is enrolled and not revoked. */
+    public Optional<Owner> activeAgent(Sql sql, String agentId) {
+        return sql.queryOne("select tenant_id, environment_id from agents where id = ? and status <> 'revoked'",
+                rs -> new Owner(rs.getString("tenant_id"), rs.getString("environment_id")), agentId);
+    }
+
+    /** The deployment's tenant and environment, whatever its status. */
+    public Optional<Owner> deployment(Sql sql, String deploymentId) {
+        return sql.queryOne("select tenant_id, environment_id from deployments where id = ?",
+                rs -> new Owner(rs.getString("tenant_id"), rs.getString("environment_id")), deploymentId);
+    }
+
+    /** Replaces every series of the deployment with {@code series}. */
+    public void replace(Sql sql, String deploymentId, Owner owner, String agentId, List<MetricSeries> series,
+            Instant sampledAt, Instant receivedAt) {
+        sql.update("delete from deployment_metrics where deployment_id = ?", deploymentId);
+        List<Object[]> rows = new ArrayList<>(series.size());
+        for (MetricSeries s : series) {
+            rows.add(new Object[] {deploymentId, s.metric(), s.kind(), s.namespace(), s.workload(), s.phase(),
+                owner.tenantId(), owner.environmentId(), agentId, s.value(), sampledAt,
+                receivedAt});
+        }
+        sql.batch("insert into deployment_metrics (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+    }
+
+    /**
+     * Series received at or after {@code freshSince}, of {@code tenantId} (all tenants when empty),
+     * in (tenant, environment, deployment, metric, labels) order, at most {@code limit}.
+     */
+    public List<StoredSeries> fresh(Sql sql, Optional<String> tenantId, Instant freshSince, int limit) {
+        String where = "received_at >= ?" + (tenantId.isPresent() ? " and tenant_id = ?" : "");
+        Object[] params = tenantId.isPresent() ? new Object[] {freshSince, tenantId.get()}
+                : new Object[] {freshSince};
+        return sql.query("select " + COLUMNS + " from deployment_metrics where " + where
+                + " order by tenant_id, environment_id, deployment_id, metric, kind, namespace, workload, phase"
+                + " fetch first " + limit + " rows only", MetricsStore::row, params);
+    }
+
+    /** The deployment's series, fresh or not (the health summary says how old they are). */
+    public List<StoredSeries> ofDeployment(Sql sql, String deploymentId) {
+        return sql.query("select " + COLUMNS + " from deployment_metrics where deployment_id = ?"
+                + " order by metric, kind, namespace, workload, phase", MetricsStore::row, deploymentId);
+    }
+
+    private static StoredSeries row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new StoredSeries(rs.getString("tenant_id"), rs.getString("environment_id"), rs.getString("deployment_id"),
+                new MetricSeries(rs.getString("metric"), rs.getString("kind"), rs.getString("namespace"),
+                        rs.getString("workload"), rs.getString("phase"), rs.getLong("sample_value")),
+                Sql.instant(rs, "sampled_at"), Sql.instant(rs, "received_at"));
+    }
+}
