@@ -2,16 +2,15 @@ package dev.outpost.hub.usage;
 
 import dev.outpost.hub.gateway.AuthenticatedAgent;
 import dev.outpost.hub.gateway.GatewayThreads;
-import dev.outpost.protocol.v1.TelemetryGrpc;
 import dev.outpost.protocol.v1.UsageAck;
 import dev.outpost.protocol.v1.UsageBatch;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Singleton;
 
-/** The Telemetry gRPC service: each ReportUsage stream becomes a {@link UsageStream} of the authenticated agent. */
+/** Telemetry.ReportUsage: each stream becomes a {@link UsageStream} of the authenticated agent. */
 @Singleton
-public class UsageGrpcService extends TelemetryGrpc.TelemetryImplBase {
+public class UsageGrpcService {
     private final UsageIngest ingest;
     private final GatewayThreads threads;
 
@@ -20,7 +19,7 @@ public class UsageGrpcService extends TelemetryGrpc.TelemetryImplBase {
         this.threads = threads;
     }
 
-    @Override
+    /** Opens one ReportUsage stream (called by the gateway's Telemetry service). */
     public StreamObserver<UsageBatch> reportUsage(StreamObserver<UsageAck> responses) {
         UsageStream stream = new UsageStream(AuthenticatedAgent.current(), (ServerCallStreamObserver<UsageAck>) responses,
                 ingest, threads.workers());

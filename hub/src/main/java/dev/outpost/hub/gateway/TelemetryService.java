@@ -1,0 +1,36 @@
+package dev.outpost.hub.gateway;
+
+import dev.outpost.hub.logs.LogGrpcService;
+import dev.outpost.hub.usage.UsageGrpcService;
+import dev.outpost.protocol.v1.LogAck;
+import dev.outpost.protocol.v1.LogBatch;
+import dev.outpost.protocol.v1.TelemetryGrpc;
+import dev.outpost.protocol.v1.UsageAck;
+import dev.outpost.protocol.v1.UsageBatch;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Singleton;
+
+/**
+ * The gateway's one Telemetry service (a service is bound once): each RPC is handed to the capability
+ * that owns it, usage or logs.
+ */
+@Singleton
+public class TelemetryService extends TelemetryGrpc.TelemetryImplBase {
+    private final UsageGrpcService usage;
+    private final LogGrpcService logs;
+
+    public TelemetryService(UsageGrpcService usage, LogGrpcService logs) {
+        this.usage = usage;
+        this.logs = logs;
+    }
+
+    @Override
+    public StreamObserver<UsageBatch> reportUsage(StreamObserver<UsageAck> responses) {
+        return usage.reportUsage(responses);
+    }
+
+    @Override
+    public StreamObserver<LogBatch> shipLogs(StreamObserver<LogAck> responses) {
+        return logs.shipLogs(responses);
+    }
+}
