@@ -24,6 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class LogIngestPostgresIT extends AbstractLogIngestIT {
     @RegisterExtension
     static final PostgresDatabaseExtension DATABASE = new PostgresDatabaseExtension();
+    @jakarta.inject.Inject
+    LogTextIndex textIndex;
 
     @Override
     Map<String, String> databaseProperties() {
@@ -69,7 +71,8 @@ class LogIngestPostgresIT extends AbstractLogIngestIT {
     }
 
     @Test
-    void thePostgresqlTrigramIndexExists() {
+    void thePostgresqlTrigramIndexIsBuilt() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(textIndex::ready);
         assertThat(count("select count(*) from pg_indexes where indexname = ?", "ix_log_lines_text_trgm")).isEqualTo(1);
     }
 }
