@@ -7,7 +7,6 @@ import dev.outpost.hub.enrollment.GatewayPortSource;
 import dev.outpost.hub.pki.GatewayKeyMaterial;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.protocol.GrpcLimits;
-import dev.outpost.hub.usage.UsageGrpcService;
 import dev.outpost.protocol.v1.TelemetryGrpc;
 import io.grpc.BindableService;
 import io.grpc.Server;
@@ -62,7 +61,7 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     private final BindableService telemetry;
     private Server server;
 
-    /** Without usage ingestion: Telemetry answers UNIMPLEMENTED (gateway tests without a database). */
+    /** Without telemetry ingestion: Telemetry answers UNIMPLEMENTED (gateway tests without a database). */
     public AgentGateway(HubConfig config, HubCertificateAuthority ca, EnrollmentGrpcService enrollment,
             AgentControlService control, ControlSessions sessions, AgentPresence presence, GatewayThreads threads) {
         this(config, ca, enrollment, control, sessions, presence, threads, new TelemetryGrpc.TelemetryImplBase() {
@@ -72,7 +71,7 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     @Inject
     public AgentGateway(HubConfig config, HubCertificateAuthority ca, EnrollmentGrpcService enrollment,
             AgentControlService control, ControlSessions sessions, AgentPresence presence, GatewayThreads threads,
-            UsageGrpcService telemetry) {
+            TelemetryService telemetry) {
         this(config, ca, enrollment, control, sessions, presence, threads, (BindableService) telemetry);
     }
 

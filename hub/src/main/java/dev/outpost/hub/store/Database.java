@@ -67,6 +67,19 @@ public class Database {
         return result;
     }
 
+    /**
+     * Runs {@code work} on a connection of its own in auto-commit mode, each statement committing alone:
+     * for the few statements that cannot run in a transaction (PostgreSQL's CREATE INDEX CONCURRENTLY).
+     */
+    public <T> T autoCommit(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            return work.run(new Sql(connection));
+        } catch (SQLException e) {
+            throw StoreException.of(e);
+        }
+    }
+
     /** Runs read-only work; a transaction gives it one consistent snapshot on both databases. */
     public <T> T read(Work<T> work) {
         return inTransaction(work);

@@ -1,0 +1,124 @@
+package dev.outpost.hub.logs;
+
+import dev.outpost.hub.api.ApiException;
+import dev.outpost.hub.api.Problem;
+import dev.outpost.hub.auth.Caller;
+import dev.outpost.hub.store.Database;
+import dev.outpost.hub.store.StoreException;
+import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Answers the logs endpoints: checks their query parameters (each bad one is a 400 naming it),
+ * limits tenants to their own lines, bounds every query's time on the database.
+ */
+@Singleton
+public class LogService {
+    /** Most sources listed. */
+    static final int MAX_SOURCES = 10_000;
+    private static final String QUERY_CANCELED = "57014";
+    private static final String INVALID_REGEX = "2201B";
+
+    private final Database db;
+    private final LogStore store;
+    private final LogTails tails;
+    private final LogsConfig config;
+
+    public LogService(Database db, LogStore store, LogTails tails, LogsConfig config) {
+        this.db = db;
+        this.store = store;
+        this.tails = tails;
+        this.config = config;
+    }
+
+    /** A page of lines and the cursor of the next page if there is one. */
+    public LogViews.Page page(Caller caller, LogQueryParams params, Optional<String> limit, Optional<String> order,
+            Optional<String> cursor) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        LogFilter filter = LogQueries.filter(caller, params, errors);
+        int size = LogQueries.limit(limit, errors);
+        LogOrder sort = LogQueries.order(order, errors);
+        Optional<LogCursor> after = LogQueries.cursor(cursor, sort, errors);
+        throwIfAny(errors);
+        List<StoredLogLine> rows = bounded(filter, () -> db.read(sql -> {
+            Runnable undo = store.limitStatements(sql, config.getQueryTimeout());
+            try {
+                return store.page(sql, filter, sort, after, size + 1);
+            } finally {
+                undo.run();
+            }
+        }));
+        List<StoredLogLine> page = rows.size() > size ? rows.subList(0, size) : rows;
+        String next = rows.size() > size ? new LogCursor(sort, page.getLast().timeNs(), page.getLast().id()).encode() : null;
+        return new LogViews.Page(page.stream().map(LogViews.Line::of).toList(), next);
+    }
+
+    /** A live tail of the lines matching the parameters stored from now on (limit, order and cursor do not apply). */
+    public LogTail follow(Caller caller, LogQueryParams params, Optional<String> limit, Optional<String> order,
+            Optional<String> cursor) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        LogFilter filter = LogQueries.filter(caller, params, errors);
+        LogQueries.limit(limit, errors);
+        LogQueries.order(order, errors);
+        if (cursor.isPresent()) {
+            errors.add(new Problem.FieldError("cursor", "does not apply to follow=true (a tail starts now)"));
+        }
+        throwIfAny(errors);
+        if (filter.regex().isPresent()) {
+            // Checked once on the database, so PostgreSQL's dialect refuses it here rather than mid-stream.
+            bounded(filter, () -> db.read(sql -> {
+                Runnable undo = store.limitStatements(sql, config.getQueryTimeout());
+                try {
+                    return store.newer(sql, filter, Long.MAX_VALUE - 1, 1);
+                } finally {
+                    undo.run();
+                }
+            }));
+        }
+        return tails.open(filter, caller.toString());
+    }
+
+    /** The sources of lines the caller may see, with what was stored and dropped of each. */
+    public LogViews.Sources sources(Caller caller, Optional<String> tenantId, Optional<String> environmentId,
+            Optional<String> deploymentId) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        tenantId.filter(String::isEmpty).ifPresent(v -> errors.add(new Problem.FieldError("tenantId", "must not be empty")));
+        environmentId.filter(String::isEmpty)
+                .ifPresent(v -> errors.add(new Problem.FieldError("environmentId", "must not be empty")));
+        deploymentId.filter(String::isEmpty)
+                .ifPresent(v -> errors.add(new Problem.FieldError("deploymentId", "must not be empty")));
+        throwIfAny(errors);
+        Optional<String> scope = caller.tenantFilter(tenantId);
+        return new LogViews.Sources(db.read(sql -> store.sources(sql, scope, environmentId, deploymentId, MAX_SOURCES))
+                .stream().map(LogViews.Source::of).toList());
+    }
+
+    /** Runs a read, turning a cancelled statement or a regex the database refuses into a 400 naming why. */
+    private <T> T bounded(LogFilter filter, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (StoreException e) {
+            String state = e.getCause() instanceof SQLException sqlError ? sqlError.getSQLState() : null;
+            if (INVALID_REGEX.equals(state)) {
+                throw ApiException.invalid(List.of(new Problem.FieldError("regex",
+                        "is not a regular expression the database accepts")));
+            }
+            if (QUERY_CANCELED.equals(state)) {
+                throw ApiException.invalid(List.of(new Problem.FieldError(filter.regex().isPresent() ? "regex" : "from",
+                        "the query ran longer than " + config.getQueryTimeout().toMillis()
+                                + " ms (outpost.logs.query-timeout); narrow from and to, filter by deployment or pod, "
+                                + "or simplify the regex")));
+            }
+            throw e;
+        }
+    }
+
+    private static void throwIfAny(List<Problem.FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+    }
+}
