@@ -2,6 +2,7 @@ package dev.outpost.hub.health;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.outpost.hub.deployments.Deployment;
+import dev.outpost.hub.logs.LogViews;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,8 @@ import java.util.Map;
 /**
  * GET /api/v1/deployments/{id}/health: what a support engineer reads first about one deployment. A
  * verdict with the problems behind it, then the facts: the hub's view (status, failed step, drift),
- * the agent's latest Kubernetes sample, and the last usage window.
+ * the agent's latest Kubernetes sample, the last usage window, and the log lines of the last 15
+ * minutes that look like errors (shown, not judged: they do not change the verdict).
  */
 public record DeploymentHealth(
         String deploymentId,
@@ -26,7 +28,8 @@ public record DeploymentHealth(
         long appliedGeneration,
         Drift drift,
         Kubernetes kubernetes,
-        UsageWindow lastUsageWindow) {
+        UsageWindow lastUsageWindow,
+        LogViews.RecentErrors recentLogErrors) {
 
     /** healthy: nothing wrong is known; unhealthy: see problems; unknown: no fresh sample says either way. */
     public enum Verdict {

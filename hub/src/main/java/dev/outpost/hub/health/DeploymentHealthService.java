@@ -4,38 +4,50 @@ import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.deployments.Deployment;
 import dev.outpost.hub.deployments.DeploymentService;
 import dev.outpost.hub.drift.DriftedObject;
+import dev.outpost.hub.logs.LogService;
+import dev.outpost.hub.logs.LogViews;
 import dev.outpost.hub.metrics.MetricSeries;
 import dev.outpost.hub.metrics.MetricsBatchRules;
 import dev.outpost.hub.metrics.MetricsStore;
 import dev.outpost.hub.metrics.StoredSeries;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.Sql;
+import dev.outpost.hub.store.StoreException;
 import dev.outpost.hub.usage.UsageViews;
 import dev.outpost.protocol.GrpcLimits;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Puts one deployment's health together from the store, scoped like a deployment read (404 for another tenant's). */
 @Singleton
 public class DeploymentHealthService {
     /** Most meters shown for the last usage window. */
     private static final int MAX_METERS = 50;
+    /** How far back the summary looks for log lines that look like errors. */
+    static final Duration LOG_ERRORS_SINCE = Duration.ofMinutes(15);
+    private static final Logger LOG = LoggerFactory.getLogger(DeploymentHealthService.class);
 
     private final Database db;
     private final DeploymentService deployments;
     private final MetricsStore metrics;
+    private final LogService logs;
     private final Clock clock;
 
-    public DeploymentHealthService(Database db, DeploymentService deployments, MetricsStore metrics, Clock clock) {
+    public DeploymentHealthService(Database db, DeploymentService deployments, MetricsStore metrics, LogService logs,
+            Clock clock) {
         this.db = db;
         this.deployments = deployments;
         this.metrics = metrics;
+        this.logs = logs;
         this.clock = clock;
     }
 
@@ -80,7 +92,18 @@ public class DeploymentHealthService {
         return new DeploymentHealth(deployment.id(), deployment.tenantId(), deployment.environmentId(), verdict,
                 List.copyOf(problems), deployment.status(), deployment.statusReason(), deployment.failedStep(),
                 deployment.activeOperationId(), deployment.generation(), deployment.appliedGeneration(), drift,
-                kubernetes, usage);
+                kubernetes, usage, recentLogErrors(deployment));
+    }
+
+    /** Null when the lines could not be read in time: the rest of the summary still answers. */
+    private LogViews.RecentErrors recentLogErrors(Deployment deployment) {
+        try {
+            return logs.recentErrors(deployment.id(), clock.instant().minus(LOG_ERRORS_SINCE));
+        } catch (StoreException e) {
+            LOG.warn("Health of deployment {} (tenant {}): recent log errors not read: {}", deployment.id(),
+                    deployment.tenantId(), e.getMessage());
+            return null;
+        }
     }
 
     private static DeploymentHealth.Kubernetes kubernetes(List<StoredSeries> series, Instant freshSince) {

@@ -7,7 +7,9 @@ import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.StoreException;
 import jakarta.inject.Singleton;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +21,12 @@ import java.util.Optional;
 public class LogService {
     /** Most sources listed. */
     static final int MAX_SOURCES = 10_000;
+    /** A health summary reads the latest lines of this many of a deployment's pods, ... */
+    static final int ERROR_SCAN_PODS = 20;
+    /** ... this many lines of each, ... */
+    static final int ERROR_SCAN_LINES_PER_POD = 200;
+    /** ... and shows this many of those that look like errors. */
+    static final int ERROR_LINES_SHOWN = 5;
     private static final String QUERY_CANCELED = "57014";
     private static final String INVALID_REGEX = "2201B";
 
@@ -94,6 +102,40 @@ public class LogService {
         Optional<String> scope = caller.tenantFilter(tenantId);
         return new LogViews.Sources(db.read(sql -> store.sources(sql, scope, environmentId, deploymentId, MAX_SOURCES))
                 .stream().map(LogViews.Source::of).toList());
+    }
+
+    /**
+     * The lines of deployment {@code deploymentId} since {@code since} that look like errors, newest
+     * first: the latest lines of its most recently logging pods, bounded (a health summary must stay
+     * cheap on a chatty deployment). The caller has checked that the deployment is theirs.
+     */
+    public LogViews.RecentErrors recentErrors(String deploymentId, Instant since) {
+        long sinceNs = LogViews.nanos(since);
+        return db.read(sql -> {
+            Runnable undo = store.limitStatements(sql, config.getQueryTimeout());
+            try {
+                List<String> pods = store.podsWithLinesSince(sql, deploymentId, sinceNs, ERROR_SCAN_PODS + 1);
+                boolean more = pods.size() > ERROR_SCAN_PODS;
+                List<StoredLogLine> read = new ArrayList<>();
+                for (String pod : pods.subList(0, Math.min(pods.size(), ERROR_SCAN_PODS))) {
+                    LogFilter filter = new LogFilter(Optional.empty(), Optional.empty(), Optional.of(deploymentId),
+                            Optional.of(pod), Optional.empty(), Optional.of(sinceNs), Optional.empty(), Optional.empty(),
+                            Optional.empty());
+                    List<StoredLogLine> lines = store.page(sql, filter, LogOrder.NEWEST, Optional.empty(),
+                            ERROR_SCAN_LINES_PER_POD + 1);
+                    more |= lines.size() > ERROR_SCAN_LINES_PER_POD;
+                    read.addAll(lines.subList(0, Math.min(lines.size(), ERROR_SCAN_LINES_PER_POD)));
+                }
+                List<StoredLogLine> errors = read.stream().filter(l -> LogErrorLines.looksLikeError(l.text()))
+                        .sorted(Comparator.comparingLong(StoredLogLine::timeNs).thenComparingLong(StoredLogLine::id)
+                                .reversed())
+                        .toList();
+                return new LogViews.RecentErrors(since, read.size(), more, errors.size(),
+                        errors.stream().limit(ERROR_LINES_SHOWN).map(LogViews.Line::of).toList());
+            } finally {
+                undo.run();
+            }
+        });
     }
 
     /** Runs a read, turning a cancelled statement or a regex the database refuses into a 400 naming why. */

@@ -75,6 +75,12 @@ public class LogStore {
                 }, params.toArray());
     }
 
+    /** The pods of a deployment with a line at or after {@code sinceNs}, most recent first, at most {@code max}. */
+    public List<String> podsWithLinesSince(Sql sql, String deploymentId, long sinceNs, int max) {
+        return sql.query("select pod from log_sources where deployment_id = ? and last_line_ns >= ? group by pod"
+                + " order by max(last_line_ns) desc, pod limit ?", rs -> rs.getString(1), deploymentId, sinceNs, max);
+    }
+
     /** Deletes up to {@code max} of the oldest lines older than {@code beforeNs}; returns how many it deleted. */
     public int deleteOlder(Sql sql, long beforeNs, int max) {
         // A bounded subquery keeps each delete (and its locks and WAL) small; the time index finds the rows.

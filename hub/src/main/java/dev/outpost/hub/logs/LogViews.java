@@ -20,6 +20,13 @@ public final class LogViews {
         }
     }
 
+    /**
+     * Lines of one deployment that look like errors ({@link LogErrorLines}) since {@code since}: how
+     * many of the lines read matched, the latest few, and whether there were more lines than were read.
+     */
+    public record RecentErrors(Instant since, int linesRead, boolean moreNotRead, int errorLines, List<Line> latest) {
+    }
+
     /** GET /api/v1/logs/sources. */
     public record Sources(List<Source> items) {
     }

@@ -153,6 +153,45 @@ abstract class AbstractLogIngestIT implements TestPropertyProvider {
     }
 
     @Test
+    void theDeploymentsHealthShowsItsLatestLinesThatLookLikeErrorsFromTheLastFifteenMinutes() {
+        Setup s = setup();
+        Setup other = setup();
+        long now = LogViews.nanos(Instant.now());
+        long second = 1_000_000_000L;
+        SourceLogs web0 = lines(s, "web-0", "uid-h0", Map.of(
+                now - 20 * 60 * second, "ERROR from before the window",
+                now - 60 * second, "ready to accept connections",
+                now - 50 * second, "ERROR could not connect to the primary",
+                now - 40 * second, "panic: replication stream closed",
+                now - 30 * second, "no errors in the last sync"));
+        SourceLogs web1 = lines(s, "web-1", "uid-h1", Map.of(now - 10 * second, "java.lang.IllegalStateException: full"));
+        SourceLogs foreign = lines(other, "web-0", "uid-h2", Map.of(now - 5 * second, "FATAL another deployment"));
+        new TestLogStream(s.channel()).exchange(batch(1, web0, web1));
+        new TestLogStream(other.channel()).exchange(batch(1, foreign));
+
+        Api.Response health = api.get("/api/v1/deployments/" + s.deploymentId() + "/health", tenantToken(s.tenantId()));
+        assertThat(health.status()).as(health.toString()).isEqualTo(200);
+        JsonNode errors = health.json().get("recentLogErrors");
+        assertThat(errors.get("linesRead").asInt()).isEqualTo(5);
+        assertThat(errors.get("moreNotRead").asBoolean()).isFalse();
+        assertThat(errors.get("errorLines").asInt()).isEqualTo(3);
+        assertThat(errors.get("latest")).extracting(l -> l.get("pod").asText() + ": " + l.get("text").asText())
+                .containsExactly("web-1: java.lang.IllegalStateException: full", "web-0: panic: replication stream closed",
+                        "web-0: ERROR could not connect to the primary");
+        // shown, not judged: without a Kubernetes sample the verdict stays unknown
+        assertThat(health.json().get("verdict").asText()).isEqualTo("unknown");
+    }
+
+    /** Lines of one source at the given times (sorted), each with its text. */
+    static SourceLogs lines(Setup s, String pod, String podUid, Map<Long, String> textAt) {
+        SourceLogs.Builder b = SourceLogs.newBuilder().setSource(logSource(s, pod, podUid, "app"));
+        new java.util.TreeMap<>(textAt).forEach((ns, text) -> b.addLines(LogLine.newBuilder()
+                .setPosition(LogPosition.newBuilder().setTimeUnixNanos(ns)).setStream(LogStream.LOG_STREAM_COMBINED)
+                .setText(text)));
+        return b.build();
+    }
+
+    @Test
     void batchesBreakingARuleEndTheStreamNamingItAndStoreNothing() throws Exception {
         Setup s = setup();
         Setup other = setup();
