@@ -8,11 +8,10 @@ import dev.outpost.e2e.support.AgentSandbox;
 import dev.outpost.e2e.support.ChildProcess;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubProcess;
+import dev.outpost.e2e.support.ProcStats;
 import dev.outpost.e2e.support.TestDatabase;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -49,23 +48,16 @@ class AgentIdleFootprintBenchmark {
             try (agent) {
                 await().atMost(Duration.ofSeconds(120)).until(() -> admin.get("/api/v1/agents?environmentId=" + environmentId)
                         .body().toString().contains("\"online\""));
-                System.out.printf("BENCH agent connected: rss=%d KiB hub rss=%d KiB%n", rssKib(agent.pid()), rssKib(hub.process().pid()));
+                System.out.printf("BENCH agent connected: rss=%d KiB hub rss=%d KiB%n", ProcStats.rssKib(agent.pid()), ProcStats.rssKib(hub.process().pid()));
                 long end = System.nanoTime() + idle.toNanos();
                 while (System.nanoTime() < end) {
                     // Measuring over time is the point here, not waiting for a condition.
                     Thread.sleep(Math.min(30_000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-                    System.out.printf("BENCH idle: rss=%d KiB%n", rssKib(agent.pid()));
+                    System.out.printf("BENCH idle: rss=%d KiB%n", ProcStats.rssKib(agent.pid()));
                 }
                 System.out.printf("BENCH after %s idle: agent rss=%d KiB, hub rss=%d KiB%n", idle,
-                        rssKib(agent.pid()), rssKib(hub.process().pid()));
+                        ProcStats.rssKib(agent.pid()), ProcStats.rssKib(hub.process().pid()));
             }
         }
-    }
-
-    private static long rssKib(long pid) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream()
-                .filter(line -> line.startsWith("VmRSS:"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")))
-                .findFirst().orElseThrow();
     }
 }

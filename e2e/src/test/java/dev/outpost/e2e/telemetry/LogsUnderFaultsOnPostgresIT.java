@@ -8,12 +8,10 @@ import dev.outpost.e2e.support.ChildProcess;
 import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubWithAgent;
-import dev.outpost.e2e.support.Operations;
 import dev.outpost.e2e.support.TcpProxy;
 import dev.outpost.e2e.support.TestDatabase;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
-import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -45,25 +43,6 @@ class LogsUnderFaultsOnPostgresIT {
     private static final String AGENT_BUFFER_BYTES = "1048576";
     private static final int DEPLOYMENTS = 2;
     private static final int REPLICAS = 2;
-    private static final String MANIFESTS = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: {{ name }}
-            spec:
-              replicas: %d
-              selector:
-                matchLabels:
-                  app: {{ name }}
-              template:
-                metadata:
-                  labels:
-                    app: {{ name }}
-                spec:
-                  containers:
-                    - name: app
-                      image: example.com/chatty:1
-            """.formatted(REPLICAS);
 
     @TempDir
     Path work;
@@ -88,25 +67,10 @@ class LogsUnderFaultsOnPostgresIT {
                 hubAddress -> cleanup.track(proxy[0] = new TcpProxy(hubAddress)).address());
         HubApi admin = s.admin();
 
-        String releaseId = admin.post("/api/v1/releases", Map.of("serviceName", "chatty-" + s.suffix(),
-                "version", "1.0.0", "manifests", MANIFESTS)).expect(201).path("id").asText();
-        List<String> deployments = new ArrayList<>();
-        for (int i = 0; i < DEPLOYMENTS; i++) {
-            JsonNode created = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
-                    "releaseId", releaseId, "name", "chatty-" + i, "namespace", s.agentNamespace(),
-                    "parameters", Map.of("name", "chatty-" + i))).expect(202);
-            deployments.add(created.path("deployment").path("id").asText());
-            Operations.awaitSucceeded(admin, created.path("operation").path("id").asText(), s.agent());
-        }
-
+        List<String> deployments = ChattyWorkloads.deploy(s, DEPLOYMENTS, REPLICAS);
         // Each pod's container writes ~50 lines/s to a file kwok serves as its log.
-        for (String deploymentId : deployments) {
-            for (Pod pod : runningPods(cluster, deploymentId)) {
-                String name = pod.getMetadata().getName();
-                PodLogWriter writer = new PodLogWriter(name, work.resolve(name + ".log"));
-                cluster.podLogsFromFile(pod.getMetadata().getNamespace(), name, writer.file());
-                writers.add(writer.start(5, 100));
-            }
+        for (PodLogWriter writer : ChattyWorkloads.writers(cluster, work, deployments, REPLICAS)) {
+            writers.add(writer.start(5, 100));
         }
         assertThat(writers).hasSize(DEPLOYMENTS * REPLICAS);
         await("lines of every pod are found by query").atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
@@ -128,7 +92,7 @@ class LogsUnderFaultsOnPostgresIT {
         }
 
         // Fault 1: the hub crashes; the agent follows on (its buffer may overflow: counted) and ships once it is back.
-        long storedBeforeHubKill = totals(admin, deployments).stored();
+        long storedBeforeHubKill = ChattyWorkloads.Totals.of(admin, deployments).stored();
         s.hub().kill9();
         await("the agent runs on while the hub is down").during(Duration.ofSeconds(10))
                 .atMost(Duration.ofSeconds(20)).until(s.agent()::isAlive);
@@ -136,7 +100,7 @@ class LogsUnderFaultsOnPostgresIT {
 
         // Fault 2: the agent crashes and starts again on its state: it reads each log again from where the hub acked.
         await("lines flow again").atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
-                .until(() -> totals(admin, deployments).stored() > storedBeforeHubKill);
+                .until(() -> ChattyWorkloads.Totals.of(admin, deployments).stored() > storedBeforeHubKill);
         s.agent().kill9();
         ChildProcess agent = s.restartAgent(cleanup, "agent-after-kill");
 
@@ -154,7 +118,7 @@ class LogsUnderFaultsOnPostgresIT {
         await("stored + dropped = produced, per container").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
                 .until(() -> writers.stream().allMatch(w -> accounted(admin, w.pod()) == w.written().size()));
 
-        Totals totals = totals(admin, deployments);
+        ChattyWorkloads.Totals totals = ChattyWorkloads.Totals.of(admin, deployments);
         System.out.printf("logs e2e: %d lines written, %d stored, %d counted as dropped; live tail latencies %s ms; "
                 + "%d connections through the proxy%n", produced, totals.stored(), totals.dropped(), tailMillis,
                 proxy[0].acceptedConnections());
@@ -194,32 +158,6 @@ class LogsUnderFaultsOnPostgresIT {
             await("another tenant's tail gets nothing").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                     .until(() -> tail.received() == 0);
         }
-    }
-
-    private static List<Pod> runningPods(KubeCluster cluster, String deploymentId) {
-        List<Pod>[] pods = new List[1];
-        await("pods of " + deploymentId + " run").atMost(PATIENCE).until(() -> {
-            pods[0] = cluster.adminClient().pods().inAnyNamespace().withLabel("outpost.dev/deployment", deploymentId)
-                    .list().getItems();
-            return pods[0].size() == REPLICAS
-                    && pods[0].stream().allMatch(p -> "Running".equals(p.getStatus().getPhase()));
-        });
-        return pods[0];
-    }
-
-    private record Totals(long stored, long dropped) {
-    }
-
-    private static Totals totals(HubApi admin, List<String> deployments) {
-        long stored = 0;
-        long dropped = 0;
-        for (String deploymentId : deployments) {
-            for (JsonNode source : admin.get("/api/v1/logs/sources?deploymentId=" + deploymentId).expect(200).path("items")) {
-                stored += source.path("storedLines").asLong();
-                dropped += source.path("droppedLines").asLong();
-            }
-        }
-        return new Totals(stored, dropped);
     }
 
     /** The hub's view of one pod's container: its counts. */
