@@ -1,6 +1,5 @@
 package dev.outpost.hub.logs;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.DatabaseKind;
@@ -59,6 +58,8 @@ public final class LogIngestBenchmark {
     private static final long START_NS = LogViews.nanos(Instant.parse("2026-01-01T00:00:00Z"));
     private static final long HOUR_NS = Duration.ofHours(1).toNanos();
     private static final String RARE_WORD = "checkout-failed";
+    /** The hub's defaults, except a query timeout long enough to measure slow queries. */
+    private static final LogsConfig CONFIG = TestLogsConfig.defaults().withQueryTimeout(Duration.ofSeconds(60));
 
     private LogIngestBenchmark() {
     }
@@ -67,7 +68,7 @@ public final class LogIngestBenchmark {
         int ingestLines = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int totalLines = args.length > 1 ? Integer.parseInt(args[1]) : 10_000_000;
         int runs = args.length > 2 ? Integer.parseInt(args[2]) : 200;
-        System.out.println(run(ingestLines, totalLines, runs));
+        run(ingestLines, totalLines, runs); // prints as it goes
     }
 
     /** Runs the benchmark and returns its report (BENCH lines); throws when a count does not add up. */
@@ -75,17 +76,14 @@ public final class LogIngestBenchmark {
         Lines lines = new Lines(totalLines);
         int ingestPerSource = Math.min(lines.perSource, Math.max(1, ingestLines / SOURCES));
         PostgresTestDatabase database = PostgresTestDatabase.create();
-        HikariConfig pool = new HikariConfig();
-        pool.setJdbcUrl(database.url());
-        pool.setUsername(PostgresTestDatabase.USER);
-        pool.setPassword(PostgresTestDatabase.PASSWORD);
-        pool.setMaximumPoolSize(2);
         StringBuilder report = new StringBuilder();
-        try (HikariDataSource dataSource = new HikariDataSource(pool)) {
+        try (HikariDataSource dataSource = database.pool(2)) {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
             Database db = new Database(dataSource);
             LogWrites writes = new FixedTargets();
-            new LogTextIndex(db, writes).ensure();
+            if (!Boolean.getBoolean("outpost.bench.without-text-index")) {
+                new LogTextIndex(db, writes).ensure();
+            }
             LogIngest ingest = new LogIngest(db, writes, Clock.fixed(Instant.parse("2026-01-02T00:00:00Z"), ZoneOffset.UTC));
 
             // 1. LogIngest, the warm-up batch included (JIT, pool, plans): what the Telemetry stream runs
@@ -113,7 +111,7 @@ public final class LogIngestBenchmark {
             }
             double copySeconds = copy(dataSource, "log_copy_baseline", lines, 0, ingestPerSource);
             double copyRate = ingested / copySeconds;
-            report.append(String.format("BENCH logs ingest: %d lines in %d batches of %d: LogIngest %.0f lines/s "
+            report(report, String.format("BENCH logs ingest: %d lines in %d batches of %d: LogIngest %.0f lines/s "
                             + "(%.2f s), COPY into a plain table %.0f lines/s (%.2f s), COPY/ingest %.1fx%n",
                     ingested, sequence, GrpcLimits.MAX_LOG_LINES_PER_BATCH, ingestRate, ingestNanos / 1e9, copyRate,
                     copySeconds, copyRate / ingestRate));
@@ -121,7 +119,7 @@ public final class LogIngestBenchmark {
             // 3. fill to the total (trigram index dropped and built after, as one would for a bulk load)
             long filled = (long) (lines.perSource - ingestPerSource) * SOURCES;
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                s.execute("drop index " + LogTextIndex.INDEX);
+                s.execute("drop index if exists " + LogTextIndex.INDEX);
             }
             double fillSeconds = copy(dataSource, "log_lines", lines, ingestPerSource, lines.perSource);
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
@@ -142,36 +140,40 @@ public final class LogIngestBenchmark {
                 size = rs.getString(2);
             }
             require("log_lines rows", rows, (long) lines.perSource * SOURCES);
-            report.append(String.format("BENCH logs fill: %d more lines by COPY into log_lines (btree indexes) %.0f lines/s "
+            report(report, String.format("BENCH logs fill: %d more lines by COPY into log_lines (btree indexes) %.0f lines/s "
                             + "(%.1f s), trigram index built in %.1f s; %d lines, %s with indexes%n", filled,
                     filled / fillSeconds, fillSeconds, indexSeconds, rows, size));
 
             // 4. the queries
             LogStore store = new LogStore(writes);
-            LogService service = new LogService(db, store, new LogTails(db, store, BenchConfig.INSTANCE,
-                    Clock.systemUTC()), BenchConfig.INSTANCE);
+            LogService service = new LogService(db, store, new LogTails(db, store, CONFIG,
+                    Clock.systemUTC()), CONFIG);
             Random random = new Random(42);
+            // The baseline: what a query costs that no index helps, a scan of every line (3 runs, it is slow).
+            long scan = query(report, "baseline: regex over all lines (a full scan, count only)", 3,
+                    () -> db.read(sql -> (int) sql.count("select count(*) from log_lines where text ~ ?",
+                            "timeout after [0-9]+ ms")));
             query(report, "pod + 1 h window, newest 100", runs, () -> {
                 int source = random.nextInt(SOURCES);
                 long from = randomHour(random);
                 return page(db, store, filter(Optional.of(deployment(source)), Optional.of(pod(source)), from,
                         Optional.empty(), Optional.empty()));
-            });
+            }, scan);
             query(report, "deployment + 1 h window, newest 100", runs, () -> page(db, store, filter(
                     Optional.of(deployment(random.nextInt(SOURCES))), Optional.empty(), randomHour(random),
-                    Optional.empty(), Optional.empty())));
+                    Optional.empty(), Optional.empty())), scan);
             query(report, "tenant, newest 100, no window", runs, () -> page(db, store, new LogFilter(Optional.of(TENANT),
                     Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty(), Optional.empty(), Optional.empty())));
+                    Optional.empty(), Optional.empty(), Optional.empty())), scan);
             query(report, "tenant + 1 h window + contains '" + RARE_WORD + "' (1 line in 1000)", runs,
                     () -> page(db, store, filter(Optional.empty(), Optional.empty(), randomHour(random),
-                            Optional.of(RARE_WORD), Optional.empty())));
+                            Optional.of(RARE_WORD), Optional.empty())), scan);
             query(report, "deployment + 1 h window + regex 'timeout after [0-9]+ ms' (1 in 100)", runs,
                     () -> page(db, store, filter(Optional.of(deployment(random.nextInt(SOURCES))), Optional.empty(),
-                            randomHour(random), Optional.empty(), Optional.of("timeout after [0-9]+ ms"))));
+                            randomHour(random), Optional.empty(), Optional.of("timeout after [0-9]+ ms"))), scan);
             Instant lastLine = LogViews.instant(lines.timeNs(lines.perSource - 1));
             query(report, "health: recent error lines of a deployment", runs, () -> service.recentErrors(
-                    deployment(random.nextInt(SOURCES)), lastLine.minus(Duration.ofMinutes(15))).linesRead());
+                    deployment(random.nextInt(SOURCES)), lastLine.minus(Duration.ofMinutes(15))).linesRead(), scan);
         } finally {
             database.drop();
         }
@@ -197,7 +199,7 @@ public final class LogIngestBenchmark {
     /** A page as LogService reads one: within the query timeout, newest first, 100 lines. */
     private static int page(Database db, LogStore store, LogFilter filter) {
         return db.read(sql -> {
-            Runnable undo = store.limitStatements(sql, BenchConfig.INSTANCE.getQueryTimeout());
+            Runnable undo = store.limitStatements(sql, CONFIG.getQueryTimeout());
             try {
                 return store.page(sql, filter, LogOrder.NEWEST, Optional.empty(), 101).size();
             } finally {
@@ -206,7 +208,12 @@ public final class LogIngestBenchmark {
         });
     }
 
-    private static void query(StringBuilder report, String name, int runs, Supplier<Integer> query) {
+    private static long query(StringBuilder report, String name, int runs, Supplier<Integer> query) {
+        return query(report, name, runs, query, 0);
+    }
+
+    /** Runs the query, reports p50/p99, and its p50's ratio to {@code baselineNanos} when there is one. */
+    private static long query(StringBuilder report, String name, int runs, Supplier<Integer> query, long baselineNanos) {
         query.get(); // warm-up
         long[] nanos = new long[runs];
         long returned = 0;
@@ -216,9 +223,19 @@ public final class LogIngestBenchmark {
             nanos[i] = System.nanoTime() - started;
         }
         Arrays.sort(nanos);
-        report.append(String.format("BENCH logs query: %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d runs, %.0f lines "
-                        + "each on average)%n", name, nanos[runs / 2] / 1e6, nanos[Math.min(runs - 1, (int) (runs * 0.99))] / 1e6,
-                nanos[runs - 1] / 1e6, runs, (double) returned / runs));
+        long p50 = nanos[runs / 2];
+        report(report, String.format("BENCH logs query: %s: p50 %.1f ms, p99 %.1f ms, max %.1f ms (%d runs, %.0f lines "
+                        + "each on average)%s%n", name, p50 / 1e6, nanos[Math.min(runs - 1, (int) (runs * 0.99))] / 1e6,
+                nanos[runs - 1] / 1e6, runs, (double) returned / runs,
+                baselineNanos == 0 ? "" : String.format("; the full scan takes %.0fx its p50", (double) baselineNanos / p50)));
+        return p50;
+    }
+
+    /** Adds a line to the report and prints it at once (a full run takes minutes). */
+    private static void report(StringBuilder report, String line) {
+        report.append(line);
+        System.out.print(line);
+        System.out.flush();
     }
 
     private static double copy(HikariDataSource dataSource, String table, Lines lines, int from, int to)
@@ -340,51 +357,6 @@ public final class LogIngestBenchmark {
         @Override
         Optional<String> deploymentEnvironment(Sql sql, String deploymentId) {
             return Optional.of(ENVIRONMENT);
-        }
-    }
-
-    /** The hub's defaults (LogsConfig), except a query timeout long enough to measure slow queries. */
-    private enum BenchConfig implements LogsConfig {
-        INSTANCE;
-
-        @Override
-        public Duration getRetention() {
-            return Duration.ofDays(7);
-        }
-
-        @Override
-        public Duration getRetentionInterval() {
-            return Duration.ofMinutes(10);
-        }
-
-        @Override
-        public int getRetentionBatchSize() {
-            return 10_000;
-        }
-
-        @Override
-        public Duration getQueryTimeout() {
-            return Duration.ofSeconds(60);
-        }
-
-        @Override
-        public int getMaxTails() {
-            return 32;
-        }
-
-        @Override
-        public Duration getTailPollInterval() {
-            return Duration.ofMillis(300);
-        }
-
-        @Override
-        public Duration getTailMaxDuration() {
-            return Duration.ofHours(1);
-        }
-
-        @Override
-        public Duration getTailIdleTimeout() {
-            return Duration.ofMinutes(15);
         }
     }
 }

@@ -105,46 +105,6 @@ class LogRulesTest {
     }
 
     static LogsConfig config(Duration retention) {
-        return new LogsConfig() {
-            @Override
-            public Duration getRetention() {
-                return retention;
-            }
-
-            @Override
-            public Duration getRetentionInterval() {
-                return Duration.ofMinutes(10);
-            }
-
-            @Override
-            public int getRetentionBatchSize() {
-                return 10_000;
-            }
-
-            @Override
-            public Duration getQueryTimeout() {
-                return Duration.ofSeconds(5);
-            }
-
-            @Override
-            public int getMaxTails() {
-                return 32;
-            }
-
-            @Override
-            public Duration getTailPollInterval() {
-                return Duration.ofMillis(300);
-            }
-
-            @Override
-            public Duration getTailMaxDuration() {
-                return Duration.ofHours(1);
-            }
-
-            @Override
-            public Duration getTailIdleTimeout() {
-                return Duration.ofMinutes(15);
-            }
-        };
+        return TestLogsConfig.defaults().withRetention(retention);
     }
 }

@@ -49,6 +49,16 @@ public final class PostgresTestDatabase {
         return ADMIN_URL.substring(0, slash + 1) + name + (query < 0 ? "" : ADMIN_URL.substring(query));
     }
 
+    /** A small connection pool to this database, for benchmarks that use the stores without the hub. */
+    public com.zaxxer.hikari.HikariDataSource pool(int size) {
+        com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+        pool.setJdbcUrl(url());
+        pool.setUsername(USER);
+        pool.setPassword(PASSWORD);
+        pool.setMaximumPoolSize(size);
+        return new com.zaxxer.hikari.HikariDataSource(pool);
+    }
+
     /** The hub's properties for this database: outpost.db-url, -user and -password. */
     public Map<String, String> hubProperties() {
         return Map.of("outpost.db-url", url(), "outpost.db-user", USER, "outpost.db-password", PASSWORD);

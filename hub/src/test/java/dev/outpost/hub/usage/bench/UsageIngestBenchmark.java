@@ -1,6 +1,5 @@
 package dev.outpost.hub.usage.bench;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.DatabaseKind;
@@ -51,12 +50,7 @@ public final class UsageIngestBenchmark {
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         PostgresTestDatabase database = PostgresTestDatabase.create();
-        HikariConfig pool = new HikariConfig();
-        pool.setJdbcUrl(database.url());
-        pool.setUsername(PostgresTestDatabase.USER);
-        pool.setPassword(PostgresTestDatabase.PASSWORD);
-        pool.setMaximumPoolSize(2);
-        try (HikariDataSource dataSource = new HikariDataSource(pool)) {
+        try (HikariDataSource dataSource = database.pool(2)) {
             Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
             List<UsageBatch> batches = batches(records);
             UsageIngest ingest = new UsageIngest(new Database(dataSource), new FixedTargets(),
