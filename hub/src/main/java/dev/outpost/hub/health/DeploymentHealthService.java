@@ -33,7 +33,7 @@ public class DeploymentHealthService {
     /** Most meters shown for the last usage window. */
     private static final int MAX_METERS = 50;
     /** How far back the summary looks for log lines that look like errors. */
-    static final Duration LOG_ERRORS_SINCE = Duration.ofMinutes(15);
+    private static final Duration LOG_ERRORS_SINCE = Duration.ofMinutes(15);
     private static final Logger LOG = LoggerFactory.getLogger(DeploymentHealthService.class);
 
     private final Database db;

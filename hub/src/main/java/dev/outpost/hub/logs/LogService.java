@@ -51,14 +51,8 @@ public class LogService {
         LogOrder sort = LogQueries.order(order, errors);
         Optional<LogCursor> after = LogQueries.cursor(cursor, sort, errors);
         throwIfAny(errors);
-        List<StoredLogLine> rows = bounded(filter, () -> db.read(sql -> {
-            Runnable undo = store.limitStatements(sql, config.getQueryTimeout());
-            try {
-                return store.page(sql, filter, sort, after, size + 1);
-            } finally {
-                undo.run();
-            }
-        }));
+        List<StoredLogLine> rows = bounded(filter, () -> timeLimitedRead(sql -> store.page(sql, filter, sort, after,
+                size + 1)));
         List<StoredLogLine> page = rows.size() > size ? rows.subList(0, size) : rows;
         String next = rows.size() > size ? new LogCursor(sort, page.getLast().timeNs(), page.getLast().id()).encode() : null;
         return new LogViews.Page(page.stream().map(LogViews.Line::of).toList(), next);
@@ -77,14 +71,7 @@ public class LogService {
         throwIfAny(errors);
         if (filter.regex().isPresent()) {
             // Checked once on the database, so PostgreSQL's dialect refuses it here rather than mid-stream.
-            bounded(filter, () -> db.read(sql -> {
-                Runnable undo = store.limitStatements(sql, config.getQueryTimeout());
-                try {
-                    return store.newer(sql, filter, Long.MAX_VALUE - 1, 1);
-                } finally {
-                    undo.run();
-                }
-            }));
+            bounded(filter, () -> timeLimitedRead(sql -> store.newer(sql, filter, Long.MAX_VALUE - 1, 1)));
         }
         return tails.open(filter, caller.toString());
     }
@@ -111,31 +98,35 @@ public class LogService {
      */
     public LogViews.RecentErrors recentErrors(String deploymentId, Instant since) {
         long sinceNs = LogViews.nanos(since);
-        return db.read(sql -> {
-            Runnable undo = store.limitStatements(sql, config.getQueryTimeout());
-            try {
-                List<String> pods = store.podsWithLinesSince(sql, deploymentId, sinceNs, ERROR_SCAN_PODS + 1);
-                boolean more = pods.size() > ERROR_SCAN_PODS;
-                List<StoredLogLine> read = new ArrayList<>();
-                for (String pod : pods.subList(0, Math.min(pods.size(), ERROR_SCAN_PODS))) {
-                    LogFilter filter = new LogFilter(Optional.empty(), Optional.empty(), Optional.of(deploymentId),
-                            Optional.of(pod), Optional.empty(), Optional.of(sinceNs), Optional.empty(), Optional.empty(),
-                            Optional.empty());
-                    List<StoredLogLine> lines = store.page(sql, filter, LogOrder.NEWEST, Optional.empty(),
-                            ERROR_SCAN_LINES_PER_POD + 1);
-                    more |= lines.size() > ERROR_SCAN_LINES_PER_POD;
-                    read.addAll(lines.subList(0, Math.min(lines.size(), ERROR_SCAN_LINES_PER_POD)));
-                }
-                List<StoredLogLine> errors = read.stream().filter(l -> LogErrorLines.looksLikeError(l.text()))
-                        .sorted(Comparator.comparingLong(StoredLogLine::timeNs).thenComparingLong(StoredLogLine::id)
-                                .reversed())
-                        .toList();
-                return new LogViews.RecentErrors(since, read.size(), more, errors.size(),
-                        errors.stream().limit(ERROR_LINES_SHOWN).map(LogViews.Line::of).toList());
-            } finally {
-                undo.run();
+        return timeLimitedRead(sql -> {
+            List<String> pods = store.podsWithLinesSince(sql, deploymentId, sinceNs, ERROR_SCAN_PODS + 1);
+            boolean more = pods.size() > ERROR_SCAN_PODS;
+            List<StoredLogLine> read = new ArrayList<>();
+            for (String pod : first(pods, ERROR_SCAN_PODS)) {
+                LogFilter filter = new LogFilter(Optional.empty(), Optional.empty(), Optional.of(deploymentId),
+                        Optional.of(pod), Optional.empty(), Optional.of(sinceNs), Optional.empty(), Optional.empty(),
+                        Optional.empty());
+                List<StoredLogLine> lines = store.page(sql, filter, LogOrder.NEWEST, Optional.empty(),
+                        ERROR_SCAN_LINES_PER_POD + 1);
+                more |= lines.size() > ERROR_SCAN_LINES_PER_POD;
+                read.addAll(first(lines, ERROR_SCAN_LINES_PER_POD));
             }
+            List<StoredLogLine> errors = read.stream().filter(l -> LogErrorLines.looksLikeError(l.text()))
+                    .sorted(Comparator.comparingLong(StoredLogLine::timeNs).thenComparingLong(StoredLogLine::id)
+                            .reversed())
+                    .toList();
+            return new LogViews.RecentErrors(since, read.size(), more, errors.size(),
+                    first(errors, ERROR_LINES_SHOWN).stream().map(LogViews.Line::of).toList());
         });
+    }
+
+    /** A read whose statements are bounded by outpost.logs.query-timeout. */
+    private <T> T timeLimitedRead(Database.Work<T> work) {
+        return db.read(sql -> store.timeLimited(sql, config.getQueryTimeout(), work));
+    }
+
+    private static <T> List<T> first(List<T> list, int max) {
+        return list.subList(0, Math.min(list.size(), max));
     }
 
     /** Runs a read, turning a cancelled statement or a regex the database refuses into a 400 naming why. */

@@ -1,5 +1,6 @@
 package dev.outpost.hub.logs;
 
+import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.DatabaseKind;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.hub.store.Where;
@@ -89,10 +90,20 @@ public class LogStore {
     }
 
     /**
-     * Bounds the statements of the current transaction: PostgreSQL cancels one running longer (a
-     * costly regex), H2 checks between rows. Returns what undoes it on H2, whose setting is per session.
+     * Runs {@code work} with each of its statements bounded by {@code timeout}: PostgreSQL cancels one
+     * running longer (a costly regex), H2 checks between rows. The limit ends with the work.
      */
-    public Runnable limitStatements(Sql sql, Duration timeout) {
+    public <T> T timeLimited(Sql sql, Duration timeout, Database.Work<T> work) {
+        Runnable undo = limitStatements(sql, timeout);
+        try {
+            return work.run(sql);
+        } finally {
+            undo.run();
+        }
+    }
+
+    /** Sets the limit for the current transaction; returns what undoes it on H2, whose setting is per session. */
+    private Runnable limitStatements(Sql sql, Duration timeout) {
         long ms = Math.max(1, timeout.toMillis());
         if (kind == DatabaseKind.POSTGRESQL) {
             sql.update("set local statement_timeout = " + ms);

@@ -198,14 +198,8 @@ public final class LogIngestBenchmark {
 
     /** A page as LogService reads one: within the query timeout, newest first, 100 lines. */
     private static int page(Database db, LogStore store, LogFilter filter) {
-        return db.read(sql -> {
-            Runnable undo = store.limitStatements(sql, CONFIG.getQueryTimeout());
-            try {
-                return store.page(sql, filter, LogOrder.NEWEST, Optional.empty(), 101).size();
-            } finally {
-                undo.run();
-            }
-        });
+        return db.read(sql -> store.timeLimited(sql, CONFIG.getQueryTimeout(),
+                timed -> store.page(timed, filter, LogOrder.NEWEST, Optional.empty(), 101).size()));
     }
 
     private static long query(StringBuilder report, String name, int runs, Supplier<Integer> query) {
