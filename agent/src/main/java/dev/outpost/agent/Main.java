@@ -41,6 +41,7 @@ import dev.outpost.agent.usage.UsageMeter;
 import dev.outpost.agent.usage.UsageMetering;
 import dev.outpost.agent.usage.UsageSender;
 import dev.outpost.agent.usage.UsageSpool;
+import dev.outpost.agent.usage.custom.PodMetricsScraper;
 import dev.outpost.protocol.v1.AgentMessage;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -212,13 +213,15 @@ public final class Main {
 
     /** Starts metering each window and sending the spool, on the control stream's channel (own HTTP/2 stream). */
     private static Usage startUsage(AgentConfig config, KubernetesClient kube, AgentCredentials credentials,
-            KubeDeploymentExecutor executor, ManagedChannel channel, UsageSpool spool) {
+            KubeDeploymentExecutor executor, ManagedChannel channel, UsageSpool spool, AgentMetrics metrics) {
         UsageOptions options = config.usage();
         String agent = "agent=" + credentials.identity().agentId();
         UsageSender sender = new UsageSender(channel, spool, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2)),
                 USAGE_ACK_TIMEOUT, Clock.systemUTC(), agent);
         UsageMetering metering = new UsageMetering(new UsageGrid(options.interval()), options.catchUp(), executor::metered,
-                new KubeUsageReader(kube), new UsageMeter(credentials.identity().agentId()), spool, Clock.systemUTC(), agent);
+                new KubeUsageReader(kube), new UsageMeter(credentials.identity().agentId()), spool,
+                new PodMetricsScraper(UsageMetering.scrapeTimeout(options.interval())), Clock.systemUTC(), agent);
+        metrics.watchMeterProblems(metering::meterProblemsTotal);
         sender.start();
         metering.start();
         LOG.info("Usage metering every {}s (catch-up {}s), spool {} (at most {} bytes){}", options.interval().toSeconds(),
@@ -283,7 +286,7 @@ public final class Main {
         });
         connection.setOnStreamEnd(metrics::hubDisconnected);
         drift.start();
-        Usage usage = startUsage(config, kube, credentials, executor, channel, spool);
+        Usage usage = startUsage(config, kube, credentials, executor, channel, spool, metrics);
         Optional<LogShipping> logs = startLogs(config, kube, credentials, executor, drift, channel);
         MetricsSampler sampler = new MetricsSampler(executor::metered, new KubeDeploymentStateReader(kube),
                 new MetricsSender(channel, METRICS_ACK_TIMEOUT, "agent=" + credentials.identity().agentId()),

@@ -9,6 +9,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +23,7 @@ public final class AgentMetrics {
     private final Counter reconnects;
     private final Counter commands;
     private volatile Supplier<SpoolState> spool = SpoolState::getDefaultInstance;
+    private volatile LongSupplier meterProblems = () -> 0;
 
     /** {@code condition} is read at every scrape; it must only read (ClusterCondition does). */
     public AgentMetrics(Supplier<AgentCondition> condition) {
@@ -49,6 +51,9 @@ public final class AgentMetrics {
         CounterWithCallback.builder().name("outpost_agent_usage_spool_dropped_records")
                 .help("Usage records that could not be spooled because the spool was full, since first start")
                 .callback(cb -> cb.call(spool.get().getDroppedRecordsTotal())).register(registry);
+        CounterWithCallback.builder().name("outpost_agent_custom_meter_problems")
+                .help("Problems with the meters workloads declare (unusable declarations, pods not answering a scrape), since start")
+                .callback(cb -> cb.call(meterProblems.getAsLong())).register(registry);
         GaugeWithCallback.builder().name("outpost_agent_cluster_ready")
                 .help("1 while the agent's cluster check passes, 0 while it is degraded (see /healthz for why)")
                 .callback(cb -> cb.call(condition.get().getState() == AgentState.AGENT_STATE_READY ? 1 : 0))
@@ -68,6 +73,11 @@ public final class AgentMetrics {
     /** The hub welcomed a control stream. */
     public void hubConnected() {
         hubConnected.set(1);
+    }
+
+    /** The custom meters' problem count, read at every scrape from now on. */
+    public void watchMeterProblems(LongSupplier problems) {
+        this.meterProblems = problems;
     }
 
     /** A control stream ended; {@code reconnecting} unless the agent is stopping. */

@@ -32,6 +32,11 @@ public final class UsageMeter {
         this.agentId = agentId;
     }
 
+    /** The agent whose keys this meter derives. */
+    public String agentId() {
+        return agentId;
+    }
+
     /** One record per built-in meter, in {@link Meters#BUILT_IN} order. */
     public List<SpooledRecord> measure(String deploymentId, UsageWindow window, UsageSnapshot snapshot) {
         BigDecimal seconds = BigDecimal.valueOf(window.millis()).divide(MS_PER_SECOND, DIVISION);

@@ -1,12 +1,21 @@
 package dev.outpost.agent.usage;
 
 import dev.outpost.agent.connection.Backoff;
+import dev.outpost.agent.usage.custom.CounterBaseline;
+import dev.outpost.agent.usage.custom.CustomMeters;
+import dev.outpost.agent.usage.custom.PodMetricsScraper;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class UsageMetering implements AutoCloseable {
     /** Reads of one deployment per round before its windows are given up as unmeasured. */
     static final int READ_ATTEMPTS = 3;
+    /** Most custom-counter baselines one agent keeps (about 150 bytes each in the spool state). */
+    static final int MAX_COUNTER_BASELINES = 50_000;
     private static final Logger LOG = LoggerFactory.getLogger(UsageMetering.class);
     private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
@@ -28,9 +39,13 @@ public final class UsageMetering implements AutoCloseable {
     private final UsageReader reader;
     private final UsageMeter meter;
     private final UsageSpool spool;
+    private final PodMetricsScraper scraper;
     private final Clock clock;
     private final String agent;
     private final Object wake = new Object();
+    private final AtomicLong meterProblems = new AtomicLong();
+    /** deployment → the custom-meter problems last logged, so a lasting problem is warned about once. */
+    private final Map<String, Set<String>> loggedProblems = new HashMap<>();
     private volatile boolean stopping;
     private Thread thread;
 
@@ -39,15 +54,21 @@ public final class UsageMetering implements AutoCloseable {
      * @param agent names the agent in log lines
      */
     public UsageMetering(UsageGrid grid, Duration catchUp, Supplier<List<MeteredDeployment>> deployments,
-            UsageReader reader, UsageMeter meter, UsageSpool spool, Clock clock, String agent) {
+            UsageReader reader, UsageMeter meter, UsageSpool spool, PodMetricsScraper scraper, Clock clock, String agent) {
         this.grid = grid;
         this.catchUp = catchUp;
         this.deployments = deployments;
         this.reader = reader;
         this.meter = meter;
         this.spool = spool;
+        this.scraper = scraper;
         this.clock = clock;
         this.agent = agent;
+    }
+
+    /** How long one deployment's pods get to answer a scrape: a quarter of the interval, at most 5 s. */
+    public static Duration scrapeTimeout(Duration interval) {
+        return Duration.ofMillis(Math.max(200, Math.min(5000, interval.toMillis() / 4)));
     }
 
     /** Starts measuring at every window end, on a thread of its own. */
@@ -96,20 +117,32 @@ public final class UsageMetering implements AutoCloseable {
         }
         List<SpooledRecord> records = new ArrayList<>();
         long unmeasured = 0;
+        SpoolState before = spool.state();
+        Map<String, CounterBaseline> baselines = new TreeMap<>();
+        long scrapedAt = clock.millis();
         for (MeteredDeployment deployment : deployments.get()) {
             Optional<UsageSnapshot> snapshot = readWithRetries(deployment, windows.getLast());
             if (stopping) {
                 return 0;
             }
+            String id = deployment.deploymentId();
             if (snapshot.isEmpty()) {
                 unmeasured += windows.size();
+                // not read: its counters keep their baselines, their increase is billed in a later round
+                before.counterBaselines().forEach((key, baseline) -> {
+                    if (CustomMeters.belongsTo(key, id)) {
+                        baselines.put(key, baseline);
+                    }
+                });
                 continue;
             }
             for (UsageWindow window : windows) {
-                records.addAll(meter.measure(deployment.deploymentId(), window, snapshot.get()));
+                records.addAll(meter.measure(id, window, snapshot.get()));
             }
+            records.addAll(measureCustom(id, windows, snapshot.get(), before, baselines));
         }
-        UsageSpool.Spooled spooled = spool.write(records, windows.getLast().endMs(), unmeasured);
+        UsageSpool.Spooled spooled = spool.write(records, windows.getLast().endMs(), unmeasured,
+                new UsageSpool.Counters(baselines, scrapedAt));
         if (windows.size() > 1) {
             LOG.info("usage: measured {} windows up to {} (caught up after a gap, with the current state) ({})",
                     windows.size(), windows.getLast(), agent);
@@ -117,6 +150,58 @@ public final class UsageMetering implements AutoCloseable {
         LOG.debug("usage: window {}: {} records spooled in {} batches ({})", windows.getLast(), spooled.recordsWritten(),
                 spooled.batchesWritten(), agent);
         return spooled.recordsWritten();
+    }
+
+    /** The meters the deployment's pods declare, scraped now; adds the baselines to keep to {@code baselines}. */
+    private List<SpooledRecord> measureCustom(String deploymentId, List<UsageWindow> windows, UsageSnapshot snapshot,
+            SpoolState before, Map<String, CounterBaseline> baselines) throws InterruptedException {
+        PodMetricsScraper.Round round = scraper.scrape(snapshot.pods());
+        if (round.scrapes().isEmpty() && round.problems().isEmpty()) {
+            return List.of();
+        }
+        Map<String, CounterBaseline> previous = new HashMap<>();
+        before.counterBaselines().forEach((key, baseline) -> {
+            if (CustomMeters.belongsTo(key, deploymentId)) {
+                previous.put(key, baseline);
+            }
+        });
+        CustomMeters.Measured measured = CustomMeters.measure(meter.agentId(), deploymentId, windows, round.scrapes(), previous,
+                before.countersScrapedAtMs());
+        int room = MAX_COUNTER_BASELINES - baselines.size();
+        if (measured.baselines().size() > room) {
+            // bounded state: the counters beyond it start over from a fresh baseline once there is room
+            reportProblems(deploymentId, List.of("more than " + MAX_COUNTER_BASELINES + " counter baselines on this agent; "
+                    + (measured.baselines().size() - room) + " of this deployment's not kept"));
+            measured.baselines().entrySet().stream().limit(Math.max(0, room))
+                    .forEach(entry -> baselines.put(entry.getKey(), entry.getValue()));
+        } else {
+            baselines.putAll(measured.baselines());
+        }
+        List<String> problems = new ArrayList<>(round.problems());
+        problems.addAll(measured.problems());
+        reportProblems(deploymentId, problems);
+        return measured.records();
+    }
+
+    private void reportProblems(String deploymentId, List<String> problems) {
+        meterProblems.addAndGet(problems.size());
+        Set<String> now = new HashSet<>(problems);
+        Set<String> logged = loggedProblems.getOrDefault(deploymentId, Set.of());
+        for (String problem : problems) {
+            if (!logged.contains(problem)) {
+                LOG.warn("usage: custom meters of deployment {}: {} ({})", deploymentId, problem, agent);
+            }
+        }
+        if (now.isEmpty()) {
+            loggedProblems.remove(deploymentId);
+        } else {
+            loggedProblems.put(deploymentId, now);
+        }
+    }
+
+    /** Problems met with custom meters since start: declarations that cannot be used, pods that did not answer. */
+    public long meterProblemsTotal() {
+        return meterProblems.get();
     }
 
     private Optional<UsageSnapshot> readWithRetries(MeteredDeployment deployment, UsageWindow window)
@@ -159,5 +244,6 @@ public final class UsageMetering implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        scraper.close();
     }
 }

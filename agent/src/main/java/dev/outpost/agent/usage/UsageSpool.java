@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.outpost.agent.state.DurableFiles;
+import dev.outpost.agent.usage.custom.CounterBaseline;
 import dev.outpost.protocol.GrpcLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
@@ -29,8 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class UsageSpool {
     /** Smallest accepted --usage-spool-max-bytes. */
     public static final long MIN_MAX_BYTES = 1L << 20;
-    /** A state file larger than this is not read: it was not written by an agent. */
-    static final int MAX_STATE_BYTES = 64 * 1024;
+    /** A state file larger than this is not read: it was not written by an agent (20,000 baselines take about 3 MB). */
+    static final int MAX_STATE_BYTES = 8 * 1024 * 1024;
     /** A batch file larger than this is not read (1000 records take about 350 KB). */
     static final int MAX_BATCH_BYTES = 8 * 1024 * 1024;
     static final String STATE_FILE = "spool-state.json";
@@ -53,6 +55,10 @@ public final class UsageSpool {
     private volatile Runnable onNewBatches = () -> { };
 
     private record Entry(long bytes, int records) {
+    }
+
+    /** The custom counters' baselines after a round, and when that round scraped them. */
+    public record Counters(Map<String, CounterBaseline> baselines, long scrapedAtMs) {
     }
 
     /** What one round left in the spool. */
@@ -115,8 +121,7 @@ public final class UsageSpool {
         }
         if (state.nextSequence() <= highest) {
             // batches written after the counter was last saved (or a state file lost): never reuse a number
-            state = new SpoolState(highest + 1, state.droppedRecordsTotal(), state.unmeasuredWindowsTotal(),
-                    state.lastMeasuredWindowEndMs());
+            state = state.withNextSequence(highest + 1);
             saveState();
         }
         LOG.info("usage spool {}: {} batches ({} records, {} bytes) pending, next sequence {}, {} records dropped so far ({})",
@@ -159,13 +164,22 @@ public final class UsageSpool {
      * dropped records and unmeasured windows added). Only then are the batches offered to the sender.
      */
     public Spooled write(List<SpooledRecord> records, long measuredUpToMs, long unmeasuredWindows) throws IOException {
+        return write(records, measuredUpToMs, unmeasuredWindows, null);
+    }
+
+    /**
+     * As {@link #write(List, long, long)}, and the custom counters' new baselines replace the old ones
+     * in the same state write that marks the round measured: a crash before it leaves the round due
+     * with the old baselines (measured again, its keys the same), after it the round is done.
+     */
+    public Spooled write(List<SpooledRecord> records, long measuredUpToMs, long unmeasuredWindows, Counters counters)
+            throws IOException {
         Spooled result;
         synchronized (this) {
             int batchCount = (records.size() + GrpcLimits.MAX_USAGE_RECORDS_PER_BATCH - 1) / GrpcLimits.MAX_USAGE_RECORDS_PER_BATCH;
             long first = state.nextSequence();
             // the numbers are taken on disk before any batch uses one: after a crash they are never reused
-            state = new SpoolState(first + batchCount, state.droppedRecordsTotal(), state.unmeasuredWindowsTotal(),
-                    state.lastMeasuredWindowEndMs());
+            state = state.withNextSequence(first + batchCount);
             if (batchCount > 0) {
                 saveState();
             }
@@ -200,7 +214,9 @@ public final class UsageSpool {
             }
             state = new SpoolState(state.nextSequence(), state.droppedRecordsTotal() + dropped,
                     state.unmeasuredWindowsTotal() + unmeasuredWindows,
-                    Math.max(state.lastMeasuredWindowEndMs(), measuredUpToMs));
+                    Math.max(state.lastMeasuredWindowEndMs(), measuredUpToMs),
+                    counters == null ? state.counterBaselines() : counters.baselines(),
+                    counters == null ? state.countersScrapedAtMs() : counters.scrapedAtMs());
             saveState();
             result = new Spooled(batches, written, dropped);
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.outpost.agent.model.ManifestParser;
 import dev.outpost.agent.model.OutpostMetadata;
+import dev.outpost.agent.usage.custom.PodMetricsScraper;
 import dev.outpost.protocol.usage.Meters;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
@@ -17,6 +18,10 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,6 +49,8 @@ class UsageMeterIT {
 
     @TempDir
     Path stateDir;
+    /** What the test workload serves; null: it answers 503. */
+    private final AtomicReference<String> workloadPage = new AtomicReference<>();
 
     @Test
     void aRunningDeploymentIsMeteredExactly(KubeCluster cluster) throws Exception {
@@ -88,7 +96,7 @@ class UsageMeterIT {
             UsageSpool spool = UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
             UsageMetering metering = new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofHours(1),
                     () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))), new KubeUsageReader(agent),
-                    new UsageMeter("a1"), spool, Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC),
+                    new UsageMeter("a1"), spool, new PodMetricsScraper(Duration.ofSeconds(1)), Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC),
                     "agent=a1");
 
             assertThat(metering.measureDue()).isEqualTo(4);
@@ -108,6 +116,107 @@ class UsageMeterIT {
             // only the bound 2 GiB claim, for 1/60 hour
             assertThat(quantities).containsEntry(Meters.STORAGE_BOUND.name(), "0.033333333");
         }
+    }
+
+    /**
+     * A workload declares a counter and a gauge on its pod template and serves them over real HTTP
+     * (hostNetwork: kwok gives the pod its node's address, 127.0.0.1, where this test listens). Each
+     * round is a fresh metering and a reopened spool, as after an agent restart: the baselines come
+     * from disk. The counter is billed its increase, a reset from 0, a round without an answer later.
+     */
+    @Test
+    void aWorkloadsDeclaredMetersAreScrapedAndBilledByIncrease(KubeCluster cluster) throws Exception {
+        KubernetesClient admin = cluster.adminClient();
+        String namespace = cluster.newNamespace("meters");
+        String deploymentId = "dep-" + UUID.randomUUID().toString().substring(0, 8);
+        grantReadRole(admin, namespace);
+        HttpServer workload = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        workload.createContext("/stats", exchange -> {
+            String body = workloadPage.get();
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(body == null ? 503 : 200, bytes.length == 0 ? -1 : bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        workload.start();
+        try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT)) {
+            GenericKubernetesResource cache = ManifestParser.parse("""
+                    apiVersion: apps/v1
+                    kind: Deployment
+                    metadata: {name: cache, namespace: %s}
+                    spec:
+                      replicas: 1
+                      selector: {matchLabels: {app: cache}}
+                      template:
+                        metadata:
+                          labels: {app: cache}
+                          annotations:
+                            outpost.dev/metrics-port: "%d"
+                            outpost.dev/metrics-path: /stats
+                            outpost.dev/meters: >-
+                              [{"meter": "commands.processed", "unit": "command", "kind": "counter",
+                                "metric": "cache_commands_total", "labels": {"result": "ok"}},
+                               {"meter": "clients.connected", "unit": "client", "kind": "gauge",
+                                "metric": "cache_clients"}]
+                        spec:
+                          hostNetwork: true
+                          containers:
+                          - name: cache
+                            image: cache
+                    """.formatted(namespace, workload.getAddress().getPort())).getFirst().object();
+            PodTemplateLabels.stamp(cache, deploymentId);
+            admin.genericKubernetesResources("apps/v1", "Deployment").inNamespace(namespace).resource(cache).create();
+            await().atMost(Duration.ofSeconds(60)).until(() -> admin.pods().inNamespace(namespace).list().getItems().stream()
+                    .anyMatch(pod -> "Running".equals(pod.getStatus().getPhase()) && pod.getStatus().getPodIP() != null));
+            assertThat(admin.pods().inNamespace(namespace).list().getItems().getFirst().getStatus().getPodIP())
+                    .isEqualTo("127.0.0.1");
+
+            long end = 1_800_000_060_000L;
+            Map<String, String> first = round(agent, namespace, deploymentId, end,
+                    "cache_commands_total{result=\"ok\"} 1000\ncache_commands_total{result=\"error\"} 7\ncache_clients 3\n");
+            // the pod ran before the first scrape: its 1000 are a baseline, not this window's usage
+            assertThat(first).containsEntry("commands.processed", "0").containsEntry("clients.connected", "3");
+
+            Map<String, String> second = round(agent, namespace, deploymentId, end + 60_000,
+                    "cache_commands_total{result=\"ok\"} 1250.5\ncache_clients 4\n");
+            assertThat(second).containsEntry("commands.processed", "250.5").containsEntry("clients.connected", "4");
+
+            Map<String, String> reset = round(agent, namespace, deploymentId, end + 120_000,
+                    "cache_commands_total{result=\"ok\"} 40\ncache_clients 4\n");
+            assertThat(reset).containsEntry("commands.processed", "40");
+
+            Map<String, String> silent = round(agent, namespace, deploymentId, end + 180_000, null);
+            assertThat(silent).containsEntry("commands.processed", "0").containsEntry("clients.connected", "0");
+
+            Map<String, String> back = round(agent, namespace, deploymentId, end + 240_000,
+                    "cache_commands_total{result=\"ok\"} 100\ncache_clients 1\n");
+            // the increase over the round it did not answer is billed now: 40 → 100
+            assertThat(back).containsEntry("commands.processed", "60").containsEntry("clients.connected", "1");
+        } finally {
+            workload.stop(0);
+        }
+    }
+
+    /** One metering round at {@code windowEnd} (+1.5 s) with the workload serving {@code page}; the custom meters' quantities. */
+    private Map<String, String> round(KubernetesClient agent, String namespace, String deploymentId, long windowEnd,
+            String page) throws Exception {
+        workloadPage.set(page);
+        UsageSpool spool = UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
+        Set<Long> before = Set.copyOf(spool.pendingSequences());
+        UsageMetering metering = new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofMinutes(1),
+                () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))), new KubeUsageReader(agent),
+                new UsageMeter("a1"), spool, new PodMetricsScraper(Duration.ofSeconds(2)),
+                Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC), "agent=a1");
+        try {
+            metering.measureDue();
+        } finally {
+            metering.close();
+        }
+        return spool.pendingSequences().stream().filter(sequence -> !before.contains(sequence))
+                .flatMap(sequence -> spool.read(sequence).orElseThrow().records().stream())
+                .filter(record -> Meters.BUILT_IN.stream().noneMatch(meter -> meter.name().equals(record.meter())))
+                .peek(record -> assertThat(record.windowEndMs()).isEqualTo(windowEnd))
+                .collect(Collectors.toMap(SpooledRecord::meter, SpooledRecord::quantity));
     }
 
     private static void bindClaim(KubernetesClient admin, String namespace, String deploymentId) {

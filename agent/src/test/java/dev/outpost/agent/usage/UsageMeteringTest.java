@@ -2,6 +2,7 @@ package dev.outpost.agent.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outpost.agent.usage.custom.PodMetricsScraper;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,7 +89,7 @@ class UsageMeteringTest {
 
     private UsageMetering metering(UsageSpool spool, UsageReader reader, Duration catchUp) {
         return new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), catchUp, () -> List.copyOf(deployments), reader,
-                new UsageMeter("a1"), spool, clock, "agent=a1");
+                new UsageMeter("a1"), spool, new PodMetricsScraper(Duration.ofSeconds(1)), clock, "agent=a1");
     }
 
     private static List<SpooledRecord> records(UsageSpool spool) {

@@ -2,11 +2,14 @@ package dev.outpost.agent.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outpost.agent.usage.custom.CounterBaseline;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -118,6 +121,26 @@ class UsageSpoolTest {
         assertThat(dir().resolve("corrupt").resolve("2.json")).hasContent("{ not json");
         reopened.write(records(4, 2), 180_000, 0);
         assertThat(reopened.pendingSequences()).containsExactly(1L, 3L);
+    }
+
+    @Test
+    void counterBaselinesAreKeptWithTheRoundThatMeasuredThemAndAStateFromBeforeThemStillOpens() throws IOException {
+        Files.createDirectories(dir());
+        // a state file written before custom meters existed
+        Files.writeString(dir().resolve(UsageSpool.STATE_FILE),
+                "{\"nextSequence\":7,\"droppedRecordsTotal\":2,\"unmeasuredWindowsTotal\":1,\"lastMeasuredWindowEndMs\":60000}");
+        UsageSpool spool = open();
+        assertThat(spool.state().counterBaselines()).isEmpty();
+        assertThat(spool.state().nextSequence()).isEqualTo(7);
+
+        Map<String, CounterBaseline> baselines = Map.of("dep requests.served uid-a", CounterBaseline.of(new BigDecimal("1250.5"), 1));
+        spool.write(records(2, 1), 120_000, 0, new UsageSpool.Counters(baselines, 121_500));
+
+        SpoolState reopened = open().state();
+        assertThat(reopened.counterBaselines()).isEqualTo(baselines);
+        assertThat(reopened.countersScrapedAtMs()).isEqualTo(121_500);
+        assertThat(reopened.lastMeasuredWindowEndMs()).isEqualTo(120_000);
+        assertThat(reopened.droppedRecordsTotal()).isEqualTo(2);
     }
 
     @Test
