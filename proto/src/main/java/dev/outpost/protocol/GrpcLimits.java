@@ -55,6 +55,14 @@ public final class GrpcLimits {
     public static final int MAX_METRICS_WORKLOADS_PER_DEPLOYMENT = 50;
     /** Most MetricsBatches an agent sends before it waits for the ack: samples are latest-value, never queued. */
     public static final int MAX_METRICS_BATCHES_IN_FLIGHT = 1;
+    /** Most scraped series per deployment in a MetricsBatch; more are counted as omitted. */
+    public static final int MAX_METRICS_SCRAPED_SERIES_PER_DEPLOYMENT = 200;
+    /** Most labels of one ScrapedSample. */
+    public static final int MAX_SCRAPED_LABELS = 8;
+    /** Longest label value of a ScrapedSample. */
+    public static final int MAX_SCRAPED_LABEL_VALUE_CHARS = 128;
+    /** Largest MetricsBatch an agent builds (deployments with many scraped series make fewer per batch). */
+    public static final int MAX_METRICS_BATCH_BYTES = 1024 * 1024;
     /** Most replicas a WorkloadMetrics may state. */
     public static final int MAX_METRICS_REPLICAS = 1_000_000;
     /** A deployment's series are served only this long after the hub last received a sample of it. */

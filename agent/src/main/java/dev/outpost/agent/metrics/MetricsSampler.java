@@ -1,12 +1,16 @@
 package dev.outpost.agent.metrics;
 
 import dev.outpost.agent.usage.MeteredDeployment;
+import dev.outpost.agent.usage.custom.MeterAnnotations;
+import dev.outpost.agent.usage.custom.PodMetricsScraper;
 import dev.outpost.protocol.v1.DeploymentMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,10 +29,13 @@ public final class MetricsSampler implements AutoCloseable {
 
     private final Supplier<List<MeteredDeployment>> deployments;
     private final DeploymentStateReader reader;
+    private final PodMetricsScraper scraper;
     private final MetricsSender sender;
     private final Clock clock;
     private final String agent;
     private final Set<String> unreadable = new HashSet<>();
+    /** deployment → the forwarding problems last logged, so a lasting one is warned about once. */
+    private final Map<String, Set<String>> forwardProblems = new HashMap<>();
     private final ScheduledExecutorService timer;
 
     /**
@@ -36,9 +43,10 @@ public final class MetricsSampler implements AutoCloseable {
      * @param agent names the agent in log lines
      */
     public MetricsSampler(Supplier<List<MeteredDeployment>> deployments, DeploymentStateReader reader,
-            MetricsSender sender, Clock clock, String agent) {
+            PodMetricsScraper scraper, MetricsSender sender, Clock clock, String agent) {
         this.deployments = deployments;
         this.reader = reader;
+        this.scraper = scraper;
         this.sender = sender;
         this.clock = clock;
         this.agent = agent;
@@ -69,13 +77,14 @@ public final class MetricsSampler implements AutoCloseable {
         return sender.send(round, clock.millis());
     }
 
-    /** The samples of every applied deployment that could be read now. */
-    public List<DeploymentMetrics> sample() {
+    /** The samples of every applied deployment that could be read now, with what their pods forward. */
+    public List<DeploymentMetrics> sample() throws InterruptedException {
         List<DeploymentMetrics> round = new ArrayList<>();
         for (MeteredDeployment deployment : deployments.get()) {
             String id = deployment.deploymentId();
             try {
-                round.add(DeploymentSample.of(id, reader.read(deployment)));
+                DeploymentState state = reader.read(deployment);
+                round.add(withForwarded(id, DeploymentSample.of(id, state), state));
                 if (unreadable.remove(id)) {
                     LOG.info("metrics: deployment {} can be read again ({})", id, agent);
                 }
@@ -89,6 +98,25 @@ public final class MetricsSampler implements AutoCloseable {
         return round;
     }
 
+    private DeploymentMetrics withForwarded(String deploymentId, DeploymentMetrics sample, DeploymentState state)
+            throws InterruptedException {
+        PodMetricsScraper.Round scraped = scraper.scrape(state.pods(), MeterAnnotations.ScrapeTarget::forwarded);
+        Set<String> problems = new HashSet<>(scraped.problems());
+        Set<String> before = forwardProblems.getOrDefault(deploymentId, Set.of());
+        problems.stream().filter(problem -> !before.contains(problem)).forEach(problem -> LOG.warn(
+                "metrics: forwarded metrics of deployment {}: {} ({})", deploymentId, problem, agent));
+        if (problems.isEmpty()) {
+            forwardProblems.remove(deploymentId);
+        } else {
+            forwardProblems.put(deploymentId, problems);
+        }
+        if (scraped.scrapes().isEmpty()) {
+            return sample;
+        }
+        ScrapedSamples.Forwarded forwarded = ScrapedSamples.of(scraped.scrapes());
+        return sample.toBuilder().addAllScraped(forwarded.samples()).setScrapedOmitted(forwarded.omitted()).build();
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();
@@ -98,5 +126,6 @@ public final class MetricsSampler implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sender.close();
+        scraper.close();
     }
 }

@@ -10,6 +10,7 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,31 @@ public final class MetricsSender implements AutoCloseable {
     }
 
     /**
+     * The round cut into batches of at most {@link GrpcLimits#MAX_METRICS_DEPLOYMENTS_PER_BATCH}
+     * deployments and about {@link GrpcLimits#MAX_METRICS_BATCH_BYTES} (a deployment is never split).
+     */
+    static List<List<DeploymentMetrics>> batches(List<DeploymentMetrics> round) {
+        List<List<DeploymentMetrics>> batches = new ArrayList<>();
+        List<DeploymentMetrics> current = new ArrayList<>();
+        long bytes = 0;
+        for (DeploymentMetrics deployment : round) {
+            int size = deployment.getSerializedSize();
+            if (!current.isEmpty() && (current.size() >= GrpcLimits.MAX_METRICS_DEPLOYMENTS_PER_BATCH
+                    || bytes + size > GrpcLimits.MAX_METRICS_BATCH_BYTES)) {
+                batches.add(current);
+                current = new ArrayList<>();
+                bytes = 0;
+            }
+            current.add(deployment);
+            bytes += size;
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        return batches;
+    }
+
+    /**
      * Sends one round; returns the deployments the hub stored, or -1 when the round could not be sent
      * (whatever was acked before the failure stays stored at the hub).
      */
@@ -81,11 +107,10 @@ public final class MetricsSender implements AutoCloseable {
             TelemetryGrpc.newStub(channel).reportMetrics(stream);
         }
         int stored = 0;
-        int size = GrpcLimits.MAX_METRICS_DEPLOYMENTS_PER_BATCH;
-        for (int from = 0; from < round.size(); from += size) {
+        for (List<DeploymentMetrics> part : batches(round)) {
             long sequence = stream.nextSequence++;
             MetricsBatch batch = MetricsBatch.newBuilder().setSequence(sequence).setSampledAtUnixMs(sampledAtMs)
-                    .addAllDeployments(round.subList(from, Math.min(round.size(), from + size))).build();
+                    .addAllDeployments(part).build();
             try {
                 stream.requests.onNext(batch);
             } catch (RuntimeException e) {

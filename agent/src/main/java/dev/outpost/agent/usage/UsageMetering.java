@@ -3,6 +3,7 @@ package dev.outpost.agent.usage;
 import dev.outpost.agent.connection.Backoff;
 import dev.outpost.agent.usage.custom.CounterBaseline;
 import dev.outpost.agent.usage.custom.CustomMeters;
+import dev.outpost.agent.usage.custom.MeterAnnotations;
 import dev.outpost.agent.usage.custom.PodMetricsScraper;
 import java.io.IOException;
 import java.time.Clock;
@@ -155,7 +156,7 @@ public final class UsageMetering implements AutoCloseable {
     /** The meters the deployment's pods declare, scraped now; adds the baselines to keep to {@code baselines}. */
     private List<SpooledRecord> measureCustom(String deploymentId, List<UsageWindow> windows, UsageSnapshot snapshot,
             SpoolState before, Map<String, CounterBaseline> baselines) throws InterruptedException {
-        PodMetricsScraper.Round round = scraper.scrape(snapshot.pods());
+        PodMetricsScraper.Round round = scraper.scrape(snapshot.pods(), MeterAnnotations.ScrapeTarget::meteredMetrics);
         if (round.scrapes().isEmpty() && round.problems().isEmpty()) {
             return List.of();
         }

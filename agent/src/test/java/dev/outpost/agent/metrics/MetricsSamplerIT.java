@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.outpost.agent.model.ManifestParser;
 import dev.outpost.agent.model.OutpostMetadata;
 import dev.outpost.agent.usage.MeteredDeployment;
+import dev.outpost.agent.usage.custom.PodMetricsScraper;
 import dev.outpost.agent.usage.PodTemplateLabels;
 import dev.outpost.protocol.v1.DeploymentMetrics;
 import dev.outpost.protocol.v1.MetricsAck;
@@ -26,6 +27,10 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +100,8 @@ class MetricsSamplerIT {
         try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT);
              MetricsSampler sampler = new MetricsSampler(
                      () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))),
-                     new KubeDeploymentStateReader(agent), new MetricsSender(channel, Duration.ofSeconds(10), "agent=a1"),
+                     new KubeDeploymentStateReader(agent), new PodMetricsScraper(Duration.ofSeconds(2)),
+                     new MetricsSender(channel, Duration.ofSeconds(10), "agent=a1"),
                      Clock.systemUTC(), "agent=a1")) {
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 sampler.sampleAndSend();
@@ -133,6 +139,73 @@ class MetricsSamplerIT {
                     .until(() -> sampler.sampleAndSend() == 1);
             assertThat(received).hasSize(before + 1);
             assertThat(received.getLast().getSequence()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A workload forwards two of its metrics (hostNetwork: kwok gives the pod 127.0.0.1, where this
+     * test serves the page over real HTTP): the next sample carries exactly those series, per pod,
+     * with their labels; what the page serves besides is not forwarded.
+     */
+    @Test
+    void theMetricsAWorkloadForwardsAreScrapedAndReachTheHubWithItsSample(KubeCluster cluster) throws Exception {
+        KubernetesClient admin = cluster.adminClient();
+        String namespace = cluster.newNamespace("forward");
+        String deploymentId = "dep-" + UUID.randomUUID().toString().substring(0, 8);
+        grantAgentRole(admin, namespace);
+        HttpServer workload = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        workload.createContext("/metrics", exchange -> {
+            byte[] page = """
+                    # TYPE cache_hits_total counter
+                    cache_hits_total{shard="a"} 1200
+                    cache_hits_total{shard="b"} 30
+                    cache_memory_bytes 1.048576e+06
+                    cache_secret_internal 42
+                    """.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
+        workload.start();
+        create(admin, namespace, deploymentId, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: cache, namespace: %s}
+                spec:
+                  replicas: 1
+                  selector: {matchLabels: {app: cache}}
+                  template:
+                    metadata:
+                      labels: {app: cache}
+                      annotations:
+                        outpost.dev/metrics-port: "PORT"
+                        outpost.dev/metrics-forward: "cache_hits_total, cache_memory_bytes"
+                    spec:
+                      hostNetwork: true
+                      containers: [{name: cache, image: cache}]
+                """.replace("PORT", Integer.toString(workload.getAddress().getPort())));
+        startHub();
+
+        try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT);
+             MetricsSampler sampler = new MetricsSampler(
+                     () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))),
+                     new KubeDeploymentStateReader(agent), new PodMetricsScraper(Duration.ofSeconds(2)),
+                     new MetricsSender(channel, Duration.ofSeconds(10), "agent=a1"), Clock.systemUTC(), "agent=a1")) {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                sampler.sampleAndSend();
+                return !received.isEmpty() && received.getLast().getDeployments(0).getScrapedCount() > 0;
+            });
+
+            DeploymentMetrics sample = received.getLast().getDeployments(0);
+            String pod = admin.pods().inNamespace(namespace).list().getItems().getFirst().getMetadata().getName();
+            assertThat(sample.getScrapedList()).extracting(s -> s.getMetric() + " " + s.getPod() + " " + s.getLabelsMap()
+                    + " " + s.getValue()).containsExactly(
+                    "cache_hits_total " + pod + " {shard=a} 1200.0",
+                    "cache_hits_total " + pod + " {shard=b} 30.0",
+                    "cache_memory_bytes " + pod + " {} 1048576.0");
+            assertThat(sample.getScrapedOmitted()).isZero();
+        } finally {
+            workload.stop(0);
         }
     }
 

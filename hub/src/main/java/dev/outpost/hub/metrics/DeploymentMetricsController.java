@@ -18,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * REST: GET /api/v1/metrics/prometheus, the deployments' Kubernetes state for the vendor's Prometheus
- * (apart from the hub's own /metrics). Needs an API token: a tenant token sees its tenant's series only.
+ * REST: GET /api/v1/metrics/prometheus, the deployments' Kubernetes state and the series their
+ * workloads forward, for the vendor's Prometheus (apart from the hub's own /metrics). Needs an API token: a tenant token sees its tenant's series only.
  */
 @Controller("/api/v1/metrics")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -47,6 +47,14 @@ public class DeploymentMetricsController {
             LOG.warn("Prometheus scrape by {} cut at {} series; scrape per tenant (?tenantId=)", caller, MAX_SERIES);
             series = series.subList(0, MAX_SERIES);
         }
-        return HttpResponse.ok(PrometheusExposition.text(series)).contentType(PrometheusExposition.CONTENT_TYPE);
+        int room = MAX_SERIES - series.size();
+        List<StoredWorkloadSeries> workload = room <= 0 ? List.of()
+                : db.read(sql -> store.freshWorkload(sql, tenant, freshSince, room + 1));
+        if (workload.size() > room) {
+            LOG.warn("Prometheus scrape by {} cut at {} series (forwarded workload series included); scrape per tenant "
+                    + "(?tenantId=)", caller, MAX_SERIES);
+            workload = workload.subList(0, Math.max(0, room));
+        }
+        return HttpResponse.ok(PrometheusExposition.text(series, workload)).contentType(PrometheusExposition.CONTENT_TYPE);
     }
 }

@@ -10,6 +10,7 @@ public record MetricSeries(String metric, String kind, String namespace, String 
     public static final String PODS = "pods";
     public static final String CONTAINER_RESTARTS = "container_restarts";
     public static final String WORKLOADS_OMITTED = "workloads_omitted";
+    public static final String SCRAPED_OMITTED = "scraped_omitted";
 
     /** A series of the whole deployment (no workload, no phase). */
     static MetricSeries ofDeployment(String metric, long value) {

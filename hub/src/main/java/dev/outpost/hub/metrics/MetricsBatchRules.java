@@ -4,12 +4,15 @@ import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.v1.DeploymentMetrics;
 import dev.outpost.protocol.v1.MetricsBatch;
 import dev.outpost.protocol.v1.PodPhaseCount;
+import dev.outpost.protocol.v1.ScrapedSample;
 import dev.outpost.protocol.v1.WorkloadMetrics;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +26,8 @@ public final class MetricsBatchRules {
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern DNS_SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
     private static final int MAX_ID_CHARS = 64;
+    private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]{0,199}");
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]{0,99}");
 
     private MetricsBatchRules() {
     }
@@ -86,6 +91,10 @@ public final class MetricsBatchRules {
                 return Optional.of(where + ": replicas must be from 0 to " + GrpcLimits.MAX_METRICS_REPLICAS);
             }
         }
+        Optional<String> scraped = scrapedProblem(deployment, at);
+        if (scraped.isPresent()) {
+            return scraped;
+        }
         Set<String> phases = new HashSet<>();
         for (int p = 0; p < deployment.getPodPhasesCount(); p++) {
             PodPhaseCount phase = deployment.getPodPhases(p);
@@ -101,6 +110,56 @@ public final class MetricsBatchRules {
             }
         }
         return Optional.empty();
+    }
+
+    private static Optional<String> scrapedProblem(DeploymentMetrics deployment, String at) {
+        if (deployment.getScrapedCount() > GrpcLimits.MAX_METRICS_SCRAPED_SERIES_PER_DEPLOYMENT) {
+            return Optional.of(at + ": has " + deployment.getScrapedCount() + " scraped series, more than "
+                    + GrpcLimits.MAX_METRICS_SCRAPED_SERIES_PER_DEPLOYMENT + " (count the rest in scraped_omitted)");
+        }
+        if (deployment.getScrapedOmitted() < 0) {
+            return Optional.of(at + ": scraped_omitted must not be negative");
+        }
+        Set<String> series = new HashSet<>();
+        for (int i = 0; i < deployment.getScrapedCount(); i++) {
+            ScrapedSample sample = deployment.getScraped(i);
+            String where = at + ".scraped[" + i + "]";
+            if (!METRIC_NAME.matcher(sample.getMetric()).matches()) {
+                return Optional.of(where + ": metric is not a Prometheus metric name of at most 200 characters");
+            }
+            if (!DNS_SUBDOMAIN.matcher(sample.getPod()).matches()) {
+                return Optional.of(where + ": pod is not a Kubernetes object name");
+            }
+            if (sample.getLabelsCount() > GrpcLimits.MAX_SCRAPED_LABELS) {
+                return Optional.of(where + ": has " + sample.getLabelsCount() + " labels, more than " + GrpcLimits.MAX_SCRAPED_LABELS);
+            }
+            for (Map.Entry<String, String> label : sample.getLabelsMap().entrySet()) {
+                if (!LABEL_NAME.matcher(label.getKey()).matches() || label.getKey().startsWith("__")) {
+                    return Optional.of(where + ": label names must be Prometheus label names not starting with __");
+                }
+                if (label.getValue().length() > GrpcLimits.MAX_SCRAPED_LABEL_VALUE_CHARS) {
+                    return Optional.of(where + ": label values must have at most " + GrpcLimits.MAX_SCRAPED_LABEL_VALUE_CHARS
+                            + " characters");
+                }
+            }
+            if (!Double.isFinite(sample.getValue())) {
+                return Optional.of(where + ": value must be a finite number");
+            }
+            if (!series.add(workloadSeries(sample).key())) {
+                return Optional.of(where + ": the series (metric, pod, labels) appears twice");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The forwarded series of a deployment's sample. */
+    public static List<WorkloadSeries> workloadSeries(DeploymentMetrics deployment) {
+        return deployment.getScrapedList().stream().map(MetricsBatchRules::workloadSeries).toList();
+    }
+
+    private static WorkloadSeries workloadSeries(ScrapedSample sample) {
+        return new WorkloadSeries(sample.getMetric(), sample.getPod(), new TreeMap<>(sample.getLabelsMap()),
+                sample.getValue());
     }
 
     private static boolean outOfRange(int replicas) {
@@ -123,6 +182,7 @@ public final class MetricsBatchRules {
         }
         series.add(MetricSeries.ofDeployment(MetricSeries.CONTAINER_RESTARTS, deployment.getContainerRestarts()));
         series.add(MetricSeries.ofDeployment(MetricSeries.WORKLOADS_OMITTED, deployment.getWorkloadsOmitted()));
+        series.add(MetricSeries.ofDeployment(MetricSeries.SCRAPED_OMITTED, deployment.getScrapedOmitted()));
         return series;
     }
 }

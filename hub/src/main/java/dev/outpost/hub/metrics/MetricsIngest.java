@@ -63,7 +63,7 @@ public class MetricsIngest {
                     continue;
                 }
                 store.replace(sql, deployment.getDeploymentId(), owner.get(), agentId,
-                        MetricsBatchRules.series(deployment), sampledAt, now);
+                        MetricsBatchRules.series(deployment), MetricsBatchRules.workloadSeries(deployment), sampledAt, now);
                 stored++;
             }
             if (!unknown.isEmpty()) {

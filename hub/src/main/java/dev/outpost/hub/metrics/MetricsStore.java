@@ -1,17 +1,29 @@
 package dev.outpost.hub.metrics;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.outpost.hub.store.JsonColumns;
 import dev.outpost.hub.store.Sql;
 import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 
-/** SQL of deployment_metrics: replace a deployment's series, read the fresh ones. */
+/** SQL of deployment_metrics and workload_metrics: replace a deployment's series, read the fresh ones. */
 @Singleton
 public class MetricsStore {
     private static final String COLUMNS = "deployment_id, metric, kind, namespace, workload, phase, tenant_id, "
             + "environment_id, agent_id, sample_value, sampled_at, received_at";
+    private static final String WORKLOAD_COLUMNS = "deployment_id, series_key, metric, pod, labels_json, tenant_id, "
+            + "environment_id, agent_id, sample_value, sampled_at, received_at";
+    private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() { };
+
+    private final JsonColumns json;
+
+    public MetricsStore(JsonColumns json) {
+        this.json = json;
+    }
 
     /** The deployment's tenant and environment. */
     public record Owner(String tenantId, String environmentId) {
@@ -29,9 +41,19 @@ public class MetricsStore {
                 rs -> new Owner(rs.getString("tenant_id"), rs.getString("environment_id")), deploymentId);
     }
 
-    /** Replaces every series of the deployment with {@code series}. */
+    /** Replaces every series of the deployment with {@code series} and its forwarded ones with {@code workload}. */
     public void replace(Sql sql, String deploymentId, Owner owner, String agentId, List<MetricSeries> series,
-            Instant sampledAt, Instant receivedAt) {
+            List<WorkloadSeries> workload, Instant sampledAt, Instant receivedAt) {
+        sql.update("delete from workload_metrics where deployment_id = ?", deploymentId);
+        List<Object[]> workloadRows = new ArrayList<>(workload.size());
+        for (WorkloadSeries w : workload) {
+            workloadRows.add(new Object[] {deploymentId, w.key(), w.metric(), w.pod(), json.write(w.labels()),
+                owner.tenantId(), owner.environmentId(), agentId, w.value(), sampledAt, receivedAt});
+        }
+        if (!workloadRows.isEmpty()) {
+            sql.batch("insert into workload_metrics (" + WORKLOAD_COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    workloadRows);
+        }
         sql.update("delete from deployment_metrics where deployment_id = ?", deploymentId);
         List<Object[]> rows = new ArrayList<>(series.size());
         for (MetricSeries s : series) {
@@ -53,6 +75,24 @@ public class MetricsStore {
         return sql.query("select " + COLUMNS + " from deployment_metrics where " + where
                 + " order by tenant_id, environment_id, deployment_id, metric, kind, namespace, workload, phase"
                 + " fetch first " + limit + " rows only", MetricsStore::row, params);
+    }
+
+    /**
+     * Forwarded workload series received at or after {@code freshSince}, of {@code tenantId} (all when
+     * empty), in (metric, tenant, environment, deployment, pod, key) order, so each metric's series are
+     * together; at most {@code limit}.
+     */
+    public List<StoredWorkloadSeries> freshWorkload(Sql sql, Optional<String> tenantId, Instant freshSince, int limit) {
+        String where = "received_at >= ?" + (tenantId.isPresent() ? " and tenant_id = ?" : "");
+        Object[] params = tenantId.isPresent() ? new Object[] {freshSince, tenantId.get()}
+                : new Object[] {freshSince};
+        return sql.query("select " + WORKLOAD_COLUMNS + " from workload_metrics where " + where
+                + " order by metric, tenant_id, environment_id, deployment_id, pod, series_key"
+                + " fetch first " + limit + " rows only", rs -> new StoredWorkloadSeries(rs.getString("tenant_id"),
+                        rs.getString("environment_id"), rs.getString("deployment_id"),
+                        new WorkloadSeries(rs.getString("metric"), rs.getString("pod"),
+                                json.read(rs.getString("labels_json"), LABELS), rs.getDouble("sample_value")),
+                        Sql.instant(rs, "sampled_at"), Sql.instant(rs, "received_at")), params);
     }
 
     /** The deployment's series, fresh or not (the health summary says how old they are). */

@@ -7,6 +7,7 @@ import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,26 @@ public final class PrometheusExposition {
             "Container restarts summed over the deployment's current pods (falls when pods are replaced)"});
         FAMILIES.put(MetricSeries.WORKLOADS_OMITTED, new String[] {"outpost_deployment_workloads_omitted",
             "Workloads of the deployment beyond the per-deployment limit, not reported one by one"});
+        FAMILIES.put(MetricSeries.SCRAPED_OMITTED, new String[] {"outpost_deployment_scraped_omitted",
+            "Series the deployment's workloads forward that the agent left out (past the per-deployment limit, or too many or too long labels)"});
     }
+
+    /** Labels the hub sets on forwarded series; a workload's own label of that name is served as exported_<name>. */
+    private static final List<String> OWN_LABELS = List.of("tenant", "environment", "deployment", "pod");
 
     private PrometheusExposition() {
     }
 
     /** The text of {@code series} (fresh ones, in store order). */
     public static byte[] text(List<StoredSeries> series) {
+        return text(series, List.of());
+    }
+
+    /**
+     * The text of {@code series} and then of the forwarded {@code workload} series (in store order:
+     * grouped by metric), each forwarded metric as one untyped family under the workload's own name.
+     */
+    public static byte[] text(List<StoredSeries> series, List<StoredWorkloadSeries> workload) {
         Map<String, GaugeSnapshot.Builder> families = new LinkedHashMap<>();
         FAMILIES.forEach((metric, family) -> families.put(metric, GaugeSnapshot.builder().name(family[0]).help(family[1])));
         for (StoredSeries stored : series) {
@@ -59,7 +73,51 @@ public final class PrometheusExposition {
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
+        out.writeBytes(workloadText(workload).getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();
+    }
+
+    /**
+     * Written by hand: the client library refuses family names ending in _total for anything but its
+     * own counters, and a forwarded metric keeps the name the workload gave it. A name of the hub's own
+     * families (outpost_deployment_*) is not served: it would make two families of one name.
+     */
+    private static String workloadText(List<StoredWorkloadSeries> workload) {
+        StringBuilder text = new StringBuilder();
+        String family = null;
+        for (StoredWorkloadSeries stored : workload) {
+            WorkloadSeries s = stored.series();
+            if (s.metric().startsWith("outpost_deployment_")) {
+                continue;
+            }
+            if (!s.metric().equals(family)) {
+                family = s.metric();
+                text.append("# HELP ").append(family).append(" Forwarded by the deployment's workload (outpost.dev/metrics-forward)\n");
+                text.append("# TYPE ").append(family).append(" untyped\n");
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            labels.put("tenant", stored.tenantId());
+            labels.put("environment", stored.environmentId());
+            labels.put("deployment", stored.deploymentId());
+            labels.put("pod", s.pod());
+            s.labels().forEach((name, value) -> labels.put(OWN_LABELS.contains(name) ? "exported_" + name : name, value));
+            text.append(family).append('{');
+            boolean first = true;
+            for (Map.Entry<String, String> label : labels.entrySet()) {
+                text.append(first ? "" : ",").append(label.getKey()).append("=\"").append(escape(label.getValue())).append('"');
+                first = false;
+            }
+            text.append("} ").append(number(s.value())).append('\n');
+        }
+        return text.toString();
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    private static String number(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
     }
 
     private static Labels labels(StoredSeries stored) {

@@ -20,6 +20,7 @@ import dev.outpost.protocol.v1.EnrollmentGrpc;
 import dev.outpost.protocol.v1.MetricsAck;
 import dev.outpost.protocol.v1.MetricsBatch;
 import dev.outpost.protocol.v1.PodPhaseCount;
+import dev.outpost.protocol.v1.ScrapedSample;
 import dev.outpost.protocol.v1.WorkloadMetrics;
 import dev.outpost.protocol.usage.UsageKeys;
 import dev.outpost.protocol.v1.SpoolState;
@@ -132,6 +133,52 @@ abstract class AbstractMetricsIngestIT implements TestPropertyProvider {
     }
 
     @Test
+    void forwardedWorkloadSeriesAreServedUnderTheirOwnNamesWithTheDeploymentsLabelsAndOnlyToTheirTenant() {
+        Setup mine = setup();
+        Setup theirs = setup();
+        new TestMetricsStream(mine.channel()).exchange(batch(1, deployment(mine.deploymentId(), 0)
+                .addScraped(scraped("cache_hits_total", "cache-0", 1200, "shard", "a", "pod", "inner\"quoted\""))
+                .addScraped(scraped("cache_hits_total", "cache-1", 30, "shard", "b"))
+                .addScraped(scraped("cache_memory_bytes", "cache-0", 1.5e6))
+                .addScraped(scraped("outpost_deployment_pods", "cache-0", 99))
+                .setScrapedOmitted(4).build()));
+        new TestMetricsStream(theirs.channel()).exchange(batch(1, deployment(theirs.deploymentId(), 0)
+                .addScraped(scraped("cache_hits_total", "other-0", 5)).build()));
+
+        PrometheusText own = scrape(tenantToken(mine.tenantId()), "");
+        String[] at = {"tenant", mine.tenantId(), "environment", mine.environmentId(), "deployment", mine.deploymentId()};
+        assertThat(own.value("cache_hits_total", with(at, "pod", "cache-0", "shard", "a"))).isEqualTo(1200);
+        // the workload's own "pod" label does not hide the hub's: it is served as exported_pod, escaped
+        assertThat(own.find("cache_hits_total", "pod", "cache-0").getFirst().labels())
+                .containsEntry("exported_pod", "inner\"quoted\"");
+        assertThat(own.value("cache_hits_total", with(at, "pod", "cache-1", "shard", "b"))).isEqualTo(30);
+        assertThat(own.value("cache_memory_bytes", with(at, "pod", "cache-0"))).isEqualTo(1.5e6);
+        assertThat(own.value("outpost_deployment_scraped_omitted", at)).isEqualTo(4);
+        // a workload cannot pose as one of the hub's own families
+        assertThat(own.find("outpost_deployment_pods", "pod", "cache-0")).isEmpty();
+        assertThat(own.find("cache_hits_total", "deployment", theirs.deploymentId())).isEmpty();
+
+        assertThat(scrape(ADMIN, "").value("cache_hits_total", "deployment", theirs.deploymentId(), "pod", "other-0"))
+                .isEqualTo(5);
+
+        // the next sample replaces the forwarded series too
+        new TestMetricsStream(mine.channel()).exchange(batch(1, deployment(mine.deploymentId(), 0)
+                .addScraped(scraped("cache_hits_total", "cache-0", 1300, "shard", "a")).build()));
+        PrometheusText after = scrape(ADMIN, "?tenantId=" + mine.tenantId());
+        assertThat(after.find("cache_hits_total")).hasSize(1);
+        assertThat(after.value("cache_hits_total", "shard", "a")).isEqualTo(1300);
+        assertThat(after.find("cache_memory_bytes")).isEmpty();
+    }
+
+    static ScrapedSample scraped(String metric, String pod, double value, String... labels) {
+        ScrapedSample.Builder sample = ScrapedSample.newBuilder().setMetric(metric).setPod(pod).setValue(value);
+        for (int i = 0; i < labels.length; i += 2) {
+            sample.putLabels(labels[i], labels[i + 1]);
+        }
+        return sample.build();
+    }
+
+    @Test
     void aTenantTokenScrapesOnlyItsOwnTenantAndTheAdminScrapesAll() {
         Setup mine = setup();
         Setup theirs = setup();
@@ -198,7 +245,19 @@ abstract class AbstractMetricsIngestIT implements TestPropertyProvider {
                 MetricsBatch.newBuilder().setSequence(1).addDeployments(deployment(s.deploymentId(), 0))
                         .addDeployments(deployment(s.deploymentId(), 0)).build(), "deployments[1]: deployment "
                         + s.deploymentId() + " appears twice");
-        for (Map.Entry<MetricsBatch, String> batch : refused.entrySet()) {
+        Map<MetricsBatch, String> refusedScraped = Map.of(
+                batch(1, deployment(s.deploymentId(), 0).addScraped(scraped("9bad", "p", 1)).build()),
+                "deployments[0].scraped[0]: metric is not a Prometheus metric name",
+                batch(1, deployment(s.deploymentId(), 0).addScraped(scraped("m", "p", Double.NaN)).build()),
+                "deployments[0].scraped[0]: value must be a finite number",
+                batch(1, deployment(s.deploymentId(), 0).addScraped(scraped("m", "p", 1, "__name__", "x")).build()),
+                "label names must be Prometheus label names not starting with __",
+                batch(1, deployment(s.deploymentId(), 0).addScraped(scraped("m", "p", 1, "a", "b"))
+                        .addScraped(scraped("m", "p", 2, "a", "b")).build()),
+                "deployments[0].scraped[1]: the series (metric, pod, labels) appears twice");
+        Map<MetricsBatch, String> all = new java.util.HashMap<>(refused);
+        all.putAll(refusedScraped);
+        for (Map.Entry<MetricsBatch, String> batch : all.entrySet()) {
             TestMetricsStream stream = new TestMetricsStream(s.channel());
             stream.send(batch.getKey());
             Status closed = stream.awaitClosed();

@@ -18,11 +18,12 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the meters a release declares on its pod templates, so they work the same for plain
- * manifests, packages and Helm charts:
+ * Reads the meters and forwarded metrics a release declares on its pod templates, so they work the
+ * same for plain manifests, packages and Helm charts:
  * <pre>
  * outpost.dev/meters: '[{"meter": "requests.served", "unit": "request", "kind": "counter",
  *                        "metric": "http_requests_total", "labels": {"code": "200"}}]'
+ * outpost.dev/metrics-forward: "http_requests_total, process_resident_memory_bytes"
  * outpost.dev/metrics-port: "9090"        # a number or a container port's name
  * outpost.dev/metrics-path: "/metrics"    # the default
  * </pre>
@@ -33,6 +34,10 @@ public final class MeterAnnotations {
     public static final String METERS = "outpost.dev/meters";
     /** The port the workload serves its metrics on. */
     public static final String PORT = "outpost.dev/metrics-port";
+    /** Metric names to forward to the hub's Prometheus endpoint, comma-separated. */
+    public static final String FORWARD = "outpost.dev/metrics-forward";
+    /** Most metric names one pod may forward. */
+    public static final int MAX_FORWARDED = 50;
     /** The path of its metrics page; {@code /metrics} when absent. */
     public static final String PATH = "outpost.dev/metrics-path";
     /** Most meters one pod may declare. */
@@ -48,11 +53,19 @@ public final class MeterAnnotations {
     private MeterAnnotations() {
     }
 
-    /** Where and what to scrape on one pod. */
-    public record ScrapeTarget(int port, String path, List<MeterDeclaration> meters) {
+    /** Where and what to scrape on one pod: the meters it declares, the metrics it forwards (either may be empty). */
+    public record ScrapeTarget(int port, String path, List<MeterDeclaration> meters, Set<String> forwarded) {
 
         public ScrapeTarget {
             meters = List.copyOf(meters);
+            forwarded = Set.copyOf(forwarded);
+        }
+
+        /** The metric names the meters are made of. */
+        public Set<String> meteredMetrics() {
+            Set<String> names = new HashSet<>();
+            meters.forEach(meter -> names.add(meter.metric()));
+            return names;
         }
     }
 
@@ -72,20 +85,31 @@ public final class MeterAnnotations {
     public static Reading read(Pod pod) {
         Map<String, String> annotations = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
         String meters = annotations == null ? null : annotations.get(METERS);
-        if (meters == null) {
+        String forward = annotations == null ? null : annotations.get(FORWARD);
+        if (meters == null && forward == null) {
             return Reading.none();
         }
-        if (meters.length() > MAX_ANNOTATION_CHARS) {
-            return Reading.problem(METERS + " is longer than " + MAX_ANNOTATION_CHARS + " characters");
-        }
         List<MeterDeclaration> declared = new ArrayList<>();
-        Optional<String> problem = declarations(meters, declared);
-        if (problem.isPresent()) {
-            return Reading.problem(problem.get());
+        if (meters != null) {
+            if (meters.length() > MAX_ANNOTATION_CHARS) {
+                return Reading.problem(METERS + " is longer than " + MAX_ANNOTATION_CHARS + " characters");
+            }
+            Optional<String> problem = declarations(meters, declared);
+            if (problem.isPresent()) {
+                return Reading.problem(problem.get());
+            }
+        }
+        Set<String> forwarded = new HashSet<>();
+        if (forward != null) {
+            Optional<String> problem = forwarded(forward, forwarded);
+            if (problem.isPresent()) {
+                return Reading.problem(problem.get());
+            }
         }
         String portText = annotations.get(PORT);
         if (portText == null || portText.isBlank()) {
-            return Reading.problem(METERS + " needs " + PORT + " (the port the workload serves its metrics on)");
+            return Reading.problem((meters != null ? METERS : FORWARD) + " needs " + PORT
+                    + " (the port the workload serves its metrics on)");
         }
         Optional<Integer> port = port(pod, portText.strip());
         if (port.isEmpty()) {
@@ -97,7 +121,31 @@ public final class MeterAnnotations {
             return Reading.problem(PATH + " must be a path starting with '/' (letters, digits, . _ ~ / % -), got '"
                     + shorten(path) + "'");
         }
-        return new Reading(Optional.of(new ScrapeTarget(port.get(), path, declared)), Optional.empty());
+        return new Reading(Optional.of(new ScrapeTarget(port.get(), path, declared, forwarded)), Optional.empty());
+    }
+
+    private static Optional<String> forwarded(String text, Set<String> into) {
+        if (text.length() > MAX_ANNOTATION_CHARS) {
+            return Optional.of(FORWARD + " is longer than " + MAX_ANNOTATION_CHARS + " characters");
+        }
+        for (String name : text.split(",")) {
+            String metric = name.strip();
+            if (metric.isEmpty()) {
+                continue;
+            }
+            if (!METRIC.matcher(metric).matches()) {
+                return Optional.of(FORWARD + " must list Prometheus metric names separated by commas, got '"
+                        + shorten(metric) + "'");
+            }
+            into.add(metric);
+        }
+        if (into.isEmpty()) {
+            return Optional.of(FORWARD + " lists no metric");
+        }
+        if (into.size() > MAX_FORWARDED) {
+            return Optional.of(FORWARD + " lists " + into.size() + " metrics; at most " + MAX_FORWARDED);
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> declarations(String text, List<MeterDeclaration> into) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
+import java.util.function.Function;
 
 /**
  * Scrapes the metrics page each running pod of a deployment declares, at its pod IP, all pods at once:
@@ -51,14 +51,22 @@ public final class PodMetricsScraper implements AutoCloseable {
     public record Round(List<PodScrape> scrapes, List<String> problems) {
     }
 
-    /** Scrapes every running pod in {@code pods} that declares meters; waits at most the timeout (plus a little). */
-    public Round scrape(List<Pod> pods) throws InterruptedException {
+    /**
+     * Scrapes every running pod in {@code pods} for the metric names {@code wanted} picks from its
+     * declaration (a pod it picks none from is not scraped); waits at most the timeout (plus a little).
+     */
+    public Round scrape(List<Pod> pods, Function<MeterAnnotations.ScrapeTarget, Set<String>> wanted)
+            throws InterruptedException {
         List<String> problems = new ArrayList<>();
         List<Pending> pending = new ArrayList<>();
         for (Pod pod : pods) {
             MeterAnnotations.Reading reading = MeterAnnotations.read(pod);
             reading.problem().ifPresent(why -> problems.add("pod " + pod.getMetadata().getName() + ": " + why));
             if (reading.target().isEmpty() || !isRunning(pod)) {
+                continue;
+            }
+            Set<String> names = wanted.apply(reading.target().get());
+            if (names.isEmpty()) {
                 continue;
             }
             if (pending.size() >= MAX_PODS) {
@@ -68,7 +76,6 @@ public final class PodMetricsScraper implements AutoCloseable {
             }
             MeterAnnotations.ScrapeTarget target = reading.target().get();
             URI uri = URI.create("http://" + hostOf(pod.getStatus().getPodIP()) + ":" + target.port() + target.path());
-            Set<String> names = target.meters().stream().map(MeterDeclaration::metric).collect(Collectors.toSet());
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
                     .header("Accept", "text/plain;version=0.0.4").build();
             CompletableFuture<HttpResponse<byte[]>> exchange = http.sendAsync(request, LimitedBody.handler(MAX_PAGE_BYTES));

@@ -18,7 +18,7 @@ class CustomMetersTest {
     private static final MeterDeclaration CLIENTS = new MeterDeclaration("clients.connected", "client", MeterKind.GAUGE,
             "clients", Map.of());
     private static final MeterAnnotations.ScrapeTarget TARGET = new MeterAnnotations.ScrapeTarget(9090, "/metrics",
-            List.of(REQUESTS, CLIENTS));
+            List.of(REQUESTS, CLIENTS), Set.of());
     private static final UsageWindow W1 = new UsageWindow(60_000, 120_000);
     private static final UsageWindow W2 = new UsageWindow(120_000, 180_000);
     private static final UsageWindow W3 = new UsageWindow(180_000, 240_000);
@@ -84,7 +84,7 @@ class CustomMetersTest {
     void conflictingDeclarationsMissingSamplesAndNegativeGaugesAreProblemsNotUsage() {
         MeterDeclaration asGauge = new MeterDeclaration("requests.served", "request", MeterKind.GAUGE, "other", Map.of());
         PodScrape conflicting = new PodScrape("uid-b", "web-b", 0, 0,
-                new MeterAnnotations.ScrapeTarget(9090, "/metrics", List.of(asGauge)),
+                new MeterAnnotations.ScrapeTarget(9090, "/metrics", List.of(asGauge), Set.of()),
                 Optional.of(PrometheusText.read("other 5", Set.of("other"))), Optional.empty());
 
         CustomMeters.Measured measured = CustomMeters.measure("a1", "dep", List.of(W1), List.of(
