@@ -38,6 +38,20 @@ class MeterAnnotationsTest {
     }
 
     @Test
+    void forwardedMetricsAloneMakeATargetAndABadListSaysWhy() {
+        MeterAnnotations.ScrapeTarget target = MeterAnnotations.read(pod(Map.of(MeterAnnotations.FORWARD,
+                " cache_hits_total, cache_memory_bytes ,", MeterAnnotations.PORT, "9121"))).target().orElseThrow();
+        assertThat(target.forwarded()).containsExactlyInAnyOrder("cache_hits_total", "cache_memory_bytes");
+        assertThat(target.meters()).isEmpty();
+        assertThat(target.meteredMetrics()).isEmpty();
+
+        assertThat(MeterAnnotations.read(pod(Map.of(MeterAnnotations.FORWARD, "a, b-c", MeterAnnotations.PORT, "9121")))
+                .problem()).hasValueSatisfying(why -> assertThat(why).contains("Prometheus metric names", "'b-c'"));
+        assertThat(MeterAnnotations.read(pod(Map.of(MeterAnnotations.FORWARD, "a"))).problem())
+                .hasValueSatisfying(why -> assertThat(why).contains(MeterAnnotations.FORWARD + " needs " + MeterAnnotations.PORT));
+    }
+
+    @Test
     void aPodWithoutMetersHasNothingToScrapeAndNoProblem() {
         MeterAnnotations.Reading reading = MeterAnnotations.read(pod(Map.of(MeterAnnotations.PORT, "9121")));
 
