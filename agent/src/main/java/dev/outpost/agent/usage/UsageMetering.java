@@ -119,9 +119,11 @@ public final class UsageMetering implements AutoCloseable {
         List<SpooledRecord> records = new ArrayList<>();
         long unmeasured = 0;
         SpoolState before = spool.state();
+        List<MeteredDeployment> applied = deployments.get();
+        loggedProblems.keySet().retainAll(applied.stream().map(MeteredDeployment::deploymentId).toList());
         Map<String, CounterBaseline> baselines = new TreeMap<>();
         long scrapedAt = clock.millis();
-        for (MeteredDeployment deployment : deployments.get()) {
+        for (MeteredDeployment deployment : applied) {
             Optional<UsageSnapshot> snapshot = readWithRetries(deployment, windows.getLast());
             if (stopping) {
                 return 0;
@@ -168,18 +170,18 @@ public final class UsageMetering implements AutoCloseable {
         });
         CustomMeters.Measured measured = CustomMeters.measure(meter.agentId(), deploymentId, windows, round.scrapes(), previous,
                 before.countersScrapedAtMs());
+        List<String> problems = new ArrayList<>(round.problems());
+        problems.addAll(measured.problems());
         int room = MAX_COUNTER_BASELINES - baselines.size();
         if (measured.baselines().size() > room) {
             // bounded state: the counters beyond it start over from a fresh baseline once there is room
-            reportProblems(deploymentId, List.of("more than " + MAX_COUNTER_BASELINES + " counter baselines on this agent; "
-                    + (measured.baselines().size() - room) + " of this deployment's not kept"));
+            problems.add("more than " + MAX_COUNTER_BASELINES + " counter baselines on this agent; "
+                    + (measured.baselines().size() - Math.max(0, room)) + " of this deployment's not kept");
             measured.baselines().entrySet().stream().limit(Math.max(0, room))
                     .forEach(entry -> baselines.put(entry.getKey(), entry.getValue()));
         } else {
             baselines.putAll(measured.baselines());
         }
-        List<String> problems = new ArrayList<>(round.problems());
-        problems.addAll(measured.problems());
         reportProblems(deploymentId, problems);
         return measured.records();
     }

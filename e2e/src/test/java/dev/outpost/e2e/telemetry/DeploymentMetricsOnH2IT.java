@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #9's metrics, end to end: an agent process samples a deployment kwok runs and the hub serves
- * it on its Prometheus endpoint and in the deployment's health; the agent's own /metrics counts the
- * command it ran.
+ * it on its Prometheus endpoint (with the metric its workload forwards, scraped from the workload's
+ * page) and in the deployment's health; the agent's own /metrics counts the command it ran.
  */
 @ExtendWith(KubeClusterExtension.class)
 class DeploymentMetricsOnH2IT {
@@ -50,7 +50,11 @@ class DeploymentMetricsOnH2IT {
                 metadata:
                   labels:
                     app: web
+                  annotations:
+                    outpost.dev/metrics-port: "{{ port }}"
+                    outpost.dev/metrics-forward: e2e_requests_total
                 spec:
+                  hostNetwork: true
                   containers:
                     - name: app
                       image: example.com/web:1
@@ -77,10 +81,13 @@ class DeploymentMetricsOnH2IT {
                 List.of("--metrics-sample-interval", "5s", "--metrics-address", "127.0.0.1:" + agentPort));
         HubApi admin = s.admin();
         String releaseId = admin.post("/api/v1/releases", Map.of("serviceName", "web-" + s.suffix(),
-                "version", "1.0.0", "manifests", MANIFESTS, "defaultParameters", Map.of("replicas", "2")))
+                "version", "1.0.0", "manifests", MANIFESTS, "defaultParameters", Map.of("replicas", "2", "port", "0")))
                 .expect(201).path("id").asText();
+        // the workload's own page (hostNetwork: kwok gives its pods 127.0.0.1, where the test serves it)
+        CountingMetricsPage page = cleanup.track(new CountingMetricsPage());
         JsonNode created = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
-                "releaseId", releaseId, "name", "web", "namespace", s.agentNamespace())).expect(202);
+                "releaseId", releaseId, "name", "web", "namespace", s.agentNamespace(),
+                "parameters", Map.of("port", Integer.toString(page.port())))).expect(202);
         String deploymentId = created.path("deployment").path("id").asText();
         Operations.awaitSucceeded(admin, created.path("operation").path("id").asText(), s.agent());
 
@@ -95,6 +102,15 @@ class DeploymentMetricsOnH2IT {
         await("a healthy summary").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).until(() ->
                 admin.get("/api/v1/deployments/" + deploymentId + "/health").expect(200).path("verdict").asText()
                         .equals("healthy"));
+        // the metric the workload forwards, per pod, with the deployment's labels and its own
+        Pattern forwarded = Pattern.compile("e2e_requests_total\\{tenant=\"[^\"]+\",environment=\"" + s.environmentId()
+                + "\",deployment=\"" + deploymentId + "\",pod=\"web-[^\"]+\",result=\"ok\"} ([0-9.]+)");
+        await("the forwarded series of both pods on the hub's Prometheus endpoint").atMost(PATIENCE)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> forwarded.matcher(admin.getText("/api/v1/metrics/prometheus").body()).results().count() == 2);
+        // every series of a forwarded metric travels (the page's error count too), typed untyped
+        assertThat(admin.getText("/api/v1/metrics/prometheus").body()).contains("# TYPE e2e_requests_total untyped")
+                .containsPattern("e2e_requests_total\\{[^}]*deployment=\"" + deploymentId + "\"[^}]*result=\"error\"} 1000\n");
         JsonNode health = admin.get("/api/v1/deployments/" + deploymentId + "/health").expect(200);
         assertThat(health.at("/kubernetes/workloads/0/name").asText()).isEqualTo("web");
         assertThat(health.at("/kubernetes/pods/Running").asInt()).isEqualTo(2);
@@ -102,7 +118,8 @@ class DeploymentMetricsOnH2IT {
 
         String agentMetrics = get("http://127.0.0.1:" + agentPort + "/metrics");
         assertThat(agentMetrics).contains("outpost_agent_hub_connected 1.0")
-                .contains("outpost_agent_commands_finished_total{outcome=\"succeeded\"} 1.0");
+                .contains("outpost_agent_commands_finished_total{outcome=\"succeeded\"} 1.0")
+                .contains("outpost_agent_custom_meter_problems_total 0.0");
         assertThat(get("http://127.0.0.1:" + agentPort + "/healthz")).startsWith("ok: cluster ready, hub connected");
     }
 

@@ -72,6 +72,36 @@ class UsageUnderFaultsOnPostgresIT {
                           memory: 64Mi
             """;
 
+    /** A workload that declares a counter meter on its pods (hostNetwork: its pod IP is 127.0.0.1, the test's page). */
+    private static final String COUNTED_MANIFESTS = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: counted
+            spec:
+              replicas: 1
+              selector:
+                matchLabels:
+                  app: counted
+              template:
+                metadata:
+                  labels:
+                    app: counted
+                  annotations:
+                    outpost.dev/metrics-port: "{{ port }}"
+                    outpost.dev/meters: '[{"meter": "requests.served", "unit": "request", "kind": "counter", "metric": "e2e_requests_total", "labels": {"result": "ok"} } ]'
+                spec:
+                  hostNetwork: true
+                  containers:
+                    - name: app
+                      image: example.com/counted:1
+                      resources:
+                        requests:
+                          cpu: 100m
+                          memory: 32Mi
+            """;
+    private static final String COUNTER_METER = "requests.served";
+
     @TempDir
     Path work;
 
@@ -83,7 +113,7 @@ class UsageUnderFaultsOnPostgresIT {
     }
 
     @Test
-    void everyProducedRecordIsStoredOnceThroughHubKillAgentKillAndPartition(KubeCluster cluster) {
+    void everyProducedRecordIsStoredOnceThroughHubKillAgentKillAndPartition(KubeCluster cluster) throws Exception {
         Path journal = work.resolve("usage-journal.log");
         TcpProxy[] proxy = new TcpProxy[1];
         HubWithAgent s = HubWithAgent.start(cluster, TestDatabase.freshPostgres(), work, cleanup,
@@ -104,6 +134,17 @@ class UsageUnderFaultsOnPostgresIT {
             deployments.add(created.path("deployment").path("id").asText());
             Operations.awaitSucceeded(admin, created.path("operation").path("id").asText(), s.agent());
         }
+        // One more deployment whose workload declares a counter meter, scraped from the test's page.
+        CountingMetricsPage page = cleanup.track(new CountingMetricsPage());
+        String countedRelease = admin.post("/api/v1/releases", Map.of("serviceName", "counted-" + s.suffix(),
+                "version", "1.0.0", "manifests", COUNTED_MANIFESTS, "defaultParameters", Map.of("port", "0")))
+                .expect(201).path("id").asText();
+        JsonNode counted = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
+                "releaseId", countedRelease, "name", "counted", "namespace", s.agentNamespace(),
+                "parameters", Map.of("port", Integer.toString(page.port())))).expect(202);
+        String countedId = counted.path("deployment").path("id").asText();
+        deployments.add(countedId);
+        Operations.awaitSucceeded(admin, counted.path("operation").path("id").asText(), s.agent());
         await("usage of every deployment at the hub").atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
                 .until(() -> deployments.stream().allMatch(d -> storedRecords(admin, d).size() >= METERS));
 
@@ -165,7 +206,7 @@ class UsageUnderFaultsOnPostgresIT {
         // No gap: per deployment and meter, each window starts where the one before ended.
         Map<String, List<Produced>> series = firstByKey.values().stream()
                 .collect(Collectors.groupingBy(p -> p.deploymentId() + " " + p.meter()));
-        assertThat(series).hasSize(DEPLOYMENTS * METERS);
+        assertThat(series).hasSize((DEPLOYMENTS + 1) * METERS + 1);
         series.forEach((name, windows) -> {
             List<Produced> sorted = windows.stream().sorted(Comparator.comparingLong(Produced::windowStartMs)).toList();
             for (int i = 1; i < sorted.size(); i++) {
@@ -181,6 +222,16 @@ class UsageUnderFaultsOnPostgresIT {
                     + "&groupBy=hour").expect(200)));
             assertThat(hourly).as("hourly aggregates of %s", deploymentId).isEqualTo(raw);
         }
+        // The counter meter through all three faults: the windows billed add up to exactly what the
+        // counter grew by, from 0 to the last value the agent read (no increase lost, none twice).
+        BigDecimal billed = storedRecords(admin, countedId).stream()
+                .filter(r -> r.path("meter").asText().equals(COUNTER_METER))
+                .map(r -> new BigDecimal(r.path("quantity").asText())).reduce(BigDecimal.ZERO, BigDecimal::add);
+        System.out.printf("usage e2e: counter meter billed %s over its windows; the counter grew to %d%n",
+                billed.toPlainString(), page.lastServed());
+        assertThat(page.lastServed()).as("the page was scraped through the run").isGreaterThan(20 * CountingMetricsPage.STEP);
+        assertThat(billed).isEqualByComparingTo(BigDecimal.valueOf(page.lastServed()));
+
         JsonNode spool = items(admin.get("/api/v1/usage/agents?tenantId=" + tenantId).expect(200)).get(0);
         assertThat(spool.path("droppedRecordsTotal").asLong()).isZero();
         assertThat(spool.path("unmeasuredWindowsTotal").asLong()).isZero();

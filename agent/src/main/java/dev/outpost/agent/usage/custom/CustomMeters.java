@@ -18,7 +18,7 @@ import java.util.Optional;
  * the counter baselines for the next round. Pure: same scrapes and baselines, same records.
  * <ul>
  * <li>A counter is billed its increase since the last round, summed over pods, in the latest due
- *     window only: after a gap (agent down) the whole increase lands in the first window measured.
+ *     window: after a gap (agent down) the whole increase lands there, the gap's windows get 0.
  * <li>A gauge is billed its value summed over pods, sampled now, in every due window (as the
  *     built-in meters are after a gap).
  * <li>A pod that did not answer keeps its baseline: its increase is billed when it next answers.
@@ -105,12 +105,15 @@ public final class CustomMeters {
                         + " digits; NOT recorded");
                 continue;
             }
-            List<UsageWindow> billed = meter.kind() == MeterKind.COUNTER ? List.of(windows.getLast()) : windows;
-            for (UsageWindow window : billed) {
+            for (UsageWindow window : windows) {
+                // a counter's increase since the last round lands in the latest window; the earlier ones
+                // of a gap get a record of 0, so every window of every meter has its record
+                boolean latest = window.equals(windows.getLast());
+                BigDecimal amount = meter.kind() == MeterKind.COUNTER && !latest ? BigDecimal.ZERO : total;
                 records.add(new SpooledRecord(
                         UsageKeys.key(agentId, deploymentId, meter.meter(), window.startMs(), window.endMs()),
                         deploymentId, meter.meter(), meter.unit(), window.startMs(), window.endMs(),
-                        UsageQuantity.format(total)));
+                        UsageQuantity.format(amount)));
             }
         }
         return new Measured(records, kept, problems);
