@@ -27,6 +27,7 @@ import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
 import dev.outpost.agent.drift.AppliedObject;
+import dev.outpost.agent.logs.AgentOwnLog;
 import dev.outpost.agent.logs.LogShipping;
 import dev.outpost.agent.metrics.AgentHealth;
 import dev.outpost.agent.metrics.AgentMetrics;
@@ -81,7 +82,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int code = run(args, System.getenv());
+        int code = run(args, System.getenv(), true);
         if (stoppedBySignal) {
             // The JVM is shutting down already: System.exit would block, and the JVM would then end with
             // 143 for SIGTERM instead of the documented 0. The shutdown hook waits for this thread, which
@@ -92,6 +93,11 @@ public final class Main {
     }
 
     static int run(String[] args, Map<String, String> env) {
+        return run(args, env, false);
+    }
+
+    /** @param captureOwnLog whether to ship what this process writes to stderr (the process itself, not a test) */
+    static int run(String[] args, Map<String, String> env, boolean captureOwnLog) {
         AgentConfig config;
         try {
             Optional<AgentConfig> parsed = AgentCommandLine.parse(args, env);
@@ -103,6 +109,8 @@ public final class Main {
             System.err.println("outpost-agent: " + e.getMessage() + " (see --help)");
             return EXIT_USAGE;
         }
+        Optional<AgentOwnLog> ownLog = captureOwnLog && config.logs().enabled()
+                ? Optional.of(AgentOwnLog.capture(Clock.systemUTC())) : Optional.empty();
         LOG.info("Outpost agent {} starting: {}", AgentVersion.current(), config);
         Config kubeConfig;
         try {
@@ -140,7 +148,7 @@ public final class Main {
                 try (MetricsEndpoint endpoint = startMetrics(config.metrics(), metrics, condition)) {
                     // Facts are read with the probe's short timeouts: a Hello must not wait out the client's retries.
                     AgentCredentials credentials = identity(config, probe);
-                    return connect(config, kube, probe, credentials, condition, metrics);
+                    return connect(config, kube, probe, credentials, condition, metrics, ownLog);
                 }
             }
         } catch (EnrollmentException e) {
@@ -232,7 +240,7 @@ public final class Main {
 
     /** Starts following the deployments' container logs and shipping them, on their own HTTP/2 stream; unless --logs off. */
     private static Optional<LogShipping> startLogs(AgentConfig config, KubernetesClient kube, AgentCredentials credentials,
-            KubeDeploymentExecutor executor, DriftWatch drift, ManagedChannel channel) {
+            KubeDeploymentExecutor executor, DriftWatch drift, ManagedChannel channel, Optional<AgentOwnLog> ownLog) {
         if (!config.logs().enabled()) {
             LOG.info("Log shipping off (--logs off)");
             return Optional.empty();
@@ -242,15 +250,17 @@ public final class Main {
                 deploymentId -> drift.state(deploymentId)
                         .map(tracked -> tracked.objects().stream().map(AppliedObject::body).toList())
                         .orElse(java.util.List.of()),
-                channel, Clock.systemUTC(), agent);
-        LOG.info("Log shipping on: buffer at most {} bytes, at most {} containers, {} mask patterns, positions in {}",
+                ownLog, channel, Clock.systemUTC(), agent);
+        LOG.info("Log shipping on: buffer at most {} bytes, at most {} containers, {} mask patterns, positions in {}{}",
                 config.logs().bufferMaxBytes(), config.logs().maxSources(), config.logs().maskPatterns().size(),
-                config.stateDir().resolve(dev.outpost.agent.logs.LogPositionStore.FILE));
+                config.stateDir().resolve(dev.outpost.agent.logs.LogPositionStore.FILE),
+                ownLog.isPresent() ? "; the agent's own log too (pod " + credentials.identity().agentId() + ", container "
+                        + AgentOwnLog.CONTAINER + ")" : "");
         return Optional.of(shipping);
     }
 
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
-            AgentCredentials credentials, ClusterCondition condition, AgentMetrics metrics)
+            AgentCredentials credentials, ClusterCondition condition, AgentMetrics metrics, Optional<AgentOwnLog> ownLog)
             throws IOException, InterruptedException {
         // opened first: a spool that cannot be read stops the agent before anything else was started
         UsageSpool spool = UsageSpool.open(config.stateDir().resolve("usage-spool"), config.usage().spoolMaxBytes(),
@@ -287,7 +297,7 @@ public final class Main {
         connection.setOnStreamEnd(metrics::hubDisconnected);
         drift.start();
         Usage usage = startUsage(config, kube, credentials, executor, channel, spool, metrics);
-        Optional<LogShipping> logs = startLogs(config, kube, credentials, executor, drift, channel);
+        Optional<LogShipping> logs = startLogs(config, kube, credentials, executor, drift, channel, ownLog);
         MetricsSampler sampler = new MetricsSampler(executor::metered, new KubeDeploymentStateReader(kube),
                 new PodMetricsScraper(UsageMetering.scrapeTimeout(config.metrics().sampleInterval())), new MetricsSender(channel, METRICS_ACK_TIMEOUT, "agent=" + credentials.identity().agentId()),
                 Clock.systemUTC(), "agent=" + credentials.identity().agentId());

@@ -10,10 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-/** Log shipping as a whole: following the deployments' containers, the bounded buffer, and the shipper. */
+/** Log shipping as a whole: following the deployments' containers and the agent's own log, the bounded buffer, and the shipper. */
 public final class LogShipping implements AutoCloseable {
     /** The hub acks a batch once committed; a batch unanswered this long means a stuck stream. */
     static final Duration ACK_TIMEOUT = Duration.ofMinutes(2);
@@ -33,12 +34,15 @@ public final class LogShipping implements AutoCloseable {
      *
      * @param deployments    the agent's applied deployments and their namespaces
      * @param appliedObjects the objects the agent last applied for a deployment (its Secrets are masked)
+     * @param ownLog         the agent's own log, shipped as one more source (none in tests that run the agent in-process)
      * @param agent          names the agent in log lines
      */
     public static LogShipping start(LogOptions options, Path stateDir, KubernetesClient client,
             Supplier<List<MeteredDeployment>> deployments, Function<String, List<Map<String, Object>>> appliedObjects,
-            ManagedChannel channel, Clock clock, String agent) {
+            Optional<AgentOwnLog> ownLog, ManagedChannel channel, Clock clock, String agent) {
         LogBuffer buffer = new LogBuffer(options.bufferMaxBytes(), new LogPositionStore(stateDir), agent);
+        // followed before the containers are discovered, so its stored position is kept
+        ownLog.ifPresent(own -> own.shipTo(buffer, new SecretMask(List.of(), options.maskPatterns())));
         DeploymentMasks masks = new DeploymentMasks(new SecretMask(List.of(), options.maskPatterns()), appliedObjects);
         LogFollowing following = new LogFollowing(client, deployments, buffer, masks, options.maxSources(), clock, agent);
         LogShipper shipper = new LogShipper(channel, buffer, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)),

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue #9's metrics, end to end: an agent process samples a deployment kwok runs and the hub serves
  * it on its Prometheus endpoint (with the metric its workload forwards, scraped from the workload's
- * page) and in the deployment's health; the agent's own /metrics counts the command it ran.
+ * page) and in the deployment's health; the agent's own /metrics counts the command it ran, and its
+ * own log reaches the hub.
  */
 @ExtendWith(KubeClusterExtension.class)
 class DeploymentMetricsOnH2IT {
@@ -111,6 +112,11 @@ class DeploymentMetricsOnH2IT {
         // every series of a forwarded metric travels (the page's error count too), typed untyped
         assertThat(admin.getText("/api/v1/metrics/prometheus").body()).contains("# TYPE e2e_requests_total untyped")
                 .containsPattern("e2e_requests_total\\{[^}]*deployment=\"" + deploymentId + "\"[^}]*result=\"error\"} 1000\n");
+        // the agent's own log reaches the hub too, from its first line on, under the agent's id
+        String agentId = admin.get("/api/v1/agents?environmentId=" + s.environmentId()).expect(200).get(0).path("id").asText();
+        await("the agent's start line in its own log at the hub").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1))
+                .until(() -> admin.get("/api/v1/logs?pod=" + agentId + "&container=outpost-agent&contains=starting")
+                        .expect(200).path("lines").size() == 1);
         JsonNode health = admin.get("/api/v1/deployments/" + deploymentId + "/health").expect(200);
         assertThat(health.at("/kubernetes/workloads/0/name").asText()).isEqualTo("web");
         assertThat(health.at("/kubernetes/pods/Running").asInt()).isEqualTo(2);

@@ -134,6 +134,21 @@ class LogsUnderFaultsOnPostgresIT {
             assertThat(stored.size() + source.path("droppedLines").asLong()).isEqualTo(writer.written().size());
         }
 
+        // The agent's own log is shipped too, under its id, and shares the bounded buffer with the
+        // workloads (so here, with the buffer overflowing, its oldest lines may be among those dropped,
+        // and counted): its lines are stored, none of them a deployment's, none carrying the join token.
+        String agentId = admin.get("/api/v1/agents?environmentId=" + s.environmentId()).expect(200)
+                .get(0).path("id").asText();
+        await("the agent's own log at the hub").atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .until(() -> source(admin, agentId).path("storedLines").asLong() > 0);
+        List<JsonNode> own = page(admin, "pod=" + agentId + "&container=outpost-agent&limit=1000");
+        assertThat(own).isNotEmpty().allSatisfy(line -> {
+            assertThat(line.path("deploymentId").asText()).isEmpty();
+            assertThat(line.path("text").asText()).doesNotContain("jt_");
+        });
+        System.out.printf("logs e2e: the agent's own log: %d lines stored, %d counted as dropped%n",
+                source(admin, agentId).path("storedLines").asLong(), source(admin, agentId).path("droppedLines").asLong());
+
         // Another tenant's token sees none of it, on any logs endpoint.
         String otherTenant = admin.post("/api/v1/tenants", Map.of("name", "other-" + s.suffix())).expect(201)
                 .path("id").asText();
@@ -142,7 +157,8 @@ class LogsUnderFaultsOnPostgresIT {
         HubApi other = admin.as(otherToken);
         String someDeployment = deployments.get(0);
         for (String path : List.of("/api/v1/logs", "/api/v1/logs?deploymentId=" + someDeployment,
-                "/api/v1/logs?pod=" + first.pod(), "/api/v1/logs?regex=line", "/api/v1/logs/sources",
+                "/api/v1/logs?pod=" + first.pod(), "/api/v1/logs?pod=" + agentId, "/api/v1/logs?regex=line",
+                "/api/v1/logs/sources",
                 "/api/v1/logs/sources?deploymentId=" + someDeployment)) {
             HubApi.Response answer = other.get(path);
             assertThat(answer.status()).as(path).isIn(200, 404);

@@ -79,6 +79,14 @@ final class LogBatchRules {
     }
 
     private static Optional<String> sourceProblem(LogSource source, String at) {
+        if (source.getAgent()) {
+            if (!source.getDeploymentId().isEmpty() || !source.getNamespace().isEmpty() || !source.getPod().isEmpty()
+                    || !source.getPodUid().isEmpty() || !AgentLogSource.CONTAINER.equals(source.getContainer())) {
+                return Optional.of(at + ": the agent's own log has no deployment_id, namespace, pod or pod_uid, and "
+                        + "container " + AgentLogSource.CONTAINER);
+            }
+            return Optional.empty();
+        }
         if (source.getDeploymentId().isEmpty() || source.getDeploymentId().length() > MAX_ID_CHARS) {
             return Optional.of(at + ": deployment_id must have 1 to " + MAX_ID_CHARS + " characters");
         }

@@ -2,6 +2,7 @@ package dev.outpost.hub.logs;
 
 import dev.outpost.hub.store.Database;
 import dev.outpost.protocol.v1.LogBatch;
+import dev.outpost.protocol.v1.LogSource;
 import dev.outpost.protocol.v1.LogLine;
 import dev.outpost.protocol.v1.LogPosition;
 import dev.outpost.protocol.v1.SourceLogs;
@@ -69,6 +70,9 @@ public class LogIngest {
             LogWrites.AgentRef agent = writes.activeAgent(sql, agentId).orElseThrow(() -> new AgentNotAdmitted(agentId));
             Map<String, Optional<String>> environments = new HashMap<>();
             for (int i = 0; i < batch.getSourcesCount(); i++) {
+                if (batch.getSources(i).getSource().getAgent()) {
+                    continue; // the agent's own log is the agent's: its tenant and environment
+                }
                 String deploymentId = batch.getSources(i).getSource().getDeploymentId();
                 Optional<String> environment = environments.computeIfAbsent(deploymentId,
                         id -> writes.deploymentEnvironment(sql, id));
@@ -83,10 +87,11 @@ public class LogIngest {
             int duplicates = 0;
             long dropped = 0;
             for (SourceLogs source : sources) {
-                LogSourceRow row = writes.lockSource(sql, agentId, agent, source.getSource(), now);
+                LogSource kept = source.getSource().getAgent() ? AgentLogSource.stored(agentId) : source.getSource();
+                LogSourceRow row = writes.lockSource(sql, agentId, agent, kept, now);
                 SourceOutcome outcome = apply(row, source);
-                writes.insertLines(sql, agent, source.getSource(), outcome.newLines());
-                writes.advanceSource(sql, agentId, source.getSource(), outcome.after(), outcome.newLines().size(),
+                writes.insertLines(sql, agent, kept, outcome.newLines());
+                writes.advanceSource(sql, agentId, kept, outcome.after(), outcome.newLines().size(),
                         outcome.droppedCounted(), now);
                 stored += outcome.newLines().size();
                 duplicates += source.getLinesCount() - outcome.newLines().size();

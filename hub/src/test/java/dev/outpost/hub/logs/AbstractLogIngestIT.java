@@ -347,6 +347,39 @@ abstract class AbstractLogIngestIT implements TestPropertyProvider {
     }
 
     @Test
+    void anAgentsOwnLogIsStoredUnderItsIdFromItsCertificateAndSeenOnlyByItsTenant() throws Exception {
+        Setup mine = setup();
+        Setup theirs = setup();
+        SourceLogs own = SourceLogs.newBuilder().setSource(LogSource.newBuilder().setAgent(true)
+                .setContainer(AgentLogSource.CONTAINER)).addLines(line(0)).addLines(line(1)).build();
+        LogAck ack = new TestLogStream(mine.channel()).exchange(batch(1, own));
+        assertThat(ack.getStored()).isEqualTo(2);
+        // sent again (a reconnect): duplicates by position, as for any source
+        assertThat(new TestLogStream(mine.channel()).exchange(batch(1, own)).getDuplicates()).isEqualTo(2);
+        new TestLogStream(theirs.channel()).exchange(batch(1, own));
+
+        String query = "/api/v1/logs?pod=" + mine.agentId() + "&container=" + AgentLogSource.CONTAINER;
+        JsonNode lines = api.get(query, tenantToken(mine.tenantId())).json().get("lines");
+        assertThat(lines).hasSize(2);
+        lines.forEach(l -> {
+            assertThat(l.get("tenantId").asText()).isEqualTo(mine.tenantId());
+            assertThat(l.get("environmentId").asText()).isEqualTo(mine.environmentId());
+            assertThat(l.get("pod").asText()).isEqualTo(mine.agentId());
+        });
+        assertThat(api.get("/api/v1/logs?pod=" + theirs.agentId(), tenantToken(mine.tenantId())).json().get("lines")).isEmpty();
+        assertThat(api.get("/api/v1/logs?pod=" + theirs.agentId(), ADMIN).json().get("lines")).hasSize(2);
+        // not a deployment's: a deployment's query does not show it
+        assertThat(lines("deploymentId=" + mine.deploymentId())).isEmpty();
+
+        SourceLogs posing = own.toBuilder().setSource(own.getSource().toBuilder().setPod(theirs.agentId())).build();
+        TestLogStream refused = new TestLogStream(mine.channel());
+        refused.send(batch(1, posing));
+        Status closed = refused.awaitClosed();
+        assertThat(closed.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(closed.getDescription()).contains("sources[0]: the agent's own log has no deployment_id, namespace, pod");
+    }
+
+    @Test
     void aLiveTailShowsANewLineWithinTwoSecondsAndOnlyMatchingOnes() throws Exception {
         Setup s = setup();
         Setup other = setup();
