@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.outpost.agent.model.ManifestParser;
 import dev.outpost.agent.model.OutpostMetadata;
 import dev.outpost.agent.usage.MeteredDeployment;
+import dev.outpost.agent.usage.custom.LoopbackMetricsPage;
 import dev.outpost.agent.usage.custom.PodMetricsScraper;
 import dev.outpost.agent.usage.PodTemplateLabels;
 import dev.outpost.protocol.v1.DeploymentMetrics;
@@ -27,10 +28,6 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -153,20 +150,14 @@ class MetricsSamplerIT {
         String namespace = cluster.newNamespace("forward");
         String deploymentId = "dep-" + UUID.randomUUID().toString().substring(0, 8);
         grantAgentRole(admin, namespace);
-        HttpServer workload = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        workload.createContext("/metrics", exchange -> {
-            byte[] page = """
+        LoopbackMetricsPage workload = new LoopbackMetricsPage("/metrics");
+        workload.serve("""
                     # TYPE cache_hits_total counter
                     cache_hits_total{shard="a"} 1200
                     cache_hits_total{shard="b"} 30
                     cache_memory_bytes 1.048576e+06
                     cache_secret_internal 42
-                    """.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, page.length);
-            exchange.getResponseBody().write(page);
-            exchange.close();
-        });
-        workload.start();
+                    """);
         create(admin, namespace, deploymentId, """
                 apiVersion: apps/v1
                 kind: Deployment
@@ -183,7 +174,7 @@ class MetricsSamplerIT {
                     spec:
                       hostNetwork: true
                       containers: [{name: cache, image: cache}]
-                """.replace("PORT", Integer.toString(workload.getAddress().getPort())));
+                """.replace("PORT", Integer.toString(workload.port())));
         startHub();
 
         try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT);
@@ -205,7 +196,7 @@ class MetricsSamplerIT {
                     "cache_memory_bytes " + pod + " {} 1048576.0");
             assertThat(sample.getScrapedOmitted()).isZero();
         } finally {
-            workload.stop(0);
+            workload.close();
         }
     }
 

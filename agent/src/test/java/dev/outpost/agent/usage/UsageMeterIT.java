@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.outpost.agent.model.ManifestParser;
 import dev.outpost.agent.model.OutpostMetadata;
+import dev.outpost.agent.usage.custom.LoopbackMetricsPage;
 import dev.outpost.agent.usage.custom.PodMetricsScraper;
 import dev.outpost.protocol.usage.Meters;
 import dev.outpost.testcluster.KubeCluster;
@@ -18,10 +19,6 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import com.sun.net.httpserver.HttpServer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -49,8 +45,6 @@ class UsageMeterIT {
 
     @TempDir
     Path stateDir;
-    /** What the test workload serves; null: it answers 503. */
-    private final AtomicReference<String> workloadPage = new AtomicReference<>();
 
     @Test
     void aRunningDeploymentIsMeteredExactly(KubeCluster cluster) throws Exception {
@@ -130,15 +124,7 @@ class UsageMeterIT {
         String namespace = cluster.newNamespace("meters");
         String deploymentId = "dep-" + UUID.randomUUID().toString().substring(0, 8);
         grantReadRole(admin, namespace);
-        HttpServer workload = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        workload.createContext("/stats", exchange -> {
-            String body = workloadPage.get();
-            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(body == null ? 503 : 200, bytes.length == 0 ? -1 : bytes.length);
-            exchange.getResponseBody().write(bytes);
-            exchange.close();
-        });
-        workload.start();
+        LoopbackMetricsPage workload = new LoopbackMetricsPage("/stats");
         try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT)) {
             GenericKubernetesResource cache = ManifestParser.parse("""
                     apiVersion: apps/v1
@@ -163,7 +149,7 @@ class UsageMeterIT {
                           containers:
                           - name: cache
                             image: cache
-                    """.formatted(namespace, workload.getAddress().getPort())).getFirst().object();
+                    """.formatted(namespace, workload.port())).getFirst().object();
             PodTemplateLabels.stamp(cache, deploymentId);
             admin.genericKubernetesResources("apps/v1", "Deployment").inNamespace(namespace).resource(cache).create();
             await().atMost(Duration.ofSeconds(60)).until(() -> admin.pods().inNamespace(namespace).list().getItems().stream()
@@ -172,35 +158,35 @@ class UsageMeterIT {
                     .isEqualTo("127.0.0.1");
 
             long end = 1_800_000_060_000L;
-            Map<String, String> first = round(agent, namespace, deploymentId, end,
+            Map<String, String> first = round(agent, workload, namespace, deploymentId, end,
                     "cache_commands_total{result=\"ok\"} 1000\ncache_commands_total{result=\"error\"} 7\ncache_clients 3\n");
             // the pod ran before the first scrape: its 1000 are a baseline, not this window's usage
             assertThat(first).containsEntry("commands.processed", "0").containsEntry("clients.connected", "3");
 
-            Map<String, String> second = round(agent, namespace, deploymentId, end + 60_000,
+            Map<String, String> second = round(agent, workload, namespace, deploymentId, end + 60_000,
                     "cache_commands_total{result=\"ok\"} 1250.5\ncache_clients 4\n");
             assertThat(second).containsEntry("commands.processed", "250.5").containsEntry("clients.connected", "4");
 
-            Map<String, String> reset = round(agent, namespace, deploymentId, end + 120_000,
+            Map<String, String> reset = round(agent, workload, namespace, deploymentId, end + 120_000,
                     "cache_commands_total{result=\"ok\"} 40\ncache_clients 4\n");
             assertThat(reset).containsEntry("commands.processed", "40");
 
-            Map<String, String> silent = round(agent, namespace, deploymentId, end + 180_000, null);
+            Map<String, String> silent = round(agent, workload, namespace, deploymentId, end + 180_000, null);
             assertThat(silent).containsEntry("commands.processed", "0").containsEntry("clients.connected", "0");
 
-            Map<String, String> back = round(agent, namespace, deploymentId, end + 240_000,
+            Map<String, String> back = round(agent, workload, namespace, deploymentId, end + 240_000,
                     "cache_commands_total{result=\"ok\"} 100\ncache_clients 1\n");
             // the increase over the round it did not answer is billed now: 40 → 100
             assertThat(back).containsEntry("commands.processed", "60").containsEntry("clients.connected", "1");
         } finally {
-            workload.stop(0);
+            workload.close();
         }
     }
 
     /** One metering round at {@code windowEnd} (+1.5 s) with the workload serving {@code page}; the custom meters' quantities. */
-    private Map<String, String> round(KubernetesClient agent, String namespace, String deploymentId, long windowEnd,
-            String page) throws Exception {
-        workloadPage.set(page);
+    private Map<String, String> round(KubernetesClient agent, LoopbackMetricsPage workload, String namespace,
+            String deploymentId, long windowEnd, String page) throws Exception {
+        workload.serve(page);
         UsageSpool spool = UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
         Set<Long> before = Set.copyOf(spool.pendingSequences());
         UsageMetering metering = new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofMinutes(1),

@@ -69,12 +69,9 @@ public class MetricsStore {
      * in (tenant, environment, deployment, metric, labels) order, at most {@code limit}.
      */
     public List<StoredSeries> fresh(Sql sql, Optional<String> tenantId, Instant freshSince, int limit) {
-        String where = "received_at >= ?" + (tenantId.isPresent() ? " and tenant_id = ?" : "");
-        Object[] params = tenantId.isPresent() ? new Object[] {freshSince, tenantId.get()}
-                : new Object[] {freshSince};
-        return sql.query("select " + COLUMNS + " from deployment_metrics where " + where
+        return sql.query("select " + COLUMNS + " from deployment_metrics where " + freshWhere(tenantId)
                 + " order by tenant_id, environment_id, deployment_id, metric, kind, namespace, workload, phase"
-                + " fetch first " + limit + " rows only", MetricsStore::row, params);
+                + " fetch first " + limit + " rows only", MetricsStore::row, freshParams(tenantId, freshSince));
     }
 
     /**
@@ -83,22 +80,27 @@ public class MetricsStore {
      * together; at most {@code limit}.
      */
     public List<StoredWorkloadSeries> freshWorkload(Sql sql, Optional<String> tenantId, Instant freshSince, int limit) {
-        String where = "received_at >= ?" + (tenantId.isPresent() ? " and tenant_id = ?" : "");
-        Object[] params = tenantId.isPresent() ? new Object[] {freshSince, tenantId.get()}
-                : new Object[] {freshSince};
-        return sql.query("select " + WORKLOAD_COLUMNS + " from workload_metrics where " + where
+        return sql.query("select " + WORKLOAD_COLUMNS + " from workload_metrics where " + freshWhere(tenantId)
                 + " order by metric, tenant_id, environment_id, deployment_id, pod, series_key"
                 + " fetch first " + limit + " rows only", rs -> new StoredWorkloadSeries(rs.getString("tenant_id"),
                         rs.getString("environment_id"), rs.getString("deployment_id"),
                         new WorkloadSeries(rs.getString("metric"), rs.getString("pod"),
                                 json.read(rs.getString("labels_json"), LABELS), rs.getDouble("sample_value")),
-                        Sql.instant(rs, "sampled_at"), Sql.instant(rs, "received_at")), params);
+                        Sql.instant(rs, "sampled_at"), Sql.instant(rs, "received_at")), freshParams(tenantId, freshSince));
     }
 
     /** The deployment's series, fresh or not (the health summary says how old they are). */
     public List<StoredSeries> ofDeployment(Sql sql, String deploymentId) {
         return sql.query("select " + COLUMNS + " from deployment_metrics where deployment_id = ?"
                 + " order by metric, kind, namespace, workload, phase", MetricsStore::row, deploymentId);
+    }
+
+    private static String freshWhere(Optional<String> tenantId) {
+        return "received_at >= ?" + (tenantId.isPresent() ? " and tenant_id = ?" : "");
+    }
+
+    private static Object[] freshParams(Optional<String> tenantId, Instant freshSince) {
+        return tenantId.isPresent() ? new Object[] {freshSince, tenantId.get()} : new Object[] {freshSince};
     }
 
     private static StoredSeries row(java.sql.ResultSet rs) throws java.sql.SQLException {
