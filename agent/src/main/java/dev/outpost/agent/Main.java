@@ -299,7 +299,8 @@ public final class Main {
         Usage usage = startUsage(config, kube, credentials, executor, channel, spool, metrics);
         Optional<LogShipping> logs = startLogs(config, kube, credentials, executor, drift, channel, ownLog);
         MetricsSampler sampler = new MetricsSampler(executor::metered, new KubeDeploymentStateReader(kube),
-                new PodMetricsScraper(UsageMetering.scrapeTimeout(config.metrics().sampleInterval())), new MetricsSender(channel, METRICS_ACK_TIMEOUT, "agent=" + credentials.identity().agentId()),
+                new PodMetricsScraper(UsageMetering.scrapeTimeout(config.metrics().sampleInterval())),
+                new MetricsSender(channel, METRICS_ACK_TIMEOUT, "agent=" + credentials.identity().agentId()),
                 Clock.systemUTC(), "agent=" + credentials.identity().agentId());
         sampler.start(config.metrics().sampleInterval());
 

@@ -56,7 +56,7 @@ public final class AgentOwnLog implements AutoCloseable {
         return new AgentOwnLog(clock);
     }
 
-    /** A stream whose lines are captured (and written to {@code nowhere}). */
+    /** A stream whose lines are captured (and written nowhere else). */
     PrintStream stream() {
         return new PrintStream(new Tee(OutputStream.nullOutputStream()), true, StandardCharsets.UTF_8);
     }
@@ -66,16 +66,17 @@ public final class AgentOwnLog implements AutoCloseable {
         if (drainer != null) {
             return;
         }
-        buffer.follow(SOURCE);
-        Thread thread = new Thread(() -> drain(buffer, mask), "outpost-own-log");
+        long after = buffer.follow(SOURCE).map(LinePosition::timeUnixNanos).orElse(Long.MIN_VALUE);
+        Thread thread = new Thread(() -> drain(buffer, mask, after), "outpost-own-log");
         thread.setDaemon(true);
         drainer = thread;
         thread.start();
     }
 
-    private void drain(LogBuffer buffer, SecretMask mask) {
+    private void drain(LogBuffer buffer, SecretMask mask, long shippedUpTo) {
         Ordinals ordinals = new Ordinals();
-        long lastTime = Long.MIN_VALUE;
+        // positions only grow, also across a restart with a clock set back: else the buffer ignores the line
+        long lastTime = shippedUpTo == Long.MIN_VALUE ? Long.MIN_VALUE : shippedUpTo + 1;
         while (!closed) {
             Written written;
             try {
@@ -89,7 +90,6 @@ public final class AgentOwnLog implements AutoCloseable {
                     text = "[" + lost + " earlier lines of the agent's log were not kept: the queue to the log buffer "
                             + "was full] " + text;
                 }
-                // the clock may step back: positions must only grow, or the buffer would ignore the line
                 lastTime = Math.max(lastTime, written.timeUnixNanos());
                 String masked = mask.mask(text);
                 Utf8Text.Cut cut = Utf8Text.cut(masked, GrpcLimits.MAX_LOG_LINE_BYTES);
@@ -99,11 +99,6 @@ public final class AgentOwnLog implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** Lines that found the queue full since the last line shipped. */
-    long overflowed() {
-        return overflowed.get();
     }
 
     @Override

@@ -3,14 +3,13 @@ package dev.outpost.agent.metrics;
 import dev.outpost.agent.usage.MeteredDeployment;
 import dev.outpost.agent.usage.custom.MeterAnnotations;
 import dev.outpost.agent.usage.custom.PodMetricsScraper;
+import dev.outpost.agent.usage.custom.ProblemLog;
 import dev.outpost.protocol.v1.DeploymentMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,8 +33,7 @@ public final class MetricsSampler implements AutoCloseable {
     private final Clock clock;
     private final String agent;
     private final Set<String> unreadable = new HashSet<>();
-    /** deployment → the forwarding problems last logged, so a lasting one is warned about once. */
-    private final Map<String, Set<String>> forwardProblems = new HashMap<>();
+    private final ProblemLog forwardProblems = new ProblemLog();
     private final ScheduledExecutorService timer;
 
     /**
@@ -80,7 +78,9 @@ public final class MetricsSampler implements AutoCloseable {
     /** The samples of every applied deployment that could be read now, with what their pods forward. */
     public List<DeploymentMetrics> sample() throws InterruptedException {
         List<DeploymentMetrics> round = new ArrayList<>();
-        for (MeteredDeployment deployment : deployments.get()) {
+        List<MeteredDeployment> applied = deployments.get();
+        forwardProblems.retain(applied.stream().map(MeteredDeployment::deploymentId).toList());
+        for (MeteredDeployment deployment : applied) {
             String id = deployment.deploymentId();
             try {
                 DeploymentState state = reader.read(deployment);
@@ -101,15 +101,8 @@ public final class MetricsSampler implements AutoCloseable {
     private DeploymentMetrics withForwarded(String deploymentId, DeploymentMetrics sample, DeploymentState state)
             throws InterruptedException {
         PodMetricsScraper.Round scraped = scraper.scrape(state.pods(), MeterAnnotations.ScrapeTarget::forwarded);
-        Set<String> problems = new HashSet<>(scraped.problems());
-        Set<String> before = forwardProblems.getOrDefault(deploymentId, Set.of());
-        problems.stream().filter(problem -> !before.contains(problem)).forEach(problem -> LOG.warn(
+        forwardProblems.fresh(deploymentId, scraped.problems()).forEach(problem -> LOG.warn(
                 "metrics: forwarded metrics of deployment {}: {} ({})", deploymentId, problem, agent));
-        if (problems.isEmpty()) {
-            forwardProblems.remove(deploymentId);
-        } else {
-            forwardProblems.put(deploymentId, problems);
-        }
         if (scraped.scrapes().isEmpty()) {
             return sample;
         }

@@ -5,16 +5,15 @@ import dev.outpost.agent.usage.custom.CounterBaseline;
 import dev.outpost.agent.usage.custom.CustomMeters;
 import dev.outpost.agent.usage.custom.MeterAnnotations;
 import dev.outpost.agent.usage.custom.PodMetricsScraper;
+import dev.outpost.agent.usage.custom.ProblemLog;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -45,8 +44,7 @@ public final class UsageMetering implements AutoCloseable {
     private final String agent;
     private final Object wake = new Object();
     private final AtomicLong meterProblems = new AtomicLong();
-    /** deployment → the custom-meter problems last logged, so a lasting problem is warned about once. */
-    private final Map<String, Set<String>> loggedProblems = new HashMap<>();
+    private final ProblemLog problemLog = new ProblemLog();
     private volatile boolean stopping;
     private Thread thread;
 
@@ -120,7 +118,7 @@ public final class UsageMetering implements AutoCloseable {
         long unmeasured = 0;
         SpoolState before = spool.state();
         List<MeteredDeployment> applied = deployments.get();
-        loggedProblems.keySet().retainAll(applied.stream().map(MeteredDeployment::deploymentId).toList());
+        problemLog.retain(applied.stream().map(MeteredDeployment::deploymentId).toList());
         Map<String, CounterBaseline> baselines = new TreeMap<>();
         long scrapedAt = clock.millis();
         for (MeteredDeployment deployment : applied) {
@@ -188,18 +186,8 @@ public final class UsageMetering implements AutoCloseable {
 
     private void reportProblems(String deploymentId, List<String> problems) {
         meterProblems.addAndGet(problems.size());
-        Set<String> now = new HashSet<>(problems);
-        Set<String> logged = loggedProblems.getOrDefault(deploymentId, Set.of());
-        for (String problem : problems) {
-            if (!logged.contains(problem)) {
-                LOG.warn("usage: custom meters of deployment {}: {} ({})", deploymentId, problem, agent);
-            }
-        }
-        if (now.isEmpty()) {
-            loggedProblems.remove(deploymentId);
-        } else {
-            loggedProblems.put(deploymentId, now);
-        }
+        problemLog.fresh(deploymentId, problems).forEach(problem ->
+                LOG.warn("usage: custom meters of deployment {}: {} ({})", deploymentId, problem, agent));
     }
 
     /** Problems met with custom meters since start: declarations that cannot be used, pods that did not answer. */
