@@ -7,7 +7,7 @@ create table workload_metrics (
     series_key       varchar(64)   not null,
     metric           varchar(200)  not null,
     pod              varchar(253)  not null,
-    labels_json      varchar(4000) not null,
+    labels_json      varchar(16384) not null,
     tenant_id        varchar(64)   not null,
     environment_id   varchar(64)   not null,
     agent_id         varchar(64)   not null,

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * REST: GET /api/v1/metrics/prometheus, the deployments' Kubernetes state and the series their
- * workloads forward, for the vendor's Prometheus (apart from the hub's own /metrics). Needs an API token: a tenant token sees its tenant's series only.
+ * workloads forward, for the vendor's Prometheus (apart from the hub's own /metrics). Needs an API
+ * token: a tenant token sees its tenant's series only.
  */
 @Controller("/api/v1/metrics")
 @ExecuteOn(TaskExecutors.BLOCKING)

@@ -141,6 +141,7 @@ abstract class AbstractMetricsIngestIT implements TestPropertyProvider {
                 .addScraped(scraped("cache_hits_total", "cache-1", 30, "shard", "b"))
                 .addScraped(scraped("cache_memory_bytes", "cache-0", 1.5e6))
                 .addScraped(scraped("outpost_deployment_pods", "cache-0", 99))
+                .addScraped(widest("cache_widest", "cache-0"))
                 .setScrapedOmitted(4).build()));
         new TestMetricsStream(theirs.channel()).exchange(batch(1, deployment(theirs.deploymentId(), 0)
                 .addScraped(scraped("cache_hits_total", "other-0", 5)).build()));
@@ -154,6 +155,9 @@ abstract class AbstractMetricsIngestIT implements TestPropertyProvider {
         assertThat(own.value("cache_hits_total", with(at, "pod", "cache-1", "shard", "b"))).isEqualTo(30);
         assertThat(own.value("cache_memory_bytes", with(at, "pod", "cache-0"))).isEqualTo(1.5e6);
         assertThat(own.value("outpost_deployment_scraped_omitted", at)).isEqualTo(4);
+        // a series at every label limit, with values JSON must escape at length, is stored and served
+        assertThat(own.find("cache_widest", at).getFirst().labels()).containsAllEntriesOf(widest("cache_widest", "cache-0")
+                .getLabelsMap());
         // a workload cannot pose as one of the hub's own families
         assertThat(own.find("outpost_deployment_pods", "pod", "cache-0")).isEmpty();
         assertThat(own.find("cache_hits_total", "deployment", theirs.deploymentId())).isEmpty();
@@ -168,6 +172,15 @@ abstract class AbstractMetricsIngestIT implements TestPropertyProvider {
         assertThat(after.find("cache_hits_total")).hasSize(1);
         assertThat(after.value("cache_hits_total", "shard", "a")).isEqualTo(1300);
         assertThat(after.find("cache_memory_bytes")).isEmpty();
+    }
+
+    /** The most labels a sample may have, each of the longest value, of characters JSON escapes as \\u0001. */
+    static ScrapedSample widest(String metric, String pod) {
+        ScrapedSample.Builder sample = ScrapedSample.newBuilder().setMetric(metric).setPod(pod).setValue(1);
+        for (int i = 0; i < dev.outpost.protocol.GrpcLimits.MAX_SCRAPED_LABELS; i++) {
+            sample.putLabels("l" + "x".repeat(98) + i, "\u0001".repeat(dev.outpost.protocol.GrpcLimits.MAX_SCRAPED_LABEL_VALUE_CHARS));
+        }
+        return sample.build();
     }
 
     static ScrapedSample scraped(String metric, String pod, double value, String... labels) {
