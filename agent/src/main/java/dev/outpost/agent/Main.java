@@ -290,14 +290,15 @@ public final class Main {
         connection.setDispatcher(dispatcher);
         drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));
         dispatcher.setOnFinished(metrics::commandFinished);
-        connection.setOnWelcome(revision -> {
-            metrics.hubConnected();
-            drift.connected(revision);
-        });
         connection.setOnStreamEnd(metrics::hubDisconnected);
         drift.start();
         Usage usage = startUsage(config, kube, credentials, executor, channel, spool, metrics);
         Optional<LogShipping> logs = startLogs(config, kube, credentials, executor, drift, channel, ownLog);
+        connection.setOnWelcome(revision -> {
+            metrics.hubConnected();
+            drift.connected(revision);
+            logs.ifPresent(shipping -> shipping.hubRevision(revision));
+        });
         MetricsSampler sampler = new MetricsSampler(executor::metered, new KubeDeploymentStateReader(kube),
                 new PodMetricsScraper(UsageMetering.scrapeTimeout(config.metrics().sampleInterval())),
                 new MetricsSender(channel, METRICS_ACK_TIMEOUT, "agent=" + credentials.identity().agentId()),

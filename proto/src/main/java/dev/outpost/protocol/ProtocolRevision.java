@@ -3,10 +3,13 @@ package dev.outpost.protocol;
 /** Revisions of the outpost.v1 protocol that this build speaks. */
 public final class ProtocolRevision {
     /** The revision of the .proto files in this module; Hello and Welcome carry it. */
-    public static final int CURRENT = 2;
+    public static final int CURRENT = 3;
 
     /** The first revision with package plans (DeploymentPlan) and drift reports. */
     public static final int PLANS = 2;
+
+    /** The first revision whose hub takes the agent's own log (LogSource.agent). */
+    public static final int AGENT_OWN_LOG = 3;
 
     private ProtocolRevision() {
     }

@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * logger writes) is still written there, and also queued, stamped with the time it was written.
  * Once shipping starts, a thread of its own moves the queue into the log buffer as one more source,
  * masked with the configured patterns, so its lines are bounded, dropped oldest first and counted
- * like any other. The queue only decouples the two locks (the stream's and the buffer's): it holds
- * at most {@link #MAX_QUEUED} lines, and a line that finds it full is counted and reported in the
- * next line shipped. Lines the agent wrote before a crash and had not shipped are not read again:
+ * like any other. The queue decouples the two locks (the stream's and the buffer's) and holds the
+ * lines written before a hub that takes them welcomed the agent: at most {@link #MAX_QUEUED} lines
+ * and {@link #MAX_QUEUED_BYTES}; a line that finds it full is counted and reported in the next line
+ * shipped. Lines the agent wrote before a crash and had not shipped are not read again:
  * the process that wrote them is gone (the container's log keeps them).
  */
 public final class AgentOwnLog implements AutoCloseable {
@@ -28,14 +29,18 @@ public final class AgentOwnLog implements AutoCloseable {
     public static final String CONTAINER = "outpost-agent";
     /** Most lines waiting for the buffer. */
     static final int MAX_QUEUED = 10_000;
+    /** Most bytes of line text waiting for the buffer. */
+    static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
     /** The local key of the source (the hub names it after the agent, from its certificate). */
     static final FollowedSource SOURCE = new FollowedSource("", "", "", "agent", CONTAINER);
 
     private final Clock clock;
     private final BlockingQueue<Written> queue = new ArrayBlockingQueue<>(MAX_QUEUED);
     private final AtomicLong overflowed = new AtomicLong();
+    private final AtomicLong queuedBytes = new AtomicLong();
     private volatile Thread drainer;
     private volatile boolean closed;
+    private volatile boolean capturing = true;
 
     private record Written(long timeUnixNanos, byte[] bytes, boolean cut) {
     }
@@ -63,6 +68,7 @@ public final class AgentOwnLog implements AutoCloseable {
 
     /** Starts moving captured lines into {@code buffer}, after its last position of this source. */
     public synchronized void shipTo(LogBuffer buffer, SecretMask mask) {
+        capturing = true; // a hub that takes it again, after one that did not
         if (drainer != null) {
             return;
         }
@@ -84,6 +90,7 @@ public final class AgentOwnLog implements AutoCloseable {
                 if (written == null) {
                     continue;
                 }
+                queuedBytes.addAndGet(-written.bytes().length);
                 long lost = overflowed.getAndSet(0);
                 String text = Utf8Text.decode(written.bytes(), 0, written.bytes().length);
                 if (lost > 0) {
@@ -99,6 +106,18 @@ public final class AgentOwnLog implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Stops queueing lines (stderr is still written): the hub does not take the agent's own log.
+     * Returns whether it was capturing until now.
+     */
+    public boolean stopCapturing() {
+        boolean was = capturing;
+        capturing = false;
+        queue.clear();
+        queuedBytes.set(0);
+        return was;
     }
 
     @Override
@@ -155,9 +174,12 @@ public final class AgentOwnLog implements AutoCloseable {
             if (b == '\n') {
                 byte[] text = line.toByteArray();
                 int end = text.length > 0 && text[text.length - 1] == '\r' ? text.length - 1 : text.length;
-                if (!closed && !queue.offer(new Written(LogLineParser.nanos(clock.instant()),
-                        Arrays.copyOf(text, end), cut))) {
-                    overflowed.incrementAndGet();
+                if (capturing && !closed) {
+                    if (queuedBytes.addAndGet(end) > MAX_QUEUED_BYTES
+                            || !queue.offer(new Written(LogLineParser.nanos(clock.instant()), Arrays.copyOf(text, end), cut))) {
+                        queuedBytes.addAndGet(-end);
+                        overflowed.incrementAndGet();
+                    }
                 }
                 line.reset();
                 cut = false;

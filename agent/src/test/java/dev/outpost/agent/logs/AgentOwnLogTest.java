@@ -60,6 +60,30 @@ class AgentOwnLogTest {
         }
     }
 
+    @Test
+    void withAHubThatDoesNotTakeItNothingIsQueuedUntilOneThatDoesWelcomesTheAgent() throws Exception {
+        try (AgentOwnLog own = AgentOwnLog.forTest(new SteppingClock())) {
+            PrintStream err = own.stream();
+            err.println("before the hub answered");
+            assertThat(own.stopCapturing()).isTrue();
+            assertThat(own.stopCapturing()).as("said once").isFalse();
+            err.println("while the hub is an older one");
+            LogBuffer buffer = new LogBuffer(1 << 20, new LogPositionStore(stateDir), "agent=a1");
+            own.shipTo(buffer, SecretMask.NONE);
+            err.println("after a hub that takes it");
+
+            List<String> texts = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                buffer.nextBatch(1000, 1 << 20).ifPresent(b -> {
+                    b.sources.forEach(source -> source.getLinesList().forEach(line -> texts.add(line.getText())));
+                    buffer.acknowledged(b);
+                });
+                return !texts.isEmpty();
+            });
+            assertThat(texts).containsExactly("after a hub that takes it");
+        }
+    }
+
     /** Starts at a fixed time, one millisecond further at every read, one second back when asked. */
     private static final class SteppingClock extends Clock {
         private long millis = Instant.parse("2026-12-04T10:00:00Z").toEpochMilli();
