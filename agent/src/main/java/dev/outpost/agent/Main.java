@@ -228,7 +228,7 @@ public final class Main {
                 USAGE_ACK_TIMEOUT, Clock.systemUTC(), agent);
         UsageMetering metering = new UsageMetering(new UsageGrid(options.interval()), options.catchUp(), executor::metered,
                 new KubeUsageReader(kube), new UsageMeter(credentials.identity().agentId()), spool,
-                new PodMetricsScraper(UsageMetering.scrapeTimeout(options.interval())), Clock.systemUTC(), agent);
+                new PodMetricsScraper(PodMetricsScraper.timeoutFor(options.interval())), Clock.systemUTC(), agent);
         metrics.watchMeterProblems(metering::meterProblemsTotal);
         sender.start();
         metering.start();
@@ -300,7 +300,7 @@ public final class Main {
             logs.ifPresent(shipping -> shipping.hubRevision(revision));
         });
         MetricsSampler sampler = new MetricsSampler(executor::metered, new KubeDeploymentStateReader(kube),
-                new PodMetricsScraper(UsageMetering.scrapeTimeout(config.metrics().sampleInterval())),
+                new PodMetricsScraper(PodMetricsScraper.timeoutFor(config.metrics().sampleInterval())),
                 new MetricsSender(channel, METRICS_ACK_TIMEOUT, "agent=" + credentials.identity().agentId()),
                 Clock.systemUTC(), "agent=" + credentials.identity().agentId());
         sampler.start(config.metrics().sampleInterval());

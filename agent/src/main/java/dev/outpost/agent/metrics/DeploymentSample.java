@@ -1,10 +1,10 @@
 package dev.outpost.agent.metrics;
 
+import dev.outpost.agent.model.PodRestarts;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.v1.DeploymentMetrics;
 import dev.outpost.protocol.v1.PodPhaseCount;
 import dev.outpost.protocol.v1.WorkloadMetrics;
-import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /** Turns a deployment's state into the DeploymentMetrics the hub stores: bounded, in a stable order. */
 public final class DeploymentSample {
@@ -45,7 +44,7 @@ public final class DeploymentSample {
         for (Pod pod : state.pods()) {
             String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
             phases.merge(phase != null && PHASES.contains(phase) ? phase : "Unknown", 1, Integer::sum);
-            restarts += restarts(pod);
+            restarts += PodRestarts.of(pod);
         }
         phases.forEach((phase, pods) -> sample.addPodPhases(PodPhaseCount.newBuilder().setPhase(phase).setPods(pods)));
         return sample.setContainerRestarts(restarts).build();
@@ -58,17 +57,5 @@ public final class DeploymentSample {
 
     private static int bounded(Integer replicas) {
         return replicas == null ? 0 : Math.max(0, Math.min(GrpcLimits.MAX_METRICS_REPLICAS, replicas));
-    }
-
-    private static long restarts(Pod pod) {
-        if (pod.getStatus() == null) {
-            return 0;
-        }
-        return Stream.concat(
-                        pod.getStatus().getContainerStatuses() == null ? Stream.empty() : pod.getStatus().getContainerStatuses().stream(),
-                        pod.getStatus().getInitContainerStatuses() == null ? Stream.empty()
-                                : pod.getStatus().getInitContainerStatuses().stream())
-                .map(ContainerStatus::getRestartCount).filter(java.util.Objects::nonNull).mapToLong(Integer::longValue)
-                .sum();
     }
 }

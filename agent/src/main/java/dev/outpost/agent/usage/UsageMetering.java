@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,11 +64,6 @@ public final class UsageMetering implements AutoCloseable {
         this.agent = agent;
     }
 
-    /** How long one deployment's pods get to answer a scrape: a quarter of the interval, at most 5 s. */
-    public static Duration scrapeTimeout(Duration interval) {
-        return Duration.ofMillis(Math.max(200, Math.min(5000, interval.toMillis() / 4)));
-    }
-
     /** Starts measuring at every window end, on a thread of its own. */
     public synchronized void start() {
         thread = new Thread(this::loop, "outpost-usage-meter");
@@ -117,6 +111,7 @@ public final class UsageMetering implements AutoCloseable {
         List<SpooledRecord> records = new ArrayList<>();
         long unmeasured = 0;
         SpoolState before = spool.state();
+        Map<String, Map<String, CounterBaseline>> previous = CustomMeters.byDeployment(before.counterBaselines());
         List<MeteredDeployment> applied = deployments.get();
         problemLog.retain(applied.stream().map(MeteredDeployment::deploymentId).toList());
         Map<String, CounterBaseline> baselines = new TreeMap<>();
@@ -130,17 +125,14 @@ public final class UsageMetering implements AutoCloseable {
             if (snapshot.isEmpty()) {
                 unmeasured += windows.size();
                 // not read: its counters keep their baselines, their increase is billed in a later round
-                before.counterBaselines().forEach((key, baseline) -> {
-                    if (CustomMeters.belongsTo(key, id)) {
-                        baselines.put(key, baseline);
-                    }
-                });
+                baselines.putAll(previous.getOrDefault(id, Map.of()));
                 continue;
             }
             for (UsageWindow window : windows) {
                 records.addAll(meter.measure(id, window, snapshot.get()));
             }
-            records.addAll(measureCustom(id, windows, snapshot.get(), before, baselines));
+            records.addAll(measureCustom(id, windows, snapshot.get(), previous.getOrDefault(id, Map.of()),
+                    before.countersScrapedAtMs(), baselines));
         }
         UsageSpool.Spooled spooled = spool.write(records, windows.getLast().endMs(), unmeasured,
                 new UsageSpool.Counters(baselines, scrapedAt));
@@ -155,19 +147,14 @@ public final class UsageMetering implements AutoCloseable {
 
     /** The meters the deployment's pods declare, scraped now; adds the baselines to keep to {@code baselines}. */
     private List<SpooledRecord> measureCustom(String deploymentId, List<UsageWindow> windows, UsageSnapshot snapshot,
-            SpoolState before, Map<String, CounterBaseline> baselines) throws InterruptedException {
+            Map<String, CounterBaseline> previous, long lastScrapeMs, Map<String, CounterBaseline> baselines)
+            throws InterruptedException {
         PodMetricsScraper.Round round = scraper.scrape(snapshot.pods(), MeterAnnotations.ScrapeTarget::meteredMetrics);
         if (round.scrapes().isEmpty() && round.problems().isEmpty()) {
             return List.of();
         }
-        Map<String, CounterBaseline> previous = new HashMap<>();
-        before.counterBaselines().forEach((key, baseline) -> {
-            if (CustomMeters.belongsTo(key, deploymentId)) {
-                previous.put(key, baseline);
-            }
-        });
         CustomMeters.Measured measured = CustomMeters.measure(meter.agentId(), deploymentId, windows, round.scrapes(), previous,
-                before.countersScrapedAtMs());
+                lastScrapeMs);
         List<String> problems = new ArrayList<>(round.problems());
         problems.addAll(measured.problems());
         int room = MAX_COUNTER_BASELINES - baselines.size();

@@ -39,22 +39,26 @@ public class DeploymentMetricsController {
         this.clock = clock;
     }
 
+    /** One read of both kinds of series, so a scrape sees one moment. */
+    private record Fresh(List<StoredSeries> series, List<StoredWorkloadSeries> workload) {
+    }
+
     @Get(value = "/prometheus", produces = "text/plain")
     public HttpResponse<byte[]> prometheus(@Authenticated Caller caller, HttpRequest<?> request) {
         Optional<String> tenant = caller.tenantFilter(request.getParameters().getFirst("tenantId"));
         Instant freshSince = clock.instant().minus(GrpcLimits.METRICS_FRESH_FOR);
-        List<StoredSeries> series = db.read(sql -> store.fresh(sql, tenant, freshSince, MAX_SERIES + 1));
-        if (series.size() > MAX_SERIES) {
-            LOG.warn("Prometheus scrape by {} cut at {} series; scrape per tenant (?tenantId=)", caller, MAX_SERIES);
-            series = series.subList(0, MAX_SERIES);
-        }
-        int room = MAX_SERIES - series.size();
-        List<StoredWorkloadSeries> workload = room <= 0 ? List.of()
-                : db.read(sql -> store.freshWorkload(sql, tenant, freshSince, room + 1));
-        if (workload.size() > room) {
+        Fresh fresh = db.read(sql -> {
+            List<StoredSeries> series = store.fresh(sql, tenant, freshSince, MAX_SERIES + 1);
+            int room = Math.max(0, MAX_SERIES - series.size());
+            return new Fresh(series, room == 0 ? List.of() : store.freshWorkload(sql, tenant, freshSince, room + 1));
+        });
+        List<StoredSeries> series = fresh.series();
+        List<StoredWorkloadSeries> workload = fresh.workload();
+        if (series.size() + workload.size() > MAX_SERIES) {
             LOG.warn("Prometheus scrape by {} cut at {} series (forwarded workload series included); scrape per tenant "
                     + "(?tenantId=)", caller, MAX_SERIES);
-            workload = workload.subList(0, Math.max(0, room));
+            series = series.subList(0, Math.min(series.size(), MAX_SERIES));
+            workload = workload.subList(0, MAX_SERIES - series.size());
         }
         return HttpResponse.ok(PrometheusExposition.text(series, workload)).contentType(PrometheusExposition.CONTENT_TYPE);
     }

@@ -145,7 +145,7 @@ public final class MetricsBatchRules {
             if (!Double.isFinite(sample.getValue())) {
                 return Optional.of(where + ": value must be a finite number");
             }
-            if (!series.add(workloadSeries(sample).key())) {
+            if (!series.add(workloadSeries(sample).identity())) {
                 return Optional.of(where + ": the series (metric, pod, labels) appears twice");
             }
         }

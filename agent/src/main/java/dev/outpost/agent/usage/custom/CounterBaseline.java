@@ -7,7 +7,7 @@ import java.math.BigDecimal;
  * scrape is billed the increase from here. Kept in the usage spool's state, written in the same file
  * write as the round that measured it, so a round is never billed twice nor its baseline lost.
  */
-public record CounterBaseline(String value, int restarts) {
+public record CounterBaseline(String value, long restarts) {
 
     /** The value as a decimal. */
     public BigDecimal decimal() {
@@ -15,7 +15,7 @@ public record CounterBaseline(String value, int restarts) {
     }
 
     /** The baseline for a scraped {@code value}. */
-    public static CounterBaseline of(BigDecimal value, int restarts) {
+    public static CounterBaseline of(BigDecimal value, long restarts) {
         return new CounterBaseline(value.toPlainString(), restarts);
     }
 }

@@ -15,7 +15,7 @@ public final class CounterIncrease {
      * a baseline the whole value only when the pod started since the last scrape (so it counted from 0
      * within the billed time), else 0: what it counted before the agent saw it is not known to be ours.
      */
-    public static BigDecimal of(Optional<CounterBaseline> baseline, BigDecimal current, int restarts,
+    public static BigDecimal of(Optional<CounterBaseline> baseline, BigDecimal current, long restarts,
             boolean podStartedSinceLastScrape) {
         if (baseline.isEmpty()) {
             return podStartedSinceLastScrape ? current.max(BigDecimal.ZERO) : BigDecimal.ZERO;

@@ -44,9 +44,12 @@ public final class CustomMeters {
         return deploymentId + " " + meter + " " + podUid;
     }
 
-    /** Whether {@code key} is a baseline of {@code deploymentId}. */
-    public static boolean belongsTo(String key, String deploymentId) {
-        return key.startsWith(deploymentId + " ");
+    /** {@code baselines} (keyed by {@link #baselineKey}) grouped by their deployment. */
+    public static Map<String, Map<String, CounterBaseline>> byDeployment(Map<String, CounterBaseline> baselines) {
+        Map<String, Map<String, CounterBaseline>> grouped = new HashMap<>();
+        baselines.forEach((key, baseline) -> grouped
+                .computeIfAbsent(key.substring(0, key.indexOf(' ')), deployment -> new HashMap<>()).put(key, baseline));
+        return grouped;
     }
 
     /**

@@ -1,6 +1,6 @@
 package dev.outpost.agent.usage.custom;
 
-import io.fabric8.kubernetes.api.model.ContainerStatus;
+import dev.outpost.agent.model.PodRestarts;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +34,11 @@ public final class PodMetricsScraper implements AutoCloseable {
     private final Duration timeout;
     private final ExecutorService executor;
     private final HttpClient http;
+
+    /** How long one deployment's pods get to answer, for a round every {@code interval}: a quarter of it, at most 5 s. */
+    public static Duration timeoutFor(Duration interval) {
+        return Duration.ofMillis(Math.max(200, Math.min(5000, interval.toMillis() / 4)));
+    }
 
     /** {@code timeout} bounds one pod's answer and the whole round. */
     public PodMetricsScraper(Duration timeout) {
@@ -99,7 +104,7 @@ public final class PodMetricsScraper implements AutoCloseable {
             }
             failure.ifPresent(why -> problems.add("pod " + each.pod().getMetadata().getName() + ": " + why));
             scrapes.add(new PodScrape(each.pod().getMetadata().getUid(), each.pod().getMetadata().getName(),
-                    startedAtMs(each.pod()), restarts(each.pod()), each.target(), page, failure));
+                    startedAtMs(each.pod()), PodRestarts.of(each.pod()), each.target(), page, failure));
         }
         return new Round(scrapes, problems);
     }
@@ -134,16 +139,6 @@ public final class PodMetricsScraper implements AutoCloseable {
         } catch (RuntimeException e) {
             return 0;
         }
-    }
-
-    private static int restarts(Pod pod) {
-        int restarts = 0;
-        if (pod.getStatus().getContainerStatuses() != null) {
-            for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
-                restarts += status.getRestartCount() == null ? 0 : status.getRestartCount();
-            }
-        }
-        return restarts;
     }
 
     @Override
