@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the test cluster's components from source (no downloaded binaries): etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler and kwok, each from the module pinned in this folder.
+# kube-controller-manager, kube-scheduler, kwok and metrics-server, each from the module pinned in this folder.
 #
 # Output: $OUTPOST_KUBE_CACHE/bin (default e2e/cluster/.cache/bin, ignored by git). A component is
 # rebuilt only when its module files or the Go version change (a stamp file records what built it).
@@ -41,5 +41,6 @@ build kubernetes kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "$kube_ldfl
 build kubernetes kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager "$kube_ldflags"
 build kubernetes kube-scheduler k8s.io/kubernetes/cmd/kube-scheduler "$kube_ldflags"
 build kwok kwok sigs.k8s.io/kwok/cmd/kwok "-s -w"
+build metrics-server metrics-server sigs.k8s.io/metrics-server/cmd/metrics-server "-s -w"
 
 echo "cluster-build: done in $(( $(date +%s) - start ))s; binaries in $bin ($(du -sh "$bin" | cut -f1))"

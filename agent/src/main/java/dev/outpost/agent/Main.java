@@ -37,6 +37,7 @@ import dev.outpost.agent.metrics.MetricsSender;
 import dev.outpost.agent.metrics.MetricsEndpoint;
 import dev.outpost.agent.namespaces.KubeNamespaceProvisioner;
 import dev.outpost.agent.usage.KubeUsageReader;
+import dev.outpost.agent.usage.MetricsApiReader;
 import dev.outpost.agent.usage.UsageGrid;
 import dev.outpost.agent.usage.UsageMeter;
 import dev.outpost.agent.usage.UsageMetering;
@@ -227,7 +228,7 @@ public final class Main {
         UsageSender sender = new UsageSender(channel, spool, new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(2)),
                 USAGE_ACK_TIMEOUT, Clock.systemUTC(), agent);
         UsageMetering metering = new UsageMetering(new UsageGrid(options.interval()), options.catchUp(), executor::metered,
-                new KubeUsageReader(kube), new UsageMeter(credentials.identity().agentId()), spool,
+                new KubeUsageReader(kube, new MetricsApiReader(kube, agent)), new UsageMeter(credentials.identity().agentId()), spool,
                 new PodMetricsScraper(PodMetricsScraper.timeoutFor(options.interval())), Clock.systemUTC(), agent);
         metrics.watchMeterProblems(metering::meterProblemsTotal);
         sender.start();

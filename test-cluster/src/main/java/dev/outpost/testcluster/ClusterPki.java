@@ -11,7 +11,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Every certificate and key the test cluster needs, written as PEM files in one folder: the CA, the
- * apiserver's serving certificate, the admin client certificate and the service-account signing key.
+ * apiserver's serving certificate, the admin client certificate and the service-account signing key,
+ * and for the aggregation layer a front-proxy CA, the apiserver's front-proxy client certificate and
+ * metrics-server's serving certificate.
  */
 public final class ClusterPki {
 
@@ -25,6 +27,13 @@ public final class ClusterPki {
             List.of("localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc");
     /** 10.0.0.1 is the kubernetes Service's ClusterIP: the first address of --service-cluster-ip-range. */
     static final List<String> APISERVER_IPS = List.of("127.0.0.1", "10.0.0.1");
+    /** The CN the apiserver's front-proxy client certificate has, the only one aggregated servers trust. */
+    public static final String FRONT_PROXY_CLIENT = "front-proxy-client";
+    /**
+     * The name the aggregator checks metrics-server's certificate against: it dials the APIService's
+     * Service and verifies {@code <service>.<namespace>.svc}, whatever address the Service resolves to.
+     */
+    static final String METRICS_SERVER_DNS_NAME = "metrics-server.kube-system.svc";
 
     private final CertificateAuthority ca;
     private final CertificateAuthority.Issued apiServer;
@@ -32,6 +41,9 @@ public final class ClusterPki {
     private final CertificateAuthority.Issued componentServing;
     private final CertificateAuthority.Issued kubeletServing;
     private final CertificateAuthority.Issued kubeletClient;
+    private final CertificateAuthority frontProxyCa;
+    private final CertificateAuthority.Issued frontProxyClient;
+    private final CertificateAuthority.Issued metricsServerServing;
     private final KeyPair serviceAccountKeys;
     private final Path dir;
 
@@ -49,6 +61,12 @@ public final class ClusterPki {
         // The apiserver's identity towards kubelets, as in a real cluster (kwok does not check it).
         this.kubeletClient = ca.issueClient("kube-apiserver-kubelet-client", List.of(ADMIN_GROUP),
                 CertificateAuthority.newEcKeyPair());
+        // A CA of its own, as kubeadm does: a client certificate from the cluster CA must not be able to
+        // assert any user it likes to an aggregated server through the request headers.
+        this.frontProxyCa = CertificateAuthority.create("outpost-test-front-proxy-ca");
+        this.frontProxyClient = frontProxyCa.issueClient(FRONT_PROXY_CLIENT, List.of(), CertificateAuthority.newEcKeyPair());
+        this.metricsServerServing = ca.issueServer("metrics-server",
+                List.of(METRICS_SERVER_DNS_NAME, "localhost"), List.of("127.0.0.1"));
         // ES256 service-account tokens: the apiserver accepts RSA or ECDSA signing keys.
         this.serviceAccountKeys = CertificateAuthority.newEcKeyPair();
     }
@@ -75,6 +93,11 @@ public final class ClusterPki {
             writeFile(kubeletKey(), kubeletServing.privateKeyPem());
             writeFile(kubeletClientCert(), kubeletClient.certificatePem());
             writeFile(kubeletClientKey(), kubeletClient.privateKeyPem());
+            writeFile(frontProxyCaCert(), frontProxyCa.ca().certificatePem());
+            writeFile(frontProxyClientCert(), frontProxyClient.certificatePem());
+            writeFile(frontProxyClientKey(), frontProxyClient.privateKeyPem());
+            writeFile(metricsServerCert(), metricsServerServing.certificatePem());
+            writeFile(metricsServerKey(), metricsServerServing.privateKeyPem());
             writeFile(serviceAccountPrivateKey(), Pem.privateKey(serviceAccountKeys.getPrivate()));
             writeFile(serviceAccountPublicKey(), Pem.publicKey(serviceAccountKeys.getPublic()));
         } catch (IOException e) {
@@ -154,6 +177,31 @@ public final class ClusterPki {
     /** The client key file the apiserver presents to kubelets. */
     public Path kubeletClientKey() {
         return dir.resolve("apiserver-kubelet-client.key");
+    }
+
+    /** The front-proxy CA certificate file: aggregated servers trust request headers only from its clients. */
+    public Path frontProxyCaCert() {
+        return dir.resolve("front-proxy-ca.crt");
+    }
+
+    /** The client certificate file the apiserver presents to aggregated servers (CN {@value #FRONT_PROXY_CLIENT}). */
+    public Path frontProxyClientCert() {
+        return dir.resolve("front-proxy-client.crt");
+    }
+
+    /** The client key file the apiserver presents to aggregated servers. */
+    public Path frontProxyClientKey() {
+        return dir.resolve("front-proxy-client.key");
+    }
+
+    /** metrics-server's serving certificate file (the Service name the aggregator verifies, and 127.0.0.1). */
+    public Path metricsServerCert() {
+        return dir.resolve("metrics-server.crt");
+    }
+
+    /** metrics-server's serving key file. */
+    public Path metricsServerKey() {
+        return dir.resolve("metrics-server.key");
     }
 
     /** The service-account token signing key (apiserver signs, controller-manager signs legacy tokens). */

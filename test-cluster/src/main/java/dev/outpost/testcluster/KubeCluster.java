@@ -84,6 +84,8 @@ public final class KubeCluster implements AutoCloseable {
     // Set by the kwok start task; join() of that task publishes it to the starting thread.
     private volatile KubernetesClient adminClient;
     private boolean closed;
+    // Started on first use by enableMetricsApi(): most tests never read metrics.k8s.io.
+    private boolean metricsApiEnabled;
 
     private KubeCluster(Builder builder) {
         this.nodeCount = builder.nodes;
@@ -259,6 +261,15 @@ public final class KubeCluster implements AutoCloseable {
                 // The lease reconciler would publish 127.0.0.1 as the kubernetes Service's endpoint, which
                 // Endpoints validation rejects (loopback) in a loop; nothing here reaches the API through it.
                 "--endpoint-reconciler-type=none",
+                // The aggregation layer, so metrics-server can serve metrics.k8s.io (enableMetricsApi): the
+                // apiserver proxies to it with its front-proxy client certificate and the user in headers.
+                "--requestheader-client-ca-file=" + pki.frontProxyCaCert(),
+                "--requestheader-allowed-names=" + ClusterPki.FRONT_PROXY_CLIENT,
+                "--requestheader-username-headers=X-Remote-User",
+                "--requestheader-group-headers=X-Remote-Group",
+                "--requestheader-extra-headers-prefix=X-Remote-Extra-",
+                "--proxy-client-cert-file=" + pki.frontProxyClientCert(),
+                "--proxy-client-key-file=" + pki.frontProxyClientKey(),
                 "--profiling=false"), Map.of());
         awaitReady(apiServer, "ready", () -> probe.ok(apiServerUrl() + "/readyz", "ok"));
         record("kube-apiserver", t);
@@ -298,8 +309,8 @@ public final class KubeCluster implements AutoCloseable {
                 "--kubeconfig=" + adminKubeconfig,
                 "--authentication-kubeconfig=" + adminKubeconfig,
                 "--authorization-kubeconfig=" + adminKubeconfig,
-                // Without this, they look up the front-proxy CA in kube-system/extension-apiserver-authentication
-                // and log an error every few seconds because this apiserver has none; the CA comes from here.
+                // Nothing calls them through the front proxy: no need to look its CA up in
+                // kube-system/extension-apiserver-authentication; client certificates are checked against this CA.
                 "--authentication-skip-lookup=true",
                 "--client-ca-file=" + pki.caCert(),
                 "--bind-address=127.0.0.1",
@@ -495,6 +506,48 @@ public final class KubeCluster implements AutoCloseable {
      */
     public void podResourceUsage(String namespace, String pod, String cpu, String memory) {
         KwokObjects.apply(adminClient, KwokObjects.resourceUsage(namespace, pod, cpu, memory));
+    }
+
+    /**
+     * Serves {@code metrics.k8s.io} as a real cluster does, on first call: starts metrics-server (built by
+     * {@code e2e/cluster/build.sh}), which scrapes every node's resource metrics on kwok's kubelet API
+     * (the path in the node's {@code metrics.k8s.io/resource-metrics-path} annotation), and registers it
+     * with the aggregator through an {@code ExternalName} Service pointing at {@code localhost}. Returns
+     * once the APIService is Available; a pod's metrics appear after two scrapes of its usage
+     * ({@link #podResourceUsage}), about 20 s, as metrics-server needs two samples for a CPU rate.
+     */
+    public synchronized void enableMetricsApi() {
+        if (metricsApiEnabled) {
+            return;
+        }
+        Path binary = binaries.require("metrics-server");
+        int port = FreePorts.next();
+        long t = System.nanoTime();
+        ManagedProcess metricsServer = launch("metrics-server", binary, List.of(
+                "--kubeconfig=" + adminKubeconfig,
+                "--authentication-kubeconfig=" + adminKubeconfig,
+                "--authorization-kubeconfig=" + adminKubeconfig,
+                "--requestheader-client-ca-file=" + pki.frontProxyCaCert(),
+                "--requestheader-allowed-names=" + ClusterPki.FRONT_PROXY_CLIENT,
+                "--bind-address=127.0.0.1",
+                "--secure-port=" + port,
+                "--tls-cert-file=" + pki.metricsServerCert(),
+                "--tls-private-key-file=" + pki.metricsServerKey(),
+                // kwok's kubelet API: the nodes' InternalIP (127.0.0.1) and the port they publish, verified
+                // against the test CA, with the client certificate a kubelet would check.
+                "--kubelet-preferred-address-types=InternalIP",
+                "--kubelet-use-node-status-port",
+                "--kubelet-certificate-authority=" + pki.caCert(),
+                "--kubelet-client-certificate=" + pki.kubeletClientCert(),
+                "--kubelet-client-key=" + pki.kubeletClientKey(),
+                // its shortest (it must exceed the kubelet request timeout): tests wait two resolutions
+                // for a first CPU rate
+                "--kubelet-request-timeout=5s",
+                "--metric-resolution=10s"), Map.of());
+        MetricsApiObjects.apply(adminClient, port, caCertPem());
+        awaitReady(metricsServer, "serving metrics.k8s.io", () -> MetricsApiObjects.available(adminClient));
+        record("metrics-server (metrics.k8s.io Available)", t);
+        metricsApiEnabled = true;
     }
 
     /** A fresh bearer token for a ServiceAccount from the TokenRequest API, valid {@link #TOKEN_LIFETIME}. */

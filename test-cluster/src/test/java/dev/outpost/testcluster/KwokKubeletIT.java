@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.ContainerMetrics;
+import io.fabric8.kubernetes.api.model.metrics.v1beta1.PodMetrics;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -98,6 +101,24 @@ class KwokKubeletIT {
             assertThat(sample(body, memory)).isEqualTo(64 * 1024 * 1024);
             // Cumulative: 0.25 core-seconds per second once kwok has seen the usage twice.
             assertThat(sample(body, cpu)).isPositive();
+        });
+    }
+
+    @Test
+    void podUsageIsServedByTheMetricsApiThroughTheAggregator() {
+        cluster.enableMetricsApi();
+        String ns = cluster.newNamespace("top");
+        runningPod(ns, "busy");
+        cluster.podResourceUsage(ns, "busy", "250m", "64Mi");
+
+        // apiserver -> aggregator -> metrics-server -> kwok's kubelet API, as `kubectl top pod` reads it
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() -> {
+            PodMetrics metrics = admin.top().pods().metrics(ns, "busy");
+            ContainerMetrics main = metrics.getContainers().getFirst();
+            assertThat(main.getName()).isEqualTo("main");
+            assertThat(Quantity.getAmountInBytes(main.getUsage().get("memory"))).isEqualByComparingTo("67108864");
+            // a rate over two scrapes of a counter growing 0.25 per second: 250m give or take the clocks' jitter
+            assertThat(Quantity.getAmountInBytes(main.getUsage().get("cpu")).doubleValue()).isBetween(0.2, 0.3);
         });
     }
 

@@ -33,6 +33,8 @@ public final class AgentPermissions {
             new Rule("", "pods", READ),
             // following the deployments' container logs, which the agent ships to the hub (docs/logs.md)
             new Rule("", "pods/log", List.of("get")),
+            // the pods' actual CPU and memory, where the cluster's metrics API answers (docs/usage.md)
+            new Rule("metrics.k8s.io", "pods", List.of("get", "list")),
             // charts in the wild carry Jobs (migrations, gates) and autoscalers (the redis example)
             new Rule("batch", "jobs", MANAGE),
             new Rule("autoscaling", "horizontalpodautoscalers", MANAGE));
@@ -44,6 +46,16 @@ public final class AgentPermissions {
     public static final List<Rule> NAMESPACE_RULES = Stream.concat(WORKLOAD_RULES.stream(), Stream.of(
             new Rule("", "resourcequotas", List.of("get", "list")),
             new Rule("", "limitranges", List.of("get", "list")))).toList();
+
+    /**
+     * Rules the agent works without, so it does not refuse to start on a Role written before them: it
+     * then records no actual-usage meters, and says so once.
+     */
+    public static final List<Rule> OPTIONAL_RULES = List.of(new Rule("metrics.k8s.io", "pods", List.of("get", "list")));
+
+    /** The rules of {@link #NAMESPACE_RULES} the agent checks at start and refuses to start without. */
+    public static final List<Rule> REQUIRED_NAMESPACE_RULES =
+            NAMESPACE_RULES.stream().filter(rule -> !OPTIONAL_RULES.contains(rule)).toList();
 
     /**
      * The ClusterRole {@code outpost-agent-deployer} in agent/rbac/per-deployment.yaml, which the agent

@@ -133,12 +133,12 @@ public final class ClusterPreflight {
         List<RulesCheck.Granted> granted = review.getStatus() == null || review.getStatus().getResourceRules() == null
                 ? List.of()
                 : review.getStatus().getResourceRules().stream().map(ClusterPreflight::granted).toList();
-        Map<String, List<String>> missing = RulesCheck.missing(AgentPermissions.NAMESPACE_RULES, granted);
+        Map<String, List<String>> missing = RulesCheck.missing(AgentPermissions.REQUIRED_NAMESPACE_RULES, granted);
         if (!missing.isEmpty() && review.getStatus() != null && Boolean.TRUE.equals(review.getStatus().getIncomplete())) {
             // Another authorizer (webhook) may grant what RBAC's rules do not show: ask for each one.
             confirmByAccessReview(namespace, missing);
         }
-        if (RulesCheck.nothingGranted(AgentPermissions.NAMESPACE_RULES, missing)) {
+        if (RulesCheck.nothingGranted(AgentPermissions.REQUIRED_NAMESPACE_RULES, missing)) {
             return Optional.of("namespace " + namespace + ": the agent may do nothing there" + as
                     + " — the namespace does not exist, or it has no RoleBinding for the agent. Fix: kubectl create "
                     + "namespace " + namespace + " (if it is missing), then " + FIX_RBAC.formatted(agentNamespace, namespace));
@@ -194,7 +194,7 @@ public final class ClusterPreflight {
     }
 
     private void confirmByAccessReview(String namespace, Map<String, List<String>> missing) {
-        for (AgentPermissions.Rule rule : AgentPermissions.NAMESPACE_RULES) {
+        for (AgentPermissions.Rule rule : AgentPermissions.REQUIRED_NAMESPACE_RULES) {
             List<String> verbs = missing.get(rule.qualifiedResource());
             if (verbs == null) {
                 continue;

@@ -10,13 +10,16 @@ import java.util.TreeSet;
 
 /**
  * Lists a deployment's pods and PersistentVolumeClaims by its label in each of its namespaces (the
- * agent's Role allows reading both there; it may not list across the cluster).
+ * agent's Role allows reading both there; it may not list across the cluster), and what the pods use
+ * where the metrics API answers.
  */
 public final class KubeUsageReader implements UsageReader {
     private final KubernetesClient client;
+    private final MetricsApiReader metricsApi;
 
-    public KubeUsageReader(KubernetesClient client) {
+    public KubeUsageReader(KubernetesClient client, MetricsApiReader metricsApi) {
         this.client = client;
+        this.metricsApi = metricsApi;
     }
 
     @Override
@@ -29,6 +32,7 @@ public final class KubeUsageReader implements UsageReader {
             claims.addAll(client.persistentVolumeClaims().inNamespace(namespace)
                     .withLabel(OutpostMetadata.DEPLOYMENT_LABEL, deployment.deploymentId()).list().getItems());
         }
-        return new UsageSnapshot(pods, claims);
+        return new UsageSnapshot(pods, claims, metricsApi.read(deployment.namespaces(), OutpostMetadata.DEPLOYMENT_LABEL,
+                deployment.deploymentId()));
     }
 }

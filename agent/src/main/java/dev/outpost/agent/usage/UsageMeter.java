@@ -79,12 +79,54 @@ public final class UsageMeter {
             } else {
                 throw new IllegalStateException("no measurement for built-in meter " + meter.name());
             }
-            records.add(new SpooledRecord(
-                    UsageKeys.key(agentId, deploymentId, meter.name(), window.startMs(), window.endMs()),
-                    deploymentId, meter.name(), meter.unit(), window.startMs(), window.endMs(),
-                    UsageQuantity.format(amount)));
+            records.add(record(deploymentId, meter, window, amount));
         }
         return records;
+    }
+
+    /** The actual-use records of one window and the running pods the metrics API had nothing for. */
+    public record ActualUse(List<SpooledRecord> records, List<String> problems) {
+    }
+
+    /**
+     * The {@link Meters#ACTUAL_USE} records of {@code window}, from the use the metrics API reported when
+     * the snapshot was read, taken as the rate of the whole window; none when the API did not answer. A
+     * running pod it has no metrics for (just started: metrics-server needs two scrapes) adds nothing and
+     * is named in the problems: the record undercounts rather than guesses.
+     */
+    public ActualUse measureActual(String deploymentId, UsageWindow window, UsageSnapshot snapshot) {
+        if (!snapshot.actual().answered()) {
+            return new ActualUse(List.of(), List.of());
+        }
+        BigDecimal seconds = BigDecimal.valueOf(window.millis()).divide(MS_PER_SECOND, DIVISION);
+        BigDecimal cores = BigDecimal.ZERO;
+        BigDecimal memoryBytes = BigDecimal.ZERO;
+        List<String> withoutMetrics = new ArrayList<>();
+        for (Pod pod : snapshot.pods()) {
+            if (!isRunning(pod)) {
+                continue;
+            }
+            ActualUsage.PodUse use = snapshot.actual().pods()
+                    .get(ActualUsage.key(pod.getMetadata().getNamespace(), pod.getMetadata().getName()));
+            if (use == null) {
+                withoutMetrics.add(pod.getMetadata().getName());
+                continue;
+            }
+            cores = cores.add(use.cores());
+            memoryBytes = memoryBytes.add(use.memoryBytes());
+        }
+        List<SpooledRecord> records = List.of(
+                record(deploymentId, Meters.CPU_USED, window, cores.multiply(seconds)),
+                record(deploymentId, Meters.MEMORY_USED, window, memoryBytes.multiply(seconds).divide(GIB, DIVISION)));
+        List<String> problems = withoutMetrics.isEmpty() ? List.of() : List.of("running pods without metrics in the "
+                + "metrics API (yet), their use not counted in " + Meters.CPU_USED.name() + "/" + Meters.MEMORY_USED.name()
+                + ": " + String.join(", ", withoutMetrics));
+        return new ActualUse(records, problems);
+    }
+
+    private SpooledRecord record(String deploymentId, Meters.Meter meter, UsageWindow window, BigDecimal amount) {
+        return new SpooledRecord(UsageKeys.key(agentId, deploymentId, meter.name(), window.startMs(), window.endMs()),
+                deploymentId, meter.name(), meter.unit(), window.startMs(), window.endMs(), UsageQuantity.format(amount));
     }
 
     private static boolean isRunning(Pod pod) {

@@ -42,7 +42,7 @@ public final class UsageMetering implements AutoCloseable {
     private final Clock clock;
     private final String agent;
     private final Object wake = new Object();
-    private final AtomicLong meterProblems = new AtomicLong();
+    private final AtomicLong customMeterProblems = new AtomicLong();
     private final ProblemLog problemLog = new ProblemLog();
     private volatile boolean stopping;
     private Thread thread;
@@ -131,8 +131,14 @@ public final class UsageMetering implements AutoCloseable {
             for (UsageWindow window : windows) {
                 records.addAll(meter.measure(id, window, snapshot.get()));
             }
+            // actual use is a sample of now: it stands for the latest window only, never for windows
+            // caught up after a gap (those have no actual-use record: unmeasured, not zero)
+            UsageMeter.ActualUse actual = meter.measureActual(id, windows.getLast(), snapshot.get());
+            records.addAll(actual.records());
+            List<String> problems = new ArrayList<>(actual.problems());
             records.addAll(measureCustom(id, windows, snapshot.get(), previous.getOrDefault(id, Map.of()),
-                    before.countersScrapedAtMs(), baselines));
+                    before.countersScrapedAtMs(), baselines, problems));
+            reportProblems(id, problems);
         }
         UsageSpool.Spooled spooled = spool.write(records, windows.getLast().endMs(), unmeasured,
                 new UsageSpool.Counters(baselines, scrapedAt));
@@ -145,17 +151,21 @@ public final class UsageMetering implements AutoCloseable {
         return spooled.recordsWritten();
     }
 
-    /** The meters the deployment's pods declare, scraped now; adds the baselines to keep to {@code baselines}. */
+    /**
+     * The meters the deployment's pods declare, scraped now; adds the baselines to keep to {@code baselines}
+     * and what went wrong to {@code problems}.
+     */
     private List<SpooledRecord> measureCustom(String deploymentId, List<UsageWindow> windows, UsageSnapshot snapshot,
-            Map<String, CounterBaseline> previous, long lastScrapeMs, Map<String, CounterBaseline> baselines)
-            throws InterruptedException {
+            Map<String, CounterBaseline> previous, long lastScrapeMs, Map<String, CounterBaseline> baselines,
+            List<String> problems) throws InterruptedException {
         PodMetricsScraper.Round round = scraper.scrape(snapshot.pods(), MeterAnnotations.ScrapeTarget::meteredMetrics);
         if (round.scrapes().isEmpty() && round.problems().isEmpty()) {
             return List.of();
         }
         CustomMeters.Measured measured = CustomMeters.measure(meter.agentId(), deploymentId, windows, round.scrapes(), previous,
                 lastScrapeMs);
-        List<String> problems = new ArrayList<>(round.problems());
+        int before = problems.size();
+        problems.addAll(round.problems());
         problems.addAll(measured.problems());
         int room = MAX_COUNTER_BASELINES - baselines.size();
         if (measured.baselines().size() > room) {
@@ -167,19 +177,18 @@ public final class UsageMetering implements AutoCloseable {
         } else {
             baselines.putAll(measured.baselines());
         }
-        reportProblems(deploymentId, problems);
+        customMeterProblems.addAndGet(problems.size() - before);
         return measured.records();
     }
 
     private void reportProblems(String deploymentId, List<String> problems) {
-        meterProblems.addAndGet(problems.size());
         problemLog.fresh(deploymentId, problems).forEach(problem ->
-                LOG.warn("usage: custom meters of deployment {}: {} ({})", deploymentId, problem, agent));
+                LOG.warn("usage: meters of deployment {}: {} ({})", deploymentId, problem, agent));
     }
 
     /** Problems met with custom meters since start: declarations that cannot be used, pods that did not answer. */
     public long meterProblemsTotal() {
-        return meterProblems.get();
+        return customMeterProblems.get();
     }
 
     private Optional<UsageSnapshot> readWithRetries(MeteredDeployment deployment, UsageWindow window)

@@ -209,6 +209,24 @@ class ClusterPreflightIT {
     }
 
     @Test
+    void aRoleWrittenBeforeTheOptionalRulesStillPassesTheCheck(KubeCluster cluster) throws Exception {
+        String namespace = cluster.newNamespace("pre");
+        serviceAccount(cluster, namespace);
+        RoleBuilder older = new RoleBuilder().withNewMetadata().withName(AGENT).endMetadata();
+        AgentPermissions.REQUIRED_NAMESPACE_RULES.forEach(rule -> older.addToRules(new PolicyRuleBuilder()
+                .withApiGroups(rule.apiGroup()).withResources(rule.resource()).withVerbs(rule.verbs()).build()));
+        cluster.adminClient().rbac().roles().inNamespace(namespace).resource(older.build()).create();
+        bind(cluster, namespace, namespace);
+        Path kubeconfig = cluster.writeServiceAccountKubeconfig(namespace, AGENT, dir.resolve("older.yaml"));
+        try (KubernetesClient probe = new KubernetesClientBuilder().withConfig(
+                ClusterPreflight.probeConfig(KubeconfigLoader.fromFile(kubeconfig))).build()) {
+            // no metrics.k8s.io rule: the agent starts and records requested resources only (docs/usage.md)
+            assertThat(AgentPermissions.NAMESPACE_RULES).containsAll(AgentPermissions.OPTIONAL_RULES);
+            assertThat(new ClusterPreflight(probe, Set.of(namespace)).run().problems()).isEmpty();
+        }
+    }
+
+    @Test
     void theAdminClientReadsTheNodeCount(KubeCluster cluster) {
         ClusterFacts facts = KubeClusterFacts.probe(cluster.adminClient());
         assertThat(facts.hasNodeCount()).isTrue();

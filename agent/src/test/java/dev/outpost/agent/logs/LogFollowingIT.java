@@ -179,7 +179,7 @@ class LogFollowingIT {
         admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
                 .withNewMetadata().withName(AGENT).endMetadata().build()).create();
         RoleBuilder role = new RoleBuilder().withNewMetadata().withName(AGENT).endMetadata();
-        AgentPermissions.NAMESPACE_RULES.stream().filter(rule -> rule.resource().startsWith("pods"))
+        AgentPermissions.NAMESPACE_RULES.stream().filter(rule -> rule.apiGroup().isEmpty() && rule.resource().startsWith("pods"))
                 .forEach(rule -> role.addToRules(new PolicyRuleBuilder().withApiGroups(rule.apiGroup())
                         .withResources(rule.resource()).withVerbs(rule.verbs()).build()));
         admin.rbac().roles().inNamespace(namespace).resource(role.build()).create();

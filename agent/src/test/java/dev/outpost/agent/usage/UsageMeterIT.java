@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,7 +91,7 @@ class UsageMeterIT {
             long windowEnd = 1_800_000_060_000L;
             UsageSpool spool = UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
             UsageMetering metering = new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofHours(1),
-                    () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))), new KubeUsageReader(agent),
+                    () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))), new KubeUsageReader(agent, new MetricsApiReader(agent, "agent=a1")),
                     new UsageMeter("a1"), spool, new PodMetricsScraper(Duration.ofSeconds(1)), Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC),
                     "agent=a1");
 
@@ -190,7 +192,7 @@ class UsageMeterIT {
         UsageSpool spool = UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
         Set<Long> before = Set.copyOf(spool.pendingSequences());
         UsageMetering metering = new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofMinutes(1),
-                () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))), new KubeUsageReader(agent),
+                () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))), new KubeUsageReader(agent, new MetricsApiReader(agent, "agent=a1")),
                 new UsageMeter("a1"), spool, new PodMetricsScraper(Duration.ofSeconds(2)),
                 Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC), "agent=a1");
         try {
@@ -200,7 +202,8 @@ class UsageMeterIT {
         }
         return spool.pendingSequences().stream().filter(sequence -> !before.contains(sequence))
                 .flatMap(sequence -> spool.read(sequence).orElseThrow().records().stream())
-                .filter(record -> Meters.BUILT_IN.stream().noneMatch(meter -> meter.name().equals(record.meter())))
+                .filter(record -> Stream.concat(Meters.BUILT_IN.stream(), Meters.ACTUAL_USE.stream())
+                        .noneMatch(meter -> meter.name().equals(record.meter())))
                 .peek(record -> assertThat(record.windowEndMs()).isEqualTo(windowEnd))
                 .collect(Collectors.toMap(SpooledRecord::meter, SpooledRecord::quantity));
     }
@@ -218,6 +221,66 @@ class UsageMeterIT {
     }
 
     /** What agent/rbac grants on pods and claims that matters here: reading them. */
+    /**
+     * Actual use through the cluster's metrics API: kwok gives each pod a usage, metrics-server scrapes
+     * it from kwok's kubelet API, the aggregator serves it as metrics.k8s.io, and the agent, with the
+     * Role's rule for it, records what the pods use next to what they request.
+     */
+    @Test
+    void actualUseComesFromTheMetricsApi(KubeCluster cluster) throws Exception {
+        cluster.enableMetricsApi();
+        KubernetesClient admin = cluster.adminClient();
+        String namespace = cluster.newNamespace("used");
+        String deploymentId = "dep-" + UUID.randomUUID().toString().substring(0, 8);
+        grantReadRole(admin, namespace);
+        admin.rbac().roles().inNamespace(namespace).withName(AGENT).edit(role -> new RoleBuilder(role)
+                .addToRules(new PolicyRuleBuilder().withApiGroups("metrics.k8s.io").withResources("pods")
+                        .withVerbs("get", "list").build()).build());
+        GenericKubernetesResource api = ManifestParser.parse("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: api, namespace: %s}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: api}}
+                  template:
+                    metadata: {labels: {app: api}}
+                    spec:
+                      containers:
+                      - {name: api, image: api, resources: {requests: {cpu: "1", memory: 1Gi}}}
+                """.formatted(namespace)).getFirst().object();
+        PodTemplateLabels.stamp(api, deploymentId);
+        admin.genericKubernetesResources("apps/v1", "Deployment").inNamespace(namespace).resource(api).create();
+        List<String> pods = await().atMost(Duration.ofSeconds(60)).until(() -> admin.pods().inNamespace(namespace)
+                .withLabel(OutpostMetadata.DEPLOYMENT_LABEL, deploymentId).list().getItems().stream()
+                .filter(pod -> "Running".equals(pod.getStatus().getPhase())).map(pod -> pod.getMetadata().getName())
+                .toList(), running -> running.size() == 2);
+        pods.forEach(pod -> cluster.podResourceUsage(namespace, pod, "250m", "64Mi"));
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> pods.stream().allMatch(pod ->
+                admin.top().pods().metrics(namespace, pod).getContainers().size() == 1));
+
+        try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT)) {
+            long windowEnd = 1_800_000_060_000L;
+            UsageSpool spool = UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
+            UsageMetering metering = new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofHours(1),
+                    () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))),
+                    new KubeUsageReader(agent, new MetricsApiReader(agent, "agent=a1")), new UsageMeter("a1"), spool,
+                    new PodMetricsScraper(Duration.ofSeconds(1)),
+                    Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC), "agent=a1");
+
+            assertThat(metering.measureDue()).isEqualTo(6);
+
+            Map<String, String> quantities = spool.read(spool.pendingSequences().getFirst()).orElseThrow().records()
+                    .stream().collect(Collectors.toMap(SpooledRecord::meter, SpooledRecord::quantity));
+            // requested: 2 pods × 1 core × 60 s; used: 2 × 0.25 core, a rate metrics-server computes from
+            // two scrapes of kwok's counter, so exact only up to the jitter of their clocks
+            assertThat(quantities).containsEntry(Meters.CPU_REQUESTED.name(), "120");
+            assertThat(new BigDecimal(quantities.get(Meters.CPU_USED.name())).doubleValue()).isBetween(27.0, 33.0);
+            // working set: 2 × 64 MiB = 0.125 GiB, × 60 s
+            assertThat(quantities).containsEntry(Meters.MEMORY_USED.name(), "7.5");
+        }
+    }
+
     private static void grantReadRole(KubernetesClient admin, String namespace) {
         admin.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
                 .withNewMetadata().withName(AGENT).endMetadata().build()).create();

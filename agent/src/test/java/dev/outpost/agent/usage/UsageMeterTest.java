@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -77,6 +78,59 @@ class UsageMeterTest {
         assertThat(meter.measure("dep-1", MINUTE, empty)).isEqualTo(meter.measure("dep-1", MINUTE, empty));
         UsageWindow next = new UsageWindow(MINUTE.endMs(), MINUTE.endMs() + 60_000);
         assertThat(meter.measure("dep-1", next, empty).getFirst().key()).isNotEqualTo(meter.measure("dep-1", MINUTE, empty).getFirst().key());
+    }
+
+    @Test
+    void actualUseIsTheReportedRateTimesTheWindowForRunningPodsOnly() {
+        Pod web1 = named(pod("Running", Map.of("cpu", "1"), Map.of()), "web-1");
+        Pod web2 = named(pod("Running", Map.of("cpu", "1"), Map.of()), "web-2");
+        Pod done = named(pod("Succeeded", Map.of(), Map.of()), "migrate");
+        ActualUsage actual = new ActualUsage(true, Map.of(
+                ActualUsage.key("ns", "web-1"), new ActualUsage.PodUse(new BigDecimal("0.249876"),
+                        BigDecimal.valueOf(64L << 20)),
+                ActualUsage.key("ns", "web-2"), new ActualUsage.PodUse(new BigDecimal("0.000124"),
+                        BigDecimal.valueOf(448L << 20)),
+                // a finished pod's last sample, and a pod of another deployment: neither counts
+                ActualUsage.key("ns", "migrate"), new ActualUsage.PodUse(BigDecimal.TEN, BigDecimal.TEN),
+                ActualUsage.key("other", "web-1"), new ActualUsage.PodUse(BigDecimal.TEN, BigDecimal.TEN)));
+
+        UsageMeter.ActualUse use = meter.measureActual("dep-1", MINUTE,
+                new UsageSnapshot(List.of(web1, web2, done), List.of(), actual));
+
+        // (0.249876 + 0.000124) cores × 60 s; (64 + 448) MiB = 0.5 GiB × 60 s
+        assertThat(quantities(use.records())).containsExactlyInAnyOrderEntriesOf(Map.of(
+                Meters.CPU_USED.name(), "15", Meters.MEMORY_USED.name(), "30"));
+        assertThat(use.records()).allSatisfy(record -> assertThat(record.key())
+                .isEqualTo(UsageKeys.key("a1", "dep-1", record.meter(), MINUTE.startMs(), MINUTE.endMs())));
+        assertThat(use.problems()).isEmpty();
+    }
+
+    @Test
+    void aRunningPodWithoutMetricsIsNamedAndNotGuessed() {
+        Pod seen = named(pod("Running", Map.of(), Map.of()), "seen");
+        Pod fresh = named(pod("Running", Map.of(), Map.of()), "fresh");
+        ActualUsage actual = new ActualUsage(true, Map.of(ActualUsage.key("ns", "seen"),
+                new ActualUsage.PodUse(new BigDecimal("0.5"), BigDecimal.valueOf(1L << 30))));
+
+        UsageMeter.ActualUse use = meter.measureActual("dep-1", MINUTE, new UsageSnapshot(List.of(seen, fresh), List.of(), actual));
+
+        assertThat(quantities(use.records())).containsEntry(Meters.CPU_USED.name(), "30").containsEntry(Meters.MEMORY_USED.name(), "60");
+        assertThat(use.problems()).singleElement().asString().contains("fresh").doesNotContain("seen");
+    }
+
+    @Test
+    void noActualUseRecordWhenTheMetricsApiDidNotAnswer() {
+        UsageMeter.ActualUse use = meter.measureActual("dep-1", MINUTE,
+                new UsageSnapshot(List.of(named(pod("Running", Map.of(), Map.of()), "web")), List.of()));
+
+        assertThat(use.records()).isEmpty();
+        assertThat(use.problems()).isEmpty();
+    }
+
+    private static Pod named(Pod pod, String name) {
+        pod.getMetadata().setName(name);
+        pod.getMetadata().setNamespace("ns");
+        return pod;
     }
 
     private static Map<String, String> quantities(List<SpooledRecord> records) {

@@ -3,6 +3,7 @@ package dev.outpost.agent.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.outpost.agent.usage.custom.PodMetricsScraper;
+import dev.outpost.protocol.usage.Meters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +54,19 @@ class UsageMeteringTest {
         assertThat(restarted.measureDue()).isEqualTo(5 * 8);
         assertThat(records(spool())).extracting(SpooledRecord::windowEndMs).containsOnly(T0,
                 T0 + 26 * MINUTE, T0 + 27 * MINUTE, T0 + 28 * MINUTE, T0 + 29 * MINUTE, T0 + 30 * MINUTE);
+    }
+
+    @Test
+    void actualUseIsRecordedForTheLatestWindowOnlyAfterAGap() throws Exception {
+        UsageSnapshot answered = new UsageSnapshot(List.of(), List.of(), new ActualUsage(true, Map.of()));
+        UsageSpool spool = spool();
+        metering(spool, deployment -> answered, Duration.ofMinutes(5)).measureDue();
+
+        clock.set(T0 + 3 * MINUTE + 5);
+        assertThat(metering(spool(), deployment -> answered, Duration.ofMinutes(5)).measureDue())
+                .isEqualTo(2 * (3 * 4 + 2)); // 3 windows of requested meters, actual use for the last one
+        assertThat(records(spool())).filteredOn(record -> record.meter().equals(Meters.CPU_USED.name()))
+                .extracting(SpooledRecord::windowEndMs).containsOnly(T0, T0 + 3 * MINUTE);
     }
 
     @Test

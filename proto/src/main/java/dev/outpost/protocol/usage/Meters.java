@@ -13,6 +13,15 @@ public final class Meters {
     public static final Meter STORAGE_BOUND = new Meter("storage.bound.gib-hours", "GiB-hour");
     /** A deployment's running pods times the window's hours. */
     public static final Meter PODS_RUNNING = new Meter("pods.running.pod-hours", "pod-hour");
+    /**
+     * CPU the deployment's running pods use, as the cluster's metrics API reports it (cores, a rate over
+     * its last scrapes) at the window's end, times the window's seconds. Only where that API answers.
+     */
+    public static final Meter CPU_USED = new Meter("cpu.used.core-seconds", "core-second");
+    /** Memory (working set) the deployment's running pods use per the metrics API, in GiB, times the window's seconds. */
+    public static final Meter MEMORY_USED = new Meter("memory.used.gib-seconds", "GiB-second");
+    /** The meters of actual use, recorded for a window only when the cluster's metrics API answered for it. */
+    public static final List<Meter> ACTUAL_USE = List.of(CPU_USED, MEMORY_USED);
     /** The built-in meters, in the order agents report them. */
     public static final List<Meter> BUILT_IN = List.of(CPU_REQUESTED, MEMORY_REQUESTED, STORAGE_BOUND, PODS_RUNNING);
 

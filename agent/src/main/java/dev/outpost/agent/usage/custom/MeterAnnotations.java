@@ -261,6 +261,7 @@ public final class MeterAnnotations {
     private static Set<String> builtInNames() {
         Set<String> names = new HashSet<>();
         Meters.BUILT_IN.forEach(meter -> names.add(meter.name().toLowerCase(Locale.ROOT)));
+        Meters.ACTUAL_USE.forEach(meter -> names.add(meter.name().toLowerCase(Locale.ROOT)));
         return Set.copyOf(names);
     }
 }
