@@ -173,13 +173,15 @@ class AgentChartTest {
     @Test
     void theSchemaRefusesWrongValuesNamingThem() {
         assertThatThrownBy(() -> render("namespaces: [acme-apps]"))
-                .hasMessageContaining("hub").hasMessageContaining("address");
+                .hasMessageContaining("at '/hub': missing property 'address'");
         assertThatThrownBy(() -> render(AgentValues.defaults("Acme_Apps")))
-                .hasMessageContaining("/namespaces/0").hasMessageContaining("Acme_Apps");
+                .hasMessageContaining("at '/namespaces/0': 'Acme_Apps' does not match pattern");
         assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "replicas: 2\n"))
-                .hasMessageContaining("/replicas").hasMessageContaining("1");
+                .hasMessageContaining("at '/replicas': value must be 1");
         assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "namespaceMode: everywhere\n"))
-                .hasMessageContaining("/namespaceMode").hasMessageContaining("per-deployment");
+                .hasMessageContaining("at '/namespaceMode': value must be one of 'existing', 'per-deployment'");
+        assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "hub: {address: hub.vendor.example}\n"))
+                .hasMessageContaining("at '/hub/address'");
     }
 
     @Test
