@@ -180,7 +180,7 @@ class AgentChartTest {
                 .hasMessageContaining("at '/replicas': value must be 1");
         assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "namespaceMode: everywhere\n"))
                 .hasMessageContaining("at '/namespaceMode': value must be one of 'existing', 'per-deployment'");
-        assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "hub: {address: hub.vendor.example}\n"))
+        assertThatThrownBy(() -> render("hub: {address: hub.vendor.example}\nnamespaces: [acme-apps]\n"))
                 .hasMessageContaining("at '/hub/address'");
     }
 
