@@ -192,6 +192,44 @@ class AgentChartTest {
                 .hasMessageContaining("namespaces must list at least one namespace");
     }
 
+    @Test
+    void withoutRbacTheChartGrantsNothingAndUsesTheServiceAccountNamed() {
+        Rendered objects = render(AgentValues.defaults("acme-apps") + """
+                rbac: {create: false}
+                serviceAccount: {create: false, name: agent-by-hand}
+                """);
+
+        assertThat(objects.kindCounts()).containsOnlyKeys("Deployment", "NetworkPolicy", "PersistentVolumeClaim", "Secret");
+        assertThat(at(objects.only("Deployment"), "spec.template.spec.serviceAccountName")).isEqualTo("agent-by-hand");
+        assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "serviceAccount: {create: false}\n"))
+                .hasMessageContaining("serviceAccount.name is required when serviceAccount.create is false");
+    }
+
+    @Test
+    void aCaBundleComesFromAConfigMapOrASecretNotBoth() {
+        Rendered objects = render(AgentValues.defaults("acme-apps") + "caBundle: {secret: corp-ca}\n");
+
+        assertThat(volumes(objects)).containsEntry("ca-bundle", "secret");
+        assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "caBundle: {secret: corp-ca, configMap: corp-ca}\n"))
+                .hasMessageContaining("caBundle: set configMap or secret, not both");
+    }
+
+    @Test
+    void withoutPersistenceTheStateIsAnEmptyDirAndNoClaimIsMade() {
+        Rendered objects = render(AgentValues.defaults("acme-apps") + "persistence: {enabled: false}\n");
+
+        assertThat(objects.all("PersistentVolumeClaim")).isEmpty();
+        assertThat(volumes(objects)).containsEntry("state", "emptyDir");
+    }
+
+    @Test
+    void anIpv6HubAddressIsAccepted() {
+        Rendered objects = render("hub: {address: '[2001:db8::1]:8443'}\nnamespaces: [acme-apps]\n");
+
+        assertThat(env(objects)).containsEntry("OUTPOST_HUB", "[2001:db8::1]:8443");
+        assertThat(at(objects.only("NetworkPolicy"), "spec.egress[2].ports[0].port")).isEqualTo(8443);
+    }
+
     private Rendered render(String values) {
         return Charts.render(Charts.AGENT, RELEASE, NAMESPACE, values, work);
     }
