@@ -76,7 +76,7 @@ class AgentChartTest {
     void thePodIsHardened() {
         Rendered objects = render(AgentValues.defaults("acme-apps"));
 
-        Map<String, Object> pod = (Map<String, Object>) at(objects.only("Deployment"), "spec.template.spec");
+        Map<String, Object> pod = Rendered.mapAt(objects.only("Deployment"), "spec.template.spec");
         assertThat(at(pod, "securityContext.runAsNonRoot")).isEqualTo(true);
         assertThat(at(pod, "securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
         Map<String, Object> container = container(objects);
@@ -120,6 +120,7 @@ class AgentChartTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void aCustomCaBundleIsMountedReadOnly() {
         Rendered objects = render(AgentValues.proxyAndCustomCa("acme-apps"));
 

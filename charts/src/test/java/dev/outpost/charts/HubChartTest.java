@@ -65,7 +65,7 @@ class HubChartTest {
     void thePodIsHardened() {
         Rendered objects = render(HubValues.defaults());
 
-        Map<String, Object> pod = (Map<String, Object>) at(objects.only("Deployment"), "spec.template.spec");
+        Map<String, Object> pod = Rendered.mapAt(objects.only("Deployment"), "spec.template.spec");
         assertThat(at(pod, "securityContext.runAsNonRoot")).isEqualTo(true);
         assertThat(at(pod, "securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
         assertThat(at(pod, "automountServiceAccountToken")).isEqualTo(false);
@@ -89,6 +89,7 @@ class HubChartTest {
                 .containsEntry("OUTPOST_DB_USER", "outpost")
                 .containsEntry("OUTPOST_OFFLINE_AFTER", "45s")
                 .containsEntry("OUTPOST_MAX_CONCURRENT_PACKAGE_RENDERS", "4")
+                .containsEntry("MICRONAUT_SERVER_MAX_REQUEST_SIZE", "20971520")
                 .containsEntry("OUTPOST_GRPC_HOSTNAMES", HubValues.PUBLIC_GATEWAY + "," + NAME + "-gateway,"
                         + NAME + "-gateway.outpost," + NAME + "-gateway.outpost.svc");
         assertThat(at(envVar(objects, "OUTPOST_DB_PASSWORD"), "valueFrom.secretKeyRef"))

@@ -26,7 +26,7 @@ public final class HubValues {
                 ca: {existingSecret: hub-ca}
                 persistence: {enabled: false}
                 gateway: {type: LoadBalancer, hostnames: [%s], loadBalancerSourceRanges: [203.0.113.0/24]}
-                config: {OUTPOST_OFFLINE_AFTER: 45s, OUTPOST_MAX_CONCURRENT_PACKAGE_RENDERS: 4}
+                config: {OUTPOST_OFFLINE_AFTER: 45s, OUTPOST_MAX_CONCURRENT_PACKAGE_RENDERS: 4, MICRONAUT_SERVER_MAX_REQUEST_SIZE: 20971520}
                 """.formatted(PUBLIC_GATEWAY);
     }
 
