@@ -5,7 +5,7 @@
 #
 # usage: images/build-image.sh agent|hub JAR VERSION OUT.tar
 # Load it where there is a container engine: `docker load -i OUT.tar` (or `skopeo copy
-# docker-archive:OUT.tar docker://REGISTRY/outpost/outpost-agent:VERSION` to push it).
+# docker-archive:OUT.tar docker://REGISTRY/outpost-dev/outpost-agent:VERSION` to push it).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 [[ $# -eq 4 ]] || { echo "usage: $0 agent|hub JAR VERSION OUT.tar" >&2; exit 2; }
@@ -19,5 +19,5 @@ start=$(date +%s)
 resolved=$(mktemp)
 trap 'rm -f "$resolved"' EXIT
 sed "s/@VERSION@/$version/g" "$settings" > "$resolved"
-python3 "$here/image_archive.py" app "$cache/base.tar" "$jar" "outpost/outpost-$component:$version" "$resolved" "$out"
-echo "image: built $out (outpost/outpost-$component:$version, $(du -h "$out" | cut -f1)) in $(( $(date +%s) - start ))s"
+python3 "$here/image_archive.py" app "$cache/base.tar" "$jar" "ghcr.io/outpost-dev/outpost-$component:$version" "$resolved" "$out"
+echo "image: built $out (ghcr.io/outpost-dev/outpost-$component:$version, $(du -h "$out" | cut -f1)) in $(( $(date +%s) - start ))s"

@@ -21,6 +21,10 @@ agent/.../cluster/AgentPermissions) by AgentChartRbacTest. Change them together.
 - apiGroups: [""]
   resources: [pods/log]
   verbs: [get]
+# optional: the pods' actual CPU and memory, where the cluster's metrics API answers
+- apiGroups: ["metrics.k8s.io"]
+  resources: [pods]
+  verbs: [get, list]
 - apiGroups: ["batch"]
   resources: [jobs]
   verbs: [get, list, watch, create, update, patch, delete]

@@ -45,8 +45,10 @@ class ContainerImagesIT {
 
         assertThat(container.get("User").asText()).isEqualTo(USER);
         assertThat(strings(container.get("Entrypoint"))).startsWith("/opt/java/bin/java")
-                .contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError")
                 .endsWith("-jar", "/app/outpost-agent.jar");
+        // JVM sizing for a container in JAVA_TOOL_OPTIONS, which the chart's javaOptions replaces
+        assertThat(strings(container.get("Env")))
+                .contains("JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError");
         assertThat(fieldNames(container.get("ExposedPorts"))).containsExactly("9464/tcp");
         // probes reach /healthz on the pod IP, so the image listens beyond loopback
         assertThat(strings(container.get("Env"))).contains("OUTPOST_METRICS_ADDRESS=0.0.0.0:9464",
@@ -79,7 +81,7 @@ class ContainerImagesIT {
         Process agent = runInImage(root, image, command, Map.of());
 
         assertThat(agent.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim())
+        assertThat(new String(agent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip())
                 .isEqualTo("outpost-agent " + version("agent"));
         assertThat(agent.exitValue()).isZero();
     }
