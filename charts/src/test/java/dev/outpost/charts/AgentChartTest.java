@@ -42,8 +42,8 @@ class AgentChartTest {
         assertThat(at(deployment, "spec.replicas")).isEqualTo(1);
         assertThat(at(deployment, "spec.strategy.type")).isEqualTo("Recreate");
         assertThat(at(deployment, "spec.template.spec.serviceAccountName")).isEqualTo(NAME);
-        assertThat(at(container(objects), "image")).isEqualTo("ghcr.io/outpost-dev/outpost-agent:0.1.0");
-        assertThat(env(objects)).containsEntry("OUTPOST_HUB", AgentValues.HUB)
+        assertThat(at(objects.container(), "image")).isEqualTo("ghcr.io/outpost-dev/outpost-agent:0.1.0");
+        assertThat(objects.env()).containsEntry("OUTPOST_HUB", AgentValues.HUB)
                 .containsEntry("OUTPOST_CA_HASH", AgentValues.CA_HASH)
                 .containsEntry("OUTPOST_NAMESPACE_MODE", "existing")
                 .containsEntry("OUTPOST_NAMESPACES", "acme-apps,acme-data")
@@ -66,7 +66,7 @@ class AgentChartTest {
 
         Map<String, Object> secret = objects.one("Secret", NAME + "-join-token");
         assertThat(at(secret, "stringData.token")).isEqualTo("abcdef.0123456789abcdef");
-        Map<String, Object> tokenRef = envVar(objects, "OUTPOST_JOIN_TOKEN");
+        Map<String, Object> tokenRef = objects.envVar("OUTPOST_JOIN_TOKEN");
         assertThat(at(tokenRef, "valueFrom.secretKeyRef"))
                 .isEqualTo(Map.of("name", NAME + "-join-token", "key", "token", "optional", true));
         assertThat(objects.text()).doesNotContain("value: abcdef.0123456789abcdef");
@@ -79,7 +79,7 @@ class AgentChartTest {
         Map<String, Object> pod = Rendered.mapAt(objects.only("Deployment"), "spec.template.spec");
         assertThat(at(pod, "securityContext.runAsNonRoot")).isEqualTo(true);
         assertThat(at(pod, "securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
-        Map<String, Object> container = container(objects);
+        Map<String, Object> container = objects.container();
         assertThat(at(container, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
         assertThat(at(container, "securityContext.allowPrivilegeEscalation")).isEqualTo(false);
         assertThat(at(container, "securityContext.capabilities.drop")).isEqualTo(List.of("ALL"));
@@ -108,7 +108,7 @@ class AgentChartTest {
     void aProxyGoesToTheKubernetesClientAndToTheJvmForGrpc() {
         Rendered objects = render(AgentValues.proxyAndCustomCa("acme-apps"));
 
-        Map<String, String> env = env(objects);
+        Map<String, String> env = objects.env();
         assertThat(env).containsEntry("HTTPS_PROXY", AgentValues.PROXY)
                 .containsEntry("NO_PROXY", "localhost,127.0.0.1,kubernetes.default.svc,.svc,.cluster.local,10.96.0.0/12");
         // gRPC-Java reads the JVM's proxy properties, not HTTPS_PROXY; Java's list takes no CIDRs.
@@ -124,7 +124,7 @@ class AgentChartTest {
     void aCustomCaBundleIsMountedReadOnly() {
         Rendered objects = render(AgentValues.proxyAndCustomCa("acme-apps"));
 
-        assertThat(mounts(container(objects))).containsEntry("ca-bundle", "/etc/outpost/ca");
+        assertThat(mounts(objects.container())).containsEntry("ca-bundle", "/etc/outpost/ca");
         Map<String, Object> volume = listAt(objects.only("Deployment"), "spec.template.spec.volumes").stream()
                 .map(v -> (Map<String, Object>) v).filter(v -> "ca-bundle".equals(v.get("name"))).findFirst().orElseThrow();
         assertThat(at(volume, "configMap")).isEqualTo(Map.of("name", "corp-ca",
@@ -135,13 +135,13 @@ class AgentChartTest {
     void aPrivateRegistryGivesTheImageItsNameAndThePullSecrets() {
         Rendered objects = render(AgentValues.privateRegistry("acme-apps"));
 
-        assertThat(at(container(objects), "image")).isEqualTo("myregistry.example/outpost/outpost-agent:1.2.3");
+        assertThat(at(objects.container(), "image")).isEqualTo("myregistry.example/outpost/outpost-agent:1.2.3");
         assertThat(at(objects.only("Deployment"), "spec.template.spec.imagePullSecrets"))
                 .isEqualTo(List.of(Map.of("name", "regcred"), Map.of("name", "regcred-backup")));
         // the token comes from the Secret the user made: the chart makes none
         assertThat(objects.all("Secret")).isEmpty();
-        assertThat(at(envVar(objects, "OUTPOST_JOIN_TOKEN"), "valueFrom.secretKeyRef.name")).isEqualTo("agent-join");
-        assertThat(at(envVar(objects, "OUTPOST_JOIN_TOKEN"), "valueFrom.secretKeyRef.key")).isEqualTo("join-token");
+        assertThat(at(objects.envVar("OUTPOST_JOIN_TOKEN"), "valueFrom.secretKeyRef.name")).isEqualTo("agent-join");
+        assertThat(at(objects.envVar("OUTPOST_JOIN_TOKEN"), "valueFrom.secretKeyRef.key")).isEqualTo("join-token");
     }
 
     @Test
@@ -159,7 +159,7 @@ class AgentChartTest {
     void perDeploymentCreatesNamespacesWithinTheAdmissionPolicy() {
         Rendered objects = render(AgentValues.perDeployment());
 
-        assertThat(env(objects)).containsEntry("OUTPOST_NAMESPACE_MODE", "per-deployment").doesNotContainKey("OUTPOST_NAMESPACES");
+        assertThat(objects.env()).containsEntry("OUTPOST_NAMESPACE_MODE", "per-deployment").doesNotContainKey("OUTPOST_NAMESPACES");
         assertThat(objects.all("Role")).isEmpty();
         assertThat(objects.all("ClusterRole")).extracting(r -> at(r, "metadata.name"))
                 .containsExactlyInAnyOrder(NAME + "-namespaces-" + NAMESPACE, "outpost-agent-deployer");
@@ -227,31 +227,12 @@ class AgentChartTest {
     void anIpv6HubAddressIsAccepted() {
         Rendered objects = render("hub: {address: '[2001:db8::1]:8443'}\nnamespaces: [acme-apps]\n");
 
-        assertThat(env(objects)).containsEntry("OUTPOST_HUB", "[2001:db8::1]:8443");
+        assertThat(objects.env()).containsEntry("OUTPOST_HUB", "[2001:db8::1]:8443");
         assertThat(at(objects.only("NetworkPolicy"), "spec.egress[2].ports[0].port")).isEqualTo(8443);
     }
 
     private Rendered render(String values) {
         return Charts.render(Charts.AGENT, RELEASE, NAMESPACE, values, work);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> container(Rendered objects) {
-        return (Map<String, Object>) at(objects.only("Deployment"), "spec.template.spec.containers[0]");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> envVar(Rendered objects, String name) {
-        return listAt(container(objects), "env").stream().map(e -> (Map<String, Object>) e)
-                .filter(e -> name.equals(e.get("name"))).findFirst().orElseThrow(() -> new AssertionError("no env " + name));
-    }
-
-    /** The container's plain-valued environment. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> env(Rendered objects) {
-        return listAt(container(objects), "env").stream().map(e -> (Map<String, Object>) e)
-                .filter(e -> e.get("value") != null)
-                .collect(Collectors.toMap(e -> (String) e.get("name"), e -> (String) e.get("value")));
     }
 
     @SuppressWarnings("unchecked")

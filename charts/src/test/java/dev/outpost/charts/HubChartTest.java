@@ -41,8 +41,8 @@ class HubChartTest {
         Map<String, Object> deployment = objects.one("Deployment", NAME);
         assertThat(at(deployment, "spec.replicas")).isEqualTo(1);
         assertThat(at(deployment, "spec.strategy.type")).isEqualTo("Recreate");
-        assertThat(at(container(objects), "image")).isEqualTo("ghcr.io/outpost-dev/outpost-hub:0.1.0");
-        assertThat(env(objects)).containsEntry("OUTPOST_DATA_DIR", "/var/lib/outpost-hub")
+        assertThat(at(objects.container(), "image")).isEqualTo("ghcr.io/outpost-dev/outpost-hub:0.1.0");
+        assertThat(objects.env()).containsEntry("OUTPOST_DATA_DIR", "/var/lib/outpost-hub")
                 .containsEntry("OUTPOST_GRPC_HOSTNAMES",
                         NAME + "-gateway," + NAME + "-gateway.outpost," + NAME + "-gateway.outpost.svc")
                 .doesNotContainKeys("OUTPOST_DB_URL");
@@ -54,7 +54,7 @@ class HubChartTest {
 
     @Test
     void probesAskHealthForReadinessAndOnlyThePortForLiveness() {
-        Map<String, Object> container = container(render(HubValues.defaults()));
+        Map<String, Object> container = render(HubValues.defaults()).container();
 
         assertThat(at(container, "readinessProbe.httpGet")).isEqualTo(Map.of("path", "/health", "port", "http"));
         assertThat(at(container, "livenessProbe.tcpSocket")).isEqualTo(Map.of("port", "http"));
@@ -69,7 +69,7 @@ class HubChartTest {
         assertThat(at(pod, "securityContext.runAsNonRoot")).isEqualTo(true);
         assertThat(at(pod, "securityContext.seccompProfile.type")).isEqualTo("RuntimeDefault");
         assertThat(at(pod, "automountServiceAccountToken")).isEqualTo(false);
-        Map<String, Object> container = container(objects);
+        Map<String, Object> container = objects.container();
         assertThat(at(container, "securityContext.readOnlyRootFilesystem")).isEqualTo(true);
         assertThat(at(container, "securityContext.allowPrivilegeEscalation")).isEqualTo(false);
         assertThat(at(container, "securityContext.capabilities.drop")).isEqualTo(List.of("ALL"));
@@ -85,19 +85,19 @@ class HubChartTest {
         assertThat(at(deployment, "spec.replicas")).isEqualTo(3);
         assertThat(at(deployment, "spec.strategy.type")).isEqualTo("RollingUpdate");
         assertThat(objects.all("PersistentVolumeClaim")).isEmpty();
-        assertThat(env(objects)).containsEntry("OUTPOST_DB_URL", "jdbc:postgresql://db.vendor.internal:5432/outpost")
+        assertThat(objects.env()).containsEntry("OUTPOST_DB_URL", "jdbc:postgresql://db.vendor.internal:5432/outpost")
                 .containsEntry("OUTPOST_DB_USER", "outpost")
                 .containsEntry("OUTPOST_OFFLINE_AFTER", "45s")
                 .containsEntry("OUTPOST_MAX_CONCURRENT_PACKAGE_RENDERS", "4")
                 .containsEntry("MICRONAUT_SERVER_MAX_REQUEST_SIZE", "20971520")
                 .containsEntry("OUTPOST_GRPC_HOSTNAMES", HubValues.PUBLIC_GATEWAY + "," + NAME + "-gateway,"
                         + NAME + "-gateway.outpost," + NAME + "-gateway.outpost.svc");
-        assertThat(at(envVar(objects, "OUTPOST_DB_PASSWORD"), "valueFrom.secretKeyRef"))
+        assertThat(at(objects.envVar("OUTPOST_DB_PASSWORD"), "valueFrom.secretKeyRef"))
                 .isEqualTo(Map.of("name", "hub-db", "key", "password"));
-        assertThat(at(envVar(objects, "OUTPOST_ADMIN_TOKEN"), "valueFrom.secretKeyRef"))
+        assertThat(at(objects.envVar("OUTPOST_ADMIN_TOKEN"), "valueFrom.secretKeyRef"))
                 .isEqualTo(Map.of("name", "hub-admin", "key", "token"));
         // the CA's files in a writable folder, where the hub adds its gateway certificate
-        assertThat(mounts(container(objects))).containsEntry("/var/lib/outpost-hub/pki", "pki")
+        assertThat(mounts(objects.container())).containsEntry("/var/lib/outpost-hub/pki", "pki")
                 .containsEntry("/var/lib/outpost-hub/pki/ca.crt", "ca").containsEntry("/var/lib/outpost-hub/pki/ca.key", "ca");
         Map<String, Object> gateway = objects.one("Service", NAME + "-gateway");
         assertThat(at(gateway, "spec.type")).isEqualTo("LoadBalancer");
@@ -130,7 +130,7 @@ class HubChartTest {
     void aPrivateRegistryGivesTheImageItsNameAndThePullSecrets() {
         Rendered objects = render(HubValues.privateRegistry());
 
-        assertThat(at(container(objects), "image")).isEqualTo("myregistry.example/outpost/outpost-hub:1.2.3");
+        assertThat(at(objects.container(), "image")).isEqualTo("myregistry.example/outpost/outpost-hub:1.2.3");
         assertThat(at(objects.only("Deployment"), "spec.template.spec.imagePullSecrets"))
                 .isEqualTo(List.of(Map.of("name", "regcred")));
     }
@@ -169,24 +169,6 @@ class HubChartTest {
 
     private Rendered render(String values) {
         return Charts.render(Charts.HUB, RELEASE, NAMESPACE, values, work);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> container(Rendered objects) {
-        return (Map<String, Object>) at(objects.only("Deployment"), "spec.template.spec.containers[0]");
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> envVar(Rendered objects, String name) {
-        return listAt(container(objects), "env").stream().map(e -> (Map<String, Object>) e)
-                .filter(e -> name.equals(e.get("name"))).findFirst().orElseThrow(() -> new AssertionError("no env " + name));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, String> env(Rendered objects) {
-        return listAt(container(objects), "env").stream().map(e -> (Map<String, Object>) e)
-                .filter(e -> e.get("value") != null)
-                .collect(Collectors.toMap(e -> (String) e.get("name"), e -> (String) e.get("value")));
     }
 
     /** mountPath to volume name (one volume may be mounted at several paths). */

@@ -52,6 +52,27 @@ public record Rendered(String text, List<Map<String, Object>> objects) {
         return found.getFirst();
     }
 
+    /** The first container of the only Deployment. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> container() {
+        return (Map<String, Object>) at(only("Deployment"), "spec.template.spec.containers[0]");
+    }
+
+    /** One environment variable of {@link #container()}, whole (value or valueFrom). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> envVar(String name) {
+        return listAt(container(), "env").stream().map(e -> (Map<String, Object>) e)
+                .filter(e -> name.equals(e.get("name"))).findFirst().orElseThrow(() -> new AssertionError("no env " + name));
+    }
+
+    /** The plain-valued environment of {@link #container()}. */
+    @SuppressWarnings("unchecked")
+    public Map<String, String> env() {
+        return listAt(container(), "env").stream().map(e -> (Map<String, Object>) e)
+                .filter(e -> e.get("value") != null)
+                .collect(java.util.stream.Collectors.toMap(e -> (String) e.get("name"), e -> (String) e.get("value")));
+    }
+
     /** How many objects of each kind. */
     public Map<String, Integer> kindCounts() {
         Map<String, Integer> counts = new TreeMap<>();
