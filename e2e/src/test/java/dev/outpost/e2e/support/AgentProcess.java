@@ -46,4 +46,19 @@ public final class AgentProcess {
         command.addAll(moreOptions);
         return ChildProcess.start(name, command, env, stateDir.resolveSibling(name + ".log"));
     }
+
+    /**
+     * Starts an agent configured only by {@code environment} and {@code arguments}, as a container
+     * would be (e.g. the environment and arguments of a chart's Deployment), acting in the cluster as
+     * the user of {@code kubeconfig}; its output goes to {@code log}.
+     */
+    public static ChildProcess startConfiguredBy(String name, Map<String, String> environment, List<String> arguments,
+            Path kubeconfig, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(ProjectPaths.java());
+        command.addAll(List.of(System.getProperty("outpost.e2e.agent-jvm-options", "-Xmx256m").trim().split("\\s+")));
+        command.addAll(List.of("-jar", ProjectPaths.agentJar().toString(), "--kubeconfig", kubeconfig.toString()));
+        command.addAll(arguments);
+        return ChildProcess.start(name, command, environment, log);
+    }
 }
