@@ -10,7 +10,9 @@ final class ClusterMessages {
     static String of(Throwable failure) {
         if (failure instanceof KubernetesClientException k) {
             if (k.getStatus() != null && k.getStatus().getMessage() != null && !k.getStatus().getMessage().isBlank()) {
-                return k.getStatus().getMessage();
+                // a refusal says so plainly: the customer's security team granted less than the release needs
+                return k.getCode() == 403 ? "refused by the API server (403 Forbidden): " + k.getStatus().getMessage()
+                        : k.getStatus().getMessage();
             }
             if (k.getCode() > 0) {
                 return "the API server answered HTTP " + k.getCode() + ": " + k.getMessage();

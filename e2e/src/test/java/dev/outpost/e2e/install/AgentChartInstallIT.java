@@ -216,6 +216,7 @@ class AgentChartInstallIT {
         assertThat(refused.path("status").asText()).as(refused.toString()).isEqualTo("failed");
         System.out.printf("[e2e] the hub reports the refused operation: %s%n", refused.path("failureReason").asText());
         assertThat(refused.path("failureReason").asText()).as(refused.toString())
+                .contains("refused by the API server (403 Forbidden)")
                 .contains("rolebindings.rbac.authorization.k8s.io \"grab-admin\" is forbidden")
                 .contains("User \"system:serviceaccount:" + agentNamespace + ":" + serviceAccount + "\"")
                 .contains("in the namespace \"" + apps + "\"");
