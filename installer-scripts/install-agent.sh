@@ -171,10 +171,10 @@ failed() {
   failures=$((failures + 1))
 }
 
-# Prints the verbs of "get create patch" that kubectl auth can-i denies for resource $1 (in namespace $2).
+# Prints the verbs of $3 that kubectl auth can-i denies for resource $1 (in namespace $2).
 denied_verbs() {
   local verb denied=()
-  for verb in get create patch; do
+  for verb in $3; do
     if [[ -n "$2" ]]; then
       kc auth can-i "$verb" "$1" -n "$2" > /dev/null 2>&1 || denied+=("$verb")
     else
@@ -184,12 +184,12 @@ denied_verbs() {
   echo "${denied[*]}"
 }
 
-check_permission() { # resource, namespace ("" for cluster-wide)
-  local where="cluster-wide" denied
+check_permission() { # resource, namespace ("" for cluster-wide), [verbs, default "get create patch"]
+  local where="cluster-wide" denied verbs="${3:-get create patch}"
   [[ -n "$2" ]] && where="in namespace $2"
-  denied="$(denied_verbs "$1" "$2")"
+  denied="$(denied_verbs "$1" "$2" "$verbs")"
   if [[ -z "$denied" ]]; then
-    ok "may get, create and patch $1 $where"
+    if [[ "$verbs" == "get create patch" ]]; then ok "may get, create and patch $1 $where"; else ok "may ${verbs// /, } $1 $where"; fi
   else
     failed "you may not ${denied// /, } $1 $where (kubectl auth can-i says no)" \
       "run the installer as someone who may (a cluster admin), or have one grant you ${denied// /, } on $1 $where"
@@ -265,7 +265,7 @@ if $cluster_ok; then
     ok "namespace $namespace exists"
   elif [[ "$answer" == *NotFound* || "$answer" == *"not found"* ]]; then
     ok "namespace $namespace does not exist yet: it will be created"
-    check_permission namespaces ""
+    check_permission namespaces "" "get create"
   else
     failed "cannot read namespace $namespace: $(head -n 1 <<< "$answer")" "have a cluster admin grant you get on namespaces, or run the installer as a cluster admin"
   fi
@@ -448,6 +448,9 @@ if $dry_run; then
     fi
   else
     say "(namespace $namespace does not exist yet, so the objects in it were not sent for a server-side dry run)"
+  fi
+  if $use_helm && command -v helm > /dev/null && [[ -f "$chart/Chart.yaml" ]]; then
+    say "(without --dry-run, helm upgrade --install would make these objects from $chart)"
   fi
   say "Dry run: nothing was changed. Run again without --dry-run to install."
   exit 0

@@ -189,6 +189,40 @@ class InstallAgentScriptIT {
     }
 
     @Test
+    void behindAProxyTheHubIsCheckedThroughItAndTheAgentGetsTheProxySettings() throws Exception {
+        ConnectProxy proxy = cleanup.track(new ConnectProxy(true));
+        String agentNs = freshName("proxied");
+        String apps = cluster.newNamespace("apps");
+        volumeFor(agentNs);
+        String proxyUrl = "http://127.0.0.1:" + proxy.port();
+
+        Run run = install(agentNs, "--namespaces", apps, "--https-proxy", proxyUrl, "--no-proxy", "localhost,.svc,10.0.0.0/24");
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("  ok      hub 127.0.0.1:" + hub.getLocalPort()
+                + " reachable from here through the proxy 127.0.0.1:" + proxy.port());
+        assertThat(proxy.requested()).contains("127.0.0.1:" + hub.getLocalPort());
+        Map<String, String> env = admin.apps().deployments().inNamespace(agentNs).withName(NAME).get().getSpec().getTemplate()
+                .getSpec().getContainers().getFirst().getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+        assertThat(env).containsEntry("HTTPS_PROXY", proxyUrl).containsEntry("NO_PROXY", "localhost,.svc,10.0.0.0/24");
+        assertThat(env.get("JAVA_TOOL_OPTIONS")).endsWith("-Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=" + proxy.port()
+                + " -Dhttp.nonProxyHosts=localhost|*.svc");
+        assertThat(admin.network().networkPolicies().inNamespace(agentNs).withName(NAME).get().getSpec().getEgress().get(2)
+                .getPorts()).extracting(p -> p.getPort().getIntVal()).containsExactly(hub.getLocalPort(), proxy.port());
+
+        // A proxy that refuses the hub: the preflight says what the proxy answered.
+        ConnectProxy refusing = cleanup.track(new ConnectProxy(false));
+        Run refused = install(agentNs, "--namespaces", apps, "--https-proxy", "http://127.0.0.1:" + refusing.port());
+
+        assertThat(refused.exit()).as(refused.output()).isEqualTo(3);
+        assertThat(refused.output())
+                .contains("  FAILED  cannot connect to the hub at 127.0.0.1:" + hub.getLocalPort()
+                        + ": the proxy answered 'HTTP/1.1 403 Forbidden' to CONNECT 127.0.0.1:" + hub.getLocalPort())
+                .contains("-> fix: check --https-proxy");
+    }
+
+    @Test
     void aClaimThatNeverBindsTimesOutNamingTheCause() {
         String agentNs = freshName("nopv");
         String apps = cluster.newNamespace("apps");
