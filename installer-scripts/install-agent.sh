@@ -62,8 +62,9 @@ TEXT
 # Everything printed goes through mask: the join token and the API token never appear.
 mask() {
   local text="$*"
-  [[ -n "$token" ]] && text="${text//"$token"/****}"
-  [[ -n "$api_token" ]] && text="${text//"$api_token"/****}"
+  # (tokens are refused below 8 characters; a shorter one would mask ordinary letters)
+  ((${#token} >= 8)) && text="${text//"$token"/****}"
+  ((${#api_token} >= 8)) && text="${text//"$api_token"/****}"
   printf '%s\n' "$text"
 }
 say() { mask "$@"; }
@@ -112,6 +113,7 @@ hub_port=$((10#$hub_port))
 [[ -n "$token" ]] || usage_error "--token is required: the join token the vendor gave you (or set OUTPOST_JOIN_TOKEN)"
 [[ "$token" =~ ^[[:graph:]]+$ && "$token" != *[\"\\]* ]] \
   || usage_error "--token: the join token has spaces, quotes or backslashes; copy it again from the join-token answer"
+((${#token} >= 8)) || usage_error "--token is too short to be a join token (it looks like jt_....<secret>); copy it again"
 [[ -n "$ca_hash" ]] || usage_error "--ca-hash is required: the join-token answer's caFingerprint (sha256:<64 hex>)"
 [[ "$ca_hash" =~ ^sha256:[0-9a-fA-F]{64}$ ]] || usage_error "--ca-hash '$ca_hash' is not sha256:<64 hex digits> (the join-token answer's caFingerprint)"
 ca_hash="sha256:$(tr 'A-F' 'a-f' <<< "${ca_hash#sha256:}")"
@@ -147,6 +149,7 @@ timeout_seconds=${BASH_REMATCH[1]}
 if [[ -n "$hub_api" ]]; then
   [[ "$hub_api" =~ ^https?://[^[:space:]]+$ ]] || usage_error "--hub-api '$hub_api' is not an http(s) URL"
   [[ -n "$api_token" ]] || usage_error "--hub-api needs --api-token (or OUTPOST_API_TOKEN): a hub API token"
+  [[ ${#api_token} -ge 8 && "$api_token" =~ ^[[:graph:]]+$ ]] || usage_error "--api-token does not look like a hub API token (opa_... or opt_...)"
   [[ -n "$environment" ]] || usage_error "--hub-api needs --environment ID: the environment the join token belongs to"
   [[ "$environment" =~ ^[A-Za-z0-9._-]+$ ]] || usage_error "--environment '$environment' is not an environment id"
 elif [[ -n "$environment" ]]; then
@@ -181,7 +184,7 @@ denied_verbs() {
       kc auth can-i "$verb" "$1" > /dev/null 2>&1 || denied+=("$verb")
     fi
   done
-  echo "${denied[*]}"
+  echo "${denied[*]-}"
 }
 
 check_permission() { # resource, namespace ("" for cluster-wide), [verbs, default "get create patch"]

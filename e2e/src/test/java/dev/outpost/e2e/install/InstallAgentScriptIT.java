@@ -223,6 +223,30 @@ class InstallAgentScriptIT {
     }
 
     @Test
+    void aStorageClassGoesToTheStateClaimAndAMissingOneFailsThePreflight() {
+        String agentNs = freshName("sc");
+        String apps = cluster.newNamespace("apps");
+        String storageClass = "installer-" + agentNs;
+        admin.storage().v1().storageClasses().resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+                .withNewMetadata().withName(storageClass).endMetadata()
+                .withProvisioner("kubernetes.io/no-provisioner").withVolumeBindingMode("Immediate").build()).create();
+        volumeFor(agentNs, storageClass);
+
+        Run run = install(agentNs, "--namespaces", apps, "--storage-class", storageClass);
+
+        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.output()).contains("  ok      StorageClass " + storageClass + " exists");
+        assertThat(admin.persistentVolumeClaims().inNamespace(agentNs).withName(NAME + "-state").get().getSpec()
+                .getStorageClassName()).isEqualTo(storageClass);
+
+        Run missing = install(freshName("sc"), "--namespaces", apps, "--storage-class", "no-such-class");
+
+        assertThat(missing.exit()).as(missing.output()).isEqualTo(3);
+        assertThat(missing.output()).contains("  FAILED  StorageClass no-such-class does not exist")
+                .contains("-> fix: pass one that does (kubectl get storageclass lists them)");
+    }
+
+    @Test
     void aClaimThatNeverBindsTimesOutNamingTheCause() {
         String agentNs = freshName("nopv");
         String apps = cluster.newNamespace("apps");
@@ -404,12 +428,16 @@ class InstallAgentScriptIT {
 
     /** A PersistentVolume the agent's state claim in {@code namespace} binds to (no provisioner here). */
     private void volumeFor(String namespace) {
+        volumeFor(namespace, "");
+    }
+
+    private void volumeFor(String namespace, String storageClass) {
         admin.persistentVolumes().resource(new PersistentVolumeBuilder()
                 .withNewMetadata().withName("pv-" + namespace).endMetadata()
                 .withNewSpec()
                 .withCapacity(Map.of("storage", new Quantity("1Gi")))
                 .withAccessModes("ReadWriteOnce")
-                .withStorageClassName("")
+                .withStorageClassName(storageClass)
                 .withNewClaimRef().withNamespace(namespace).withName(NAME + "-state").endClaimRef()
                 .withNewHostPath().withPath("/tmp/" + namespace).endHostPath()
                 .endSpec().build()).create();
