@@ -1,0 +1,112 @@
+package dev.outpost.e2e.install;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * An HTTP CONNECT proxy on loopback, as a corporate egress proxy behaves: it reads the CONNECT
+ * request, then either answers 200 and relays bytes both ways to the target, or refuses with 403.
+ * It records every target asked for.
+ */
+final class ConnectProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final boolean allow;
+    private final List<String> requested = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+    ConnectProxy(boolean allow) throws IOException {
+        this.allow = allow;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().name("connect-proxy").start(this::acceptLoop);
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    /** The HOST:PORT of each CONNECT request so far. */
+    List<String> requested() {
+        return List.copyOf(requested);
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                sockets.add(client);
+                Thread.ofVirtual().start(() -> serve(client));
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void serve(Socket client) {
+        try (client) {
+            InputStream in = client.getInputStream();
+            OutputStream out = client.getOutputStream();
+            String head = readHead(in);
+            String[] requestLine = head.lines().findFirst().orElse("").split(" ");
+            if (requestLine.length < 2 || !requestLine[0].equals("CONNECT")) {
+                out.write("HTTP/1.1 405 Method Not Allowed\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            requested.add(requestLine[1]);
+            if (!allow) {
+                out.write("HTTP/1.1 403 Forbidden\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            int colon = requestLine[1].lastIndexOf(':');
+            try (Socket target = new Socket(requestLine[1].substring(0, colon), Integer.parseInt(requestLine[1].substring(colon + 1)))) {
+                sockets.add(target);
+                out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                Thread upstream = Thread.ofVirtual().start(() -> relay(in, target));
+                relay(target.getInputStream(), client);
+                upstream.join();
+            }
+        } catch (IOException e) {
+            // the client or the target went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void relay(InputStream from, Socket to) {
+        try {
+            from.transferTo(to.getOutputStream());
+            to.shutdownOutput();
+        } catch (IOException e) {
+            // closed
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            head.write(b);
+            String text = head.toString(StandardCharsets.US_ASCII);
+            if (text.endsWith("\r\n\r\n") || head.size() > 8192) {
+                break;
+            }
+        }
+        return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        for (Socket socket : sockets) {
+            socket.close();
+        }
+    }
+}
