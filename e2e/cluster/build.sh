@@ -28,7 +28,8 @@ build() {
     echo "cluster-build: $name is up to date"
     return
   fi
-  local t0=$(date +%s)
+  local t0
+  t0=$(date +%s)
   echo "cluster-build: building $name from $pkg"
   (cd "$here/$module" && go build -trimpath -ldflags "$ldflags" -o "$bin/$name.tmp" "$pkg")
   mv "$bin/$name.tmp" "$bin/$name"
