@@ -130,7 +130,7 @@ class InstallerManifestsTest {
         return text;
     }
 
-    private static void assertSameObjects(String filled, String rendered) {
+    static void assertSameObjects(String filled, String rendered) {
         Map<String, Map<String, Object>> fromScript = byName(Rendered.parse(filled));
         Map<String, Map<String, Object>> fromChart = byName(Rendered.parse(
                 rendered.replace("app.kubernetes.io/managed-by: Helm", "app.kubernetes.io/managed-by: outpost-installer")));

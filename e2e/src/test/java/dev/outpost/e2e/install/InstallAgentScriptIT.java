@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outpost.e2e.install.InstallerScripts.Run;
 import dev.outpost.e2e.support.AgentProcess;
 import dev.outpost.e2e.support.ChildProcess;
 import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubProcess;
-import dev.outpost.e2e.support.ProjectPaths;
 import dev.outpost.e2e.support.TestDatabase;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
@@ -49,11 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KubeClusterExtension.class)
 class InstallAgentScriptIT {
-    private static final Path SCRIPTS = ProjectPaths.root().resolve("installer-scripts");
     private static final String TOKEN = "abcdef.0123456789abcdef";
     private static final String CA_HASH = "sha256:" + "ab12".repeat(16);
     private static final String NAME = "outpost-agent";
-    private static final Duration SCRIPT_LIMIT = Duration.ofMinutes(3);
 
     private final KubeCluster cluster;
     private final KubernetesClient admin;
@@ -370,9 +368,6 @@ class InstallAgentScriptIT {
 
     // --- helpers ---------------------------------------------------------------------------------
 
-    record Run(int exit, String output) {
-    }
-
     private Run install(String agentNs, String... more) {
         return run(cluster.kubeconfig(), "install-agent.sh", installArgs(agentNs, more));
     }
@@ -385,40 +380,11 @@ class InstallAgentScriptIT {
     }
 
     private Run run(Path kubeconfig, String script, List<String> args) {
-        Path log = work.resolve(script + "-" + System.nanoTime() + ".log");
-        Process process = start(kubeconfig, script, args, Map.of(), log);
-        try {
-            if (!process.waitFor(SCRIPT_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError(script + " did not finish within " + SCRIPT_LIMIT + ":\n" + Files.readString(log));
-            }
-            String output = Files.readString(log, StandardCharsets.UTF_8);
-            System.out.printf("[install-it] %s %s -> exit %d%n%s%n", script, String.join(" ", args).replace(TOKEN, "****"),
-                    process.exitValue(), output);
-            return new Run(process.exitValue(), output);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return InstallerScripts.run(kubeconfig, script, args, work, cleanup, TOKEN);
     }
 
     private Process start(Path kubeconfig, String script, List<String> args, Map<String, String> env, Path log) {
-        List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(script).toString()));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("KUBECONFIG", kubeconfig.toString());
-        builder.environment().remove("OUTPOST_JOIN_TOKEN");
-        builder.environment().remove("OUTPOST_API_TOKEN");
-        builder.environment().putAll(env);
-        try {
-            Process process = builder.start();
-            cleanup.track(() -> process.destroyForcibly());
-            return process;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return InstallerScripts.start(kubeconfig, script, args, env, log, cleanup);
     }
 
     /** A namespace name no test has used, which the script is to create. */

@@ -7,10 +7,14 @@ final class InstallCommands {
     private InstallCommands() {
     }
 
-    /** installer-scripts/install-agent.sh with the install's values. */
+    /**
+     * installer-scripts/install-agent.sh with the install's values; the token in the environment, where
+     * {@code ps} does not show it.
+     */
     static String installer(String hub, String joinToken, String caHash, String agentNamespace, List<String> namespaces) {
-        StringBuilder command = new StringBuilder("./installer-scripts/install-agent.sh --hub ").append(quote(hub))
-                .append(" --token ").append(quote(joinToken)).append(" --ca-hash ").append(quote(caHash))
+        StringBuilder command = new StringBuilder("OUTPOST_JOIN_TOKEN=").append(quote(joinToken))
+                .append(" ./installer-scripts/install-agent.sh --hub ").append(quote(hub))
+                .append(" --ca-hash ").append(quote(caHash))
                 .append(" --namespace ").append(quote(agentNamespace));
         if (!namespaces.isEmpty()) {
             command.append(" --namespaces ").append(quote(String.join(",", namespaces)));

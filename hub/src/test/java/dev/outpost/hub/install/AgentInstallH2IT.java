@@ -63,8 +63,9 @@ class AgentInstallH2IT implements TestPropertyProvider {
         assertThat(body.get("hub").asText()).isEqualTo(hub);
         assertThat(body.get("caHash").asText()).isEqualTo(env.caHash());
         assertThat(body.get("namespaces")).extracting(JsonNode::asText).containsExactly("shop", "shop-jobs");
-        assertThat(body.get("installCommand").asText()).isEqualTo("./installer-scripts/install-agent.sh --hub " + hub
-                + " --token " + env.joinToken() + " --ca-hash " + env.caHash() + " --namespace acme-outpost --namespaces shop,shop-jobs");
+        assertThat(body.get("installCommand").asText()).isEqualTo("OUTPOST_JOIN_TOKEN=" + env.joinToken()
+                + " ./installer-scripts/install-agent.sh --hub " + hub + " --ca-hash " + env.caHash()
+                + " --namespace acme-outpost --namespaces shop,shop-jobs");
         assertThat(body.get("helmCommand").asText()).contains("helm upgrade --install outpost-agent charts/outpost-agent",
                 "--namespace acme-outpost", "--set-string hub.address=" + hub, "'namespaces={shop,shop-jobs}'");
 

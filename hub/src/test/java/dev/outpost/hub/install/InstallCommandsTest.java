@@ -17,7 +17,7 @@ class InstallCommandsTest {
     @Test
     void perDeploymentModeWhenNoNamespacesAreGiven() {
         assertThat(InstallCommands.installer("h:1", "jt_1.s", "sha256:ab", "outpost", List.of()))
-                .isEqualTo("./installer-scripts/install-agent.sh --hub h:1 --token jt_1.s --ca-hash sha256:ab --namespace outpost");
+                .isEqualTo("OUTPOST_JOIN_TOKEN=jt_1.s ./installer-scripts/install-agent.sh --hub h:1 --ca-hash sha256:ab --namespace outpost");
         assertThat(InstallCommands.helm("h:1", "jt_1.s", "sha256:ab", "outpost", List.of()))
                 .endsWith("--set namespaceMode=per-deployment");
     }
