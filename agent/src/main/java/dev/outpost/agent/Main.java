@@ -12,6 +12,7 @@ import dev.outpost.agent.config.AgentConfig;
 import dev.outpost.agent.config.AgentVersion;
 import dev.outpost.agent.config.MetricsOptions;
 import dev.outpost.agent.config.UsageException;
+import dev.outpost.agent.tls.CaBundleTrust;
 import dev.outpost.agent.config.UsageOptions;
 import dev.outpost.agent.connection.Backoff;
 import dev.outpost.agent.connection.ControlConnection;
@@ -109,6 +110,15 @@ public final class Main {
         } catch (UsageException e) {
             System.err.println("outpost-agent: " + e.getMessage() + " (see --help)");
             return EXIT_USAGE;
+        }
+        if (config.caBundle().isPresent()) {
+            try {
+                int trusted = CaBundleTrust.installAsDefault(config.caBundle().get());
+                LOG.info("Trusting {} CA certificate(s) of {} besides the JVM's for HTTPS", trusted, config.caBundle().get());
+            } catch (IOException e) {
+                System.err.println("outpost-agent: " + e.getMessage() + " (see --help)");
+                return EXIT_USAGE;
+            }
         }
         Optional<AgentOwnLog> ownLog = captureOwnLog && config.logs().enabled()
                 ? Optional.of(AgentOwnLog.capture(Clock.systemUTC())) : Optional.empty();

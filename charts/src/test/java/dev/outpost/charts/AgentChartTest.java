@@ -123,10 +123,11 @@ class AgentChartTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aCustomCaBundleIsMountedReadOnly() {
+    void aCustomCaBundleIsMountedReadOnlyAndGivenToTheAgent() {
         Rendered objects = render(AgentValues.proxyAndCustomCa("acme-apps"));
 
         assertThat(mounts(objects.container())).containsEntry("ca-bundle", "/etc/outpost/ca");
+        assertThat(objects.env()).containsEntry("OUTPOST_CA_BUNDLE", "/etc/outpost/ca/ca.crt");
         Map<String, Object> volume = listAt(objects.only("Deployment"), "spec.template.spec.volumes").stream()
                 .map(v -> (Map<String, Object>) v).filter(v -> "ca-bundle".equals(v.get("name"))).findFirst().orElseThrow();
         assertThat(at(volume, "configMap")).isEqualTo(Map.of("name", "corp-ca",

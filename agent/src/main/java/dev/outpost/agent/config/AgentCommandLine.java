@@ -35,6 +35,11 @@ public final class AgentCommandLine {
             description = "Fingerprint of the hub's CA, required with a join token (env OUTPOST_CA_HASH).")
     String caHash;
 
+    @Option(names = "--ca-bundle", paramLabel = "FILE",
+            description = "PEM certificates of CAs the agent's HTTPS clients trust besides the JVM's, e.g. a "
+                    + "TLS-inspecting proxy's (env OUTPOST_CA_BUNDLE). Not for the hub (its CA is pinned) nor the API server.")
+    String caBundle;
+
     @Option(names = "--state-dir", paramLabel = "DIR",
             description = "Where the agent keeps its key, certificate and results (env OUTPOST_STATE_DIR, default ./outpost-agent-state).")
     String stateDir;
@@ -195,7 +200,8 @@ public final class AgentCommandLine {
                     Path.of(Optional.ofNullable(or(stateDir, env, "OUTPOST_STATE_DIR")).orElse("./outpost-agent-state")),
                     Optional.ofNullable(or(kubeconfig, env, "KUBECONFIG")).map(Path::of),
                     namespaceText == null ? Set.of() : parseNamespaces(namespaceText), manager, parallel, mode,
-                    testInfrastructure, usage, logOptions, metrics);
+                    testInfrastructure, usage, logOptions, metrics,
+                    Optional.ofNullable(or(caBundle, env, "OUTPOST_CA_BUNDLE")).filter(b -> !b.isBlank()).map(Path::of));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

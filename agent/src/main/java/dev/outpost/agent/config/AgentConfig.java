@@ -21,14 +21,15 @@ public record AgentConfig(
         Optional<Path> testInfrastructureFile,
         UsageOptions usage,
         LogOptions logs,
-        MetricsOptions metrics) {
+        MetricsOptions metrics,
+        Optional<Path> caBundle) {
 
     /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
     public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
                 AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS, LogOptions.DEFAULTS,
-                MetricsOptions.DEFAULTS);
+                MetricsOptions.DEFAULTS, Optional.empty());
     }
 
     /** As the canonical constructor, with the default logs and metrics options. */
@@ -36,7 +37,7 @@ public record AgentConfig(
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments,
             AgentNamespaceMode namespaceMode, Optional<Path> testInfrastructureFile, UsageOptions usage) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
-                namespaceMode, testInfrastructureFile, usage, LogOptions.DEFAULTS, MetricsOptions.DEFAULTS);
+                namespaceMode, testInfrastructureFile, usage, LogOptions.DEFAULTS, MetricsOptions.DEFAULTS, Optional.empty());
     }
 
     @Override
@@ -48,6 +49,7 @@ public record AgentConfig(
                 + " " + usage
                 + " " + logs
                 + " " + metrics
+                + caBundle.map(bundle -> " ca-bundle=" + bundle).orElse("")
                 + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }
