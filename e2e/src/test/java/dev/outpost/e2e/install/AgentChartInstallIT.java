@@ -230,6 +230,62 @@ class AgentChartInstallIT {
     }
 
     /**
+     * Behind a corporate egress proxy: the chart's {@code proxy.httpsProxy} reaches the agent as the
+     * JVM's proxy settings, and its connection to the hub (enrolment, then the mTLS stream) goes through
+     * the proxy with CONNECT, end to end TLS; the API server, in {@code proxy.noProxy}, is reached directly.
+     * The hub is dialled by a name only the proxy resolves (to loopback), as a corporate proxy resolves
+     * outside names: the JVM never proxies a loopback address, whatever its no-proxy list says.
+     */
+    @Test
+    void theChartsProxySettingsCarryTheAgentsHubConnectionThroughTheProxy(KubeCluster cluster) throws IOException {
+        HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), cleanup.track(TestDatabase.embeddedH2()),
+                "opa_e2e-" + UUID.randomUUID()).withEnvironment(Map.of("OUTPOST_GRPC_HOSTNAMES", "localhost,hub.outpost.test"))
+                .start());
+        HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
+        String tenantId = admin.post("/api/v1/tenants", Map.of("name", "acme-proxy")).expect(201).path("id").asText();
+        String environmentId = admin.post("/api/v1/environments", Map.of("tenantId", tenantId, "name", "prod",
+                "cloud", "aws", "region", "eu-west-1", "clusterName", "acme-proxy")).expect(201).path("id").asText();
+        JsonNode joinToken = admin.post("/api/v1/environments/" + environmentId + "/join-tokens",
+                Map.of("ttlSeconds", 600, "uses", 1)).expect(201);
+        String hubAddress = "hub.outpost.test:" + hub.gatewayAddress().substring(hub.gatewayAddress().lastIndexOf(':') + 1);
+        ConnectProxy proxy = cleanup.track(new ConnectProxy(true, Map.of("hub.outpost.test", "127.0.0.1")));
+
+        String agentNamespace = cluster.newNamespace("outpost");
+        String apps = cluster.newNamespace("acme-apps");
+        Path values = Files.writeString(work.resolve("proxy-values.yaml"), """
+                hub: {address: "%s", caHash: "%s"}
+                joinToken: {value: "%s"}
+                namespaces: [%s]
+                proxy: {httpsProxy: "http://127.0.0.1:%d"}
+                """.formatted(hubAddress, joinToken.path("caFingerprint").asText(), joinToken.path("token").asText(), apps,
+                proxy.port()), StandardCharsets.UTF_8);
+        new Helm(ProjectPaths.root().resolve("charts/outpost-agent")).install().withName(RELEASE)
+                .withNamespace(agentNamespace).withKubeConfig(cluster.kubeconfig()).withValuesFile(values).call();
+        cleanup.<AutoCloseable>track(() -> Helm.uninstall(RELEASE).withNamespace(agentNamespace)
+                .withKubeConfig(cluster.kubeconfig()).call());
+        KubernetesClient kube = cluster.adminClient();
+        Container container = kube.apps().deployments().inNamespace(agentNamespace).withName(FULLNAME).get()
+                .getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Map<String, String> environment = containerEnvironment(kube, agentNamespace, container);
+        assertThat(environment.get("JAVA_TOOL_OPTIONS")).contains("-Dhttps.proxyHost=127.0.0.1",
+                "-Dhttps.proxyPort=" + proxy.port());
+        assertThat(environment.get("NO_PROXY")).contains("127.0.0.1");
+        environment.put("OUTPOST_STATE_DIR", work.resolve("proxied-agent-state").toString());
+        environment.put("OUTPOST_METRICS_ADDRESS", "127.0.0.1:" + FreePorts.next());
+        Path agentKubeconfig = cluster.writeServiceAccountKubeconfig(agentNamespace, FULLNAME,
+                work.resolve("proxied-agent-kubeconfig.yaml"));
+
+        ChildProcess agent = cleanup.track(AgentProcess.startConfiguredBy("proxied-agent", environment,
+                container.getArgs() == null ? List.of() : container.getArgs(), agentKubeconfig,
+                work.resolve("proxied-agent.log")));
+
+        JsonNode online = AgentsOnline.await(admin, environmentId, agent);
+        assertThat(online.path("condition").path("state").asText()).as(online.toString()).isEqualTo("ready");
+        // enrolment and the stream both asked the proxy for the hub; nothing else went through it
+        assertThat(proxy.requested()).isNotEmpty().containsOnly(hubAddress);
+    }
+
+    /**
      * The container's environment as the kubelet would give it: plain values as they are, a
      * {@code secretKeyRef} resolved from the Secret (absent when an optional Secret or key is missing).
      */

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -19,11 +20,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class ConnectProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final boolean allow;
+    private final Map<String, String> hosts;
     private final List<String> requested = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     ConnectProxy(boolean allow) throws IOException {
+        this(allow, Map.of());
+    }
+
+    /**
+     * A proxy that resolves the names in {@code hosts} to the given addresses, as a corporate proxy
+     * resolves the names its clients cannot (a test's made-up hub name, to loopback).
+     */
+    ConnectProxy(boolean allow, Map<String, String> hosts) throws IOException {
         this.allow = allow;
+        this.hosts = Map.copyOf(hosts);
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("connect-proxy").start(this::acceptLoop);
     }
@@ -65,7 +76,8 @@ final class ConnectProxy implements AutoCloseable {
                 return;
             }
             int colon = requestLine[1].lastIndexOf(':');
-            try (Socket target = new Socket(requestLine[1].substring(0, colon), Integer.parseInt(requestLine[1].substring(colon + 1)))) {
+            String host = requestLine[1].substring(0, colon);
+            try (Socket target = new Socket(hosts.getOrDefault(host, host), Integer.parseInt(requestLine[1].substring(colon + 1)))) {
                 sockets.add(target);
                 out.write("HTTP/1.1 200 Connection established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
