@@ -196,20 +196,7 @@ say "Outpost agent installer: hub $hub, namespace $namespace, $(
   if [[ $mode == existing ]]; then echo "manages existing namespaces ${managed[*]}"; else echo "a namespace per deployment"; fi
 )$($dry_run && echo ' (dry run: nothing is changed)')"
 say "Preflight:"
-cluster_ok=false namespace_exists=false
-if ! command -v kubectl > /dev/null; then
-  failed "kubectl is not on PATH" "install kubectl (https://kubernetes.io/docs/tasks/tools/) or add it to PATH"
-else
-  ok "kubectl found: $(command -v kubectl)"
-  if version_json="$(kc get --raw /version --request-timeout=15s 2>&1)"; then
-    cluster_ok=true
-    server="$(kc config view --minify -o 'jsonpath={.clusters[0].cluster.server}' 2> /dev/null || true)"
-    ok "cluster reachable: ${server:-the API server} (context ${context:-$(kc config current-context 2> /dev/null || echo none)})"
-  else
-    failed "cannot reach the cluster: $(head -n 1 <<< "$version_json")" \
-      "check --kubeconfig/--context (or KUBECONFIG), that the API server is reachable from here (VPN, firewall) and that your credentials have not expired"
-  fi
-fi
+check_cluster
 
 if $cluster_ok; then
   git_version="$(sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p' <<< "$version_json" | head -n 1)"
@@ -227,15 +214,7 @@ if $cluster_ok; then
     warn "cannot tell the Kubernetes version (the API server answered no gitVersion)" "the agent needs 1.27+ (1.30+ without --namespaces)"
   fi
 
-  if answer="$(kc get namespace "$namespace" -o name 2>&1)"; then
-    namespace_exists=true
-    ok "namespace $namespace exists"
-  elif [[ "$answer" == *NotFound* || "$answer" == *"not found"* ]]; then
-    ok "namespace $namespace does not exist yet: it will be created"
-    check_permission namespaces "" "get create"
-  else
-    failed "cannot read namespace $namespace: $(head -n 1 <<< "$answer")" "have a cluster admin grant you get on namespaces, or run the installer as a cluster admin"
-  fi
+  check_own_namespace "$namespace"
   for ns in "${managed[@]+"${managed[@]}"}"; do
     if answer="$(kc get namespace "$ns" -o name 2>&1)"; then
       ok "managed namespace $ns exists"
@@ -345,13 +324,7 @@ objects="$work/objects.yaml"
 before="$(object_state 2> /dev/null || true)"
 if $dry_run; then
   say "Dry run: would apply with kubectl server-side apply (field manager $field_manager):"
-  while read -r kind name ns; do
-    if [[ -n "$(version_in "$kind" "$name" "$ns" "$before")" ]]; then
-      say "  would apply (exists)  $(describe "$kind" "$name" "$ns")"
-    else
-      say "  would create          $(describe "$kind" "$name" "$ns")"
-    fi
-  done < <(object_list)
+  print_plan
   if $namespace_exists; then
     if output="$(kc apply --server-side --field-manager="$field_manager" --dry-run=server -f "$objects" 2>&1)"; then
       say "The API server accepts every object (server-side dry run)."
@@ -388,10 +361,7 @@ if $helm_used; then
     say "  created  Namespace/$namespace"
   fi
   values="$work/values.yaml"
-  image_repository="${image%:*}" image_tag="${image##*:}"
-  if [[ "$image" != *:* || "$image_tag" == */* || "$image" == *@* ]]; then
-    image_repository="$image" image_tag=""
-  fi
+  split_image "$image"
   {
     printf 'hub: {address: "%s", caHash: "%s"}\n' "$hub" "$ca_hash"
     printf 'joinToken: {value: "%s"}\n' "$token"

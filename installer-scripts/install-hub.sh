@@ -97,16 +97,7 @@ source "$here/lib/installer.sh"
 
 say "Outpost hub installer: namespace $namespace, gateway names $all_hostnames$($dry_run && echo ' (dry run: nothing is changed)')"
 say "Preflight:"
-cluster_ok=false namespace_exists=false
-if ! command -v kubectl > /dev/null; then
-  failed "kubectl is not on PATH" "install kubectl (https://kubernetes.io/docs/tasks/tools/) or add it to PATH"
-elif version_json="$(kc get --raw /version --request-timeout=15s 2>&1)"; then
-  cluster_ok=true
-  ok "cluster reachable: $(kc config view --minify -o 'jsonpath={.clusters[0].cluster.server}' 2> /dev/null || echo 'the API server')"
-else
-  failed "cannot reach the cluster: $(head -n 1 <<< "$version_json")" \
-    "check --kubeconfig/--context (or KUBECONFIG), that the API server is reachable from here and that your credentials have not expired"
-fi
+check_cluster
 
 if $cluster_ok; then
   git_version="$(sed -n 's/.*"gitVersion": *"\([^"]*\)".*/\1/p' <<< "$version_json" | head -n 1)"
@@ -115,15 +106,7 @@ if $cluster_ok; then
   else
     ok "Kubernetes ${git_version:-(version unknown)} is supported (1.27+)"
   fi
-  if answer="$(kc get namespace "$namespace" -o name 2>&1)"; then
-    namespace_exists=true
-    ok "namespace $namespace exists"
-  elif [[ "$answer" == *NotFound* || "$answer" == *"not found"* ]]; then
-    ok "namespace $namespace does not exist yet: it will be created"
-    check_permission namespaces "" "get create"
-  else
-    failed "cannot read namespace $namespace: $(head -n 1 <<< "$answer")" "run the installer as a cluster admin, or have one grant you get on namespaces"
-  fi
+  check_own_namespace "$namespace"
   for resource in serviceaccounts services persistentvolumeclaims deployments.apps poddisruptionbudgets.policy; do
     check_permission "$resource" "$namespace"
   done
@@ -165,23 +148,14 @@ helm_used=false
 $use_helm && command -v helm > /dev/null && [[ -f "$chart/Chart.yaml" ]] && helm_used=true
 if $dry_run; then
   say "Dry run: would apply$($helm_used && echo " with helm (chart $chart)" || echo " with kubectl server-side apply (field manager $field_manager)"):"
-  while read -r kind name ns; do
-    if [[ -n "$(version_in "$kind" "$name" "$ns" "$before")" ]]; then
-      say "  would apply (exists)  $(describe "$kind" "$name" "$ns")"
-    else
-      say "  would create          $(describe "$kind" "$name" "$ns")"
-    fi
-  done < <(object_list)
+  print_plan
   say "Dry run: nothing was changed. Run again without --dry-run to install."
   exit 0
 fi
 
 say "Installing$($helm_used && echo " with helm (chart $chart)" || echo " with kubectl server-side apply (field manager $field_manager)"):"
 if $helm_used; then
-  image_repository="${image%:*}" image_tag="${image##*:}"
-  if [[ "$image" != *:* || "$image_tag" == */* || "$image" == *@* ]]; then
-    image_repository="$image" image_tag=""
-  fi
+  split_image "$image"
   {
     printf 'image: {registry: "", repository: "%s", tag: "%s"}\n' "$image_repository" "$image_tag"
     printf 'gateway: {hostnames: [%s]}\n' "$all_hostnames"

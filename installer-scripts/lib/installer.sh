@@ -3,10 +3,11 @@
 #
 # The sourcing script defines: say (prints, masking secrets), kc (kubectl with its --kubeconfig and
 # --context), and before applying: objects (the file), field_manager, force_conflicts (true|false),
-# before (object_state before applying), EXIT_INSTALL. failed() counts into failures.
-# shellcheck shell=bash disable=SC2154 # objects, before, force_conflicts, field_manager: the sourcing script's
+# before (object_state before applying), EXIT_INSTALL. failed() counts into failures; check_cluster
+# and check_own_namespace set cluster_ok, version_json and namespace_exists.
+# shellcheck shell=bash disable=SC2154,SC2034 # objects, before, context, ...: the sourcing script's; what check_* set, it reads
 
-failures=0
+failures=0 cluster_ok=false namespace_exists=false
 ok() { say "  ok      $*"; }
 warn() { say "  WARN    $1"; say "          -> $2"; }
 failed() {
@@ -128,4 +129,59 @@ apply_and_report() {
     fi
     say "  $(printf '%-10s' "$state") $(describe "$kind" "$name" "$ns")"
   done < <(object_list)
+}
+
+# The kubectl and cluster lines of a preflight: sets cluster_ok, and version_json (the API server's
+# /version) when it answers.
+check_cluster() {
+  local server
+  cluster_ok=false
+  if ! command -v kubectl > /dev/null; then
+    failed "kubectl is not on PATH" "install kubectl (https://kubernetes.io/docs/tasks/tools/) or add it to PATH"
+    return
+  fi
+  ok "kubectl found: $(command -v kubectl)"
+  if version_json="$(kc get --raw /version --request-timeout=15s 2>&1)"; then
+    cluster_ok=true
+    server="$(kc config view --minify -o 'jsonpath={.clusters[0].cluster.server}' 2> /dev/null || true)"
+    ok "cluster reachable: ${server:-the API server} (context ${context:-$(kc config current-context 2> /dev/null || echo none)})"
+  else
+    failed "cannot reach the cluster: $(head -n 1 <<< "$version_json")" \
+      "check --kubeconfig/--context (or KUBECONFIG), that the API server is reachable from here (VPN, firewall) and that your credentials have not expired"
+  fi
+}
+
+# The line on the installer's own namespace $1: sets namespace_exists; checks it may be created.
+check_own_namespace() {
+  local answer
+  namespace_exists=false
+  if answer="$(kc get namespace "$1" -o name 2>&1)"; then
+    namespace_exists=true
+    ok "namespace $1 exists"
+  elif [[ "$answer" == *NotFound* || "$answer" == *"not found"* ]]; then
+    ok "namespace $1 does not exist yet: it will be created"
+    check_permission namespaces "" "get create"
+  else
+    failed "cannot read namespace $1: $(head -n 1 <<< "$answer")" "have a cluster admin grant you get on namespaces, or run the installer as a cluster admin"
+  fi
+}
+
+# Prints what applying $objects would do to each object, given the state before ($before).
+print_plan() {
+  local kind name ns
+  while read -r kind name ns; do
+    if [[ -n "$(version_in "$kind" "$name" "$ns" "$before")" ]]; then
+      say "  would apply (exists)  $(describe "$kind" "$name" "$ns")"
+    else
+      say "  would create          $(describe "$kind" "$name" "$ns")"
+    fi
+  done < <(object_list)
+}
+
+# Splits the image reference $1 into image_repository and image_tag (empty for a digest or no tag).
+split_image() {
+  image_repository="${1%:*}" image_tag="${1##*:}"
+  if [[ "$1" != *:* || "$image_tag" == */* || "$1" == *@* ]]; then
+    image_repository="$1" image_tag=""
+  fi
 }
