@@ -73,8 +73,7 @@ class UsageMeterIT {
                         image: busybox
                         resources: {limits: {cpu: "1", memory: 1Gi}}
                 """.formatted(namespace)).getFirst().object();
-        PodTemplateLabels.stamp(web, deploymentId);
-        admin.genericKubernetesResources("apps/v1", "Deployment").inNamespace(namespace).resource(web).create();
+        createStamped(admin, web, deploymentId);
         bindClaim(admin, namespace, deploymentId);
         admin.persistentVolumeClaims().inNamespace(namespace).resource(new PersistentVolumeClaimBuilder()
                 .withNewMetadata().withName("pending").addToLabels(OutpostMetadata.DEPLOYMENT_LABEL, deploymentId).endMetadata()
@@ -90,10 +89,7 @@ class UsageMeterIT {
         try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT)) {
             long windowEnd = 1_800_000_060_000L;
             UsageSpool spool = UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
-            UsageMetering metering = new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofHours(1),
-                    () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))), new KubeUsageReader(agent, new MetricsApiReader(agent, "agent=a1")),
-                    new UsageMeter("a1"), spool, new PodMetricsScraper(Duration.ofSeconds(1)), Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC),
-                    "agent=a1");
+            UsageMetering metering = meteringAt(agent, deploymentId, namespace, spool, windowEnd);
 
             assertThat(metering.measureDue()).isEqualTo(4);
 
@@ -249,8 +245,7 @@ class UsageMeterIT {
                       containers:
                       - {name: api, image: api, resources: {requests: {cpu: "1", memory: 1Gi}}}
                 """.formatted(namespace)).getFirst().object();
-        PodTemplateLabels.stamp(api, deploymentId);
-        admin.genericKubernetesResources("apps/v1", "Deployment").inNamespace(namespace).resource(api).create();
+        createStamped(admin, api, deploymentId);
         List<String> pods = await().atMost(Duration.ofSeconds(60)).until(() -> admin.pods().inNamespace(namespace)
                 .withLabel(OutpostMetadata.DEPLOYMENT_LABEL, deploymentId).list().getItems().stream()
                 .filter(pod -> "Running".equals(pod.getStatus().getPhase())).map(pod -> pod.getMetadata().getName())
@@ -262,11 +257,7 @@ class UsageMeterIT {
         try (KubernetesClient agent = cluster.serviceAccountClient(namespace, AGENT)) {
             long windowEnd = 1_800_000_060_000L;
             UsageSpool spool = UsageSpool.open(stateDir.resolve("usage-spool"), 1L << 20, Optional.empty(), "agent=a1");
-            UsageMetering metering = new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofHours(1),
-                    () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))),
-                    new KubeUsageReader(agent, new MetricsApiReader(agent, "agent=a1")), new UsageMeter("a1"), spool,
-                    new PodMetricsScraper(Duration.ofSeconds(1)),
-                    Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC), "agent=a1");
+            UsageMetering metering = meteringAt(agent, deploymentId, namespace, spool, windowEnd);
 
             assertThat(metering.measureDue()).isEqualTo(6);
 
@@ -279,6 +270,23 @@ class UsageMeterIT {
             // working set: 2 × 64 MiB = 0.125 GiB, × 60 s
             assertThat(quantities).containsEntry(Meters.MEMORY_USED.name(), "7.5");
         }
+    }
+
+    /** One metering of {@code deploymentId} as the agent's ServiceAccount, its clock just after {@code windowEnd}. */
+    private static UsageMetering meteringAt(KubernetesClient agent, String deploymentId, String namespace, UsageSpool spool,
+            long windowEnd) {
+        return new UsageMetering(new UsageGrid(Duration.ofMinutes(1)), Duration.ofHours(1),
+                () -> List.of(new MeteredDeployment(deploymentId, Set.of(namespace))),
+                new KubeUsageReader(agent, new MetricsApiReader(agent, "agent=a1")), new UsageMeter("a1"), spool,
+                new PodMetricsScraper(Duration.ofSeconds(1)), Clock.fixed(Instant.ofEpochMilli(windowEnd + 1_500), ZoneOffset.UTC),
+                "agent=a1");
+    }
+
+    /** Creates the Deployment with its pod template stamped as the agent stamps it. */
+    private static void createStamped(KubernetesClient admin, GenericKubernetesResource deployment, String deploymentId) {
+        PodTemplateLabels.stamp(deployment, deploymentId);
+        admin.genericKubernetesResources("apps/v1", "Deployment").inNamespace(deployment.getMetadata().getNamespace())
+                .resource(deployment).create();
     }
 
     private static void grantReadRole(KubernetesClient admin, String namespace) {
