@@ -12,6 +12,7 @@ import dev.outpost.hub.enrollment.JoinGrant;
 import dev.outpost.hub.enrollment.JoinTokenRejectedException;
 import dev.outpost.hub.environments.Environment;
 import dev.outpost.hub.environments.EnvironmentService;
+import dev.outpost.hub.packages.RenderSlots;
 import dev.outpost.hub.packages.render.RenderFailure;
 import io.micronaut.http.HttpStatus;
 import jakarta.inject.Singleton;
@@ -43,15 +44,18 @@ public class AgentInstallService {
     private final GatewayPortSource gatewayPort;
     private final HubConfig config;
     private final BundledAgentChart chart;
+    private final RenderSlots renders;
 
     public AgentInstallService(EnvironmentService environments, EnrollmentStore enrollment,
-            CaFingerprintSource caFingerprint, GatewayPortSource gatewayPort, HubConfig config, BundledAgentChart chart) {
+            CaFingerprintSource caFingerprint, GatewayPortSource gatewayPort, HubConfig config, BundledAgentChart chart,
+            RenderSlots renders) {
         this.environments = environments;
         this.enrollment = enrollment;
         this.caFingerprint = caFingerprint;
         this.gatewayPort = gatewayPort;
         this.config = config;
         this.chart = chart;
+        this.renders = renders;
     }
 
     /**
@@ -76,7 +80,8 @@ public class AgentInstallService {
         LOG.info("install instructions handed out for tenant {} environment {} (join token {})", environment.tenantId(),
                 environment.id(), grant.tokenId());
         String manifest;
-        try {
+        // a Helm render like a package's: it shares their bound (503 "busy, retry" beyond it)
+        try (RenderSlots.Slot slot = renders.take("rendering the agent chart")) {
             manifest = chart.render(values(hub, caHash, joinToken, managed), ns);
         } catch (RenderFailure e) {
             // the chart is the hub's own: failing to render it is the hub's fault, not the caller's
