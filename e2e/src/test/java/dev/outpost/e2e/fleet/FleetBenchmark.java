@@ -76,13 +76,16 @@ class FleetBenchmark {
         double enrolCpu = cpuPercent(hubPid, cpuBefore, connectSeconds);
         await("all online at the hub").atMost(patience).pollInterval(Duration.ofMillis(500))
                 .until(() -> vendor.agentsOnline() == agents);
+        long simulatorPid = ProcessHandle.current().pid();
         print("BENCH enrol: %d agents in %.1f s = %.0f/s (REST environment + join token + Enroll, %d in parallel); "
-                + "all welcomed after %.1f s; hub CPU %.0f%% meanwhile",
-                agents, enrolSeconds, agents / enrolSeconds, enrolParallelism, connectSeconds, enrolCpu);
+                + "all welcomed after %.1f s; hub CPU %.0f%% meanwhile; mean per agent: REST %.0f ms, Enroll %.0f ms",
+                agents, enrolSeconds, agents / enrolSeconds, enrolParallelism, connectSeconds, enrolCpu,
+                counters.inviteTime().toMillis() / (double) agents, counters.enrollTime().toMillis() / (double) agents);
 
         // Steady state: heartbeats only; the fleet must stay connected throughout.
         long beatsBefore = counters.heartbeats();
         long cpuSteady = ProcStats.cpuTicks(hubPid);
+        long simulatorCpuSteady = ProcStats.cpuTicks(simulatorPid);
         long steadyBegin = System.nanoTime();
         await("steady state").during(Duration.ofSeconds(steadySeconds)).atMost(Duration.ofSeconds(steadySeconds + 10))
                 .pollInterval(Duration.ofSeconds(1)).until(() -> counters.connected() == agents);
@@ -91,8 +94,10 @@ class FleetBenchmark {
         long rssKib = ProcStats.rssKib(hubPid);
         double beatsPerSecond = (counters.heartbeats() - beatsBefore) / steadyElapsed;
         print("BENCH steady %.0f s: %.0f heartbeats/s; hub CPU %.1f%% of one core (%.1f%% per 1,000 agents), "
-                + "RSS %d MiB (%.0f MiB per 1,000 agents, heap cap %s)", steadyElapsed, beatsPerSecond, steadyCpu,
-                steadyCpu / thousands, rssKib / 1024, rssKib / 1024.0 / thousands, heap);
+                + "RSS %d MiB (%.0f MiB per 1,000 agents, heap cap %s); the simulator's JVM %.1f%% CPU, RSS %d MiB",
+                steadyElapsed, beatsPerSecond, steadyCpu, steadyCpu / thousands, rssKib / 1024,
+                rssKib / 1024.0 / thousands, heap, cpuPercent(simulatorPid, simulatorCpuSteady, steadyElapsed),
+                ProcStats.rssKib(simulatorPid) / 1024);
 
         // One command to every agent.
         String release = vendor.release("1.0.0", "hello");
@@ -146,6 +151,7 @@ class FleetBenchmark {
                 ninetyNineSeconds, allSeconds, onlineSeconds,
                 failedAttempts,
                 cpuPercent(hubPid, cpuRecovery, allSeconds - healthySeconds));
+        print("BENCH stream ends by kind: %s", counters.streamEndsByCode());
         print("BENCH totals: welcomes %d, stream ends %d, commands received %d (%d again after a reconnect), "
                 + "results %d (%d failed)", counters.welcomes(), counters.streamEnds(), counters.commandsReceived(),
                 counters.commandsRepeated(), counters.resultsSent(), counters.resultsFailed());

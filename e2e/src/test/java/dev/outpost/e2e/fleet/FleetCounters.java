@@ -3,7 +3,10 @@ package dev.outpost.e2e.fleet;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.Outcome;
+import io.grpc.Status;
+import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -24,6 +27,9 @@ public final class FleetCounters {
     private final LongAdder commandsRepeated = new LongAdder();
     private final LongAdder resultsSent = new LongAdder();
     private final LongAdder resultsFailed = new LongAdder();
+    private final Map<String, LongAdder> streamEndsByCode = new ConcurrentHashMap<>();
+    private final LongAdder inviteNanos = new LongAdder();
+    private final LongAdder enrollNanos = new LongAdder();
     private final Map<String, Long> firstReceivedNanos = new ConcurrentHashMap<>();
     private final Map<String, Long> firstAnsweredNanos = new ConcurrentHashMap<>();
 
@@ -41,11 +47,34 @@ public final class FleetCounters {
         welcomes.increment();
     }
 
-    void streamEnded(boolean wasWelcomed) {
+    void streamEnded(boolean wasWelcomed, Status.Code code) {
         streamEnds.increment();
+        streamEndsByCode.computeIfAbsent((wasWelcomed ? "welcomed " : "unwelcomed ") + code, c -> new LongAdder())
+                .increment();
         if (wasWelcomed) {
             connected.decrementAndGet();
         }
+    }
+
+    void enrolmentTimed(long inviteNanos, long enrollNanos) {
+        this.inviteNanos.add(inviteNanos);
+        this.enrollNanos.add(enrollNanos);
+    }
+
+    /** Summed over all agents: time spent getting invitations (REST) and in the Enroll call. */
+    public Duration inviteTime() {
+        return Duration.ofNanos(inviteNanos.sum());
+    }
+
+    public Duration enrollTime() {
+        return Duration.ofNanos(enrollNanos.sum());
+    }
+
+    /** Stream ends by whether the stream had been welcomed and the gRPC status code, e.g. {@code welcomed UNAVAILABLE=200}. */
+    public Map<String, Long> streamEndsByCode() {
+        Map<String, Long> counts = new TreeMap<>();
+        streamEndsByCode.forEach((key, count) -> counts.put(key, count.sum()));
+        return counts;
     }
 
     void countHeartbeat() {

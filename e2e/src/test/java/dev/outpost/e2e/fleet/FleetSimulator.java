@@ -2,6 +2,7 @@ package dev.outpost.e2e.fleet;
 
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +27,8 @@ import java.util.function.IntFunction;
  */
 public final class FleetSimulator implements AutoCloseable {
     /** What every agent of a fleet shares. */
-    record Shared(EventLoopGroup eventLoops, ExecutorService callbacks, ScheduledExecutorService scheduler) {
+    record Shared(EventLoopGroup eventLoops, ExecutorService callbacks, ScheduledExecutorService scheduler,
+            Duration backoffCap) {
     }
 
     /** What an agent needs to enrol: a join token and the hub CA fingerprint that came with it. */
@@ -46,6 +48,15 @@ public final class FleetSimulator implements AutoCloseable {
      * @param threads        event loop threads (and as many callback threads) shared by all agents
      */
     public FleetSimulator(String gatewayAddress, SimulatedCluster.Behaviour behaviour, int enrolParallelism, int threads) {
+        this(gatewayAddress, behaviour, enrolParallelism, threads, SimulatedAgent.AGENT_BACKOFF_CAP);
+    }
+
+    /**
+     * As above, with another cap on the reconnect backoff than the real agent's 60 s (e.g. a shorter one
+     * so that a test's fleet is back sooner after a hub restart).
+     */
+    public FleetSimulator(String gatewayAddress, SimulatedCluster.Behaviour behaviour, int enrolParallelism, int threads,
+            Duration backoffCap) {
         int colon = gatewayAddress.lastIndexOf(':');
         this.host = gatewayAddress.substring(0, colon);
         this.port = Integer.parseInt(gatewayAddress.substring(colon + 1));
@@ -53,7 +64,7 @@ public final class FleetSimulator implements AutoCloseable {
         this.enrolParallelism = enrolParallelism;
         this.shared = new Shared(new NioEventLoopGroup(threads, daemons("fleet-io")),
                 Executors.newFixedThreadPool(threads, daemons("fleet-callback")),
-                Executors.newScheduledThreadPool(2, daemons("fleet-timer")));
+                Executors.newScheduledThreadPool(2, daemons("fleet-timer")), backoffCap);
     }
 
     public FleetCounters counters() {
@@ -81,10 +92,13 @@ public final class FleetSimulator implements AutoCloseable {
             for (int i = 0; i < count; i++) {
                 int index = first + i;
                 enrolments.add(workers.submit(() -> {
+                    long begin = System.nanoTime();
                     Invitation invitation = invite.apply(index);
+                    long invited = System.nanoTime() - begin;
                     SimulatedAgent agent = new SimulatedAgent("sim-" + index, host, port, shared,
                             new SimulatedCluster(behaviour, shared.scheduler()), counters);
                     agent.enroll(invitation.joinToken(), invitation.caFingerprint());
+                    counters.enrolmentTimed(invited, agent.enrollNanos());
                     synchronized (this) {
                         agents.add(agent);
                     }

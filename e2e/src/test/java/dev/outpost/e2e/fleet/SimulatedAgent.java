@@ -51,7 +51,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * fingerprint), then keeps one mutual-TLS {@code AgentControl.Connect} stream open: Hello, heartbeats at
  * the interval the Welcome names, progress and a result for every command (carried out by its
  * {@link SimulatedCluster}), and on any end of the stream a reconnect after a full-jitter exponential
- * backoff, as the real agent does (1 s doubling to 60 s, starting over after a stream that lived 30 s).
+ * backoff, as the real agent does (1 s doubling to 60 s, starting over after a stream that lived 30 s;
+ * a test may lower the cap).
  *
  * <p>It owns no thread: its channel runs on the fleet's shared event loop group and callback executor,
  * its timers on the fleet's shared scheduler.
@@ -59,7 +60,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 public final class SimulatedAgent {
     static final String VERSION = "fleet-simulator";
     private static final Duration BACKOFF_BASE = Duration.ofSeconds(1);
-    private static final Duration BACKOFF_CAP = Duration.ofSeconds(60);
+    /** The real agent's cap on the wait between reconnects. */
+    static final Duration AGENT_BACKOFF_CAP = Duration.ofSeconds(60);
     private static final Duration STABLE_AFTER = Duration.ofSeconds(30);
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ENROLL_TIMEOUT = Duration.ofSeconds(60);
@@ -76,6 +78,7 @@ public final class SimulatedAgent {
     private volatile Stream current;
     private volatile boolean stopped;
     private int attempt;
+    private long enrollNanos;
 
     SimulatedAgent(String name, String host, int port, FleetSimulator.Shared shared, SimulatedCluster cluster,
             FleetCounters counters) {
@@ -96,6 +99,11 @@ public final class SimulatedAgent {
         return agentId;
     }
 
+    /** How long the Enroll took, key generation and TLS included. */
+    long enrollNanos() {
+        return enrollNanos;
+    }
+
     public SimulatedCluster cluster() {
         return cluster;
     }
@@ -105,6 +113,7 @@ public final class SimulatedAgent {
      * answered, then keeps the key and certificate in memory for the control stream.
      */
     void enroll(String joinToken, String caFingerprint) {
+        long begin = System.nanoTime();
         KeyPair keys = EcKeys.generateP256();
         ManagedChannel enrolment;
         try {
@@ -133,6 +142,7 @@ public final class SimulatedAgent {
         channel = mutualTls(keys.getPrivate(), certificate, ca);
         agentId = response.getAgentId();
         counters.countEnrolled();
+        enrollNanos = System.nanoTime() - begin;
     }
 
     /** Opens the control stream (and keeps one open until {@link #stop}). */
@@ -179,7 +189,7 @@ public final class SimulatedAgent {
     /** Called once per stream, when it ended for any reason. */
     private void streamEnded(Stream stream, Status status) {
         stream.stopTimers();
-        counters.streamEnded(stream.welcomed);
+        counters.streamEnded(stream.welcomed, status.getCode());
         if (current == stream) {
             current = null;
         }
@@ -191,7 +201,7 @@ public final class SimulatedAgent {
             if (stream.welcomed && System.nanoTime() - stream.openedNanos >= STABLE_AFTER.toNanos()) {
                 attempt = 0;
             }
-            long ceiling = Math.min(BACKOFF_CAP.toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt, 16));
+            long ceiling = Math.min(shared.backoffCap().toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt, 16));
             attempt++;
             wait = (long) (ThreadLocalRandom.current().nextDouble() * ceiling);
         }
