@@ -24,6 +24,7 @@ import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.StepState;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
@@ -65,6 +66,7 @@ public final class SimulatedAgent {
     private static final Duration STABLE_AFTER = Duration.ofSeconds(30);
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ENROLL_TIMEOUT = Duration.ofSeconds(60);
+    private static final int ENROLL_ATTEMPTS = 5;
 
     private final String name;
     private final String host;
@@ -122,12 +124,11 @@ public final class SimulatedAgent {
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS for enrolment", e);
         }
+        EnrollRequest request = EnrollRequest.newBuilder().setJoinToken(joinToken)
+                .setCsrDer(ByteString.copyFrom(csr(keys))).setAgentVersion(VERSION).setCluster(facts()).build();
         EnrollResponse response;
         try {
-            response = EnrollmentGrpc.newBlockingStub(enrolment)
-                    .withDeadlineAfter(ENROLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .enroll(EnrollRequest.newBuilder().setJoinToken(joinToken).setCsrDer(ByteString.copyFrom(csr(keys)))
-                            .setAgentVersion(VERSION).setCluster(facts()).build());
+            response = enrollWithRetries(enrolment, request);
         } finally {
             enrolment.shutdownNow();
         }
@@ -143,6 +144,35 @@ public final class SimulatedAgent {
         agentId = response.getAgentId();
         counters.countEnrolled();
         enrollNanos = System.nanoTime() - begin;
+    }
+
+    /**
+     * As the real agent: a hub that is unreachable or busy is tried again after a full-jitter backoff
+     * (here at most {@value #ENROLL_ATTEMPTS} attempts, the worker thread waiting); a refusal is final.
+     */
+    private EnrollResponse enrollWithRetries(ManagedChannel enrolment, EnrollRequest request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return EnrollmentGrpc.newBlockingStub(enrolment)
+                        .withDeadlineAfter(ENROLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).enroll(request);
+            } catch (StatusRuntimeException e) {
+                Status.Code code = e.getStatus().getCode();
+                boolean retryable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+                        || code == Status.Code.RESOURCE_EXHAUSTED;
+                if (!retryable || attempt >= ENROLL_ATTEMPTS) {
+                    throw new IllegalStateException(name + ": enrolment failed after " + attempt + " attempts: "
+                            + e.getStatus(), e);
+                }
+                enrolment.resetConnectBackoff();
+                long ceiling = BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 4);
+                try {
+                    Thread.sleep((long) (ThreadLocalRandom.current().nextDouble() * ceiling));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(name + ": interrupted while enrolling", interrupted);
+                }
+            }
+        }
     }
 
     /** Opens the control stream (and keeps one open until {@link #stop}). */
