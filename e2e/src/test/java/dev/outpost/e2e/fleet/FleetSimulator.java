@@ -1,0 +1,142 @@
+package dev.outpost.e2e.fleet;
+
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * A fleet of {@link SimulatedAgent}s in one JVM, against one hub's gateway on loopback. All agents
+ * share one Netty event loop group, one gRPC callback executor and one scheduler (heartbeats,
+ * backoff, simulated apply latency), so a fleet of thousands costs a handful of threads, not one per
+ * agent. Enrolments run at most {@code enrolParallelism} at a time.
+ *
+ * <p>Every agent dials from 127.0.0.1; each holds one connection, so a fleet is bounded by the
+ * ephemeral ports of one source address (about 28,000 by Linux's default range). Spreading agents
+ * over 127.0.0.x source addresses is not done yet.
+ */
+public final class FleetSimulator implements AutoCloseable {
+    /** What every agent of a fleet shares. */
+    record Shared(EventLoopGroup eventLoops, ExecutorService callbacks, ScheduledExecutorService scheduler,
+            Duration backoffCap) {
+    }
+
+    /** What an agent needs to enrol: a join token and the hub CA fingerprint that came with it. */
+    public record Invitation(String joinToken, String caFingerprint) {
+    }
+
+    private final String host;
+    private final int port;
+    private final SimulatedCluster.Behaviour behaviour;
+    private final int enrolParallelism;
+    private final Shared shared;
+    private final FleetCounters counters = new FleetCounters();
+    private final List<SimulatedAgent> agents = new ArrayList<>();
+
+    /**
+     * @param gatewayAddress the hub's agent gateway, {@code host:port}
+     * @param threads        event loop threads (and as many callback threads) shared by all agents
+     */
+    public FleetSimulator(String gatewayAddress, SimulatedCluster.Behaviour behaviour, int enrolParallelism, int threads) {
+        this(gatewayAddress, behaviour, enrolParallelism, threads, SimulatedAgent.AGENT_BACKOFF_CAP);
+    }
+
+    /**
+     * As above, with another cap on the reconnect backoff than the real agent's 60 s (e.g. a shorter one
+     * so that a test's fleet is back sooner after a hub restart).
+     */
+    public FleetSimulator(String gatewayAddress, SimulatedCluster.Behaviour behaviour, int enrolParallelism, int threads,
+            Duration backoffCap) {
+        int colon = gatewayAddress.lastIndexOf(':');
+        this.host = gatewayAddress.substring(0, colon);
+        this.port = Integer.parseInt(gatewayAddress.substring(colon + 1));
+        this.behaviour = behaviour;
+        this.enrolParallelism = enrolParallelism;
+        this.shared = new Shared(new NioEventLoopGroup(threads, daemons("fleet-io")),
+                Executors.newFixedThreadPool(threads, daemons("fleet-callback")),
+                Executors.newScheduledThreadPool(2, daemons("fleet-timer")), backoffCap);
+    }
+
+    public FleetCounters counters() {
+        return counters;
+    }
+
+    public synchronized List<SimulatedAgent> agents() {
+        return List.copyOf(agents);
+    }
+
+    /**
+     * Enrols {@code count} new agents, at most {@code enrolParallelism} at a time; {@code invite} is
+     * called on the enrolling worker with the agent's index and returns its invitation (e.g. creates an
+     * environment and a join token at the hub's REST API). Each agent opens its control stream as soon
+     * as it is enrolled. Returns the agents once all are enrolled; fails on the first refusal.
+     */
+    public List<SimulatedAgent> enrolAndConnect(int count, IntFunction<Invitation> invite) throws InterruptedException {
+        ExecutorService workers = Executors.newFixedThreadPool(enrolParallelism, daemons("fleet-enrol"));
+        List<Future<SimulatedAgent>> enrolments = new ArrayList<>();
+        int first;
+        synchronized (this) {
+            first = agents.size();
+        }
+        try {
+            for (int i = 0; i < count; i++) {
+                int index = first + i;
+                enrolments.add(workers.submit(() -> {
+                    long begin = System.nanoTime();
+                    Invitation invitation = invite.apply(index);
+                    long invited = System.nanoTime() - begin;
+                    SimulatedAgent agent = new SimulatedAgent("sim-" + index, host, port, shared,
+                            new SimulatedCluster(behaviour, shared.scheduler()), counters);
+                    agent.enroll(invitation.joinToken(), invitation.caFingerprint());
+                    counters.enrolmentTimed(invited, agent.enrollNanos());
+                    synchronized (this) {
+                        agents.add(agent);
+                    }
+                    agent.start();
+                    return agent;
+                }));
+            }
+            List<SimulatedAgent> enrolled = new ArrayList<>();
+            for (Future<SimulatedAgent> enrolment : enrolments) {
+                try {
+                    enrolled.add(enrolment.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("an enrolment failed: " + e.getCause(), e.getCause());
+                }
+            }
+            return enrolled;
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    /** Stops every agent and the shared threads. */
+    @Override
+    public void close() {
+        for (SimulatedAgent agent : agents()) {
+            agent.stop();
+        }
+        shared.scheduler().shutdownNow();
+        shared.eventLoops().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shared.callbacks().shutdownNow();
+    }
+
+    private static ThreadFactory daemons(String prefix) {
+        AtomicInteger next = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + next.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
