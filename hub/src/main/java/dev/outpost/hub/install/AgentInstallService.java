@@ -36,6 +36,8 @@ public class AgentInstallService {
     public static final String DEFAULT_AGENT_NAMESPACE = "outpost";
     /** Most namespaces one install may grant the agent. */
     public static final int MAX_NAMESPACES = 50;
+    /** Longest {@code namespaces} query value: the whole request line must stay within the hub's 8 KiB. */
+    public static final int MAX_NAMESPACES_CHARS = 256;
     private static final Logger LOG = LoggerFactory.getLogger(AgentInstallService.class);
 
     private final EnvironmentService environments;
@@ -127,6 +129,10 @@ public class AgentInstallService {
 
     private static List<String> parseNamespaces(String namespaces, Validation v) {
         if (namespaces == null || namespaces.isBlank()) {
+            return List.of();
+        }
+        if (namespaces.length() > MAX_NAMESPACES_CHARS) {
+            v.error("namespaces", "at most " + MAX_NAMESPACES_CHARS + " characters, got " + namespaces.length());
             return List.of();
         }
         Set<String> names = new LinkedHashSet<>();

@@ -106,6 +106,8 @@ class AgentInstallH2IT implements TestPropertyProvider {
         assertProblem(api.get(installPath(env, secretless, ""), ADMIN), 422, "unknown");
         assertProblem(api.get(installPath(env, other.joinToken(), ""), ADMIN), 422, "another environment");
         assertProblem(api.get(installPath(env, env.joinToken(), "namespaces=Shop_1"), ADMIN), 400, "Shop_1");
+        assertProblem(api.get(installPath(env, env.joinToken(), "namespaces=" + "a,".repeat(130) + "a"), ADMIN), 400,
+                "at most 256 characters");
         api.delete("/api/v1/environments/" + env.id() + "/join-tokens/" + env.joinToken().substring(0, env.joinToken().indexOf('.')), ADMIN);
         assertProblem(api.get(installPath(env, env.joinToken(), ""), ADMIN), 422, "expired");
     }
