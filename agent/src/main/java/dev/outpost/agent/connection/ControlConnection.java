@@ -3,6 +3,7 @@ package dev.outpost.agent.connection;
 import dev.outpost.agent.commands.CommandDispatcher;
 import dev.outpost.agent.commands.HubOutlet;
 import dev.outpost.agent.identity.CertificateExpiry;
+import dev.outpost.protocol.BusyRetry;
 import dev.outpost.protocol.ProtocolRevision;
 import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentControlGrpc;
@@ -13,6 +14,7 @@ import dev.outpost.protocol.v1.Heartbeat;
 import dev.outpost.protocol.v1.Hello;
 import dev.outpost.protocol.v1.HubMessage;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -20,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -76,6 +80,8 @@ public final class ControlConnection implements HubOutlet {
     /** One open stream: its sender, and whether the hub welcomed it. */
     private final class Stream implements ClientResponseObserver<AgentMessage, HubMessage> {
         private final CompletableFuture<Status> ended = new CompletableFuture<>();
+        /** The trailers the stream ended with: a busy hub says in them when to come back. */
+        private volatile Metadata trailers;
         private ClientCallStreamObserver<AgentMessage> requests;
         private volatile boolean welcomed;
         private ScheduledFuture<?> heartbeats;
@@ -109,6 +115,7 @@ public final class ControlConnection implements HubOutlet {
 
         @Override
         public void onError(Throwable error) {
+            trailers = Status.trailersFromThrowable(error);
             ended.complete(Status.fromThrowable(error));
         }
 
@@ -201,7 +208,8 @@ public final class ControlConnection implements HubOutlet {
         timer.scheduleAtFixedRate(certificate::check, 0, CERTIFICATE_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         while (stopped.getCount() > 0) {
             Instant started = clock.instant();
-            Status status = runStream();
+            Stream stream = new Stream();
+            Status status = runStream(stream);
             onStreamEnd.accept(stopped.getCount() > 0);
             if (stopped.getCount() == 0) {
                 break;
@@ -211,8 +219,13 @@ public final class ControlConnection implements HubOutlet {
                 refusalBackoff.reset();
             }
             StreamEnd end = StreamEnd.of(status, certificate);
+            Optional<Duration> busy = BusyRetry.requested(status, stream.trailers);
             Duration wait;
-            if (end.refused()) {
+            if (busy.isPresent()) {
+                // The hub said when it can take us: its wait, spread, instead of our own backoff's next.
+                wait = BusyRetry.spread(busy.get(), ThreadLocalRandom.current().nextDouble());
+                LOG.warn("{}; the hub is busy, reconnecting in {} ms", end.reason(), wait.toMillis());
+            } else if (end.refused()) {
                 wait = refusalBackoff.next();
                 LOG.error("{}. Retrying in {}s.", end.reason(), wait.toSeconds());
             } else {
@@ -247,11 +260,10 @@ public final class ControlConnection implements HubOutlet {
         return stream != null && stream.welcomed && stream.send(message, true);
     }
 
-    private Status runStream() throws InterruptedException {
+    private Status runStream(Stream stream) throws InterruptedException {
         // Built before the call starts: it may ask the cluster for facts, and the hub times the Hello
         // from the start of the call.
         AgentMessage hello = AgentMessage.newBuilder().setHello(hello()).build();
-        Stream stream = new Stream();
         current = stream; // before the call starts, so no result finds the agent without a stream
         channel.resetConnectBackoff(); // our backoff paces reconnects, not the channel's own
         AgentControlGrpc.newStub(channel).connect(stream);

@@ -6,6 +6,7 @@ import dev.outpost.agent.connection.Backoff;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.AgentKeys;
 import dev.outpost.protocol.AgentIdentity;
+import dev.outpost.protocol.BusyRetry;
 import dev.outpost.protocol.CaFingerprint;
 import dev.outpost.protocol.EcKeys;
 import dev.outpost.protocol.GrpcLimits;
@@ -26,6 +27,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -102,7 +104,10 @@ public final class EnrollmentClient {
                     throw new EnrollmentException("cannot reach the hub at " + hub + " after " + attempt + " attempts: "
                             + status.getCode() + " " + describe(e), e);
                 }
-                Duration wait = backoff.next();
+                // A busy hub says when it can take the enrolment: its wait, spread, instead of our backoff's next.
+                Duration wait = BusyRetry.requested(status, e.getTrailers())
+                        .map(asked -> BusyRetry.spread(asked, ThreadLocalRandom.current().nextDouble()))
+                        .orElseGet(backoff::next);
                 LOG.warn("Hub at {} not reachable for enrolment ({} {}); attempt {} of {}, retrying in {} ms", hub,
                         status.getCode(), describe(e), attempt, maxAttempts, wait.toMillis());
                 channel.resetConnectBackoff();

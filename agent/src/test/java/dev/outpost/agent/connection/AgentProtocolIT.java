@@ -145,6 +145,19 @@ class AgentProtocolIT {
     }
 
     @Test
+    void aBusyHubsRetryAfterPacesTheReconnects() throws Exception {
+        hub.refuseAsBusy(2, Duration.ofMillis(700));
+
+        startAgent(enroll()); // its own backoff would retry within 200 ms
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.hellos.size() == 1);
+        List<Long> attempts = hub.connectAttempts;
+        assertThat(attempts).hasSize(3);
+        assertThat(Duration.ofNanos(attempts.get(1) - attempts.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+        assertThat(Duration.ofNanos(attempts.get(2) - attempts.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(700));
+    }
+
+    @Test
     @ExtendWith(KubeClusterExtension.class)
     void theAgentJarExitsWith0AfterSigterm(KubeCluster cluster) throws Exception {
         Path jar = Path.of("target", "outpost-agent.jar");

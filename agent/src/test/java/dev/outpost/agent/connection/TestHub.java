@@ -1,5 +1,6 @@
 package dev.outpost.agent.connection;
 
+import dev.outpost.protocol.BusyRetry;
 import dev.outpost.protocol.Pem;
 import dev.outpost.protocol.v1.AgentControlGrpc;
 import dev.outpost.protocol.v1.AgentMessage;
@@ -25,6 +26,7 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.ClientAuth;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.stub.StreamObserver;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +45,10 @@ public final class TestHub implements AutoCloseable {
     public final AtomicInteger enrollCalls = new AtomicInteger();
     public final List<Hello> hellos = new CopyOnWriteArrayList<>();
     public final List<AgentMessage> received = new CopyOnWriteArrayList<>();
+    /** When each control stream was opened (System.nanoTime), refused or not. */
+    public final List<Long> connectAttempts = new CopyOnWriteArrayList<>();
+    private final AtomicInteger busyRefusalsLeft = new AtomicInteger();
+    private volatile Duration busyRetryAfter = Duration.ZERO;
     private volatile StreamObserver<HubMessage> stream;
     private Server server;
     private int port;
@@ -81,6 +87,12 @@ public final class TestHub implements AutoCloseable {
     public synchronized void stop() throws InterruptedException {
         server.shutdownNow();
         server.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** Refuses the next {@code count} control streams as a busy hub does, asking for {@code retryAfter}. */
+    public void refuseAsBusy(int count, Duration retryAfter) {
+        busyRetryAfter = retryAfter;
+        busyRefusalsLeft.set(count);
     }
 
     public int port() {
@@ -127,6 +139,24 @@ public final class TestHub implements AutoCloseable {
     private final class Control extends AgentControlGrpc.AgentControlImplBase {
         @Override
         public StreamObserver<AgentMessage> connect(StreamObserver<HubMessage> responses) {
+            connectAttempts.add(System.nanoTime());
+            if (busyRefusalsLeft.getAndDecrement() > 0) {
+                responses.onError(Status.RESOURCE_EXHAUSTED.withDescription("hub busy")
+                        .asRuntimeException(BusyRetry.trailers(busyRetryAfter)));
+                return new StreamObserver<>() {
+                    @Override
+                    public void onNext(AgentMessage message) {
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                };
+            }
             return new StreamObserver<>() {
                 @Override
                 public void onNext(AgentMessage message) {

@@ -3,7 +3,10 @@ package dev.outpost.hub.agents;
 import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.Hello;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the agent gateway needs to know and record about agents: whether a certificate's agent is
@@ -13,6 +16,9 @@ public interface AgentPresence {
 
     /** The agent, if it exists and is not revoked, with the serial of the certificate it must present. */
     Optional<ActiveAgent> findActive(String agentId);
+
+    /** {@link #findActive(String)} for many agents at once, by id; the revoked and unknown are missing. */
+    Map<String, ActiveAgent> findActive(Collection<String> agentIds);
 
     /**
      * The agent opened a control stream on replica {@code replicaId}: online, last seen now, facts from
@@ -25,7 +31,15 @@ public interface AgentPresence {
      * online again (held by that replica unless another holds it) if the sweep marked it offline. False
      * when the agent is revoked or unknown by now.
      */
-    boolean heartbeat(String agentId, String replicaId);
+    default boolean heartbeat(String agentId, String replicaId) {
+        return heard(Set.of(agentId), replicaId).isEmpty();
+    }
+
+    /**
+     * {@link #heartbeat(String, String)} for every agent the replica heard since its last batch, in a few
+     * statements; returns those of them that are revoked or unknown by now (nothing is recorded for them).
+     */
+    Set<String> heard(Collection<String> agentIds, String replicaId);
 
     /**
      * As {@link #heartbeat(String, String)}, also recording the condition the message carried (checked

@@ -63,6 +63,22 @@ public class AgentStore {
                 + "where id = ? and status <> 'revoked'", now, replicaId, agentId) == 1;
     }
 
+    /**
+     * {@link #heard} for many agents in one statement (at most a few hundred ids); returns how many rows
+     * it updated, i.e. how many of them are not revoked.
+     */
+    public int heardAll(Sql sql, List<String> agentIds, String replicaId, Instant now) {
+        Object[] params = new Object[agentIds.size() + 2];
+        params[0] = now;
+        params[1] = replicaId;
+        for (int i = 0; i < agentIds.size(); i++) {
+            params[i + 2] = agentIds.get(i);
+        }
+        return sql.update("update agents set last_seen_at = ?, status = 'online', replica_id = coalesce(replica_id, ?) "
+                + "where status <> 'revoked' and id in (" + Sql.placeholders(agentIds.size())
+                + ")", params);
+    }
+
     /** Records the agent's condition; true only when it differs from the recorded one (so a change can be logged). */
     public boolean conditionChanged(Sql sql, String agentId, Agent.Condition condition) {
         String reason = condition.reason() == null ? "" : condition.reason();

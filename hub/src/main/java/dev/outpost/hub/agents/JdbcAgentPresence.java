@@ -10,10 +10,19 @@ import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentState;
 import dev.outpost.protocol.v1.Hello;
 import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +30,10 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class JdbcAgentPresence implements AgentPresence {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAgentPresence.class);
+    private static final String ACTIVE =
+            "select id, tenant_id, environment_id, certificate_serial from agents where status <> 'revoked' and ";
+    /** Ids per IN list. */
+    private static final int CHUNK = 500;
 
     private final Database db;
     private final AgentStore agents;
@@ -45,11 +58,60 @@ public class JdbcAgentPresence implements AgentPresence {
     }
 
     private static Optional<ActiveAgent> activeIn(Sql sql, String agentId) {
-        return sql.queryOne(
-                "select id, tenant_id, environment_id, certificate_serial from agents where id = ? and status <> 'revoked'",
-                rs -> new ActiveAgent(rs.getString("id"), rs.getString("tenant_id"), rs.getString("environment_id"),
-                        rs.getString("certificate_serial")),
-                agentId);
+        return sql.queryOne(ACTIVE + "id = ?", JdbcAgentPresence::active, agentId);
+    }
+
+    private static ActiveAgent active(ResultSet rs) throws SQLException {
+        return new ActiveAgent(rs.getString("id"), rs.getString("tenant_id"), rs.getString("environment_id"),
+                rs.getString("certificate_serial"));
+    }
+
+    @Override
+    public Map<String, ActiveAgent> findActive(Collection<String> agentIds) {
+        Map<String, ActiveAgent> found = new HashMap<>();
+        for (List<String> chunk : chunks(agentIds)) {
+            db.read(sql -> sql.query(ACTIVE + "id in (" + Sql.placeholders(chunk.size()) + ")", JdbcAgentPresence::active,
+                    chunk.toArray())).forEach(agent -> found.put(agent.agentId(), agent));
+        }
+        return found;
+    }
+
+    @Override
+    public Set<String> heard(Collection<String> agentIds, String replicaId) {
+        Set<String> refused = new HashSet<>();
+        Instant now = clock.instant();
+        // One statement per chunk, all in one transaction: a replica's whole fleet costs one commit, not
+        // one per heartbeat. Only a chunk that updated fewer rows than it named is looked at again.
+        db.inTransaction(sql -> {
+            for (List<String> chunk : chunks(agentIds)) {
+                int updated = agents.heardAll(sql, chunk, replicaId, now);
+                if (updated < chunk.size()) {
+                    Set<String> missing = new HashSet<>(chunk);
+                    sql.query(ACTIVE + "id in (" + Sql.placeholders(chunk.size()) + ")", rs -> rs.getString("id"),
+                            chunk.toArray()).forEach(missing::remove);
+                    refused.addAll(missing);
+                }
+            }
+            return null;
+        });
+        if (!refused.isEmpty()) {
+            LOG.warn("{} agent(s) heard on replica {} are revoked or unknown; nothing recorded for them: {}",
+                    refused.size(), replicaId, refused.size() > 10 ? List.copyOf(refused).subList(0, 10) + " …" : refused);
+        }
+        return refused;
+    }
+
+    /**
+     * The ids in chunks that keep each IN list short enough for every database and its planner; sorted,
+     * so two replicas updating overlapping agents lock their rows in the same order (no deadlock).
+     */
+    private static List<List<String>> chunks(Collection<String> ids) {
+        List<String> all = ids.stream().sorted().distinct().toList();
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            chunks.add(all.subList(from, Math.min(all.size(), from + CHUNK)));
+        }
+        return chunks;
     }
 
     /** An agent that is online now, and what of its Hello's applied list held. */
@@ -95,11 +157,6 @@ public class JdbcAgentPresence implements AgentPresence {
             LOG.warn("agent {} connected on replica {} but is revoked or unknown; nothing recorded", agentId, replicaId);
         }
         return updated;
-    }
-
-    @Override
-    public boolean heartbeat(String agentId, String replicaId) {
-        return heartbeat(agentId, replicaId, null);
     }
 
     @Override

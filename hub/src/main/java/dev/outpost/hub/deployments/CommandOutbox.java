@@ -4,6 +4,7 @@ import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The queue of commands for agents, as the agent gateway sees it. Commands are rows in the database
@@ -18,6 +19,12 @@ public interface CommandOutbox {
      * or superseded agent's stream is never given one.
      */
     List<Command> unanswered(String environmentId, String agentId, int limit);
+
+    /**
+     * The environments with a command queued and not yet sent (by any replica): what a gateway's poll
+     * wakes, so that it asks the outbox once for all its streams rather than once per stream.
+     */
+    Set<String> environmentsWithQueued();
 
     /** Records that the command was written to the agent's stream. */
     void markSent(String commandId, String agentId);

@@ -5,8 +5,10 @@ import dev.outpost.hub.store.Sql;
 import dev.outpost.protocol.v1.Command;
 import jakarta.inject.Singleton;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** SQL for the command outbox: serialized {@link Command}s with status queued, sent or answered. */
 @Singleton
@@ -33,6 +35,12 @@ public class CommandStore {
         return sql.query("select payload from commands where environment_id = ? and status in ('queued', 'sent') "
                         + "and " + CURRENT_AGENT + " order by created_at, id fetch first ? rows only",
                 rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit);
+    }
+
+    /** Environments with a queued (not yet sent) command; the index on (status, environment_id) answers it. */
+    public Set<String> environmentsWithQueued(Sql sql) {
+        return new HashSet<>(sql.query("select distinct environment_id from commands where status = 'queued'",
+                rs -> rs.getString("environment_id")));
     }
 
     /**

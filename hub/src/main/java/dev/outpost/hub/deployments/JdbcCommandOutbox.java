@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,11 @@ public class JdbcCommandOutbox implements CommandOutbox {
         // once fewer than N older ones are left, so at most N operations of the environment run at once.
         int inFlight = Math.min(limit, config.getMaxConcurrentOperationsPerEnvironment());
         return db.read(sql -> commands.unanswered(sql, environmentId, agentId, inFlight));
+    }
+
+    @Override
+    public Set<String> environmentsWithQueued() {
+        return db.read(commands::environmentsWithQueued);
     }
 
     @Override

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -59,25 +60,29 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     private final AgentPresence presence;
     private final GatewayThreads threads;
     private final BindableService telemetry;
+    private final HandshakeAdmission admission;
     private Server server;
 
     /** Without telemetry ingestion: Telemetry answers UNIMPLEMENTED (gateway tests without a database). */
-    public AgentGateway(HubConfig config, HubCertificateAuthority ca, EnrollmentGrpcService enrollment,
-            AgentControlService control, ControlSessions sessions, AgentPresence presence, GatewayThreads threads) {
-        this(config, ca, enrollment, control, sessions, presence, threads, new TelemetryGrpc.TelemetryImplBase() {
-        });
+    public AgentGateway(HubConfig config, GatewayConfig limits, HubCertificateAuthority ca,
+            EnrollmentGrpcService enrollment, AgentControlService control, ControlSessions sessions,
+            AgentPresence presence, GatewayThreads threads, Clock clock) {
+        this(config, limits, ca, enrollment, control, sessions, presence, threads, clock,
+                new TelemetryGrpc.TelemetryImplBase() {
+                });
     }
 
     @Inject
-    public AgentGateway(HubConfig config, HubCertificateAuthority ca, EnrollmentGrpcService enrollment,
-            AgentControlService control, ControlSessions sessions, AgentPresence presence, GatewayThreads threads,
-            TelemetryService telemetry) {
-        this(config, ca, enrollment, control, sessions, presence, threads, (BindableService) telemetry);
+    public AgentGateway(HubConfig config, GatewayConfig limits, HubCertificateAuthority ca,
+            EnrollmentGrpcService enrollment, AgentControlService control, ControlSessions sessions,
+            AgentPresence presence, GatewayThreads threads, Clock clock, TelemetryService telemetry) {
+        this(config, limits, ca, enrollment, control, sessions, presence, threads, clock, (BindableService) telemetry);
     }
 
-    private AgentGateway(HubConfig config, HubCertificateAuthority ca, EnrollmentGrpcService enrollment,
-            AgentControlService control, ControlSessions sessions, AgentPresence presence, GatewayThreads threads,
-            BindableService telemetry) {
+    private AgentGateway(HubConfig config, GatewayConfig limits, HubCertificateAuthority ca,
+            EnrollmentGrpcService enrollment, AgentControlService control, ControlSessions sessions,
+            AgentPresence presence, GatewayThreads threads, Clock clock, BindableService telemetry) {
+        this.admission = new HandshakeAdmission(limits, clock);
         this.telemetry = telemetry;
         this.config = config;
         this.ca = ca;
@@ -107,9 +112,11 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
                 .keepAliveTime(SERVER_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(SERVER_KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionIdle(MAX_CONNECTION_IDLE.toMillis(), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(enrollment.bindService()), deadline))
+                // The last interceptor listed runs first: admission before any store lookup.
+                .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(enrollment.bindService()),
+                        admission, deadline))
                 .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(control.bindService()),
-                        new ClientCertificateInterceptor(presence), deadline))
+                        new ClientCertificateInterceptor(presence), admission, deadline))
                 .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(telemetry.bindService()),
                         new ClientCertificateInterceptor(presence), deadline))
                 .build();
@@ -155,10 +162,23 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     private void schedule() {
         long poll = Math.max(100, config.getCommandPollInterval().toMillis());
         long sweep = Math.clamp(config.getOfflineAfter().toMillis() / 3, 1000, 5000);
-        threads.timer().scheduleWithFixedDelay(guarded("poll", sessions::pollAll), poll, poll, TimeUnit.MILLISECONDS);
+        long lastSeen = lastSeenFlushInterval(config).toMillis();
+        threads.timer().scheduleWithFixedDelay(guarded("poll", sessions::pollQueued), poll, poll, TimeUnit.MILLISECONDS);
+        threads.timer().scheduleWithFixedDelay(guarded("last-seen write", sessions::flushLastSeen), lastSeen, lastSeen,
+                TimeUnit.MILLISECONDS);
         threads.timer().scheduleWithFixedDelay(guarded("offline sweep", this::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
         threads.timer().scheduleWithFixedDelay(guarded("revalidation", sessions::closeRevoked),
                 REVALIDATE_EVERY.toMillis(), REVALIDATE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How often last-seen is written for all streams: once per heartbeat interval, and at least three
+     * times within outpost.offline-after, so a live agent is never swept offline between two writes.
+     */
+    static Duration lastSeenFlushInterval(HubConfig config) {
+        Duration third = config.getOfflineAfter().dividedBy(3);
+        Duration interval = config.getHeartbeatInterval().compareTo(third) < 0 ? config.getHeartbeatInterval() : third;
+        return interval.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : interval;
     }
 
     private void sweep() {

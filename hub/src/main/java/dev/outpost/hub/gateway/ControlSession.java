@@ -56,8 +56,9 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private final Executor executor;
     private final Clock clock;
     private final Duration heartbeatInterval;
-    private final Duration lastSeenWriteEvery;
     private final TokenBucket messages;
+    /** Its place among the handshakes in progress, handed back at Welcome; null without admission control. */
+    private final HandshakeAdmission.Permit handshake;
 
     private final Object writeLock = new Object();
     /** Commands written to this stream; the (serial) push loop drops those no longer unanswered. */
@@ -69,7 +70,6 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private volatile boolean welcomed;
     private boolean outClosed;
     private volatile Instant lastHeard;
-    private Instant lastSeenWritten;
     private AgentCondition lastConditionWritten;
     /** Progress reports dropped over the rate limit since the last message that was taken. */
     private int progressDroppedInARow;
@@ -88,8 +88,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
         this.executor = executor;
         this.clock = clock;
         this.heartbeatInterval = heartbeatInterval;
-        // Heartbeats at the told interval are each written; a flood costs one write per half interval.
-        this.lastSeenWriteEvery = Duration.ofMillis(Math.max(1000, heartbeatInterval.toMillis() / 2));
+        this.handshake = HandshakeAdmission.current();
         this.messages = new TokenBucket(clock, GrpcLimits.STREAM_MESSAGE_BURST, GrpcLimits.STREAM_MESSAGES_PER_SECOND);
         this.lastHeard = clock.instant();
         out.setOnReadyHandler(this::requestPush);
@@ -102,6 +101,15 @@ final class ControlSession implements StreamObserver<AgentMessage> {
 
     Instant lastHeard() {
         return lastHeard;
+    }
+
+    /** Whether Welcome went out: only then is the agent online through this stream. */
+    boolean welcomed() {
+        return welcomed;
+    }
+
+    boolean isEnded() {
+        return ended.get();
     }
 
     @Override
@@ -154,7 +162,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 refuseMessage(badCondition.get());
                 return;
             }
-            if (!recordSeen(message.hasHeartbeat(), condition)) {
+            if (!recordCondition(condition)) {
                 refuse("revoked while connected");
                 return;
             }
@@ -181,22 +189,13 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     }
 
     /**
-     * Writes last-seen, for a heartbeat only when it was written {@link #lastSeenWriteEvery} ago or more
-     * or it reports a condition other than the one last written; false when the write found the agent
-     * revoked. Progress and results are written anyway, so they are always checked; a revoked agent that
-     * only heartbeats is caught by the write or the revalidation.
+     * Writes a reported condition that differs from the one last written (agents repeat theirs on every
+     * heartbeat); false when the write found the agent revoked. Last-seen is not written here: the
+     * batch in {@link ControlSessions#flushLastSeen} does it from {@link #lastHeard()}.
      */
-    private boolean recordSeen(boolean heartbeat, AgentCondition condition) {
-        Instant now = clock.instant();
-        boolean conditionUnchanged = condition == null || condition.equals(lastConditionWritten);
-        if (heartbeat && conditionUnchanged && lastSeenWritten != null
-                && Duration.between(lastSeenWritten, now).compareTo(lastSeenWriteEvery) < 0) {
+    private boolean recordCondition(AgentCondition condition) {
+        if (condition == null || condition.equals(lastConditionWritten)) {
             return true;
-        }
-        lastSeenWritten = now;
-        if (conditionUnchanged) {
-            // Agents repeat their condition on every heartbeat; only a change is passed on to be written.
-            return presence.heartbeat(agent.agentId(), sessions.replicaId(), null);
         }
         lastConditionWritten = condition;
         return presence.heartbeat(agent.agentId(), sessions.replicaId(), condition);
@@ -276,7 +275,9 @@ final class ControlSession implements StreamObserver<AgentMessage> {
         }
         sessions.register(this);
         // Revoked between the certificate check and Hello (e.g. a re-enrolment): nothing was recorded.
-        if (!presence.connected(agent.agentId(), sessions.replicaId(), message.getHello())) {
+        boolean admitted = presence.connected(agent.agentId(), sessions.replicaId(), message.getHello());
+        releaseHandshake();
+        if (!admitted) {
             refuse("revoked before Hello");
             return;
         }
@@ -286,7 +287,6 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 .setProtocolRevision(revision)
                 .setHeartbeatIntervalSeconds((int) Math.max(1, heartbeatInterval.toSeconds()))
                 .setHubVersion(HubVersion.current())).build());
-        lastSeenWritten = clock.instant();
         lastConditionWritten = message.getHello().hasCondition() ? message.getHello().getCondition() : null;
         welcomed = true;
         LOG.info("Agent connected: {} version={} revision={} applied={}", describe(),
@@ -349,7 +349,14 @@ final class ControlSession implements StreamObserver<AgentMessage> {
 
     private void end(String why) {
         if (ended.compareAndSet(false, true)) {
+            releaseHandshake();
             sessions.ended(this, why);
+        }
+    }
+
+    private void releaseHandshake() {
+        if (handshake != null) {
+            handshake.release();
         }
     }
 

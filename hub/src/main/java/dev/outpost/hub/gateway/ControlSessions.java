@@ -1,6 +1,8 @@
 package dev.outpost.hub.gateway;
 
+import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
+import dev.outpost.hub.deployments.CommandOutbox;
 import dev.outpost.hub.deployments.CommandQueued;
 import dev.outpost.hub.enrollment.AgentEnrolled;
 import io.grpc.Status;
@@ -10,8 +12,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -20,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The control streams this hub replica holds, one per agent: a newer stream of the same agent
  * replaces the older. Wakes the right session when a command is queued, and runs the periodic
- * chores (poll for commands queued by other replicas, close silent or revoked streams).
+ * chores (poll for commands queued by other replicas, write last-seen, close silent or revoked
+ * streams), each as a few statements for the whole replica, never one per agent.
  */
 @Singleton
 public class ControlSessions {
@@ -28,12 +34,18 @@ public class ControlSessions {
     private static final Logger LOG = LoggerFactory.getLogger(ControlSessions.class);
 
     private final AgentPresence presence;
+    private final CommandOutbox outbox;
     private final Clock clock;
     private final String replicaId;
     private final ConcurrentMap<String, ControlSession> byAgent = new ConcurrentHashMap<>();
+    /** The same sessions by environment: a queued command wakes its environment's, not a scan of all. */
+    private final ConcurrentMap<String, Set<ControlSession>> byEnvironment = new ConcurrentHashMap<>();
+    /** When the last last-seen batch started: sessions heard since then are in the next one. */
+    private volatile Instant lastSeenFlushed = Instant.EPOCH;
 
-    public ControlSessions(AgentPresence presence, Clock clock) {
+    public ControlSessions(AgentPresence presence, CommandOutbox outbox, Clock clock) {
         this.presence = presence;
+        this.outbox = outbox;
         this.clock = clock;
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
@@ -53,9 +65,15 @@ public class ControlSessions {
     /** Wakes the session of the environment's agent so that a newly queued command goes out at once. */
     @EventListener
     public void onCommandQueued(CommandQueued event) {
-        byAgent.values().stream()
-                .filter(s -> s.agent().environmentId().equals(event.environmentId()))
-                .forEach(ControlSession::requestPush);
+        wake(event.environmentId());
+    }
+
+    /** Asks the environment's sessions on this replica (usually one) to push what is unanswered. */
+    void wake(String environmentId) {
+        Set<ControlSession> sessions = byEnvironment.get(environmentId);
+        if (sessions != null) {
+            sessions.forEach(ControlSession::requestPush);
+        }
     }
 
     /**
@@ -72,9 +90,36 @@ public class ControlSessions {
         }
     }
 
-    /** Looks for commands queued by any replica (the database is the outbox). */
-    void pollAll() {
-        byAgent.values().forEach(ControlSession::requestPush);
+    /**
+     * Looks for commands queued by any replica (the database is the outbox): one query for the
+     * environments with a queued command, then a push only by the sessions of those held here.
+     */
+    void pollQueued() {
+        if (byEnvironment.isEmpty()) {
+            return;
+        }
+        outbox.environmentsWithQueued().forEach(this::wake);
+    }
+
+    /**
+     * Writes last-seen of every session heard since the previous batch, in one batch, and closes the
+     * streams of agents the write found revoked or unknown.
+     */
+    void flushLastSeen() {
+        Instant since = lastSeenFlushed;
+        lastSeenFlushed = clock.instant();
+        Map<String, ControlSession> heard = new HashMap<>();
+        byAgent.forEach((agentId, session) -> {
+            if (session.welcomed() && !session.lastHeard().isBefore(since)) {
+                heard.put(agentId, session);
+            }
+        });
+        if (heard.isEmpty()) {
+            return;
+        }
+        for (String refused : presence.heard(heard.keySet(), replicaId)) {
+            heard.get(refused).refuse("found at the last-seen write");
+        }
     }
 
     /** Closes streams that sent nothing for {@code silentFor}, so that the agent reconnects. */
@@ -90,9 +135,13 @@ public class ControlSessions {
 
     /** Closes streams of agents that were revoked or re-enrolled since they connected. */
     void closeRevoked() {
-        for (ControlSession session : List.copyOf(byAgent.values())) {
-            boolean admitted = presence.findActive(session.agent().agentId()).filter(session.agent()::equals).isPresent();
-            if (!admitted) {
+        List<ControlSession> held = List.copyOf(byAgent.values());
+        if (held.isEmpty()) {
+            return;
+        }
+        Map<String, ActiveAgent> active = presence.findActive(held.stream().map(s -> s.agent().agentId()).toList());
+        for (ControlSession session : held) {
+            if (!session.agent().equals(active.get(session.agent().agentId()))) {
                 session.refuse("found at revalidation");
             }
         }
@@ -100,7 +149,13 @@ public class ControlSessions {
 
     /** Makes the session the agent's current one and closes the one it replaces. */
     void register(ControlSession session) {
+        byEnvironment.computeIfAbsent(session.agent().environmentId(), id -> ConcurrentHashMap.newKeySet()).add(session);
         ControlSession older = byAgent.put(session.agent().agentId(), session);
+        if (session.isEnded()) {
+            // It ended (cancelled) while its Hello was handled: its end found nothing to remove.
+            forget(session);
+            byAgent.remove(session.agent().agentId(), session);
+        }
         if (older != null && older != session) {
             LOG.info("New stream of {} replaces its older one", session.describe());
             older.close(Status.ABORTED.withDescription(REPLACED));
@@ -109,6 +164,7 @@ public class ControlSessions {
 
     /** A session ended; the agent goes offline unless a newer stream replaced this one. */
     void ended(ControlSession session, String why) {
+        forget(session);
         if (byAgent.remove(session.agent().agentId(), session)) {
             LOG.info("Agent disconnected: {} ({})", session.describe(), why);
             try {
@@ -117,6 +173,13 @@ public class ControlSessions {
                 LOG.warn("Cannot record disconnect of {}; the offline sweep will", session.describe(), e);
             }
         }
+    }
+
+    private void forget(ControlSession session) {
+        byEnvironment.computeIfPresent(session.agent().environmentId(), (id, sessions) -> {
+            sessions.remove(session);
+            return sessions.isEmpty() ? null : sessions;
+        });
     }
 
     /** Closes every stream, e.g. at shutdown. */

@@ -11,6 +11,7 @@ import dev.outpost.hub.enrollment.EnrollmentGrpcService;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.hub.pki.SubjectAltNames;
 import dev.outpost.hub.pki.TestCsr;
+import dev.outpost.protocol.BusyRetry;
 import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.Pem;
 import dev.outpost.protocol.v1.AgentCondition;
@@ -73,6 +74,10 @@ class AgentGatewayIT {
     }
 
     private void startGateway(Duration helloTimeout) {
+        startGateway(helloTimeout, FixedGatewayConfig.DEFAULTS);
+    }
+
+    private void startGateway(Duration helloTimeout, GatewayConfig limits) {
         HubConfig config = new HubConfig();
         config.setDataDir(dataDir);
         config.setGrpcBindAddress("127.0.0.1");
@@ -81,13 +86,13 @@ class AgentGatewayIT {
         config.setHeartbeatInterval(Duration.ofSeconds(7));
         config.setCommandPollInterval(Duration.ofSeconds(30)); // pushes in these tests come from events, not polls
         ca = new HubCertificateAuthority(config, clock);
-        sessions = new ControlSessions(presence, clock);
+        sessions = new ControlSessions(presence, outbox, clock);
         // Enrolment events go straight to the sessions, as Micronaut delivers them in the hub.
         EnrollmentGrpcService enrollment = new EnrollmentGrpcService(store, ca, config,
                 event -> sessions.onAgentEnrolled(event));
-        gateway = new AgentGateway(config, ca, enrollment,
+        gateway = new AgentGateway(config, limits, ca, enrollment,
                 new AgentControlService(sessions, presence, outbox, threads, clock, config, helloTimeout),
-                sessions, presence, threads);
+                sessions, presence, threads, clock);
         gateway.start();
     }
 
@@ -180,17 +185,15 @@ class AgentGatewayIT {
         assertThat(welcome.getHeartbeatIntervalSeconds()).isEqualTo(7);
         assertThat(presence.isOnline(welcome.getAgentId())).isTrue();
 
-        // last-seen is written at most every half heartbeat interval (3.5 s here), so one comes through in time
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(1)).build());
-            return presence.events.contains("heartbeat " + welcome.getAgentId());
-        });
+        // last-seen of every stream heard is written by the replica's batch
+        sessions.flushLastSeen();
+        assertThat(presence.events).contains("heartbeat " + welcome.getAgentId());
         stream.cancel();
         await().until(() -> !presence.isOnline(welcome.getAgentId()));
     }
 
     @Test
-    void aBurstOfHeartbeatsCostsAtMostOneLastSeenWrite() {
+    void heartbeatsCostNoWriteOfTheirOwnOnlyOneInTheReplicasBatch() {
         Enrolled enrolled = enroll(token);
         TestControlStream stream = connect(enrolled).hello();
         stream.awaitWelcome();
@@ -199,12 +202,53 @@ class AgentGatewayIT {
         for (int i = 0; i < 150; i++) { // under the stream's burst of 200
             stream.send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(i)).build());
         }
-        stream.send(result("unknown-command")); // a result is always checked, so it marks the end of the heartbeats
-        await().until(() -> presence.events.contains("heartbeat " + agentId));
+        stream.send(result("unknown-command")); // messages are handled in order: this one marks the end
+        await().until(() -> outbox.resultsHandedIn.get() == 1);
+        assertThat(presence.events).doesNotContain("heartbeat " + agentId);
 
-        // Hello wrote last-seen; the heartbeats right after it write nothing (one more if 3.5 s passed meanwhile)
-        assertThat(presence.events.stream().filter(e -> e.equals("heartbeat " + agentId)).count()).isBetween(1L, 2L);
+        sessions.flushLastSeen();
+        sessions.flushLastSeen(); // nothing heard since the first batch: not written again
+
+        assertThat(presence.events.stream().filter(e -> e.equals("heartbeat " + agentId)).count()).isEqualTo(1);
         assertThat(stream.closed).isNotDone();
+    }
+
+    @Test
+    void theLastSeenBatchClosesTheStreamOfAnAgentRevokedMeanwhile() throws Exception {
+        Enrolled enrolled = enroll(token);
+        TestControlStream stream = connect(enrolled).hello();
+        stream.awaitWelcome();
+
+        presence.revoke(enrolled.response().getAgentId());
+        sessions.flushLastSeen();
+
+        Status status = stream.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(status.getDescription()).isEqualTo(ClientCertificateInterceptor.NOT_ADMITTED);
+    }
+
+    @Test
+    void handshakesOverTheBoundAreToldToRetryLaterAndAWelcomeFreesAPlace() throws Exception {
+        gateway.close();
+        startGateway(AgentControlService.HELLO_TIMEOUT, new FixedGatewayConfig(1, Duration.ofMillis(1500)));
+        Enrolled first = enroll(token);
+        Enrolled second = enroll(store.addToken("tok2", "tenant-a", "env-b", Instant.now().plusSeconds(600), 5));
+        TestControlStream holding = connect(first); // no Hello yet: it holds the only place
+        // the certificate check runs after admission: its lookup means the place is taken
+        await().until(() -> presence.lookups.contains(first.response().getAgentId()));
+
+        TestControlStream refused = connect(second).hello();
+        Status status = refused.awaitClosed();
+        assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(status.getDescription()).isEqualTo("hub busy: 1 agent handshakes in progress; retry after 1500 ms");
+        assertThat(BusyRetry.requested(status, refused.trailers)).contains(Duration.ofMillis(1500));
+        assertRefused(() -> enroll(store.addToken("tok3", "tenant-a", "env-c", Instant.now().plusSeconds(600), 5)),
+                Status.Code.RESOURCE_EXHAUSTED, "hub busy: 1 agent handshakes in progress; retry after 1500 ms");
+
+        holding.hello().awaitWelcome();
+        TestControlStream admitted = connect(second).hello();
+        admitted.awaitWelcome();
+        assertThat(presence.isOnline(second.response().getAgentId())).isTrue();
     }
 
     @Test
@@ -280,7 +324,7 @@ class AgentGatewayIT {
         stream.awaitWelcome();
 
         outbox.queue("env-a", command("c-elsewhere"));
-        sessions.pollAll();
+        sessions.pollQueued();
 
         await().until(() -> stream.commands().size() == 1);
     }
@@ -420,19 +464,17 @@ class AgentGatewayIT {
     @Test
     void aResultArrivingWhileAPushReadsTheOutboxDoesNotSendTheCommandAgain() throws Exception {
         Enrolled enrolled = enroll(token);
-        String heartbeat = "heartbeat " + enrolled.response().getAgentId();
         outbox.queue("env-a", command("c1"));
         TestControlStream stream = connect(enrolled).hello();
         await().until(() -> stream.commands().size() == 1);
 
         InMemoryCommandOutbox.Pause pause = outbox.pauseNextRead();
-        sessions.pollAll();
+        sessions.wake("env-a");
         assertThat(pause.reached().await(10, TimeUnit.SECONDS)).isTrue(); // a push has read c1 as unanswered
-        long heartbeats = presence.events.stream().filter(heartbeat::equals).count();
+        int handedIn = outbox.resultsHandedIn.get();
         stream.send(result("c1")).send(result("not-a-command"));
-        // grpc hands a stream's messages over one at a time: the second result's last-seen write means the
-        // first was handled (results always write last-seen; heartbeats this soon after Hello would not)
-        await().until(() -> presence.events.stream().filter(heartbeat::equals).count() == heartbeats + 2);
+        // grpc hands a stream's messages over one at a time: the second result handed in means the first was
+        await().until(() -> outbox.resultsHandedIn.get() == handedIn + 2);
         int reads = outbox.reads.get();
         pause.release().countDown();
 

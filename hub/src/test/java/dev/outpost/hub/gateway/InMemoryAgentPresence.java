@@ -4,9 +4,13 @@ import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.protocol.v1.Hello;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -60,9 +64,22 @@ final class InMemoryAgentPresence implements AgentPresence {
     }
 
     @Override
-    public boolean heartbeat(String agentId, String replicaId) {
-        events.add("heartbeat " + agentId);
-        return active.containsKey(agentId);
+    public Map<String, ActiveAgent> findActive(Collection<String> agentIds) {
+        Map<String, ActiveAgent> found = new HashMap<>();
+        agentIds.forEach(id -> findActive(id).ifPresent(agent -> found.put(id, agent)));
+        return found;
+    }
+
+    @Override
+    public Set<String> heard(Collection<String> agentIds, String replicaId) {
+        Set<String> refused = new HashSet<>();
+        for (String agentId : agentIds) {
+            events.add("heartbeat " + agentId);
+            if (!active.containsKey(agentId)) {
+                refused.add(agentId);
+            }
+        }
+        return refused;
     }
 
     @Override

@@ -6,7 +6,9 @@ import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +32,8 @@ final class InMemoryCommandOutbox implements CommandOutbox {
     private final Map<String, CommandResult> results = new LinkedHashMap<>();
     private volatile Pause pause;
     final AtomicInteger reads = new AtomicInteger();
+    /** Every result handed in, taken or ignored: tells a test that the gateway has handled one. */
+    final AtomicInteger resultsHandedIn = new AtomicInteger();
     final List<String> sends = new CopyOnWriteArrayList<>();
     final List<CommandProgress> progress = new CopyOnWriteArrayList<>();
 
@@ -82,6 +86,14 @@ final class InMemoryCommandOutbox implements CommandOutbox {
     }
 
     @Override
+    public synchronized Set<String> environmentsWithQueued() {
+        Set<String> environments = new HashSet<>();
+        queued.values().stream().filter(e -> sendsOf(e.command().getCommandId()) == 0)
+                .forEach(e -> environments.add(e.environmentId()));
+        return environments;
+    }
+
+    @Override
     public void markSent(String commandId, String agentId) {
         sends.add(commandId + " " + agentId);
     }
@@ -95,6 +107,7 @@ final class InMemoryCommandOutbox implements CommandOutbox {
 
     @Override
     public synchronized void result(String environmentId, String agentId, CommandResult result) {
+        resultsHandedIn.incrementAndGet();
         Entry entry = queued.get(result.getCommandId());
         if (entry != null && entry.environmentId().equals(environmentId) && presence.isCurrent(agentId, environmentId)) {
             results.putIfAbsent(result.getCommandId(), result);

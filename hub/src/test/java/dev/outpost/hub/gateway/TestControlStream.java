@@ -8,6 +8,7 @@ import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.Hello;
 import dev.outpost.protocol.v1.HubMessage;
 import io.grpc.Channel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -19,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 final class TestControlStream implements StreamObserver<HubMessage> {
     final List<HubMessage> received = new CopyOnWriteArrayList<>();
     final CompletableFuture<Status> closed = new CompletableFuture<>();
+    /** The trailers the hub closed the stream with (empty when it completed). */
+    volatile Metadata trailers = new Metadata();
     private final StreamObserver<AgentMessage> requests;
 
     TestControlStream(Channel channel) {
@@ -61,6 +64,10 @@ final class TestControlStream implements StreamObserver<HubMessage> {
 
     @Override
     public void onError(Throwable error) {
+        Metadata sent = Status.trailersFromThrowable(error);
+        if (sent != null) {
+            trailers = sent;
+        }
         closed.complete(Status.fromThrowable(error));
     }
 
