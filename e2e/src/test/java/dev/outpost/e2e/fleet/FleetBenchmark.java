@@ -153,8 +153,9 @@ class FleetBenchmark {
                 cpuPercent(hubPid, cpuRecovery, allSeconds - healthySeconds));
         print("BENCH stream ends by kind: %s", counters.streamEndsByCode());
         print("BENCH totals: welcomes %d, stream ends %d, commands received %d (%d again after a reconnect), "
-                + "results %d (%d failed)", counters.welcomes(), counters.streamEnds(), counters.commandsReceived(),
-                counters.commandsRepeated(), counters.resultsSent(), counters.resultsFailed());
+                + "results %d (%d failed), enrolments refused as busy %d", counters.welcomes(), counters.streamEnds(),
+                counters.commandsReceived(), counters.commandsRepeated(), counters.resultsSent(), counters.resultsFailed(),
+                counters.enrolmentsRefusedBusy());
         assertThat(counters.resultsFailed()).isZero();
     }
 

@@ -22,6 +22,7 @@ public final class FleetCounters {
     private final AtomicInteger connected = new AtomicInteger();
     private final LongAdder welcomes = new LongAdder();
     private final LongAdder streamEnds = new LongAdder();
+    private final LongAdder enrolmentsRefusedBusy = new LongAdder();
     private final LongAdder heartbeats = new LongAdder();
     private final LongAdder commandsReceived = new LongAdder();
     private final LongAdder commandsRepeated = new LongAdder();
@@ -54,6 +55,15 @@ public final class FleetCounters {
         if (wasWelcomed) {
             connected.decrementAndGet();
         }
+    }
+
+    void countBusyRefusal() {
+        enrolmentsRefusedBusy.increment();
+    }
+
+    /** Enroll calls the hub refused as busy (each retried after the wait it asked for). */
+    public long enrolmentsRefusedBusy() {
+        return enrolmentsRefusedBusy.sum();
     }
 
     void enrolmentTimed(long inviteNanos, long enrollNanos) {

@@ -1,6 +1,7 @@
 package dev.outpost.e2e.fleet;
 
 import com.google.protobuf.ByteString;
+import dev.outpost.protocol.BusyRetry;
 import dev.outpost.protocol.CaFingerprint;
 import dev.outpost.protocol.EcKeys;
 import dev.outpost.protocol.GrpcLimits;
@@ -23,6 +24,7 @@ import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.StepState;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -37,6 +39,7 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +56,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
  * the interval the Welcome names, progress and a result for every command (carried out by its
  * {@link SimulatedCluster}), and on any end of the stream a reconnect after a full-jitter exponential
  * backoff, as the real agent does (1 s doubling to 60 s, starting over after a stream that lived 30 s;
- * a test may lower the cap).
+ * a test may lower the cap) or, when the hub refused it as busy, after the wait the hub asked for.
  *
  * <p>It owns no thread: its channel runs on the fleet's shared event loop group and callback executor,
  * its timers on the fleet's shared scheduler.
@@ -67,6 +70,7 @@ public final class SimulatedAgent {
     private static final Duration WELCOME_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ENROLL_TIMEOUT = Duration.ofSeconds(60);
     private static final int ENROLL_ATTEMPTS = 5;
+    private static final int ENROLL_BUSY_REFUSALS = 60;
 
     private final String name;
     private final String host;
@@ -147,26 +151,38 @@ public final class SimulatedAgent {
     }
 
     /**
-     * As the real agent: a hub that is unreachable or busy is tried again after a full-jitter backoff
-     * (here at most {@value #ENROLL_ATTEMPTS} attempts, the worker thread waiting); a refusal is final.
+     * As the real agent: a hub that is unreachable is tried again after a full-jitter backoff (here at
+     * most {@value #ENROLL_ATTEMPTS} attempts, the worker thread waiting), a busy one after the wait it
+     * asks for (at most {@value #ENROLL_BUSY_REFUSALS} times); a refusal is final.
      */
     private EnrollResponse enrollWithRetries(ManagedChannel enrolment, EnrollRequest request) {
-        for (int attempt = 1; ; attempt++) {
+        int failures = 0;
+        int busyRefusals = 0;
+        while (true) {
             try {
                 return EnrollmentGrpc.newBlockingStub(enrolment)
                         .withDeadlineAfter(ENROLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).enroll(request);
             } catch (StatusRuntimeException e) {
                 Status.Code code = e.getStatus().getCode();
+                Optional<Duration> busy = BusyRetry.requested(e.getStatus(), e.getTrailers());
                 boolean retryable = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
                         || code == Status.Code.RESOURCE_EXHAUSTED;
-                if (!retryable || attempt >= ENROLL_ATTEMPTS) {
-                    throw new IllegalStateException(name + ": enrolment failed after " + attempt + " attempts: "
-                            + e.getStatus(), e);
+                if (busy.isPresent()) {
+                    busyRefusals++;
+                    counters.countBusyRefusal();
+                } else {
+                    failures++;
+                }
+                if (!retryable || failures >= ENROLL_ATTEMPTS || busyRefusals >= ENROLL_BUSY_REFUSALS) {
+                    throw new IllegalStateException(name + ": enrolment failed after " + failures + " failures and "
+                            + busyRefusals + " busy refusals: " + e.getStatus(), e);
                 }
                 enrolment.resetConnectBackoff();
-                long ceiling = BACKOFF_BASE.toMillis() << Math.min(attempt - 1, 4);
+                long ceiling = BACKOFF_BASE.toMillis() << Math.min(failures, 4);
+                long wait = busy.map(asked -> BusyRetry.spread(asked, ThreadLocalRandom.current().nextDouble()).toMillis())
+                        .orElseGet(() -> (long) (ThreadLocalRandom.current().nextDouble() * ceiling));
                 try {
-                    Thread.sleep((long) (ThreadLocalRandom.current().nextDouble() * ceiling));
+                    Thread.sleep(wait);
                 } catch (InterruptedException interrupted) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException(name + ": interrupted while enrolling", interrupted);
@@ -217,9 +233,10 @@ public final class SimulatedAgent {
     }
 
     /** Called once per stream, when it ended for any reason. */
-    private void streamEnded(Stream stream, Status status) {
+    private void streamEnded(Stream stream, Status status, Metadata trailers) {
         stream.stopTimers();
         counters.streamEnded(stream.welcomed, status.getCode());
+        Optional<Duration> busy = BusyRetry.requested(status, trailers);
         if (current == stream) {
             current = null;
         }
@@ -231,9 +248,14 @@ public final class SimulatedAgent {
             if (stream.welcomed && System.nanoTime() - stream.openedNanos >= STABLE_AFTER.toNanos()) {
                 attempt = 0;
             }
-            long ceiling = Math.min(shared.backoffCap().toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt, 16));
-            attempt++;
-            wait = (long) (ThreadLocalRandom.current().nextDouble() * ceiling);
+            if (busy.isPresent()) {
+                // as the real agent: the hub's wait, spread, in place of the backoff's next step
+                wait = BusyRetry.spread(busy.get(), ThreadLocalRandom.current().nextDouble()).toMillis();
+            } else {
+                long ceiling = Math.min(shared.backoffCap().toMillis(), BACKOFF_BASE.toMillis() << Math.min(attempt, 16));
+                attempt++;
+                wait = (long) (ThreadLocalRandom.current().nextDouble() * ceiling);
+            }
         }
         shared.scheduler().schedule(this::openStream, wait, TimeUnit.MILLISECONDS);
     }
@@ -297,22 +319,22 @@ public final class SimulatedAgent {
 
         @Override
         public void onError(Throwable error) {
-            end(Status.fromThrowable(error));
+            end(Status.fromThrowable(error), Status.trailersFromThrowable(error));
         }
 
         @Override
         public void onCompleted() {
-            end(Status.OK.withDescription("the hub closed the stream"));
+            end(Status.OK.withDescription("the hub closed the stream"), null);
         }
 
-        private void end(Status status) {
+        private void end(Status status, Metadata trailers) {
             synchronized (this) {
                 if (ended) {
                     return;
                 }
                 ended = true;
             }
-            streamEnded(this, status);
+            streamEnded(this, status, trailers);
         }
 
         synchronized boolean send(AgentMessage message) {
