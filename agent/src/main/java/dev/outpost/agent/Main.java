@@ -71,6 +71,8 @@ public final class Main {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
     private static final int KEEP_RESULTS = 1000;
     private static final int MAX_QUEUED_COMMANDS = 500;
+    /** The shaded Netty's switch for its flight-recorder events. */
+    private static final String NETTY_JFR = "io.grpc.netty.shaded.io.netty.jfr.enabled";
     private static final int ENROLL_ATTEMPTS = 10;
     private static final Duration FACTS_MAX_AGE = Duration.ofMinutes(10);
     /** The hub acks a batch once committed; a batch unanswered this long means a stuck stream. */
@@ -84,6 +86,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Before any gRPC class loads: Netty's allocator events would start the JDK's flight recorder
+        // (its metadata, ~170 event types) in every agent, for events nobody records.
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
         int code = run(args, System.getenv(), true);
         if (stoppedBySignal) {
             // The JVM is shutting down already: System.exit would block, and the JVM would then end with

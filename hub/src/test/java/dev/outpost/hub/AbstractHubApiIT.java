@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -755,6 +756,26 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         presence.disconnected(agentId, "replica-1"); // its stream ends: offline at once, not at the next sweep
 
         assertThat(api.get("/api/v1/agents/" + agentId, ADMIN).json().get("status").asText()).isEqualTo("offline");
+    }
+
+    @Test
+    void aReplicasLastSeenBatchMarksItsAgentsOnlineAndNamesTheRevoked() {
+        String envA = createEnvironment(ADMIN, createTenant());
+        String envB = createEnvironment(ADMIN, createTenant());
+        String previous = enrolAgent(envA);
+        String current = enrolAgent(envA); // revokes the previous one
+        String other = enrolAgent(envB);
+        presence.connected(current, "replica-1", Hello.getDefaultInstance());
+        presence.connected(other, "replica-1", Hello.getDefaultInstance());
+        presence.markSilentOffline(Duration.ZERO.minusSeconds(1)); // both silent: offline
+
+        Set<String> refused = presence.heard(List.of(other, previous, current, "agent-unknown"), "replica-1");
+
+        assertThat(refused).containsExactlyInAnyOrder(previous, "agent-unknown");
+        assertThat(api.get("/api/v1/agents/" + current, ADMIN).json().get("status").asText()).isEqualTo("online");
+        assertThat(api.get("/api/v1/agents/" + other, ADMIN).json().get("status").asText()).isEqualTo("online");
+        assertThat(api.get("/api/v1/agents/" + previous, ADMIN).json().get("status").asText()).isEqualTo("revoked");
+        assertThat(presence.findActive(List.of(current, previous, other)).keySet()).containsExactlyInAnyOrder(current, other);
     }
 
     @Test

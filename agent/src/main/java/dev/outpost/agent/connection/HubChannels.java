@@ -6,6 +6,8 @@ import dev.outpost.protocol.GrpcLimits;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -15,10 +17,19 @@ public final class HubChannels {
     private HubChannels() {
     }
 
+    /**
+     * TLS to the hub on the JDK's provider, the one the Kubernetes client uses too, rather than the
+     * BoringSSL that grpc-netty-shaded would unpack to /tmp and load: one TLS stack in the process, and
+     * no native library written at run time in the customer's cluster (measured in docs/benchmarks.md).
+     */
+    public static SslContextBuilder tlsToHub() {
+        return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK);
+    }
+
     public static ManagedChannel mutualTls(HubAddress hub, AgentCredentials credentials) {
         try {
             return NettyChannelBuilder.forAddress(hub.host(), hub.port())
-                    .sslContext(GrpcSslContexts.forClient()
+                    .sslContext(tlsToHub()
                             .keyManager(credentials.key(), credentials.certificate())
                             .trustManager(credentials.hubCa().toArray(X509Certificate[]::new))
                             .protocols("TLSv1.3")

@@ -3,6 +3,7 @@ package dev.outpost.agent.enrollment;
 import com.google.protobuf.ByteString;
 import dev.outpost.agent.config.HubAddress;
 import dev.outpost.agent.connection.Backoff;
+import dev.outpost.agent.connection.HubChannels;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.AgentKeys;
 import dev.outpost.protocol.AgentIdentity;
@@ -18,7 +19,6 @@ import dev.outpost.protocol.v1.EnrollmentGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
@@ -137,7 +137,7 @@ public final class EnrollmentClient {
 
     private static SslContext sslContext(PinnedCaTrustManager trust) {
         try {
-            return GrpcSslContexts.forClient().trustManager(trust).protocols("TLSv1.3").build();
+            return HubChannels.tlsToHub().trustManager(trust).protocols("TLSv1.3").build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS", e);
         }
