@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Nothing the agent sends is trusted: a message that breaks a field rule closes the stream with
  * INVALID_ARGUMENT naming the field, more messages than the stream's token bucket allows close it
- * with RESOURCE_EXHAUSTED, and last-seen is written at most once per half heartbeat interval however
- * often the agent sends.
+ * with RESOURCE_EXHAUSTED, and no message writes last-seen by itself (the replica's batch in
+ * {@link ControlSessions#flushLastSeen} does, however often the agent sends).
  */
 final class ControlSession implements StreamObserver<AgentMessage> {
     /** Most commands in flight per stream; more wait in the outbox until the agent answers some. */
