@@ -71,22 +71,9 @@ final class HandshakeAdmission implements ServerInterceptor {
         }
     }
 
-    /** Releases the current call's permit, if it holds one (a control stream once welcomed). */
-    static void releaseCurrent() {
-        Permit permit = PERMIT.get();
-        if (permit != null) {
-            permit.release();
-        }
-    }
-
     /** The current call's permit, for a session to release later from another thread; null without one. */
     static Permit current() {
         return PERMIT.get();
-    }
-
-    /** Handshakes in progress now. */
-    int inProgress() {
-        return max - permits.availablePermits();
     }
 
     @Override
