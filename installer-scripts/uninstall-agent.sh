@@ -157,18 +157,41 @@ fi
 claim="persistentvolumeclaim/$release-state"
 claim_exists=false
 kc get "$claim" -n "$namespace" -o name > /dev/null 2>&1 && claim_exists=true
-installed_by_us=false
-kc get namespaces -l "$installed_by_label" -o name 2> /dev/null | grep -qx "namespace/$namespace" && installed_by_us=true
-namespace_exists=false
-kc get namespace "$namespace" -o name > /dev/null 2>&1 && namespace_exists=true
+# Reads the namespace's installed-by label, retrying transient API errors (a busy API server must not
+# turn "we created it" into "we did not"). Sets namespace_exists and installed_by (yes, no or unknown).
+read_namespace_origin() {
+  local attempt answer errors key="${installed_by_label%%=*}"
+  namespace_exists=false
+  installed_by=unknown
+  errors="$(mktemp)"
+  for attempt in 1 2 3 4 5; do
+    if answer="$(kc get namespace "$namespace" --request-timeout=15s \
+      -o "jsonpath={.metadata.labels.${key//./\\.}}" 2> "$errors")"; then
+      namespace_exists=true
+      if [[ "$answer" == "${installed_by_label#*=}" ]]; then installed_by=yes; else installed_by=no; fi
+      break
+    elif grep -q -e NotFound -e "not found" "$errors"; then
+      namespace_exists=false
+      break
+    fi
+    namespace_error="$(head -n 1 "$errors")"
+    namespace_exists=true
+    sleep "$attempt"
+  done
+  rm -f "$errors"
+}
+read_namespace_origin
 if $purge; then
   $claim_exists && delete_objects "$namespace" "$claim"
   if $namespace_exists; then
-    if $installed_by_us; then
-      delete_objects "" "namespace/$namespace"
-    else
-      echo "  kept     namespace/$namespace: install-agent.sh did not create it (delete it yourself if it holds nothing else)"
-    fi
+    case "$installed_by" in
+      yes) delete_objects "" "namespace/$namespace" ;;
+      no) echo "  kept     namespace/$namespace: install-agent.sh did not create it (delete it yourself if it holds nothing else)" ;;
+      *)
+        echo "  kept     namespace/$namespace: cannot tell whether install-agent.sh created it: $namespace_error (rerun --purge, or delete it yourself)"
+        failures=$((failures + 1))
+        ;;
+    esac
   fi
 else
   $claim_exists && echo "  kept     $claim in $namespace: the agent's key and certificate; a reinstall reuses them (--purge deletes it)"
