@@ -3,9 +3,6 @@ package dev.outpost.e2e.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.outpost.e2e.support.Cleanup;
-import dev.outpost.e2e.support.HubApi;
-import dev.outpost.e2e.support.HubProcess;
 import dev.outpost.e2e.support.ProcStats;
 import dev.outpost.e2e.support.TestDatabase;
 import java.io.IOException;
@@ -13,154 +10,208 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Benchmark, not a test (no *IT suffix, so the suite never runs it): one hub process on H2 and a fleet
- * of simulated agents in this JVM. Prints the enrolment and connect rates, the hub's CPU and resident
- * memory in steady state (heartbeats only) per 1,000 agents, the time to deliver one command to every
- * agent with p50/p99 from request to answer, and the recovery after SIGKILL of the hub. Run with
- * {@code ./mvnw -B -o -pl e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
- * -Dit.test=FleetBenchmark -Doutpost.fleet.agents=1000}; further knobs: {@code outpost.fleet.steady-seconds}
- * (30), {@code outpost.fleet.heartbeat} (the hub's interval, 10s as its default), {@code
- * outpost.fleet.hub-heap} (1g), {@code outpost.fleet.apply-ms} (20), {@code outpost.fleet.enrol-parallelism} (32).
+ * Benchmark, not a test (no *IT suffix, so the suite never runs it): a fleet of simulated agents
+ * against, in turn, each target of {@code outpost.fleet.targets} (default {@code bare,hub}): the bare
+ * grpc-java ceiling ({@link BareGateway}) and the hub (on {@code outpost.fleet.database}, h2 or
+ * postgresql, with {@code outpost.fleet.replicas} replicas). For each it prints the enrolment and
+ * connect rates, the server's CPU and resident memory in steady state (heartbeats only) per 1,000
+ * agents, the time to deliver one command to every agent with p50/p99 from request to answer, and the
+ * recovery after SIGKILL of every server process; at the end the hub as a fraction of the ceiling. The
+ * agents run in this JVM, or in {@code outpost.fleet.simulator-processes} processes of {@code
+ * outpost.fleet.simulator-heap} (2g) each beyond what one process's open files allow. Run with {@code
+ * ./mvnw -B -o -pl e2e verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dit.test=FleetBenchmark -Doutpost.fleet.agents=1000}; further knobs: {@code
+ * outpost.fleet.steady-seconds} (30), {@code outpost.fleet.heartbeat} (the hub's interval, 10s as its
+ * default), {@code outpost.fleet.hub-heap} (1g), {@code outpost.fleet.apply-ms} (20), {@code
+ * outpost.fleet.enrol-parallelism} (32).
  */
 class FleetBenchmark {
     @TempDir
     Path work;
 
-    private final Cleanup cleanup = new Cleanup();
-
-    @AfterEach
-    void stopEverything() throws Exception {
-        cleanup.close();
+    /** What one target measured, for the comparison at the end. */
+    private record Measured(double enrolPerSecond, double steadyCpuPerThousand, double rssMibPerThousand,
+            double allDeliveredSeconds, double deliveredP99Millis, double ninetyNineBackSeconds) {
     }
 
     @Test
     void fleet() throws Exception {
         int agents = Integer.getInteger("outpost.fleet.agents", 1000);
-        int steadySeconds = Integer.getInteger("outpost.fleet.steady-seconds", 30);
-        String heartbeat = System.getProperty("outpost.fleet.heartbeat", "10s");
         String heap = System.getProperty("outpost.fleet.hub-heap", "1g");
+        String heartbeat = System.getProperty("outpost.fleet.heartbeat", "10s");
+        Map<String, Measured> measured = new LinkedHashMap<>();
+        for (String target : System.getProperty("outpost.fleet.targets", "bare,hub").split(",")) {
+            try (FleetTarget fleetTarget = open(target.trim(), heap, heartbeat)) {
+                print("BENCH ==== %s: %d simulated agents (-Xmx%s, heartbeat %s), cpus=%d, load average %s",
+                        fleetTarget.description(), agents, heap, heartbeat, Runtime.getRuntime().availableProcessors(),
+                        loadAverage());
+                measured.put(target.trim(), measure(fleetTarget, agents));
+            }
+        }
+        Measured bare = measured.get("bare");
+        Measured hub = measured.get("hub");
+        if (bare != null && hub != null) {
+            print("BENCH ==== the hub as a fraction of the bare ceiling (1.0 = as good): enrol rate %.2f, steady CPU "
+                    + "per 1,000 %.2f (bare/hub), RSS per 1,000 %.2f (bare/hub), all delivered %.2f (bare/hub time), "
+                    + "delivery p99 %.2f (bare/hub), 99%% back after kill -9 %.2f (bare/hub time)",
+                    hub.enrolPerSecond() / bare.enrolPerSecond(), bare.steadyCpuPerThousand() / hub.steadyCpuPerThousand(),
+                    bare.rssMibPerThousand() / hub.rssMibPerThousand(), bare.allDeliveredSeconds() / hub.allDeliveredSeconds(),
+                    bare.deliveredP99Millis() / hub.deliveredP99Millis(),
+                    bare.ninetyNineBackSeconds() / hub.ninetyNineBackSeconds());
+        }
+    }
+
+    private FleetTarget open(String target, String heap, String heartbeat) {
+        return switch (target) {
+            case "bare" -> new BareTarget(work, heap, (int) Duration.parse("PT" + heartbeat).toSeconds());
+            case "hub" -> new HubTarget(work, "postgresql".equals(System.getProperty("outpost.fleet.database", "h2"))
+                    ? TestDatabase.freshPostgres() : TestDatabase.embeddedH2(),
+                    Integer.getInteger("outpost.fleet.replicas", 1), heap, heartbeat);
+            default -> throw new IllegalArgumentException("outpost.fleet.targets: unknown target " + target
+                    + " (bare or hub)");
+        };
+    }
+
+    private Measured measure(FleetTarget target, int agents) throws Exception {
+        int steadySeconds = Integer.getInteger("outpost.fleet.steady-seconds", 30);
         int applyMillis = Integer.getInteger("outpost.fleet.apply-ms", 20);
         int enrolParallelism = Integer.getInteger("outpost.fleet.enrol-parallelism", 32);
         Duration patience = Duration.ofSeconds(120 + agents / 10);
         double thousands = agents / 1000.0;
+        int processes = Integer.getInteger("outpost.fleet.simulator-processes", 1);
+        SimulatedCluster.Behaviour behaviour = new SimulatedCluster.Behaviour(Duration.ofMillis(applyMillis), 0);
+        try (SimulatedFleet fleet = processes <= 1
+                ? new FleetSimulator(target.gateways(), behaviour, enrolParallelism, 2, SimulatedAgent.AGENT_BACKOFF_CAP)
+                : new FleetWorkers(work, processes, target.gateways(), applyMillis, enrolParallelism,
+                        System.getProperty("outpost.fleet.simulator-heap", "2g"), SimulatedAgent.AGENT_BACKOFF_CAP)) {
+            // Enrolment (for the hub: REST environment + join token, then Enroll) and the first connect.
+            List<Long> pids = target.pids();
+            long cpuBefore = cpuTicks(pids);
+            long begin = System.nanoTime();
+            List<String> agentIds = fleet.enrol(agents, target::invite);
+            double enrolSeconds = seconds(begin);
+            await("all connected").atMost(patience).pollInterval(Duration.ofMillis(100))
+                    .until(() -> fleet.totals().connected() == agents);
+            double connectSeconds = seconds(begin);
+            double enrolCpu = cpuPercent(pids, cpuBefore, connectSeconds);
+            await("all online at the server").atMost(patience).pollInterval(Duration.ofMillis(500))
+                    .until(() -> target.onlineSince(Instant.EPOCH) == agents);
+            FleetCounters.Totals enrolled = fleet.totals();
+            print("BENCH enrol: %d agents in %.1f s = %.0f/s (%d in parallel, %d simulator process(es)); all welcomed "
+                    + "after %.1f s; server CPU %.0f%% meanwhile; mean per agent: invitation %.0f ms, Enroll %.0f ms",
+                    agents, enrolSeconds, agents / enrolSeconds, enrolParallelism, processes, connectSeconds, enrolCpu,
+                    enrolled.inviteNanos() / 1e6 / agents, enrolled.enrollNanos() / 1e6 / agents);
 
-        HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), TestDatabase.embeddedH2(),
-                "opa_fleet-" + UUID.randomUUID()).withJvmOptions("-Xmx" + heap)
-                .withEnvironment(Map.of("OUTPOST_HEARTBEAT_INTERVAL", heartbeat, "OUTPOST_OFFLINE_AFTER", "30s")))
-                .start();
-        HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
-        FleetVendor vendor = new FleetVendor(admin, "fleet-bench");
-        FleetSimulator fleet = cleanup.track(new FleetSimulator(hub.gatewayAddress(),
-                new SimulatedCluster.Behaviour(Duration.ofMillis(applyMillis), 0), enrolParallelism, 2));
-        FleetCounters counters = fleet.counters();
-        print("BENCH fleet of %d simulated agents, hub on H2 (-Xmx%s, heartbeat %s), cpus=%d, load average %s",
-                agents, heap, heartbeat, Runtime.getRuntime().availableProcessors(), loadAverage());
+            // Steady state: heartbeats only; the fleet must stay connected throughout.
+            List<Long> simulators = fleet.pids();
+            long beatsBefore = enrolled.heartbeats();
+            long cpuSteady = cpuTicks(pids);
+            long simulatorCpuSteady = cpuTicks(simulators);
+            long steadyBegin = System.nanoTime();
+            await("steady state").during(Duration.ofSeconds(steadySeconds)).atMost(Duration.ofSeconds(steadySeconds + 10))
+                    .pollInterval(Duration.ofSeconds(1)).until(() -> fleet.totals().connected() == agents);
+            double steadyElapsed = seconds(steadyBegin);
+            double steadyCpu = cpuPercent(pids, cpuSteady, steadyElapsed);
+            long rssKib = rssKib(pids);
+            print("BENCH steady %.0f s: %.0f heartbeats/s; server CPU %.1f%% of one core (%.1f%% per 1,000 agents), "
+                    + "RSS %d MiB over %d process(es) (%.0f MiB per 1,000 agents); the simulator's JVM(s) %.1f%% CPU, "
+                    + "RSS %d MiB", steadyElapsed, (fleet.totals().heartbeats() - beatsBefore) / steadyElapsed, steadyCpu,
+                    steadyCpu / thousands, rssKib / 1024, pids.size(), rssKib / 1024.0 / thousands,
+                    cpuPercent(simulators, simulatorCpuSteady, steadyElapsed), rssKib(simulators) / 1024);
 
-        // Enrolment (REST: environment + join token, then Enroll) and the first connect.
-        long hubPid = hub.process().pid();
-        long cpuBefore = ProcStats.cpuTicks(hubPid);
-        long begin = System.nanoTime();
-        fleet.enrolAndConnect(agents, vendor::invite);
-        double enrolSeconds = seconds(begin);
-        await("all connected").atMost(patience).pollInterval(Duration.ofMillis(100))
-                .until(() -> counters.connected() == agents);
-        double connectSeconds = seconds(begin);
-        double enrolCpu = cpuPercent(hubPid, cpuBefore, connectSeconds);
-        await("all online at the hub").atMost(patience).pollInterval(Duration.ofMillis(500))
-                .until(() -> vendor.agentsOnline() == agents);
-        long simulatorPid = ProcessHandle.current().pid();
-        print("BENCH enrol: %d agents in %.1f s = %.0f/s (REST environment + join token + Enroll, %d in parallel); "
-                + "all welcomed after %.1f s; hub CPU %.0f%% meanwhile; mean per agent: REST %.0f ms, Enroll %.0f ms",
-                agents, enrolSeconds, agents / enrolSeconds, enrolParallelism, connectSeconds, enrolCpu,
-                counters.inviteTime().toMillis() / (double) agents, counters.enrollTime().toMillis() / (double) agents);
+            // One command to every agent.
+            long cpuCommand = cpuTicks(pids);
+            long receivedBefore = fleet.totals().commandsReceived();
+            long answeredBefore = fleet.totals().resultsSent();
+            long commandBegin = System.nanoTime();
+            List<FleetVendor.Request> requests = target.commandEveryAgent(agentIds);
+            double askedSeconds = seconds(commandBegin);
+            await("every command received").atMost(patience).pollInterval(Duration.ofMillis(20))
+                    .until(() -> fleet.totals().commandsReceived() - receivedBefore >= agents);
+            double deliveredSeconds = seconds(commandBegin);
+            await("every command answered").atMost(patience).pollInterval(Duration.ofMillis(100))
+                    .until(() -> fleet.totals().resultsSent() - answeredBefore >= agents);
+            double answeredSeconds = seconds(commandBegin);
+            target.awaitAllCarriedOut(agents, patience);
+            double recordedSeconds = seconds(commandBegin);
+            double commandCpu = cpuPercent(pids, cpuCommand, recordedSeconds);
+            Map<String, long[]> timings = fleet.timings();
+            long[] delivered = requests.stream().mapToLong(r -> timings.get(r.key())[0] - r.askedNanos()).sorted()
+                    .toArray();
+            long[] answered = requests.stream().mapToLong(r -> timings.get(r.key())[1] - r.askedNanos()).sorted()
+                    .toArray();
+            print("BENCH one command per agent (simulated apply %d ms): all asked in %.1f s, all received after %.1f s, "
+                    + "all answered after %.1f s, all recorded by the server after %.1f s; server CPU %.0f%%",
+                    applyMillis, askedSeconds, deliveredSeconds, answeredSeconds, recordedSeconds, commandCpu);
+            print("BENCH   request->command at agent p50=%.0f ms p99=%.0f ms max=%.0f ms; request->result sent "
+                    + "p50=%.0f ms p99=%.0f ms max=%.0f ms", millis(delivered, 0.5), millis(delivered, 0.99),
+                    millis(delivered, 1), millis(answered, 0.5), millis(answered, 0.99), millis(answered, 1));
 
-        // Steady state: heartbeats only; the fleet must stay connected throughout.
-        long beatsBefore = counters.heartbeats();
-        long cpuSteady = ProcStats.cpuTicks(hubPid);
-        long simulatorCpuSteady = ProcStats.cpuTicks(simulatorPid);
-        long steadyBegin = System.nanoTime();
-        await("steady state").during(Duration.ofSeconds(steadySeconds)).atMost(Duration.ofSeconds(steadySeconds + 10))
-                .pollInterval(Duration.ofSeconds(1)).until(() -> counters.connected() == agents);
-        double steadyElapsed = seconds(steadyBegin);
-        double steadyCpu = cpuPercent(hubPid, cpuSteady, steadyElapsed);
-        long rssKib = ProcStats.rssKib(hubPid);
-        double beatsPerSecond = (counters.heartbeats() - beatsBefore) / steadyElapsed;
-        print("BENCH steady %.0f s: %.0f heartbeats/s; hub CPU %.1f%% of one core (%.1f%% per 1,000 agents), "
-                + "RSS %d MiB (%.0f MiB per 1,000 agents, heap cap %s); the simulator's JVM %.1f%% CPU, RSS %d MiB",
-                steadyElapsed, beatsPerSecond, steadyCpu, steadyCpu / thousands, rssKib / 1024,
-                rssKib / 1024.0 / thousands, heap, cpuPercent(simulatorPid, simulatorCpuSteady, steadyElapsed),
-                ProcStats.rssKib(simulatorPid) / 1024);
-
-        // One command to every agent.
-        String release = vendor.release("1.0.0", "hello");
-        long cpuCommand = ProcStats.cpuTicks(hubPid);
-        long commandBegin = System.nanoTime();
-        List<FleetVendor.Request> requests = vendor.deployEverywhere(release, 16);
-        double askedSeconds = seconds(commandBegin);
-        await("every command answered").atMost(patience).pollInterval(Duration.ofMillis(100))
-                .until(() -> requests.stream().allMatch(r -> counters.firstAnswered(r.key()) != null));
-        double answeredSeconds = seconds(commandBegin);
-        await("every operation succeeded").atMost(patience).pollInterval(Duration.ofMillis(500))
-                .until(() -> vendor.operationsByStatus().equals(Map.of("succeeded", agents)));
-        double succeededSeconds = seconds(commandBegin);
-        double commandCpu = cpuPercent(hubPid, cpuCommand, succeededSeconds);
-        long[] delivered = requests.stream().mapToLong(r -> counters.firstReceived(r.key()) - r.askedNanos()).sorted()
-                .toArray();
-        long[] answered = requests.stream().mapToLong(r -> counters.firstAnswered(r.key()) - r.askedNanos()).sorted()
-                .toArray();
-        print("BENCH one deployment per agent (POST /deployments, 16 in parallel, simulated apply %d ms): all asked "
-                + "in %.1f s, all answered after %.1f s, all operations succeeded after %.1f s; hub CPU %.0f%%",
-                applyMillis, askedSeconds, answeredSeconds, succeededSeconds, commandCpu);
-        print("BENCH   request->command at agent p50=%.0f ms p99=%.0f ms max=%.0f ms; request->result sent "
-                + "p50=%.0f ms p99=%.0f ms max=%.0f ms", millis(delivered, 0.5), millis(delivered, 0.99),
-                millis(delivered, 1), millis(answered, 0.5), millis(answered, 0.99), millis(answered, 1));
-
-        // Recovery after SIGKILL of the hub.
-        long endsBefore = counters.streamEnds();
-        Instant crash = Instant.now();
-        long crashNanos = System.nanoTime();
-        hub.kill9();
-        await("every stream ended").atMost(patience).pollInterval(Duration.ofMillis(50))
-                .until(() -> counters.connected() == 0);
-        hub.start();
-        hubPid = hub.process().pid();
-        double healthySeconds = seconds(crashNanos);
-        long cpuRecovery = ProcStats.cpuTicks(hubPid);
-        int ninetyNine = (int) Math.ceil(agents * 0.99);
-        await("99% reconnected").atMost(patience).pollInterval(Duration.ofMillis(100))
-                .until(() -> counters.connected() >= ninetyNine);
-        double ninetyNineSeconds = seconds(crashNanos);
-        await("all reconnected").atMost(patience).pollInterval(Duration.ofMillis(100))
-                .until(() -> counters.connected() == agents);
-        double allSeconds = seconds(crashNanos);
-        long failedAttempts = counters.streamEnds() - endsBefore - agents;
-        await("all online again at the hub").atMost(patience).pollInterval(Duration.ofMillis(500))
-                .until(() -> vendor.agentsOnlineSince(crash) == agents);
-        double onlineSeconds = seconds(crashNanos);
-        print("BENCH kill -9: hub healthy again %.1f s after the kill (start %.1f s); 99%% of agents welcomed after "
-                + "%.1f s, all after %.1f s, all online at the REST API after %.1f s; %d failed attempts before; "
-                + "hub CPU %.0f%% from healthy to all welcomed", healthySeconds, hub.lastStartTime().toMillis() / 1000.0,
-                ninetyNineSeconds, allSeconds, onlineSeconds,
-                failedAttempts,
-                cpuPercent(hubPid, cpuRecovery, allSeconds - healthySeconds));
-        print("BENCH stream ends by kind: %s", counters.streamEndsByCode());
-        print("BENCH totals: welcomes %d, stream ends %d, commands received %d (%d again after a reconnect), "
-                + "results %d (%d failed), enrolments refused as busy %d", counters.welcomes(), counters.streamEnds(),
-                counters.commandsReceived(), counters.commandsRepeated(), counters.resultsSent(), counters.resultsFailed(),
-                counters.enrolmentsRefusedBusy());
-        assertThat(counters.resultsFailed()).isZero();
+            // Recovery after SIGKILL of every server process.
+            long endsBefore = fleet.totals().streamEnds();
+            Instant crash = Instant.now();
+            long crashNanos = System.nanoTime();
+            target.kill9();
+            await("every stream ended").atMost(patience).pollInterval(Duration.ofMillis(50))
+                    .until(() -> fleet.totals().connected() == 0);
+            target.restart();
+            pids = target.pids();
+            double healthySeconds = seconds(crashNanos);
+            long cpuRecovery = cpuTicks(pids);
+            int ninetyNine = (int) Math.ceil(agents * 0.99);
+            await("99% reconnected").atMost(patience).pollInterval(Duration.ofMillis(100))
+                    .until(() -> fleet.totals().connected() >= ninetyNine);
+            double ninetyNineSeconds = seconds(crashNanos);
+            await("all reconnected").atMost(patience).pollInterval(Duration.ofMillis(100))
+                    .until(() -> fleet.totals().connected() == agents);
+            double allSeconds = seconds(crashNanos);
+            long peakRssKib = rssKib(pids);
+            await("all online again at the server").atMost(patience).pollInterval(Duration.ofMillis(500))
+                    .until(() -> target.onlineSince(crash) == agents);
+            double onlineSeconds = seconds(crashNanos);
+            print("BENCH kill -9: healthy again %.1f s after the kill (start %.1f s); 99%% of agents welcomed after "
+                    + "%.1f s, all after %.1f s, all online at the server after %.1f s; %d failed attempts before; "
+                    + "server CPU %.0f%% from healthy to all welcomed, RSS then %d MiB", healthySeconds,
+                    target.lastStartTime().toMillis() / 1000.0, ninetyNineSeconds, allSeconds, onlineSeconds,
+                    fleet.totals().streamEnds() - endsBefore - agents, cpuPercent(pids, cpuRecovery, allSeconds - healthySeconds),
+                    peakRssKib / 1024);
+            FleetCounters.Totals totals = fleet.totals();
+            print("BENCH stream ends by kind: %s", fleet.streamEndsByCode());
+            print("BENCH totals: welcomes %d, stream ends %d, commands received %d (%d again after a reconnect), "
+                    + "results %d (%d failed), enrolments refused as busy %d", totals.welcomes(), totals.streamEnds(),
+                    totals.commandsReceived(), totals.commandsRepeated(), totals.resultsSent(), totals.resultsFailed(),
+                    totals.enrolmentsRefusedBusy());
+            assertThat(totals.resultsFailed()).isZero();
+            return new Measured(agents / enrolSeconds, steadyCpu / thousands, rssKib / 1024.0 / thousands,
+                    deliveredSeconds, millis(delivered, 0.99), ninetyNineSeconds);
+        }
     }
 
-    private static double cpuPercent(long pid, long ticksBefore, double elapsedSeconds) throws IOException {
-        return (ProcStats.cpuTicks(pid) - ticksBefore) / ProcStats.TICKS_PER_SECOND / elapsedSeconds * 100;
+    private static long cpuTicks(List<Long> pids) throws IOException {
+        long ticks = 0;
+        for (long pid : pids) {
+            ticks += ProcStats.cpuTicks(pid);
+        }
+        return ticks;
+    }
+
+    private static long rssKib(List<Long> pids) throws IOException {
+        long kib = 0;
+        for (long pid : pids) {
+            kib += ProcStats.rssKib(pid);
+        }
+        return kib;
+    }
+
+    private static double cpuPercent(List<Long> pids, long ticksBefore, double elapsedSeconds) throws IOException {
+        return (cpuTicks(pids) - ticksBefore) / ProcStats.TICKS_PER_SECOND / elapsedSeconds * 100;
     }
 
     private static double seconds(long sinceNanos) {

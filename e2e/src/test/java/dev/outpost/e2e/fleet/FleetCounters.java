@@ -148,6 +148,57 @@ public final class FleetCounters {
         return resultsFailed.sum();
     }
 
+    /** The counts now, in one value (e.g. to send from a simulator process to the benchmark). */
+    public Totals totals() {
+        return new Totals(enrolled.get(), connected.get(), welcomes.sum(), streamEnds.sum(), heartbeats.sum(),
+                commandsReceived.sum(), commandsRepeated.sum(), resultsSent.sum(), resultsFailed.sum(),
+                enrolmentsRefusedBusy.sum(), inviteNanos.sum(), enrollNanos.sum());
+    }
+
+    /** For every command key: when it first reached an agent and when it was first answered (nanoTime, 0 if not yet). */
+    public Map<String, long[]> timings() {
+        Map<String, long[]> timings = new TreeMap<>();
+        firstReceivedNanos.forEach((key, nanos) -> timings.put(key,
+                new long[] {nanos, firstAnsweredNanos.getOrDefault(key, 0L)}));
+        return timings;
+    }
+
+    /** A fleet's counts at one moment; {@link #plus} adds those of several simulator processes. */
+    public record Totals(int enrolled, int connected, long welcomes, long streamEnds, long heartbeats,
+            long commandsReceived, long commandsRepeated, long resultsSent, long resultsFailed,
+            long enrolmentsRefusedBusy, long inviteNanos, long enrollNanos) {
+        public Totals plus(Totals other) {
+            return new Totals(enrolled + other.enrolled, connected + other.connected, welcomes + other.welcomes,
+                    streamEnds + other.streamEnds, heartbeats + other.heartbeats,
+                    commandsReceived + other.commandsReceived, commandsRepeated + other.commandsRepeated,
+                    resultsSent + other.resultsSent, resultsFailed + other.resultsFailed,
+                    enrolmentsRefusedBusy + other.enrolmentsRefusedBusy, inviteNanos + other.inviteNanos,
+                    enrollNanos + other.enrollNanos);
+        }
+
+        /** As {@code name=value} pairs separated by spaces; {@link #parse} reads them back. */
+        public String format() {
+            return "enrolled=" + enrolled + " connected=" + connected + " welcomes=" + welcomes + " streamEnds="
+                    + streamEnds + " heartbeats=" + heartbeats + " commandsReceived=" + commandsReceived
+                    + " commandsRepeated=" + commandsRepeated + " resultsSent=" + resultsSent + " resultsFailed="
+                    + resultsFailed + " enrolmentsRefusedBusy=" + enrolmentsRefusedBusy + " inviteNanos=" + inviteNanos
+                    + " enrollNanos=" + enrollNanos;
+        }
+
+        public static Totals parse(String text) {
+            Map<String, Long> values = new java.util.HashMap<>();
+            for (String pair : text.trim().split(" ")) {
+                String[] parts = pair.split("=", 2);
+                values.put(parts[0], Long.parseLong(parts[1]));
+            }
+            return new Totals(values.get("enrolled").intValue(), values.get("connected").intValue(),
+                    values.get("welcomes"), values.get("streamEnds"), values.get("heartbeats"),
+                    values.get("commandsReceived"), values.get("commandsRepeated"), values.get("resultsSent"),
+                    values.get("resultsFailed"), values.get("enrolmentsRefusedBusy"), values.get("inviteNanos"),
+                    values.get("enrollNanos"));
+        }
+    }
+
     /** When the command for {@code deploymentId@generation} first reached an agent (nanoTime), or null. */
     public Long firstReceived(String key) {
         return firstReceivedNanos.get(key);

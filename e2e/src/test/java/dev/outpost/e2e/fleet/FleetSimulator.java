@@ -5,6 +5,7 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,11 +22,11 @@ import java.util.function.IntFunction;
  * backoff, simulated apply latency), so a fleet of thousands costs a handful of threads, not one per
  * agent. Enrolments run at most {@code enrolParallelism} at a time.
  *
- * <p>Every agent dials from 127.0.0.1; each holds one connection, so a fleet is bounded by the
- * ephemeral ports of one source address (about 28,000 by Linux's default range). Spreading agents
- * over 127.0.0.x source addresses is not done yet.
+ * <p>Each agent holds one connection; against a loopback hub agents dial from 16 source addresses
+ * (127.0.0.2–17), so a fleet is not bounded by the ephemeral ports of one source address (about
+ * 28,000 by Linux's default range), only by this process's open files.
  */
-public final class FleetSimulator implements AutoCloseable {
+public final class FleetSimulator implements SimulatedFleet {
     /** What every agent of a fleet shares. */
     record Shared(EventLoopGroup eventLoops, ExecutorService callbacks, ScheduledExecutorService scheduler,
             Duration backoffCap) {
@@ -35,8 +36,7 @@ public final class FleetSimulator implements AutoCloseable {
     public record Invitation(String joinToken, String caFingerprint) {
     }
 
-    private final String host;
-    private final int port;
+    private final List<String> gateways;
     private final SimulatedCluster.Behaviour behaviour;
     private final int enrolParallelism;
     private final Shared shared;
@@ -57,9 +57,16 @@ public final class FleetSimulator implements AutoCloseable {
      */
     public FleetSimulator(String gatewayAddress, SimulatedCluster.Behaviour behaviour, int enrolParallelism, int threads,
             Duration backoffCap) {
-        int colon = gatewayAddress.lastIndexOf(':');
-        this.host = gatewayAddress.substring(0, colon);
-        this.port = Integer.parseInt(gatewayAddress.substring(colon + 1));
+        this(List.of(gatewayAddress), behaviour, enrolParallelism, threads, backoffCap);
+    }
+
+    /**
+     * A fleet spread over several gateways (hub replicas): agent {@code i} enrols at and stays with
+     * {@code gatewayAddresses[i % n]}, as agents behind one address per replica would.
+     */
+    public FleetSimulator(List<String> gatewayAddresses, SimulatedCluster.Behaviour behaviour, int enrolParallelism,
+            int threads, Duration backoffCap) {
+        this.gateways = List.copyOf(gatewayAddresses);
         this.behaviour = behaviour;
         this.enrolParallelism = enrolParallelism;
         this.shared = new Shared(new NioEventLoopGroup(threads, daemons("fleet-io")),
@@ -95,7 +102,10 @@ public final class FleetSimulator implements AutoCloseable {
                     long begin = System.nanoTime();
                     Invitation invitation = invite.apply(index);
                     long invited = System.nanoTime() - begin;
-                    SimulatedAgent agent = new SimulatedAgent("sim-" + index, host, port, shared,
+                    String gateway = gateways.get(index % gateways.size());
+                    int colon = gateway.lastIndexOf(':');
+                    SimulatedAgent agent = new SimulatedAgent("sim-" + index, index, gateway.substring(0, colon),
+                            Integer.parseInt(gateway.substring(colon + 1)), shared,
                             new SimulatedCluster(behaviour, shared.scheduler()), counters);
                     agent.enroll(invitation.joinToken(), invitation.caFingerprint());
                     counters.enrolmentTimed(invited, agent.enrollNanos());
@@ -118,6 +128,31 @@ public final class FleetSimulator implements AutoCloseable {
         } finally {
             workers.shutdownNow();
         }
+    }
+
+    @Override
+    public List<String> enrol(int count, IntFunction<Invitation> invite) throws InterruptedException {
+        return enrolAndConnect(count, invite).stream().map(SimulatedAgent::agentId).toList();
+    }
+
+    @Override
+    public FleetCounters.Totals totals() {
+        return counters.totals();
+    }
+
+    @Override
+    public Map<String, Long> streamEndsByCode() {
+        return counters.streamEndsByCode();
+    }
+
+    @Override
+    public Map<String, long[]> timings() {
+        return counters.timings();
+    }
+
+    @Override
+    public List<Long> pids() {
+        return List.of(ProcessHandle.current().pid());
     }
 
     /** Stops every agent and the shared threads. */

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A small fleet against a real hub process on H2: 200 simulated agents (one environment each) enrol
  * and connect, a deployment reaches every one, the hub is killed with SIGKILL and started again on
- * the same data and ports, every agent reconnects on its own, and an upgrade reaches every one.
+ * the same data and ports, every agent reconnects on its own, and an upgrade reaches every one. And
+ * the benchmark's bare ceiling, with agents in two simulator processes, across a crash of its own.
  */
 class FleetSmokeIT {
     private static final int AGENTS = 200;
@@ -79,6 +80,36 @@ class FleetSmokeIT {
         assertAnswered(counters, upgraded);
         assertThat(counters.resultsFailed()).isZero();
         log("an upgrade per agent succeeded after %d ms", millisSince(begin));
+    }
+
+    /**
+     * The benchmark's other half keeps working too: the bare grpc-java ceiling, driven by a fleet spread
+     * over two simulator processes (as the benchmark does beyond one process's open files).
+     */
+    @Test
+    void twoSimulatorProcessesDriveTheBareCeilingAcrossItsCrash() throws Exception {
+        int agents = 60;
+        BareTarget bare = cleanup.track(new BareTarget(work, "256m", 2));
+        FleetWorkers fleet = cleanup.track(new FleetWorkers(work, 2, bare.gateways(), 20, 8, "256m", BACKOFF_CAP));
+
+        List<String> agentIds = fleet.enrol(agents, bare::invite);
+        assertThat(agentIds).hasSize(agents).doesNotContainNull().doesNotHaveDuplicates();
+        await("all connected").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> fleet.totals().connected() == agents && bare.onlineSince(Instant.EPOCH) == agents);
+
+        List<FleetVendor.Request> commands = bare.commandEveryAgent(agentIds);
+        bare.awaitAllCarriedOut(agents, PATIENCE);
+        assertThat(fleet.timings()).as("timings by command key").containsKeys(
+                commands.stream().map(FleetVendor.Request::key).toArray(String[]::new));
+
+        bare.kill9();
+        await("every stream ended").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> fleet.totals().connected() == 0);
+        bare.restart();
+        await("all back").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> fleet.totals().connected() == agents && bare.onlineSince(Instant.EPOCH) == agents);
+        assertThat(fleet.totals().welcomes()).isGreaterThanOrEqualTo(2L * agents);
+        assertThat(fleet.totals().resultsFailed()).isZero();
     }
 
     private static long millisSince(long nanos) {

@@ -21,7 +21,7 @@ import java.util.function.IntFunction;
 public final class FleetVendor {
     /** A namespace every simulated agent accepts (they send no allowed namespaces, as "not told"). */
     public static final String NAMESPACE = "fleet-apps";
-    private static final String MANIFESTS = """
+    static final String MANIFESTS = """
             apiVersion: v1
             kind: ConfigMap
             metadata:
@@ -94,6 +94,11 @@ public final class FleetVendor {
                     : changed.path("id").asText();
             return new Request(deploymentId, deployment.path("generation").asLong(), operationId, asked);
         });
+    }
+
+    /** Revokes an agent (POST /api/v1/agents/{id}/revoke); returns its status as the hub answers it. */
+    public String revoke(String agentId) {
+        return admin.post("/api/v1/agents/" + agentId + "/revoke", Map.of()).expect(200).path("status").asText();
     }
 
     /** How many of the tenant's agents the hub shows online now. */

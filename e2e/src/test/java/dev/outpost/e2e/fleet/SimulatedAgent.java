@@ -23,6 +23,7 @@ import dev.outpost.protocol.v1.Hello;
 import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.StepState;
+import io.grpc.Attributes;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -34,6 +35,8 @@ import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -71,6 +74,7 @@ public final class SimulatedAgent {
     private static final Duration ENROLL_TIMEOUT = Duration.ofSeconds(60);
     private static final int ENROLL_ATTEMPTS = 5;
     private static final int ENROLL_BUSY_REFUSALS = 60;
+    static final int SOURCE_ADDRESSES = 16;
 
     private final String name;
     private final String host;
@@ -79,6 +83,7 @@ public final class SimulatedAgent {
     private final SimulatedCluster cluster;
     private final FleetCounters counters;
     private final long startedMillis = System.currentTimeMillis();
+    private final NettyChannelBuilder.LocalSocketPicker sourceAddress;
     private volatile String agentId;
     private volatile ManagedChannel channel;
     private volatile Stream current;
@@ -86,9 +91,10 @@ public final class SimulatedAgent {
     private int attempt;
     private long enrollNanos;
 
-    SimulatedAgent(String name, String host, int port, FleetSimulator.Shared shared, SimulatedCluster cluster,
+    SimulatedAgent(String name, int index, String host, int port, FleetSimulator.Shared shared, SimulatedCluster cluster,
             FleetCounters counters) {
         this.name = name;
+        this.sourceAddress = sourceAddress(index, host);
         this.host = host;
         this.port = port;
         this.shared = shared;
@@ -380,10 +386,31 @@ public final class SimulatedAgent {
 
     private NettyChannelBuilder channelBuilder() {
         return NettyChannelBuilder.forAddress(host, port)
+                .localSocketPicker(sourceAddress)
                 .eventLoopGroup(shared.eventLoops())
                 .channelType(NioSocketChannel.class)
                 .executor(shared.callbacks())
                 .maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES);
+    }
+
+    /**
+     * Agents dialling a loopback hub spread over {@value #SOURCE_ADDRESSES} source addresses
+     * (127.0.0.2 to 127.0.0.{@value #SOURCE_ADDRESSES}+1, all on Linux's loopback), so that a fleet is
+     * not bounded by the ephemeral ports of one address; for any other hub the system picks. Not
+     * 127.0.0.1, where the servers under test listen: an agent's source port there could take the port
+     * a server about to (re)start was given.
+     */
+    private static NettyChannelBuilder.LocalSocketPicker sourceAddress(int index, String host) {
+        if (!host.startsWith("127.")) {
+            return new NettyChannelBuilder.LocalSocketPicker();
+        }
+        InetSocketAddress source = new InetSocketAddress("127.0.0." + (2 + index % SOURCE_ADDRESSES), 0);
+        return new NettyChannelBuilder.LocalSocketPicker() {
+            @Override
+            public SocketAddress createSocketAddress(SocketAddress remote, Attributes attributes) {
+                return source;
+            }
+        };
     }
 
     private ManagedChannel mutualTls(PrivateKey key, X509Certificate certificate, List<X509Certificate> ca) {

@@ -1,0 +1,42 @@
+package dev.outpost.e2e.fleet;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What {@link FleetBenchmark} measures a fleet against: the hub (one or more replicas) or the bare
+ * grpc-java ceiling ({@link BareGateway}). Each is a set of OS processes the benchmark can watch, crash
+ * and restart, and a way to send one command to every agent.
+ */
+public interface FleetTarget extends AutoCloseable {
+    /** One line for the report, e.g. "hub on postgresql, 2 replicas". */
+    String description();
+
+    /** The gateways agents dial, {@code host:port}; agent {@code i} uses {@code i % size}. */
+    List<String> gateways();
+
+    /** The server processes (for CPU and memory). */
+    List<Long> pids();
+
+    /** An invitation for agent {@code index}. */
+    FleetSimulator.Invitation invite(int index);
+
+    /** Asks for one command to each agent (ids in index order); each request says when it was asked. */
+    List<FleetVendor.Request> commandEveryAgent(List<String> agentIds) throws InterruptedException;
+
+    /** Waits until the server has recorded every agent's answer to the commands just asked for. */
+    void awaitAllCarriedOut(int agents, Duration patience);
+
+    /** How many agents the server shows connected and heard from after {@code since}. */
+    long onlineSince(Instant since);
+
+    /** SIGKILL of every server process. */
+    void kill9();
+
+    /** Starts every server process again, on the same ports and data; returns when they are healthy. */
+    void restart();
+
+    /** How long the last {@link #restart} took. */
+    Duration lastStartTime();
+}
