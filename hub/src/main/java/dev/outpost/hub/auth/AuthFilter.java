@@ -10,6 +10,7 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /**
@@ -48,7 +49,13 @@ public class AuthFilter {
                     .body(Problem.of(HttpStatus.UNAUTHORIZED,
                             "a valid API token is required: send 'Authorization: Bearer <token>'"));
         }
-        request.setAttribute(CALLER_ATTRIBUTE, caller.get());
+        request.setAttribute(CALLER_ATTRIBUTE, caller.get().from(sourceOf(request)));
         return null;
+    }
+
+    /** The peer's IP address as text (what the audit log records as "from where"). */
+    private static String sourceOf(HttpRequest<?> request) {
+        InetSocketAddress peer = request.getRemoteAddress();
+        return peer.getAddress() != null ? peer.getAddress().getHostAddress() : peer.getHostString();
     }
 }

@@ -7,18 +7,24 @@ import java.util.function.Function;
 
 /**
  * Who is calling the REST API: the vendor's admin (sees everything) or a tenant (sees only its own
- * objects; another tenant's objects look as if they did not exist).
+ * objects; another tenant's objects look as if they did not exist). {@code source} is the address the
+ * request came from (for the audit log), null where there is none.
  */
-public record Caller(String tokenId, String tenantId, String tokenName) {
+public record Caller(String tokenId, String tenantId, String tokenName, String source) {
 
     /** The admin caller behind token {@code tokenId}. */
     public static Caller admin(String tokenId) {
-        return new Caller(tokenId, null, "admin");
+        return new Caller(tokenId, null, "admin", null);
     }
 
     /** A caller limited to {@code tenantId}, using the token named {@code tokenName}. */
     public static Caller tenant(String tokenId, String tenantId, String tokenName) {
-        return new Caller(tokenId, Objects.requireNonNull(tenantId), tokenName);
+        return new Caller(tokenId, Objects.requireNonNull(tenantId), tokenName, null);
+    }
+
+    /** The same caller, calling from {@code address}. */
+    public Caller from(String address) {
+        return new Caller(tokenId, tenantId, tokenName, address);
     }
 
     public boolean isAdmin() {

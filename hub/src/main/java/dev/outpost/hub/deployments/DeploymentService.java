@@ -3,6 +3,7 @@ package dev.outpost.hub.deployments;
 import dev.outpost.hub.api.ApiException;
 import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.audit.AuditLog;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.config.HubConfig;
@@ -46,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,12 +78,15 @@ public class DeploymentService {
     private final PackageReleases packages;
     private final PackagedChanges packaged;
     private final DeploymentSecretStore secrets;
+    private final AuditLog audit;
 
     public DeploymentService(Database db, DeploymentStore deployments, OperationStore operations,
                              CommandStore commands, EnvironmentService environments, ReleaseService releases,
                              HubConfig config, HubMetrics metrics, Clock clock,
                              ApplicationEventPublisher<CommandQueued> events, AgentWaits waits, DriftService drift,
-                             PackageReleases packages, PackagedChanges packaged, DeploymentSecretStore secrets) {
+                             PackageReleases packages, PackagedChanges packaged, DeploymentSecretStore secrets,
+                             AuditLog audit) {
+        this.audit = audit;
         this.drift = drift;
         this.packages = packages;
         this.packaged = packaged;
@@ -143,6 +148,10 @@ public class DeploymentService {
 
     /** Creates a deployment with a pending create operation and queues its command. */
     public Accepted create(Caller caller, NewDeployment request) {
+        return audited(caller, "deployment.create", null, () -> createUnaudited(caller, request));
+    }
+
+    private Accepted createUnaudited(Caller caller, NewDeployment request) {
         Validation v = new Validation();
         v.text("environmentId", request.environmentId(), Validation.ID_MAX);
         v.text("releaseId", request.releaseId(), Validation.ID_MAX);
@@ -287,6 +296,10 @@ public class DeploymentService {
 
     /** Upgrades or re-parameterises a deployment: a pending update operation for the next generation. */
     public Accepted update(Caller caller, String id, DeploymentChange change) {
+        return audited(caller, "deployment.update", id, () -> updateUnaudited(caller, id, change));
+    }
+
+    private Accepted updateUnaudited(Caller caller, String id, DeploymentChange change) {
         requireWellFormed(change);
         Deployment current = get(caller, id);
         requireNotDeleted(current);
@@ -350,6 +363,10 @@ public class DeploymentService {
 
     /** Removes a deployment from its cluster: a pending delete operation. */
     public Accepted delete(Caller caller, String id) {
+        return audited(caller, "deployment.delete", id, () -> deleteUnaudited(caller, id));
+    }
+
+    private Accepted deleteUnaudited(Caller caller, String id) {
         Deployment current = get(caller, id);
         requireNotDeleted(current);
         Release release = releases.get(current.releaseId());
@@ -379,6 +396,8 @@ public class DeploymentService {
                 throw ApiException.conflict(whyFinished(sql, op.id()));
             }
             deployments.finishOperation(sql, op.deploymentId(), op.id(), ending, null, null, null, now);
+            audit.record(sql, caller, AuditLog.Change.of("operation.cancel", "operation", op.id(), op.tenantId())
+                    .detail("deployment " + op.deploymentId() + ", generation " + op.generation()));
             return operations.find(sql, op.id()).orElseThrow();
         });
         metrics.operationFinished(op.type().json(), "cancelled");
@@ -462,6 +481,10 @@ public class DeploymentService {
      * acts on it and skips plan steps it already applied. 409 with the reason otherwise.
      */
     public Accepted retry(Caller caller, String operationId) {
+        return audited(caller, "operation.retry", null, () -> retryUnaudited(caller, operationId));
+    }
+
+    private Accepted retryUnaudited(Caller caller, String operationId) {
         Operation failed = getOperation(caller, operationId);
         Deployment current = get(caller, failed.deploymentId());
         long latest = db.read(sql -> operations.latestOf(sql, current.id())).map(Operation::generation).orElse(0L);
@@ -589,6 +612,25 @@ public class DeploymentService {
                                           String retryOf, Instant now) {
         return new Operation(id, deployment.id(), deployment.tenantId(), type, generation, Operation.Status.PENDING,
                 List.of(), null, null, retryOf, now, null, null, null);
+    }
+
+    /**
+     * Runs {@code change} and records it in the audit log, in one transaction: the deployment's
+     * release before ({@code existingId}'s, for a change of an existing one) and after, and the
+     * operation that carries it out.
+     */
+    private Accepted audited(Caller caller, String action, String existingId, Supplier<Accepted> change) {
+        return db.inTransaction(sql -> {
+            String releaseBefore = existingId == null ? null
+                    : deployments.find(sql, existingId).map(Deployment::releaseId).orElse(null);
+            Accepted accepted = change.get();
+            Deployment after = accepted.deployment();
+            audit.record(sql, caller, AuditLog.Change.of(action, "deployment", after.id(), after.tenantId())
+                    .detail((releaseBefore == null ? "" : "release " + releaseBefore + " -> ")
+                            + (releaseBefore == null ? "release " : "") + after.releaseId() + ", generation "
+                            + accepted.operation().generation() + ", operation " + accepted.operation().id()));
+            return accepted;
+        });
     }
 
     private void queued(Deployment deployment, Operation operation, Release release) {

@@ -2,6 +2,7 @@ package dev.outpost.hub.enrollment;
 
 import dev.outpost.hub.api.ApiException;
 import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.audit.AuditLog;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.config.HubConfig;
@@ -30,10 +31,12 @@ public class JoinTokenService {
     private final GatewayPortSource gatewayPort;
     private final HubConfig config;
     private final Clock clock;
+    private final AuditLog audit;
 
     public JoinTokenService(Database db, JoinTokenStore store, EnvironmentService environments,
                             CaFingerprintSource caFingerprint, GatewayPortSource gatewayPort, HubConfig config,
-                            Clock clock) {
+                            Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.environments = environments;
@@ -68,6 +71,8 @@ public class JoinTokenService {
         JoinToken token = new JoinToken(Secrets.id("jt_"), env.tenantId(), env.id(), now.plus(ttl), maxUses, 0, now, null);
         db.inTransaction(sql -> {
             store.insert(sql, token, Secrets.hash(secret));
+            audit.record(sql, caller, AuditLog.Change.of("join-token.create", "join-token", token.id(), env.tenantId())
+                    .detail("environment " + env.id()));
             return null;
         });
         LOG.info("join token {} issued for tenant {} environment {} ({} use(s), expires {})",
@@ -85,9 +90,13 @@ public class JoinTokenService {
     /** Revokes a token of an environment the caller may see: it admits no more agents (agents it admitted stay). */
     public void revoke(Caller caller, String environmentId, String tokenId) {
         Environment env = environments.get(caller, environmentId);
-        if (!db.inTransaction(sql -> store.revoke(sql, env.id(), tokenId, clock.instant()))) {
-            throw ApiException.notFound("join token", tokenId);
-        }
+        db.inTransaction(sql -> {
+            if (!store.revoke(sql, env.id(), tokenId, clock.instant())) {
+                throw ApiException.notFound("join token", tokenId);
+            }
+            return audit.record(sql, caller, AuditLog.Change.of("join-token.revoke", "join-token", tokenId,
+                    env.tenantId()).detail("environment " + env.id()));
+        });
         LOG.info("join token {} of tenant {} environment {} revoked by {}", tokenId, env.tenantId(), env.id(), caller);
     }
 }

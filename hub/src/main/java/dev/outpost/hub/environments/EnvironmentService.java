@@ -3,6 +3,7 @@ package dev.outpost.hub.environments;
 import dev.outpost.hub.api.ApiException;
 import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.audit.AuditLog;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.store.Database;
@@ -34,8 +35,10 @@ public class EnvironmentService {
     private final EnvironmentStore store;
     private final TenantStore tenants;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public EnvironmentService(Database db, EnvironmentStore store, TenantStore tenants, Clock clock) {
+    public EnvironmentService(Database db, EnvironmentStore store, TenantStore tenants, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.tenants = tenants;
@@ -78,6 +81,7 @@ public class EnvironmentService {
             db.inTransaction(sql -> {
                 tenants.find(sql, tenantId).orElseThrow(() -> ApiException.notFound("tenant", tenantId));
                 store.insert(sql, env);
+                audit.record(sql, caller, AuditLog.Change.of("environment.create", "environment", env.id(), tenantId));
                 return null;
             });
         } catch (StoreException.DuplicateKeyException e) {

@@ -2,6 +2,7 @@ package dev.outpost.hub.releases;
 
 import dev.outpost.hub.api.ApiException;
 import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.audit.AuditLog;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.packages.InspectedPackage;
@@ -43,9 +44,11 @@ public class PackagePublisher {
     private final BeanProvider<PackageInspection> inspection;
     private final RenderSlots slots;
     private final Clock clock;
+    private final AuditLog audit;
 
     public PackagePublisher(Database db, ReleaseStore store, BeanProvider<PackageInspection> inspection, RenderSlots slots,
-                            Clock clock) {
+                            Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.inspection = inspection;
@@ -139,6 +142,9 @@ public class PackagePublisher {
         try {
             db.inTransaction(sql -> {
                 store.insert(sql, release, archive);
+                audit.record(sql, caller, AuditLog.Change.of("release.publish-package", "release", release.id(), null)
+                        .detail(release.serviceName() + " " + release.version() + ", archive sha256 "
+                                + release.packageSummary().archiveSha256()));
                 return null;
             });
         } catch (StoreException.DuplicateKeyException e) {

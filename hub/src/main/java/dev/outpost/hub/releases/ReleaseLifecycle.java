@@ -3,6 +3,7 @@ package dev.outpost.hub.releases;
 import dev.outpost.hub.api.ApiException;
 import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.audit.AuditLog;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.store.Database;
 import dev.outpost.protocol.text.FreeText;
@@ -29,8 +30,10 @@ public class ReleaseLifecycle {
     private final Database db;
     private final ReleaseStore store;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public ReleaseLifecycle(Database db, ReleaseStore store, Clock clock) {
+    public ReleaseLifecycle(Database db, ReleaseStore store, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.clock = clock;
@@ -104,6 +107,8 @@ public class ReleaseLifecycle {
                         + (current.lifecycle().status() == Release.Status.YANKED
                                 ? "; yanking is final" : "") + ": it cannot become " + to.status().json());
             }
+            audit.record(sql, caller, AuditLog.Change.of("release." + to.status().json(), "release", id, null)
+                    .detail(current.lifecycle().status().json() + " -> " + to.status().json()));
             LOG.info("release {} ({} {}) is now {} by {}{}", id, FreeText.forLog(current.serviceName()),
                     FreeText.forLog(current.version()), to.status().json(), caller.describe(),
                     to.reason() == null ? "" : ": " + FreeText.forLog(to.reason()));

@@ -3,6 +3,7 @@ package dev.outpost.hub.releases;
 import dev.outpost.hub.api.ApiException;
 import dev.outpost.hub.api.StrictRequest;
 import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.audit.AuditLog;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
 import dev.outpost.hub.store.Database;
@@ -28,8 +29,10 @@ public class ReleaseService {
     private final Database db;
     private final ReleaseStore store;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public ReleaseService(Database db, ReleaseStore store, Clock clock) {
+    public ReleaseService(Database db, ReleaseStore store, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.clock = clock;
@@ -59,6 +62,8 @@ public class ReleaseService {
         try {
             db.inTransaction(sql -> {
                 store.insert(sql, release);
+                audit.record(sql, caller, AuditLog.Change.of("release.create", "release", release.id(), null)
+                        .detail(release.serviceName() + " " + release.version()));
                 return null;
             });
         } catch (StoreException.DuplicateKeyException e) {

@@ -2,6 +2,7 @@ package dev.outpost.hub.tenants;
 
 import dev.outpost.hub.api.ApiException;
 import dev.outpost.hub.api.Validation;
+import dev.outpost.hub.audit.AuditLog;
 import dev.outpost.hub.auth.ApiTokenStore;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.auth.Secrets;
@@ -28,8 +29,10 @@ public class TenantService {
     private final TenantStore store;
     private final ApiTokenStore tokens;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public TenantService(Database db, TenantStore store, ApiTokenStore tokens, Clock clock) {
+    public TenantService(Database db, TenantStore store, ApiTokenStore tokens, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.store = store;
         this.tokens = tokens;
@@ -50,6 +53,7 @@ public class TenantService {
         try {
             db.inTransaction(sql -> {
                 store.insert(sql, tenant);
+                audit.record(sql, caller, AuditLog.Change.of("tenant.create", "tenant", tenant.id(), tenant.id()));
                 return null;
             });
         } catch (StoreException.DuplicateKeyException e) {
@@ -77,7 +81,11 @@ public class TenantService {
         String checkedName = v.name("name", name, NAME_MAX_CHARS);
         v.throwIfInvalid();
         String secret = Secrets.secret(TENANT_TOKEN_PREFIX);
-        String id = tokens.createTenantToken(tenantId, checkedName, secret);
+        String id = db.inTransaction(sql -> {
+            String created = tokens.createTenantToken(tenantId, checkedName, secret);
+            audit.record(sql, caller, AuditLog.Change.of("tenant.token.create", "api-token", created, tenantId));
+            return created;
+        });
         LOG.info("API token {} issued for tenant {} (name '{}')", id, tenantId, FreeText.forLog(checkedName));
         return new IssuedToken(id, tenantId, checkedName, secret);
     }
@@ -86,9 +94,12 @@ public class TenantService {
     public void deleteToken(Caller caller, String tenantId, String tokenId) {
         caller.requireAdmin();
         get(caller, tenantId);
-        if (!tokens.deleteTenantToken(tenantId, tokenId)) {
-            throw ApiException.notFound("API token", tokenId);
-        }
+        db.inTransaction(sql -> {
+            if (!tokens.deleteTenantToken(tenantId, tokenId)) {
+                throw ApiException.notFound("API token", tokenId);
+            }
+            return audit.record(sql, caller, AuditLog.Change.of("tenant.token.delete", "api-token", tokenId, tenantId));
+        });
         LOG.info("API token {} of tenant {} deleted by {}", tokenId, tenantId, caller);
     }
 }

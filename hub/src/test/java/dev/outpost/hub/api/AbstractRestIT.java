@@ -29,7 +29,7 @@ abstract class AbstractRestIT implements TestPropertyProvider {
     static final String ADMIN = "opa_" + "rq".repeat(16);
     /** Every table a REST request can write to. */
     static final List<String> TABLES = List.of("tenants", "api_tokens", "environments", "join_tokens", "releases",
-            "deployments", "operations", "commands", "idempotency_keys");
+            "deployments", "operations", "commands", "idempotency_keys", "audit_log");
     /** A release whose one ConfigMap takes a "replicas" parameter (default "1"). */
     static final String MANIFESTS = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\ndata:\n  replicas: \"{{ replicas }}\"\n";
 

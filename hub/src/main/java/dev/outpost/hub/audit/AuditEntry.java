@@ -1,0 +1,12 @@
+package dev.outpost.hub.audit;
+
+import java.time.Instant;
+
+/**
+ * One change in the audit log: who ({@code actor}, the token behind it, from which {@code source}
+ * address), what ({@code action} on {@code objectType}/{@code objectId}, with the ids before and after
+ * in {@code detail}), when, for which tenant; chained to the entry before it by {@code prevHash}.
+ */
+public record AuditEntry(long seq, Instant at, String actor, String tokenId, String tenantId, String source,
+        String action, String objectType, String objectId, String detail, String prevHash, String hash) {
+}
