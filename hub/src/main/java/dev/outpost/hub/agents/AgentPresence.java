@@ -3,6 +3,7 @@ package dev.outpost.hub.agents;
 import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.Hello;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -54,4 +55,10 @@ public interface AgentPresence {
 
     /** Marks offline every online agent not heard from for {@code silentFor}; returns how many. */
     int markSilentOffline(Duration silentFor);
+
+    /**
+     * Agents revoked at or after {@code since} (by any replica's clock), for cutting their streams
+     * within seconds on every replica; one indexed query.
+     */
+    Set<String> revokedSince(Instant since);
 }

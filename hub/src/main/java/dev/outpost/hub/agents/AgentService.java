@@ -1,7 +1,9 @@
 package dev.outpost.hub.agents;
 
+import dev.outpost.hub.audit.AuditLog;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.store.Database;
+import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
@@ -17,8 +19,13 @@ public class AgentService {
     private final Database db;
     private final AgentStore agents;
     private final Clock clock;
+    private final AuditLog audit;
+    private final ApplicationEventPublisher<AgentRevoked> events;
 
-    public AgentService(Database db, AgentStore agents, Clock clock) {
+    public AgentService(Database db, AgentStore agents, Clock clock, AuditLog audit,
+                        ApplicationEventPublisher<AgentRevoked> events) {
+        this.audit = audit;
+        this.events = events;
         this.db = db;
         this.agents = agents;
         this.clock = clock;
@@ -36,12 +43,15 @@ public class AgentService {
 
     /**
      * Revokes an agent the caller may see: the gateway refuses its certificate from the next connection
-     * (and closes an open stream when it next revalidates it); only a new enrolment brings the environment back.
+     * (and its open stream is cut within seconds, on every replica); only a new enrolment brings the environment back.
      */
     public Agent revoke(Caller caller, String id) {
         Agent revoked = db.inTransaction(sql -> {
             Agent agent = caller.visible(agents.find(sql, id), Agent::tenantId, "agent", id);
             agents.revoke(sql, agent.id(), clock.instant());
+            audit.record(sql, caller, AuditLog.Change.of("agent.revoke", "agent", agent.id(), agent.tenantId())
+                    .detail("environment " + agent.environmentId()));
+            db.afterCommit(() -> events.publishEvent(new AgentRevoked(agent.id())));
             return agents.find(sql, id).orElseThrow();
         });
         LOG.info("agent {} of tenant {} environment {} revoked by {}", id, revoked.tenantId(), revoked.environmentId(),

@@ -77,6 +77,12 @@ public class JdbcAgentPresence implements AgentPresence {
     }
 
     @Override
+    public Set<String> revokedSince(Instant since) {
+        return new HashSet<>(db.read(sql -> sql.query("select id from agents where revoked_at >= ?",
+                rs -> rs.getString("id"), since)));
+    }
+
+    @Override
     public Set<String> heard(Collection<String> agentIds, String replicaId) {
         Set<String> refused = new HashSet<>();
         Instant now = clock.instant();

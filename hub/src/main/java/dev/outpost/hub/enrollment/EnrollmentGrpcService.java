@@ -1,6 +1,7 @@
 package dev.outpost.hub.enrollment;
 
 import dev.outpost.hub.config.HubConfig;
+import dev.outpost.hub.pki.AgentCsr;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.hub.pki.IssuedCertificate;
 import dev.outpost.protocol.AgentIdentity;
@@ -15,6 +16,8 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -67,24 +70,26 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
             throw new BadRequestException(problem.get());
         }
         ClusterFacts cluster = request.getCluster();
+        String keyHash = publicKeySha256(request);
+        Optional<RetriedEnrolment> retried = store.retried(request.getJoinToken(), keyHash);
+        if (retried.isPresent()) {
+            return again(request, retried.get());
+        }
         JoinGrant grant = store.check(request.getJoinToken());
         AgentIdentity identity = new AgentIdentity(grant.tenantId(), grant.environmentId(), newAgentId());
-        IssuedCertificate certificate;
-        try {
-            certificate = ca.signAgentCsr(request.getCsrDer().toByteArray(), identity, config.getAgentCertificateTtl());
-        } catch (IllegalArgumentException e) {
-            LOG.warn("Enrollment refused for tenant={} environment={}: {}", grant.tenantId(), grant.environmentId(),
-                    FreeText.forLog(e.getMessage()));
-            throw new BadRequestException(e.getMessage());
-        }
+        IssuedCertificate certificate = sign(request, identity);
         store.register(grant, new NewAgent(identity.agentId(), certificate.serialHex(), certificate.notAfter(),
                 FreeText.normalize(request.getAgentVersion()), FreeText.normalize(cluster.getKubernetesVersion()),
                 cluster.hasNodeCount() ? Integer.valueOf(Math.max(0, cluster.getNodeCount())) : null,
-                FreeText.normalize(cluster.getPlatform())));
+                FreeText.normalize(cluster.getPlatform()), keyHash));
         LOG.info("Enrolled agent: {} version={} kubernetes={} nodes={} certificate-not-after={}", identity,
                 FreeText.forLog(request.getAgentVersion()), FreeText.forLog(cluster.getKubernetesVersion()),
                 cluster.hasNodeCount() ? cluster.getNodeCount() : "unknown", certificate.notAfter());
         announce(new AgentEnrolled(identity.agentId(), identity.environmentId()));
+        return response(identity, certificate);
+    }
+
+    private EnrollResponse response(AgentIdentity identity, IssuedCertificate certificate) {
         return EnrollResponse.newBuilder()
                 .setAgentId(identity.agentId())
                 .setTenantId(identity.tenantId())
@@ -93,6 +98,42 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
                 .setCaBundlePem(Pem.certificate(ca.caCertificate()))
                 .setCertificateNotAfterUnixMs(certificate.notAfter().toEpochMilli())
                 .build();
+    }
+
+    /**
+     * The same agent as before for a retried enrolment (same token, same key): a new certificate for its
+     * id, nothing else changed, no use of the token consumed, no agent revoked.
+     */
+    private EnrollResponse again(EnrollRequest request, RetriedEnrolment retried) {
+        AgentIdentity identity = new AgentIdentity(retried.tenantId(), retried.environmentId(), retried.agentId());
+        IssuedCertificate certificate = sign(request, identity);
+        store.reissue(identity.agentId(), certificate.serialHex(), certificate.notAfter());
+        LOG.info("Enrollment retried with the same join token and key: agent {} keeps its identity (certificate {} "
+                + "until {})", identity, certificate.serialHex(), certificate.notAfter());
+        return response(identity, certificate);
+    }
+
+    private IssuedCertificate sign(EnrollRequest request, AgentIdentity identity) {
+        try {
+            return ca.signAgentCsr(request.getCsrDer().toByteArray(), identity, config.getAgentCertificateTtl());
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Enrollment refused for tenant={} environment={}: {}", identity.tenantId(),
+                    identity.environmentId(), FreeText.forLog(e.getMessage()));
+            throw new BadRequestException(e.getMessage());
+        }
+    }
+
+    /** SHA-256 of the CSR's SubjectPublicKeyInfo, hex; a CSR that is not valid is refused here. */
+    private static String publicKeySha256(EnrollRequest request) {
+        try {
+            byte[] key = AgentCsr.validatedPublicKey(request.getCsrDer().toByteArray()).getEncoded();
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Enrollment refused: {}", FreeText.forLog(e.getMessage()));
+            throw new BadRequestException(e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
     }
 
     /** The agent is registered by now: a failing listener must not turn that into an error for the agent. */

@@ -1,5 +1,8 @@
 package dev.outpost.hub.enrollment;
 
+import java.time.Instant;
+import java.util.Optional;
+
 /**
  * What enrollment needs from the store: checking join tokens and registering the agent that used
  * one. The gateway calls it; the store side implements it.
@@ -22,4 +25,14 @@ public interface EnrollmentStore {
      * @throws JoinTokenRejectedException if the token expired or was used up meanwhile
      */
     void register(JoinGrant grant, NewAgent agent);
+
+    /**
+     * The agent that already enrolled with this join token ("id.secret") and the key whose SubjectPublicKeyInfo
+     * hashes to {@code publicKeySha256}, if it is still active and the token has not expired (it may be
+     * used up: that first enrolment used it). Empty for anything else, which then enrols as new.
+     */
+    Optional<RetriedEnrolment> retried(String joinToken, String publicKeySha256);
+
+    /** Records the new certificate of a retried enrolment's agent (the one it was given before is never used). */
+    void reissue(String agentId, String certificateSerialHex, Instant certificateNotAfter);
 }

@@ -8,6 +8,7 @@ import dev.outpost.hub.store.Sql;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,13 +68,33 @@ public class JdbcEnrollmentStore implements EnrollmentStore {
                 agent.certificateSerialHex(), agent.certificateNotAfter());
     }
 
+    @Override
+    public Optional<RetriedEnrolment> retried(String joinToken, String publicKeySha256) {
+        String[] parts = split(joinToken);
+        Instant now = clock.instant();
+        return db.read(sql -> tokens.find(sql, parts[0])
+                .filter(t -> Secrets.sameHash(t.secretHash(), Secrets.hash(parts[1])))
+                .filter(t -> t.token().expiresAt().isAfter(now))
+                .flatMap(t -> sql.queryOne("select id, tenant_id, environment_id from agents where join_token_id = ? "
+                        + "and public_key_sha256 = ? and status <> 'revoked'", rs -> new RetriedEnrolment(
+                                rs.getString("id"), rs.getString("tenant_id"), rs.getString("environment_id")),
+                        t.token().id(), publicKeySha256)));
+    }
+
+    @Override
+    public void reissue(String agentId, String certificateSerialHex, Instant certificateNotAfter) {
+        db.inTransaction(sql -> sql.update("update agents set certificate_serial = ?, certificate_not_after = ? "
+                + "where id = ? and status <> 'revoked'", certificateSerialHex, certificateNotAfter, agentId));
+    }
+
     private static void insertAgent(Sql sql, JoinGrant grant, NewAgent agent, Instant now) {
         sql.update("insert into agents (id, tenant_id, environment_id, join_token_id, status, certificate_serial, "
                         + "certificate_not_after, version, kubernetes_version, node_count, platform, applied_json, "
-                        + "enrolled_at) values (?, ?, ?, ?, 'offline', ?, ?, ?, ?, ?, ?, '[]', ?)",
+                        + "enrolled_at, public_key_sha256) values (?, ?, ?, ?, 'offline', ?, ?, ?, ?, ?, ?, '[]', ?, ?)",
                 agent.agentId(), grant.tenantId(), grant.environmentId(), grant.tokenId(),
                 agent.certificateSerialHex(), agent.certificateNotAfter(), nonNull(agent.agentVersion()),
-                nonNull(agent.kubernetesVersion()), agent.nodeCount(), nonNull(agent.platform()), now);
+                nonNull(agent.kubernetesVersion()), agent.nodeCount(), nonNull(agent.platform()), now,
+                agent.publicKeySha256());
     }
 
     /** Why the token cannot admit an agent at {@code now}, or null if it can. */

@@ -41,6 +41,10 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     private static final Logger LOG = LoggerFactory.getLogger(AgentGateway.class);
     private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REVALIDATE_EVERY = Duration.ofSeconds(30);
+    /** A revoked agent's stream is cut within this on every replica (within 5 s, issue #12). */
+    private static final Duration REVOCATION_POLL = Duration.ofSeconds(2);
+    /** Revocations looked at by each poll: several polls' worth, for replicas whose clocks differ a little. */
+    private static final Duration REVOCATION_LOOKBACK = Duration.ofSeconds(30);
     /** Pings from the hub find agents whose connection died without a FIN (NAT timeouts, crashed nodes). */
     private static final Duration SERVER_KEEPALIVE_TIME = Duration.ofMinutes(1);
     private static final Duration SERVER_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
@@ -61,6 +65,7 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     private final GatewayThreads threads;
     private final BindableService telemetry;
     private final HandshakeAdmission admission;
+    private final Clock clock;
     private Server server;
 
     /** Without telemetry ingestion: Telemetry answers UNIMPLEMENTED (gateway tests without a database). */
@@ -83,6 +88,7 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
             EnrollmentGrpcService enrollment, AgentControlService control, ControlSessions sessions,
             AgentPresence presence, GatewayThreads threads, Clock clock, BindableService telemetry) {
         this.admission = new HandshakeAdmission(limits, clock);
+        this.clock = clock;
         this.telemetry = telemetry;
         this.config = config;
         this.ca = ca;
@@ -167,6 +173,9 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
         threads.timer().scheduleWithFixedDelay(guarded("last-seen write", sessions::flushLastSeen), lastSeen, lastSeen,
                 TimeUnit.MILLISECONDS);
         threads.timer().scheduleWithFixedDelay(guarded("offline sweep", this::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
+        threads.timer().scheduleWithFixedDelay(guarded("revocation poll", () -> sessions.closeRecentlyRevoked(
+                clock.instant().minus(REVOCATION_LOOKBACK))), REVOCATION_POLL.toMillis(), REVOCATION_POLL.toMillis(),
+                TimeUnit.MILLISECONDS);
         threads.timer().scheduleWithFixedDelay(guarded("revalidation", sessions::closeRevoked),
                 REVALIDATE_EVERY.toMillis(), REVALIDATE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }

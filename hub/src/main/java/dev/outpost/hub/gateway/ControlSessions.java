@@ -2,6 +2,7 @@ package dev.outpost.hub.gateway;
 
 import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
+import dev.outpost.hub.agents.AgentRevoked;
 import dev.outpost.hub.deployments.CommandOutbox;
 import dev.outpost.hub.deployments.CommandQueued;
 import dev.outpost.hub.enrollment.AgentEnrolled;
@@ -130,6 +131,30 @@ public class ControlSessions {
                 LOG.warn("No message from {} for {}s; closing its stream", session.describe(), silentFor.toSeconds());
                 session.close(Status.UNAVAILABLE.withDescription("no message for " + silentFor.toSeconds() + "s"));
             }
+        }
+    }
+
+    /** Cuts the stream of an agent revoked through this replica's API, once the revocation committed. */
+    @EventListener
+    public void onAgentRevoked(AgentRevoked event) {
+        refuseIfHeld(event.agentId(), "revoked");
+    }
+
+    /**
+     * Cuts the streams of agents revoked through any replica since {@code since}: one indexed query for
+     * the few recent revocations, so every replica cuts them within a poll interval.
+     */
+    void closeRecentlyRevoked(Instant since) {
+        if (byAgent.isEmpty()) {
+            return;
+        }
+        presence.revokedSince(since).forEach(agentId -> refuseIfHeld(agentId, "revoked (seen by the revocation poll)"));
+    }
+
+    private void refuseIfHeld(String agentId, String why) {
+        ControlSession session = byAgent.get(agentId);
+        if (session != null) {
+            session.refuse(why);
         }
     }
 

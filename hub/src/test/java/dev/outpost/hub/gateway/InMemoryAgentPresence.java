@@ -4,6 +4,7 @@ import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.protocol.v1.Hello;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class InMemoryAgentPresence implements AgentPresence {
     private final Map<String, ActiveAgent> active = new ConcurrentHashMap<>();
     private final Map<String, String> onlineOn = new ConcurrentHashMap<>();
+    private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
     final List<String> events = new CopyOnWriteArrayList<>();
     /** Agent ids looked up by findActive (the certificate check and the revalidation), in order. */
     final List<String> lookups = new CopyOnWriteArrayList<>();
@@ -29,6 +31,7 @@ final class InMemoryAgentPresence implements AgentPresence {
 
     void revoke(String agentId) {
         active.remove(agentId);
+        revoked.put(agentId, Instant.now());
     }
 
     List<ActiveAgent> activeAgents() {
@@ -91,5 +94,16 @@ final class InMemoryAgentPresence implements AgentPresence {
     @Override
     public int markSilentOffline(Duration silentFor) {
         return 0;
+    }
+
+    @Override
+    public Set<String> revokedSince(Instant since) {
+        Set<String> ids = new HashSet<>();
+        revoked.forEach((id, at) -> {
+            if (!at.isBefore(since)) {
+                ids.add(id);
+            }
+        });
+        return ids;
     }
 }

@@ -6,10 +6,12 @@ import dev.outpost.hub.enrollment.JoinGrant;
 import dev.outpost.hub.enrollment.JoinTokenRejectedException;
 import dev.outpost.hub.enrollment.JoinTokenRejectedException.Reason;
 import dev.outpost.hub.enrollment.NewAgent;
+import dev.outpost.hub.enrollment.RetriedEnrolment;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -21,6 +23,7 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, String> agentByEnvironment = new ConcurrentHashMap<>();
     final List<NewAgent> registered = new CopyOnWriteArrayList<>();
+    private final Map<String, RetriedEnrolment> enrolledWith = new ConcurrentHashMap<>();
     private final InMemoryAgentPresence presence;
     private final Clock clock;
 
@@ -73,5 +76,26 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
         registered.add(agent);
         presence.admit(new ActiveAgent(agent.agentId(), grant.tenantId(), grant.environmentId(),
                 agent.certificateSerialHex()));
+        if (agent.publicKeySha256() != null) {
+            enrolledWith.put(grant.tokenId() + "/" + agent.publicKeySha256(),
+                    new RetriedEnrolment(agent.agentId(), grant.tenantId(), grant.environmentId()));
+        }
+    }
+
+    @Override
+    public synchronized Optional<RetriedEnrolment> retried(String joinToken, String publicKeySha256) {
+        String[] parts = joinToken.split("\\.", 2);
+        Token token = parts.length == 2 ? tokens.get(parts[0]) : null;
+        if (token == null || !token.secret().equals(parts[1]) || !clock.instant().isBefore(token.expiresAt())) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(enrolledWith.get(parts[0] + "/" + publicKeySha256))
+                .filter(retried -> presence.findActive(retried.agentId()).isPresent());
+    }
+
+    @Override
+    public synchronized void reissue(String agentId, String certificateSerialHex, Instant certificateNotAfter) {
+        presence.findActive(agentId).ifPresent(agent -> presence.admit(new ActiveAgent(agentId, agent.tenantId(),
+                agent.environmentId(), certificateSerialHex)));
     }
 }

@@ -1,0 +1,186 @@
+package dev.outpost.hub.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import dev.outpost.hub.pki.HubCertificateAuthority;
+import dev.outpost.hub.pki.TestCsr;
+import dev.outpost.hub.testsupport.Api;
+import dev.outpost.hub.testsupport.HubTestProperties;
+import dev.outpost.protocol.Pem;
+import dev.outpost.protocol.v1.ClusterFacts;
+import dev.outpost.protocol.v1.EnrollRequest;
+import dev.outpost.protocol.v1.EnrollResponse;
+import dev.outpost.protocol.v1.EnrollmentGrpc;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.micronaut.runtime.server.EmbeddedServer;
+import io.micronaut.test.support.TestPropertyProvider;
+import jakarta.inject.Inject;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * An agent whose Enroll answer was lost asks again with the same join token and key: it gets the
+ * same identity and a fresh certificate, the token is used once, and only the newest certificate
+ * opens a stream. Anything else (another key, a revoked agent) enrols as new. Real TLS sockets;
+ * subclasses pick the database.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractEnrollmentRetryIT implements TestPropertyProvider {
+    static final String ADMIN = "opa_" + "er".repeat(16);
+
+    @Inject
+    AgentGateway gateway;
+    @Inject
+    HubCertificateAuthority ca;
+    @Inject
+    EmbeddedServer server;
+
+    private Api api;
+    private GatewayChannels channels;
+
+    /** Database-specific properties (outpost.db-url and friends, or nothing for H2). */
+    abstract Map<String, String> databaseProperties();
+
+    @Override
+    public Map<String, String> getProperties() {
+        return HubTestProperties.with(databaseProperties(), ADMIN);
+    }
+
+    @BeforeAll
+    void clients() {
+        api = new Api(server.getURI());
+        channels = new GatewayChannels(gateway::port, ca::caCertificate);
+    }
+
+    @AfterEach
+    void closeChannels() {
+        channels.close();
+    }
+
+    @Test
+    void aRetryWithTheSameTokenAndKeyGetsTheSameAgentAndUsesTheTokenOnce() throws Exception {
+        String env = createEnvironment();
+        JsonNode token = joinToken(env, 1);
+        KeyPair keys = TestCsr.p256();
+
+        EnrollResponse lost = enroll(token.get("token").asText(), keys);
+        EnrollResponse retried = enroll(token.get("token").asText(), keys);
+
+        assertThat(retried.getAgentId()).isEqualTo(lost.getAgentId());
+        assertThat(retried.getTenantId()).isEqualTo(lost.getTenantId());
+        assertThat(retried.getEnvironmentId()).isEqualTo(env);
+        assertThat(certificate(retried).getSerialNumber()).isNotEqualTo(certificate(lost).getSerialNumber());
+        JsonNode agents = api.get("/api/v1/agents?environmentId=" + env, ADMIN).json();
+        assertThat(agents).hasSize(1);
+        assertThat(agents.get(0).get("id").asText()).isEqualTo(lost.getAgentId());
+        assertThat(agents.get(0).get("status").asText()).isNotEqualTo("revoked");
+        JsonNode stored = api.get("/api/v1/environments/" + env + "/join-tokens", ADMIN).json().get(0);
+        assertThat(stored.get("used").asInt()).isEqualTo(1);
+
+        TestControlStream current = new TestControlStream(channels.withCertificate(keys, certificate(retried))).hello();
+        current.awaitWelcome();
+        Status stale = new TestControlStream(channels.withCertificate(keys, certificate(lost))).hello().awaitClosed();
+        assertThat(stale.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+
+    @Test
+    void anotherKeyWithAUsedUpTokenIsRefusedAndTheFirstAgentStays() throws Exception {
+        String env = createEnvironment();
+        String token = joinToken(env, 1).get("token").asText();
+        EnrollResponse first = enroll(token, TestCsr.p256());
+
+        assertThatThrownBy(() -> enroll(token, TestCsr.p256()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+                    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+                    assertThat(e.getStatus().getDescription()).isEqualTo("join token has no uses left");
+                });
+        JsonNode agents = api.get("/api/v1/agents?environmentId=" + env, ADMIN).json();
+        assertThat(agents).extracting(a -> a.get("id").asText()).containsExactly(first.getAgentId());
+    }
+
+    @Test
+    void anotherKeyWithAMultiUseTokenEnrolsANewAgent() throws Exception {
+        String env = createEnvironment();
+        String token = joinToken(env, 2).get("token").asText();
+
+        EnrollResponse first = enroll(token, TestCsr.p256());
+        EnrollResponse second = enroll(token, TestCsr.p256());
+
+        assertThat(second.getAgentId()).isNotEqualTo(first.getAgentId());
+        assertThat(api.get("/api/v1/environments/" + env + "/join-tokens", ADMIN).json().get(0).get("used").asInt())
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aRevokedAgentDoesNotComeBackByRetryingItsEnrolment() throws Exception {
+        String env = createEnvironment();
+        String token = joinToken(env, 1).get("token").asText();
+        KeyPair keys = TestCsr.p256();
+        EnrollResponse first = enroll(token, keys);
+        assertThat(api.post("/api/v1/agents/" + first.getAgentId() + "/revoke", ADMIN, Map.of()).status())
+                .isEqualTo(200);
+
+        assertThatThrownBy(() -> enroll(token, keys))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+        assertThat(api.get("/api/v1/agents/" + first.getAgentId(), ADMIN).json().get("status").asText())
+                .isEqualTo("revoked");
+    }
+
+    @Test
+    void aRetryAfterTheTokenWasRevokedIsRefused() throws Exception {
+        String env = createEnvironment();
+        JsonNode token = joinToken(env, 1);
+        KeyPair keys = TestCsr.p256();
+        enroll(token.get("token").asText(), keys);
+        assertThat(api.delete("/api/v1/environments/" + env + "/join-tokens/" + token.get("id").asText(), ADMIN)
+                .status()).isEqualTo(204);
+
+        assertThatThrownBy(() -> enroll(token.get("token").asText(), keys))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+    }
+
+    private EnrollResponse enroll(String token, KeyPair keys) throws Exception {
+        return EnrollmentGrpc.newBlockingStub(channels.anonymous()).withDeadlineAfter(20, TimeUnit.SECONDS)
+                .enroll(EnrollRequest.newBuilder().setJoinToken(token)
+                        .setCsrDer(ByteString.copyFrom(TestCsr.csr(keys))).setAgentVersion("0.1.0")
+                        .setCluster(ClusterFacts.newBuilder().setKubernetesVersion("v1.36.3").setNodeCount(1)
+                                .setPlatform("kind"))
+                        .build());
+    }
+
+    private static X509Certificate certificate(EnrollResponse response) {
+        return Pem.parseCertificate(response.getCertificatePem());
+    }
+
+    private String createEnvironment() {
+        Api.Response tenant = api.post("/api/v1/tenants", ADMIN, Map.of("name", "tenant-" + suffix()));
+        assertThat(tenant.status()).as(tenant.toString()).isEqualTo(201);
+        Api.Response env = api.post("/api/v1/environments", ADMIN, Map.of("tenantId", tenant.json().get("id").asText(),
+                "name", "env-" + suffix(), "cloud", "aws", "region", "eu-west-1", "clusterName", "prod"));
+        assertThat(env.status()).as(env.toString()).isEqualTo(201);
+        return env.json().get("id").asText();
+    }
+
+    private JsonNode joinToken(String env, int uses) {
+        Api.Response token = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of("uses", uses));
+        assertThat(token.status()).as(token.toString()).isEqualTo(201);
+        return token.json();
+    }
+
+    private static String suffix() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+}
