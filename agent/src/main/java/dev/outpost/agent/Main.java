@@ -292,7 +292,10 @@ public final class Main {
                 config.namespaceMode().createsNamespaces()
                         ? Optional.of(new KubeNamespaceProvisioner(kube, config.fieldManager(), Optional.empty(), Clock.systemUTC()))
                         : Optional.empty(),
-                drift);
+                drift, config.policy());
+        if (config.policy().restricts()) {
+            LOG.info("Customer policy in force: {}", config.policy());
+        }
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
                 KubeClusterFacts.cached(probe, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,

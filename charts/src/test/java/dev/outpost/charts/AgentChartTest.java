@@ -175,6 +175,19 @@ class AgentChartTest {
     }
 
     @Test
+    void theCustomersPolicyReachesTheAgentAsItsOptions() {
+        Rendered objects = render(AgentValues.customerPolicy("acme-apps"));
+
+        assertThat(objects.env()).containsEntry("OUTPOST_ALLOWED_IMAGES", "registry.vendor.example,ghcr.io/vendor/")
+                .containsEntry("OUTPOST_DENIED_KINDS", "Secret,Role")
+                .doesNotContainKeys("OUTPOST_DENIED_IMAGES", "OUTPOST_ALLOWED_KINDS");
+        assertThat(render(AgentValues.defaults("acme-apps")).env()).doesNotContainKeys("OUTPOST_ALLOWED_IMAGES",
+                "OUTPOST_DENIED_IMAGES", "OUTPOST_ALLOWED_KINDS", "OUTPOST_DENIED_KINDS");
+        assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "policy: {deniedKinds: [secret]}\n"))
+                .hasMessageContaining("at '/policy/deniedKinds/0': 'secret' does not match pattern");
+    }
+
+    @Test
     void theSchemaRefusesWrongValuesNamingThem() {
         assertThatThrownBy(() -> render("namespaces: [acme-apps]"))
                 .hasMessageContaining("at '/hub': missing property 'address'");

@@ -67,6 +67,16 @@ public final class AgentValues {
                 "proxy-ca", proxyAndCustomCa(managed),
                 "private-registry", privateRegistry(managed),
                 "cluster-scope", clusterScope(managed),
-                "per-deployment", perDeployment());
+                "per-deployment", perDeployment(),
+                "customer-policy", customerPolicy(managed));
+    }
+
+    /** The customer allows only the vendor's registries and no Secrets or Roles. */
+    public static String customerPolicy(String... managed) {
+        return defaults(managed) + """
+                policy:
+                  allowedImages: [registry.vendor.example, ghcr.io/vendor/]
+                  deniedKinds: [Secret, Role]
+                """;
     }
 }

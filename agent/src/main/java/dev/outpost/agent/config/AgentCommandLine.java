@@ -1,5 +1,6 @@
 package dev.outpost.agent.config;
 
+import dev.outpost.agent.policy.ApplyPolicy;
 import dev.outpost.protocol.CaFingerprint;
 import dev.outpost.agent.usage.UsageGrid;
 import dev.outpost.agent.usage.UsageSpool;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +25,10 @@ import picocli.CommandLine.Option;
 public final class AgentCommandLine {
     private static final Pattern DURATION = Pattern.compile("([0-9]{1,12})(ms|s|m|h)?");
     private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern IMAGE_RULE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@-]*");
+    private static final Pattern KIND = Pattern.compile("[A-Z][A-Za-z0-9]{0,62}");
+    private static final int MAX_POLICY_ENTRIES = 50;
+    private static final int MAX_POLICY_ENTRY_CHARS = 255;
 
     @Option(names = "--hub", paramLabel = "HOST:PORT", description = "Hub agent gateway (env OUTPOST_HUB).")
     String hub;
@@ -52,6 +58,26 @@ public final class AgentCommandLine {
             description = "The existing namespaces the agent may deploy into (env OUTPOST_NAMESPACES); required with "
                     + "--namespace-mode existing.")
     String namespaces;
+
+    @Option(names = "--allowed-images", paramLabel = "PREFIX[,PREFIX...]",
+            description = "Customer policy: only container images under these registries or repositories are applied, "
+                    + "e.g. registry.vendor.example,ghcr.io/vendor/ (env OUTPOST_ALLOWED_IMAGES; default any).")
+    String allowedImages;
+
+    @Option(names = "--denied-images", paramLabel = "PREFIX[,PREFIX...]",
+            description = "Customer policy: container images under these are refused, even when allowed "
+                    + "(env OUTPOST_DENIED_IMAGES).")
+    String deniedImages;
+
+    @Option(names = "--allowed-kinds", paramLabel = "KIND[,KIND...]",
+            description = "Customer policy: only objects of these kinds are applied, e.g. Deployment,Service,ConfigMap "
+                    + "(env OUTPOST_ALLOWED_KINDS; default any namespaced kind).")
+    String allowedKinds;
+
+    @Option(names = "--denied-kinds", paramLabel = "KIND[,KIND...]",
+            description = "Customer policy: objects of these kinds are refused, even when allowed, e.g. Secret,Role "
+                    + "(env OUTPOST_DENIED_KINDS).")
+    String deniedKinds;
 
     @Option(names = "--namespace-mode", paramLabel = "per-deployment|existing",
             description = "per-deployment: the agent creates a namespace per deployment (agent/rbac/per-deployment.yaml); "
@@ -195,13 +221,15 @@ public final class AgentCommandLine {
         UsageOptions usage = usage(env);
         LogOptions logOptions = logOptions(env);
         MetricsOptions metrics = metrics(env);
+        ApplyPolicy policy = policy(env);
         try {
             return new AgentConfig(HubAddress.parse(hubText), token, pin.map(CaFingerprint::parse),
                     Path.of(Optional.ofNullable(or(stateDir, env, "OUTPOST_STATE_DIR")).orElse("./outpost-agent-state")),
                     Optional.ofNullable(or(kubeconfig, env, "KUBECONFIG")).map(Path::of),
                     namespaceText == null ? Set.of() : parseNamespaces(namespaceText), manager, parallel, mode,
                     testInfrastructure, usage, logOptions, metrics,
-                    Optional.ofNullable(or(caBundle, env, "OUTPOST_CA_BUNDLE")).filter(b -> !b.isBlank()).map(Path::of));
+                    Optional.ofNullable(or(caBundle, env, "OUTPOST_CA_BUNDLE")).filter(b -> !b.isBlank()).map(Path::of),
+                    policy);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -357,6 +385,49 @@ public final class AgentCommandLine {
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofSeconds(amount);
         };
+    }
+
+    /** The customer's apply policy from the four options; each list is bounded and each entry checked. */
+    private ApplyPolicy policy(Map<String, String> env) throws UsageException {
+        return new ApplyPolicy(
+                imageRules("--allowed-images", or(allowedImages, env, "OUTPOST_ALLOWED_IMAGES")),
+                imageRules("--denied-images", or(deniedImages, env, "OUTPOST_DENIED_IMAGES")),
+                Set.copyOf(kinds("--allowed-kinds", or(allowedKinds, env, "OUTPOST_ALLOWED_KINDS"))),
+                Set.copyOf(kinds("--denied-kinds", or(deniedKinds, env, "OUTPOST_DENIED_KINDS"))));
+    }
+
+    private static List<String> imageRules(String option, String text) throws UsageException {
+        List<String> rules = entries(option, text);
+        for (String rule : rules) {
+            if (rule.length() > MAX_POLICY_ENTRY_CHARS || !IMAGE_RULE.matcher(rule).matches()) {
+                throw new UsageException(option + ": '" + rule + "' is not a registry or image prefix (letters, digits and "
+                        + "._-/:@ only, at most " + MAX_POLICY_ENTRY_CHARS + " characters), e.g. registry.vendor.example "
+                        + "or ghcr.io/vendor/");
+            }
+        }
+        return rules;
+    }
+
+    private static List<String> kinds(String option, String text) throws UsageException {
+        List<String> kinds = entries(option, text);
+        for (String kind : kinds) {
+            if (!KIND.matcher(kind).matches()) {
+                throw new UsageException(option + ": '" + kind + "' is not a Kubernetes kind (e.g. Deployment, Secret)");
+            }
+        }
+        return kinds;
+    }
+
+    private static List<String> entries(String option, String text) throws UsageException {
+        if (text == null) {
+            return List.of();
+        }
+        List<String> entries = Arrays.stream(text.split(",")).map(String::trim).filter(e -> !e.isEmpty()).distinct()
+                .toList();
+        if (entries.size() > MAX_POLICY_ENTRIES) {
+            throw new UsageException(option + " takes at most " + MAX_POLICY_ENTRIES + " entries, got " + entries.size());
+        }
+        return entries;
     }
 
     private static Set<String> parseNamespaces(String text) {

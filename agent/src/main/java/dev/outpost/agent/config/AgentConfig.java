@@ -1,5 +1,6 @@
 package dev.outpost.agent.config;
 
+import dev.outpost.agent.policy.ApplyPolicy;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -22,14 +23,15 @@ public record AgentConfig(
         UsageOptions usage,
         LogOptions logs,
         MetricsOptions metrics,
-        Optional<Path> caBundle) {
+        Optional<Path> caBundle,
+        ApplyPolicy policy) {
 
     /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
     public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
                 AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS, LogOptions.DEFAULTS,
-                MetricsOptions.DEFAULTS, Optional.empty());
+                MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE);
     }
 
     /** As the canonical constructor, with the default logs and metrics options. */
@@ -37,7 +39,7 @@ public record AgentConfig(
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments,
             AgentNamespaceMode namespaceMode, Optional<Path> testInfrastructureFile, UsageOptions usage) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
-                namespaceMode, testInfrastructureFile, usage, LogOptions.DEFAULTS, MetricsOptions.DEFAULTS, Optional.empty());
+                namespaceMode, testInfrastructureFile, usage, LogOptions.DEFAULTS, MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE);
     }
 
     @Override
@@ -50,6 +52,7 @@ public record AgentConfig(
                 + " " + logs
                 + " " + metrics
                 + caBundle.map(bundle -> " ca-bundle=" + bundle).orElse("")
+                + (policy.restricts() ? " policy=" + policy : "")
                 + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }

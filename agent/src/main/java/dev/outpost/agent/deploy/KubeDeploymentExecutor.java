@@ -13,6 +13,7 @@ import dev.outpost.agent.model.PlanException;
 import dev.outpost.agent.namespaces.NamespaceProvisioner;
 import dev.outpost.agent.plan.DeploymentSteps;
 import dev.outpost.agent.plan.StepRecordStore;
+import dev.outpost.agent.policy.ApplyPolicy;
 import dev.outpost.agent.usage.MeteredDeployment;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.Command;
@@ -71,6 +72,7 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(HttpGate.MAX_ATTEMPT)
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final AppliedObjectsListener drift;
+    private final ApplyPolicy policy;
 
     /** An executor without an infrastructure provider, namespaces of its own, or a drift watch. */
     public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
@@ -104,6 +106,16 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
     public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
                                   String fieldManager, Clock clock, InfrastructureProvider infrastructure,
                                   Optional<NamespaceProvisioner> namespaces, AppliedObjectsListener drift) {
+        this(client, allowedNamespaces, stateDir, fieldManager, clock, infrastructure, namespaces, drift,
+                ApplyPolicy.NONE);
+    }
+
+    /** As above, refusing (before anything is applied) what the customer's {@code policy} does not allow. */
+    public KubeDeploymentExecutor(KubernetesClient client, Set<String> allowedNamespaces, Path stateDir,
+                                  String fieldManager, Clock clock, InfrastructureProvider infrastructure,
+                                  Optional<NamespaceProvisioner> namespaces, AppliedObjectsListener drift,
+                                  ApplyPolicy policy) {
+        this.policy = policy;
         this.drift = drift;
         this.client = client;
         this.allowedNamespaces = Set.copyOf(allowedNamespaces);
@@ -128,7 +140,7 @@ public final class KubeDeploymentExecutor implements DeploymentExecutor {
             ClusterObjects objects = new ClusterObjects(client, discovery, fieldManager,
                     object -> appliedObjects.add(asTree(object)));
             Set<String> touchable = touchableNamespaces(command);
-            DesiredStateBuilder builder = new DesiredStateBuilder(touchable, discovery);
+            DesiredStateBuilder builder = new DesiredStateBuilder(touchable, discovery, policy);
             LabelSearch labelSearch = new LabelSearch(objects, touchable);
             CommandContext tools = new CommandContext(pipeline, objects, builder, labelSearch, inventories);
             LOG.info("{}: {} generation {}", context, command.getActionCase(), command.getGeneration());

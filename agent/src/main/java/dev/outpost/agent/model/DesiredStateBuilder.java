@@ -1,5 +1,6 @@
 package dev.outpost.agent.model;
 
+import dev.outpost.agent.policy.ApplyPolicy;
 import dev.outpost.agent.usage.PodTemplateLabels;
 import dev.outpost.protocol.release.ContentHash;
 import dev.outpost.protocol.release.ReleaseRendering;
@@ -22,16 +23,24 @@ import java.util.TreeSet;
  *
  * <p>Cluster-scoped kinds (Namespace, CRDs, ClusterRoles, ...) are refused: the agent is trusted with
  * a set of namespaces, and a cluster-scoped object would reach beyond them (a ClusterRoleBinding can
- * grant anything). Kinds the cluster does not serve are refused too, naming the document.
+ * grant anything). Kinds the cluster does not serve are refused too, naming the document, and so is
+ * anything the customer's {@link ApplyPolicy} does not allow (kinds, container images).
  */
 public final class DesiredStateBuilder {
     private final Set<String> allowedNamespaces;
     private final KindCatalog kinds;
+    private final ApplyPolicy policy;
 
-    /** {@code allowedNamespaces} is exact: an empty set allows nothing. */
+    /** {@code allowedNamespaces} is exact: an empty set allows nothing. No policy of the customer's. */
     public DesiredStateBuilder(Set<String> allowedNamespaces, KindCatalog kinds) {
+        this(allowedNamespaces, kinds, ApplyPolicy.NONE);
+    }
+
+    /** As above, refusing what the customer's {@code policy} does not allow. */
+    public DesiredStateBuilder(Set<String> allowedNamespaces, KindCatalog kinds, ApplyPolicy policy) {
         this.allowedNamespaces = Set.copyOf(allowedNamespaces);
         this.kinds = kinds;
+        this.policy = policy;
     }
 
     /**
@@ -67,6 +76,9 @@ public final class DesiredStateBuilder {
         for (ManifestDocument document : documents) {
             GenericKubernetesResource object = document.object();
             place(document, namespace);
+            policy.refusal(object.getKind(), object.getAdditionalProperties()).ifPresent(reason -> {
+                throw new PlanException(document.describe() + ": " + reason);
+            });
             ManifestDocument earlier = seen.putIfAbsent(ObjectRef.of(object).identity(), document);
             if (earlier != null) {
                 throw new PlanException(document.describe() + " repeats the object of document " + earlier.number());

@@ -3,6 +3,7 @@ package dev.outpost.agent.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.outpost.agent.policy.ApplyPolicy;
 import dev.outpost.protocol.fixtures.ReleaseFixture;
 import dev.outpost.protocol.release.ContentHash;
 import dev.outpost.protocol.release.ManifestTemplate;
@@ -11,6 +12,7 @@ import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Release;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,22 @@ class DesiredStateBuilderTest {
         values.put("replicas", "2");
         values.putAll(Parameters.builtIns("dep-1", "shop", "redis", "1.0.0"));
         assertThat(state.contentHash()).isEqualTo(ContentHash.of(ManifestTemplate.render(redis.manifests(), values)));
+    }
+
+    @Test
+    void aReleaseTheCustomersPolicyRefusesFailsNamingTheDocumentContainerAndRule() {
+        DesiredStateBuilder vendorOnly = new DesiredStateBuilder(Set.of("shop"), CATALOG,
+                new ApplyPolicy(List.of("registry.vendor.example"), List.of(), Set.of(), Set.of()));
+
+        assertThatThrownBy(() -> vendorOnly.build("dep-1", 1, apply(ReleaseFixture.redisV1(), "shop", Map.of())))
+                .isInstanceOf(PlanException.class)
+                .hasMessageMatching("document [0-9]+ \\(StatefulSet/redis\\): container 'redis' image redis:7.4 "
+                        + "\\(docker.io/library/redis:7.4\\) is not from a registry this cluster's policy allows "
+                        + "\\(--allowed-images registry.vendor.example\\)");
+        DesiredStateBuilder noStatefulSets = new DesiredStateBuilder(Set.of("shop"), CATALOG,
+                new ApplyPolicy(List.of(), List.of(), Set.of(), Set.of("StatefulSet")));
+        assertThatThrownBy(() -> noStatefulSets.build("dep-1", 1, apply(ReleaseFixture.redisV1(), "shop", Map.of())))
+                .hasMessageEndingWith("kind StatefulSet is denied by this cluster's policy (--denied-kinds StatefulSet)");
     }
 
     @Test
