@@ -18,6 +18,9 @@ import dev.outpost.agent.connection.Backoff;
 import dev.outpost.agent.connection.ControlConnection;
 import dev.outpost.agent.connection.HubChannels;
 import dev.outpost.agent.drift.DriftWatch;
+import dev.outpost.agent.controls.ControlsCommandLine;
+import dev.outpost.agent.controls.PauseSwitch;
+import dev.outpost.agent.controls.PausedCondition;
 import dev.outpost.agent.deploy.KubeDeploymentExecutor;
 import dev.outpost.agent.enrollment.EnrollmentClient;
 import dev.outpost.agent.enrollment.EnrollmentException;
@@ -27,6 +30,7 @@ import dev.outpost.agent.identity.IdentityFiles;
 import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
 import dev.outpost.agent.infra.TestInfrastructureProvider;
+import dev.outpost.agent.ledger.CommandLedger;
 import dev.outpost.agent.drift.AppliedObject;
 import dev.outpost.agent.logs.AgentOwnLog;
 import dev.outpost.agent.logs.LogShipping;
@@ -68,6 +72,8 @@ public final class Main {
     /** Exit code when the cluster check at start fails before enrolment (the join token is not used). */
     static final int EXIT_CLUSTER = 3;
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** The customer's command ledger in the state directory (see docs/configuration.md). */
+    static final String LEDGER_FILE = "command-ledger.jsonl";
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
     private static final int KEEP_RESULTS = 1000;
     private static final int MAX_QUEUED_COMMANDS = 500;
@@ -90,6 +96,10 @@ public final class Main {
         // (its metadata, ~170 event types) in every agent, for events nobody records.
         if (System.getProperty(NETTY_JFR) == null) {
             System.setProperty(NETTY_JFR, "false");
+        }
+        if (args.length > 0 && ControlsCommandLine.VERBS.contains(args[0])) {
+            // The customer's switch next to a running agent: no cluster, no hub, no second agent.
+            System.exit(ControlsCommandLine.run(args, System.getenv(), System.out, System.err));
         }
         int code = run(args, System.getenv(), true);
         if (stoppedBySignal) {
@@ -162,11 +172,12 @@ public final class Main {
             try (ClusterCondition condition = new ClusterCondition(checked, () -> preflight.run(false), Clock.systemUTC())) {
                 condition.start(ClusterCondition.RECHECK_INTERVAL);
                 AgentMetrics metrics = new AgentMetrics(condition);
+                CommandLedger ledger = CommandLedger.open(config.stateDir().resolve(LEDGER_FILE), Clock.systemUTC());
                 // started before enrolment, so a probe finds the agent alive while it waits for the hub
-                try (MetricsEndpoint endpoint = startMetrics(config.metrics(), metrics, condition)) {
+                try (MetricsEndpoint endpoint = startMetrics(config.metrics(), metrics, condition, ledger)) {
                     // Facts are read with the probe's short timeouts: a Hello must not wait out the client's retries.
                     AgentCredentials credentials = identity(config, probe);
-                    return connect(config, kube, probe, credentials, condition, metrics, ownLog);
+                    return connect(config, kube, probe, credentials, condition, metrics, ownLog, ledger);
                 }
             }
         } catch (EnrollmentException e) {
@@ -186,8 +197,8 @@ public final class Main {
      * laptop) only costs the endpoint, with a warning; an address that was asked for must work, since
      * probes and scrapes depend on it.
      */
-    private static MetricsEndpoint startMetrics(MetricsOptions options, AgentMetrics metrics, ClusterCondition condition)
-            throws IOException {
+    private static MetricsEndpoint startMetrics(MetricsOptions options, AgentMetrics metrics, ClusterCondition condition,
+            CommandLedger ledger) throws IOException {
         if (options.address().isEmpty()) {
             LOG.info("Metrics endpoint off (--metrics-address off)");
             return null;
@@ -196,8 +207,8 @@ public final class Main {
         String shown = address.getHostString() + ":" + address.getPort();
         try {
             MetricsEndpoint endpoint = MetricsEndpoint.start(address, metrics.registry(),
-                    () -> AgentHealth.of(condition.get(), metrics.isHubConnected()));
-            LOG.info("Serving /metrics and /healthz on {}:{}", address.getHostString(), endpoint.port());
+                    () -> AgentHealth.of(condition.get(), metrics.isHubConnected()), ledger);
+            LOG.info("Serving /metrics, /healthz and /ledger on {}:{}", address.getHostString(), endpoint.port());
             return endpoint;
         } catch (IOException | RuntimeException e) {
             String why = "cannot serve /metrics and /healthz on " + shown + ": " + e.getMessage();
@@ -278,8 +289,8 @@ public final class Main {
     }
 
     private static int connect(AgentConfig config, KubernetesClient kube, KubernetesClient probe,
-            AgentCredentials credentials, ClusterCondition condition, AgentMetrics metrics, Optional<AgentOwnLog> ownLog)
-            throws IOException, InterruptedException {
+            AgentCredentials credentials, ClusterCondition condition, AgentMetrics metrics, Optional<AgentOwnLog> ownLog,
+            CommandLedger ledger) throws IOException, InterruptedException {
         // opened first: a spool that cannot be read stops the agent before anything else was started
         UsageSpool spool = UsageSpool.open(config.stateDir().resolve("usage-spool"), config.usage().spoolMaxBytes(),
                 config.usage().journal(), "agent=" + credentials.identity().agentId());
@@ -297,16 +308,19 @@ public final class Main {
             LOG.info("Customer policy in force: {}", config.policy());
         }
         ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
+        PauseSwitch pause = new PauseSwitch(config.stateDir());
+        pause.current().ifPresent(p -> LOG.warn("Paused by the customer since {} ({}): commands are refused and drift is "
+                + "not healed until `outpost-agent resume`", p.since(), p.reason()));
         ControlConnection connection = new ControlConnection(channel, AgentVersion.current(),
                 KubeClusterFacts.cached(probe, FACTS_MAX_AGE, Clock.systemUTC()), executor::applied,
-                config.namespaces(), config.namespaceMode().createsNamespaces(), condition,
+                config.namespaces(), config.namespaceMode().createsNamespaces(), new PausedCondition(pause, condition),
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
                 new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)),
                 new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
                         new IdentityFiles(config.stateDir()).howToReEnrol(), Clock.systemUTC()),
                 Clock.systemUTC());
         CommandDispatcher dispatcher = new CommandDispatcher(executor,
-                new FinishedCommands(config.stateDir().resolve("finished-commands.log"), KEEP_RESULTS),
+                new FinishedCommands(config.stateDir().resolve("finished-commands.log"), KEEP_RESULTS), ledger, pause,
                 connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
         connection.setDispatcher(dispatcher);
         drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));

@@ -1,18 +1,22 @@
 package dev.outpost.agent.commands;
 
+import dev.outpost.agent.controls.PauseSwitch;
 import dev.outpost.agent.deploy.DeploymentExecutor;
+import dev.outpost.agent.ledger.CommandLedger;
 import dev.outpost.protocol.v1.AgentMessage;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.Step;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +37,8 @@ public final class CommandDispatcher implements AutoCloseable {
 
     private final DeploymentExecutor executor;
     private final FinishedCommands finished;
+    private final CommandLedger ledger;
+    private final PauseSwitch pause;
     private final HubOutlet outlet;
     private final int maxQueued;
     private final ExecutorService workers;
@@ -42,10 +48,16 @@ public final class CommandDispatcher implements AutoCloseable {
     private volatile boolean stopping;
     private volatile Consumer<Outcome> onFinished = outcome -> { };
 
-    public CommandDispatcher(DeploymentExecutor executor, FinishedCommands finished, HubOutlet outlet,
-            int maxParallel, int maxQueued) {
+    /**
+     * {@code ledger} records each command run and its outcome, for the customer; while {@code pause}
+     * is on, commands are refused with the customer's reason.
+     */
+    public CommandDispatcher(DeploymentExecutor executor, FinishedCommands finished, CommandLedger ledger,
+            PauseSwitch pause, HubOutlet outlet, int maxParallel, int maxQueued) {
         this.executor = executor;
         this.finished = finished;
+        this.ledger = ledger;
+        this.pause = pause;
         this.outlet = outlet;
         this.maxQueued = maxQueued;
         AtomicInteger count = new AtomicInteger();
@@ -166,6 +178,25 @@ public final class CommandDispatcher implements AutoCloseable {
         sendIfReady(progress(id, List.of()));
         CommandResult result;
         try {
+            // Nothing is carried out that the customer's ledger does not show.
+            ledger.received(command);
+        } catch (UncheckedIOException e) {
+            LOG.error("Command {} (deployment {}) not carried out: {}", id, command.getDeploymentId(), e.getMessage());
+            result = CommandResult.newBuilder().setOutcome(Outcome.OUTCOME_FAILED)
+                    .setFailureReason("not carried out: the agent cannot write its command ledger ("
+                            + e.getCause().getMessage() + ")").build();
+            finish(command, result);
+            return;
+        }
+        Optional<PauseSwitch.Pause> paused = pause.current();
+        if (paused.isPresent()) {
+            LOG.warn("Command {} (deployment {}) refused: paused by the customer ({})", id, command.getDeploymentId(),
+                    paused.get().reason());
+            finish(command, CommandResult.newBuilder().setOutcome(Outcome.OUTCOME_FAILED)
+                    .setFailureReason(paused.get().refusal()).build());
+            return;
+        }
+        try {
             result = executor.execute(command, steps -> sendIfReady(progress(id, steps)));
         } catch (RuntimeException | Error e) {
             // Reported as a failure so the hub's operation ends and the deployment is not left locked.
@@ -178,8 +209,20 @@ public final class CommandDispatcher implements AutoCloseable {
             LOG.info("Command {} interrupted by shutdown; the hub will send it again", id);
             return;
         }
-        result = result.toBuilder().setCommandId(id).build();
+        finish(command, result);
+    }
+
+    /** Records the outcome (ledger, stored results), then reports it to the hub. */
+    private void finish(Command command, CommandResult outcome) {
+        String id = command.getCommandId();
+        CommandResult result = outcome.toBuilder().setCommandId(id).build();
         onFinished.accept(result.getOutcome());
+        try {
+            ledger.finished(command, result);
+        } catch (UncheckedIOException e) {
+            LOG.error("Command {} (deployment {}): its outcome is missing from the command ledger: {}", id,
+                    command.getDeploymentId(), e.getMessage());
+        }
         try {
             finished.record(result);
         } catch (RuntimeException e) {

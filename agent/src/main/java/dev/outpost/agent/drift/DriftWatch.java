@@ -1,5 +1,6 @@
 package dev.outpost.agent.drift;
 
+import dev.outpost.agent.controls.PauseSwitch;
 import dev.outpost.agent.model.ObjectRef;
 import dev.outpost.agent.model.OutpostMetadata;
 import dev.outpost.protocol.v1.DriftPolicy;
@@ -69,6 +70,7 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
     private final String fieldManager;
     private final Clock clock;
     private final HealLimiter limiter;
+    private final PauseSwitch pause;
     private final ScheduledExecutorService worker;
     private volatile DriftOutlet outlet = report -> false;
     private volatile boolean hubSpeaksDrift;
@@ -96,6 +98,7 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
     DriftWatch(KubernetesClient client, Path stateDir, String fieldManager, Clock clock, HealLimiter limiter) {
         this.client = client;
         this.store = new DriftStateStore(stateDir);
+        this.pause = new PauseSwitch(stateDir);
         this.fieldManager = fieldManager;
         this.clock = clock;
         this.limiter = limiter;
@@ -288,7 +291,14 @@ public final class DriftWatch implements AppliedObjectsListener, AutoCloseable {
                     entry.change(), entry.fields());
         }
         if (deployment.policy() == TrackedDeployment.Policy.HEAL && next.isPresent() && !next.get().healed()) {
-            next = Optional.of(heal(deploymentId, applied, next.get()));
+            Optional<PauseSwitch.Pause> paused = pause.current();
+            if (paused.isPresent()) {
+                // Reported, not healed: the customer stopped the agent from changing anything.
+                LOG.info("deployment {}: not healing {}: paused by the customer ({})", deploymentId,
+                        applied.ref().describe(null), paused.get().reason());
+            } else {
+                next = Optional.of(heal(deploymentId, applied, next.get()));
+            }
         }
         replace(deploymentId, deployment.withEntry(identity, next));
     }

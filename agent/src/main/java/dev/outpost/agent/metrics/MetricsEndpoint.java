@@ -1,12 +1,20 @@
 package dev.outpost.agent.metrics;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import dev.outpost.agent.ledger.CommandLedger;
+import dev.outpost.protocol.chain.HashChain;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,13 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Serves /metrics (Prometheus text or OpenMetrics, as the scraper asks) and /healthz on one address.
+ * Serves /metrics (Prometheus text or OpenMetrics, as the scraper asks), /healthz, and the customer's
+ * command ledger (/ledger as stored, /ledger/verify its check) on one address.
  * Two threads and a short queue at most: a scraper or probe storm waits in line (the accepting thread
  * serves the overflow itself), it never grows the agent.
  */
 public final class MetricsEndpoint implements AutoCloseable {
     private static final int THREADS = 2;
     private static final int QUEUED = 16;
+    private static final Set<String> PATHS = Set.of("/healthz", "/ledger", "/ledger/verify");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HTTPServer server;
 
@@ -30,7 +41,7 @@ public final class MetricsEndpoint implements AutoCloseable {
 
     /** Starts serving; IOException when the address cannot be bound (in use, not local). */
     public static MetricsEndpoint start(InetSocketAddress address, PrometheusRegistry registry,
-            Supplier<AgentHealth> health) throws IOException {
+            Supplier<AgentHealth> health, CommandLedger ledger) throws IOException {
         AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor executor = new ThreadPoolExecutor(1, THREADS, 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(QUEUED), r -> {
@@ -44,7 +55,7 @@ public final class MetricsEndpoint implements AutoCloseable {
                 .registry(registry)
                 .executorService(executor)
                 .registerHealthHandler(false)
-                .defaultHandler(exchange -> other(exchange, health))
+                .defaultHandler(exchange -> other(exchange, health, ledger))
                 .buildAndStart();
         return new MetricsEndpoint(server);
     }
@@ -54,21 +65,67 @@ public final class MetricsEndpoint implements AutoCloseable {
         return server.getPort();
     }
 
-    /** Everything but /metrics: /healthz, or 404. */
-    private static void other(HttpExchange exchange, Supplier<AgentHealth> health) throws IOException {
+    /** Everything but /metrics: /healthz, the ledger, or 404. */
+    private static void other(HttpExchange exchange, Supplier<AgentHealth> health, CommandLedger ledger)
+            throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
-            if (!path.equals("/healthz")) {
-                reply(exchange, 404, "not found: this endpoint serves /metrics and /healthz\n");
+            if (!PATHS.contains(path)) {
+                reply(exchange, 404, "not found: this endpoint serves /metrics, /healthz, /ledger and /ledger/verify\n");
                 return;
             }
             if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                reply(exchange, 405, "method not allowed: GET /healthz\n");
+                reply(exchange, 405, "method not allowed: GET " + path + "\n");
                 return;
             }
-            AgentHealth verdict = health.get();
-            reply(exchange, verdict.healthy() ? 200 : 503, verdict.text() + "\n");
+            switch (path) {
+                case "/ledger" -> ledgerFile(exchange, ledger);
+                case "/ledger/verify" -> replyJson(exchange, verdict(ledger));
+                default -> {
+                    AgentHealth verdict = health.get();
+                    reply(exchange, verdict.healthy() ? 200 : 503, verdict.text() + "\n");
+                }
+            }
+        }
+    }
+
+    /** The ledger's lines as stored (JSON lines), streamed: it grows with every command. */
+    private static void ledgerFile(HttpExchange exchange, CommandLedger ledger) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson; charset=utf-8");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        Path file = ledger.file();
+        if (exchange.getRequestMethod().equals("HEAD") || !Files.exists(file)) {
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            Files.copy(file, out);
+        }
+    }
+
+    private static String verdict(CommandLedger ledger) throws IOException {
+        HashChain.Verdict verdict = ledger.verify();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("valid", verdict.valid());
+        body.put("entriesChecked", verdict.entries());
+        body.put("brokenAtSeq", verdict.brokenAtSeq());
+        body.put("reason", verdict.reason());
+        body.put("file", ledger.file().toString());
+        return JSON.writeValueAsString(body) + "\n";
+    }
+
+    private static void replyJson(HttpExchange exchange, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        boolean head = exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(200, head ? -1 : body.length);
+        if (!head) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
         }
     }
 

@@ -3,7 +3,11 @@ package dev.outpost.agent.commands;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.outpost.agent.controls.PauseSwitch;
 import dev.outpost.agent.deploy.FakeDeploymentExecutor;
+import dev.outpost.agent.ledger.CommandLedger;
+import dev.outpost.agent.ledger.LedgerEntry;
+import dev.outpost.agent.ledger.TestLedgers;
 import dev.outpost.protocol.v1.ApplyDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
@@ -167,8 +171,64 @@ class CommandDispatcherTest {
                 .anySatisfy(m -> assertThat(m.getProgress().getStepsCount()).isEqualTo(1));
     }
 
+    @Test
+    void everyCommandRunIsInTheLedgerReceivedThenFinishedAndTheChainHolds() throws Exception {
+        dispatcher = dispatcher(1, 10);
+        executor.breakWith("c2", new AssertionError("quota exceeded"));
+        dispatcher.accept(command("c1", "d1"));
+        dispatcher.accept(command("c2", "d1"));
+        await().until(() -> outlet.results().size() == 2);
+
+        CommandLedger ledger = TestLedgers.in(dir);
+        assertThat(ledger.entries()).extracting(e -> e.event() + " " + e.commandId())
+                .containsExactly("received c1", "finished c1", "received c2", "finished c2");
+        LedgerEntry received = ledger.entries().get(0);
+        assertThat(received.deploymentId()).isEqualTo("d1");
+        assertThat(received.action()).isEqualTo("apply");
+        assertThat(received.detail()).contains("into namespace apps");
+        assertThat(ledger.entries().get(3).detail()).startsWith("failed: agent error: java.lang.AssertionError: "
+                + "quota exceeded");
+        assertThat(ledger.verify().valid()).isTrue();
+    }
+
+    @Test
+    void whileThePauseIsOnCommandsAreRefusedWithTheCustomersReasonAndRunAgainAfterResume() throws Exception {
+        dispatcher = dispatcher(1, 10);
+        PauseSwitch pause = new PauseSwitch(dir);
+        pause.pause("incident 42");
+
+        dispatcher.accept(command("c1", "d1"));
+        await().until(() -> outlet.results().size() == 1);
+        assertThat(outlet.results().get(0).getOutcome()).isEqualTo(Outcome.OUTCOME_FAILED);
+        assertThat(outlet.results().get(0).getFailureReason()).startsWith("refused: the customer paused this agent")
+                .contains("(incident 42)");
+        assertThat(executor.log).doesNotContain("start c1");
+
+        pause.resume();
+        dispatcher.accept(command("c2", "d1"));
+        await().until(() -> outlet.results().size() == 2);
+        assertThat(outlet.results().get(1).getOutcome()).isEqualTo(Outcome.OUTCOME_SUCCEEDED);
+        assertThat(TestLedgers.in(dir).entries()).extracting(LedgerEntry::detail).element(1).asString()
+                .startsWith("failed: refused: the customer paused this agent");
+    }
+
+    @Test
+    void aCommandIsNotCarriedOutWhenItCannotBeRecordedInTheLedger() throws Exception {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        dispatcher = new CommandDispatcher(executor, new FinishedCommands(dir.resolve("finished.log"), 100),
+                TestLedgers.in(notADirectory), new PauseSwitch(dir), outlet, 1, 10);
+
+        dispatcher.accept(command("c1", "d1"));
+
+        await().until(() -> outlet.results().size() == 1);
+        assertThat(outlet.results().get(0).getOutcome()).isEqualTo(Outcome.OUTCOME_FAILED);
+        assertThat(outlet.results().get(0).getFailureReason())
+                .startsWith("not carried out: the agent cannot write its command ledger");
+        assertThat(executor.log).doesNotContain("start c1");
+    }
+
     private CommandDispatcher dispatcher(int parallel, int maxQueued) {
-        return new CommandDispatcher(executor, new FinishedCommands(dir.resolve("finished.log"), 100), outlet,
+        return new CommandDispatcher(executor, new FinishedCommands(dir.resolve("finished.log"), 100), TestLedgers.in(dir), new PauseSwitch(dir), outlet,
                 parallel, maxQueued);
     }
 

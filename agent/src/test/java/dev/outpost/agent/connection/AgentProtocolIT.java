@@ -7,12 +7,14 @@ import static org.awaitility.Awaitility.await;
 import dev.outpost.agent.commands.CommandDispatcher;
 import dev.outpost.agent.commands.FinishedCommands;
 import dev.outpost.agent.config.HubAddress;
+import dev.outpost.agent.controls.PauseSwitch;
 import dev.outpost.agent.deploy.FakeDeploymentExecutor;
 import dev.outpost.agent.enrollment.EnrollmentClient;
 import dev.outpost.agent.enrollment.EnrollmentException;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.agent.identity.IdentityFiles;
+import dev.outpost.agent.ledger.TestLedgers;
 import dev.outpost.protocol.ProtocolRevision;
 import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.CaFingerprint;
@@ -199,7 +201,7 @@ class AgentProtocolIT {
                 Set.of("apps"), true, () -> READY, fastBackoff(), fastBackoff(), new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
                         new IdentityFiles(stateDir).howToReEnrol(), Clock.systemUTC()), Clock.systemUTC());
         dispatcher = new CommandDispatcher(executor, new FinishedCommands(stateDir.resolve("finished.log"), 100),
-                connection, 2, 100);
+                TestLedgers.in(stateDir), new PauseSwitch(stateDir), connection, 2, 100);
         connection.setDispatcher(dispatcher);
         connectionThread = new Thread(() -> {
             try {

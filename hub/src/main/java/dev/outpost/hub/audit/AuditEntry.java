@@ -1,6 +1,9 @@
 package dev.outpost.hub.audit;
 
+import dev.outpost.protocol.chain.ChainedEntry;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * One change in the audit log: who ({@code actor}, the token behind it, from which {@code source}
@@ -8,5 +11,12 @@ import java.time.Instant;
  * in {@code detail}), when, for which tenant; chained to the entry before it by {@code prevHash}.
  */
 public record AuditEntry(long seq, Instant at, String actor, String tokenId, String tenantId, String source,
-        String action, String objectType, String objectId, String detail, String prevHash, String hash) {
+        String action, String objectType, String objectId, String detail, String prevHash, String hash)
+        implements ChainedEntry {
+
+    @Override
+    public List<String> hashedFields() {
+        return Arrays.asList(at == null ? null : at.toString(), actor, tokenId, tenantId, source, action, objectType,
+                objectId, detail);
+    }
 }

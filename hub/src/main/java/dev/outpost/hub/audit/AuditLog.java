@@ -3,6 +3,7 @@ package dev.outpost.hub.audit;
 import dev.outpost.hub.auth.Caller;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.Sql;
+import dev.outpost.protocol.chain.HashChain;
 import jakarta.inject.Singleton;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -77,11 +78,11 @@ public class AuditLog {
      * Checks the whole chain up to the head as it is now (entries appended meanwhile are left for the
      * next check), a page at a time.
      */
-    public AuditChain.Verdict verify() {
+    public HashChain.Verdict verify() {
         Head head = db.read(sql -> sql.queryOne("select seq, hash from audit_head where id = 1",
                 rs -> new Head(rs.getLong("seq"), rs.getString("hash")))).orElseThrow(
                         () -> new IllegalStateException("the audit log's head row is missing"));
-        AuditChain.Verifier verifier = new AuditChain.Verifier();
+        HashChain.Verifier verifier = new HashChain.Verifier();
         long after = 0;
         while (true) {
             long from = after;
@@ -89,7 +90,7 @@ public class AuditLog {
                     + "and seq <= ? order by seq fetch first " + VERIFY_PAGE + " rows only", AuditLog::entry, from,
                     head.seq()));
             for (AuditEntry entry : entries) {
-                Optional<AuditChain.Verdict> broken = verifier.accept(entry);
+                Optional<HashChain.Verdict> broken = verifier.accept(entry);
                 if (broken.isPresent()) {
                     return broken.get();
                 }

@@ -1,5 +1,6 @@
 package dev.outpost.hub.audit;
 
+import dev.outpost.protocol.chain.HashChain;
 import java.time.Instant;
 
 /** What the audit API answers (REST DTOs, apart from {@link AuditEntry}). */
@@ -18,7 +19,7 @@ public final class AuditViews {
 
     /** The result of {@code GET /api/v1/audit/verify}. */
     public record Verification(boolean valid, long entriesChecked, Long brokenAtSeq, String reason) {
-        static Verification of(AuditChain.Verdict verdict) {
+        static Verification of(HashChain.Verdict verdict) {
             return new Verification(verdict.valid(), verdict.entries(), verdict.brokenAtSeq(), verdict.reason());
         }
     }

@@ -7,6 +7,7 @@ import dev.outpost.hub.pki.IssuedCertificate;
 import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.AgentMessageRules;
 import dev.outpost.protocol.Pem;
+import dev.outpost.protocol.Sha256;
 import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.ClusterFacts;
 import dev.outpost.protocol.v1.EnrollRequest;
@@ -16,8 +17,6 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.micronaut.context.event.ApplicationEventPublisher;
 import jakarta.inject.Singleton;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -126,13 +125,10 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
     /** SHA-256 of the CSR's SubjectPublicKeyInfo, hex; a CSR that is not valid is refused here. */
     private static String publicKeySha256(EnrollRequest request) {
         try {
-            byte[] key = AgentCsr.validatedPublicKey(request.getCsrDer().toByteArray()).getEncoded();
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key));
+            return Sha256.hex(AgentCsr.validatedPublicKey(request.getCsrDer().toByteArray()).getEncoded());
         } catch (IllegalArgumentException e) {
             LOG.warn("Enrollment refused: {}", FreeText.forLog(e.getMessage()));
             throw new BadRequestException(e.getMessage());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.outpost.hub.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.outpost.protocol.chain.HashChain;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +25,10 @@ class AuditChainTest {
         return entries;
     }
 
-    private static AuditChain.Verdict verify(List<AuditEntry> entries, long headSeq, String headHash) {
-        AuditChain.Verifier verifier = new AuditChain.Verifier();
+    private static HashChain.Verdict verify(List<AuditEntry> entries, long headSeq, String headHash) {
+        HashChain.Verifier verifier = new HashChain.Verifier();
         for (AuditEntry entry : entries) {
-            Optional<AuditChain.Verdict> broken = verifier.accept(entry);
+            Optional<HashChain.Verdict> broken = verifier.accept(entry);
             if (broken.isPresent()) {
                 return broken.get();
             }
@@ -35,14 +36,14 @@ class AuditChainTest {
         return verifier.finish(headSeq, headHash);
     }
 
-    private static AuditChain.Verdict verify(List<AuditEntry> entries, List<AuditEntry> original) {
+    private static HashChain.Verdict verify(List<AuditEntry> entries, List<AuditEntry> original) {
         return verify(entries, original.size(), original.getLast().hash());
     }
 
     @Test
     void anIntactChainIsValid() {
         List<AuditEntry> entries = chain(5);
-        assertThat(verify(entries, entries)).isEqualTo(new AuditChain.Verdict(true, 5, null, null));
+        assertThat(verify(entries, entries)).isEqualTo(new HashChain.Verdict(true, 5, null, null));
         assertThat(verify(List.of(), 0, AuditChain.GENESIS).valid()).isTrue();
     }
 
@@ -55,7 +56,7 @@ class AuditChainTest {
                 third.source(), third.action(), third.objectType(), third.objectId(), third.detail(), third.prevHash(),
                 third.hash()));
 
-        AuditChain.Verdict verdict = verify(edited, original);
+        HashChain.Verdict verdict = verify(edited, original);
 
         assertThat(verdict.valid()).isFalse();
         assertThat(verdict.brokenAtSeq()).isEqualTo(3);
@@ -69,7 +70,7 @@ class AuditChainTest {
         List<AuditEntry> removed = new ArrayList<>(original);
         removed.remove(1);
 
-        AuditChain.Verdict verdict = verify(removed, original);
+        HashChain.Verdict verdict = verify(removed, original);
 
         assertThat(verdict.brokenAtSeq()).isEqualTo(2);
         assertThat(verdict.reason()).contains("entry 2 is missing");
@@ -84,7 +85,7 @@ class AuditChainTest {
                 second.tenantId(), second.source(), "deployment.delete", second.objectType(), second.objectId(),
                 second.detail(), second.prevHash(), null)));
 
-        AuditChain.Verdict verdict = verify(replaced, original);
+        HashChain.Verdict verdict = verify(replaced, original);
 
         assertThat(verdict.brokenAtSeq()).isEqualTo(3);
         assertThat(verdict.reason()).contains("does not follow the entry before it");
@@ -94,7 +95,7 @@ class AuditChainTest {
     void entriesCutOffTheEndAreFoundAgainstTheHead() {
         List<AuditEntry> original = chain(4);
 
-        AuditChain.Verdict verdict = verify(original.subList(0, 3), original);
+        HashChain.Verdict verdict = verify(original.subList(0, 3), original);
 
         assertThat(verdict.valid()).isFalse();
         assertThat(verdict.brokenAtSeq()).isEqualTo(4);
