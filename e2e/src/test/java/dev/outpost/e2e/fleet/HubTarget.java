@@ -42,6 +42,8 @@ public final class HubTarget implements FleetTarget {
                 shareCa(work.resolve("hub-0-data"), dataDir);
             }
             replicas.add(new HubProcess(dataDir, database, adminToken).withJvmOptions("-Xmx" + heap)
+                    // the vendor side of a benchmark creates thousands of environments and deployments at once
+                    .withEnvironment(Map.of("OUTPOST_RATE_LIMITS_ENABLED", "false"))
                     // REST on 127.0.0.1 only, apart from the agents' source addresses (see SimulatedAgent).
                     .withEnvironment(Map.of("OUTPOST_HEARTBEAT_INTERVAL", heartbeat, "OUTPOST_OFFLINE_AFTER", "30s",
                             "MICRONAUT_SERVER_HOST", "127.0.0.1"))

@@ -1,6 +1,7 @@
 package dev.outpost.hub.auth;
 
 import dev.outpost.hub.api.Problem;
+import dev.outpost.hub.limits.RequestLimiter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -11,11 +12,13 @@ import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * Requires {@code Authorization: Bearer <token>} on every /api request except the OpenAPI document,
- * and records the {@link Caller} on the request for {@link CallerBinder}.
+ * holds each caller to its rate ({@link RequestLimiter}: 429 with {@code Retry-After}), and records
+ * the {@link Caller} on the request for {@link CallerBinder}.
  */
 @ServerFilter("/api/**")
 public class AuthFilter {
@@ -24,9 +27,11 @@ public class AuthFilter {
     private static final String BEARER = "Bearer ";
 
     private final ApiTokenStore tokens;
+    private final RequestLimiter limiter;
 
-    public AuthFilter(ApiTokenStore tokens) {
+    public AuthFilter(ApiTokenStore tokens, RequestLimiter limiter) {
         this.tokens = tokens;
+        this.limiter = limiter;
     }
 
     /** Lets the request through with its caller, or answers 401. */
@@ -37,20 +42,41 @@ public class AuthFilter {
         if (PUBLIC_PATH.equals(request.getPath())) {
             return null;
         }
+        String source = sourceOf(request);
+        Optional<Duration> blocked = limiter.refusedAddress(source);
+        if (blocked.isPresent()) {
+            // Before the token is looked up: guessing costs no database work once refused.
+            return tooMany(blocked.get(), "too many requests with a missing or unknown API token from " + source);
+        }
         Optional<Caller> caller = request.getHeaders().getAuthorization()
                 .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
                 .map(value -> value.substring(BEARER.length()).trim())
                 .filter(token -> !token.isEmpty())
                 .flatMap(tokens::find);
         if (caller.isEmpty()) {
+            limiter.failedFrom(source);
             return HttpResponse.status(HttpStatus.UNAUTHORIZED)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                     .contentType(Problem.CONTENT_TYPE)
                     .body(Problem.of(HttpStatus.UNAUTHORIZED,
                             "a valid API token is required: send 'Authorization: Bearer <token>'"));
         }
-        request.setAttribute(CALLER_ATTRIBUTE, caller.get().from(sourceOf(request)));
+        Optional<Duration> wait = limiter.admit(caller.get().tokenId(), caller.get().tenantId());
+        if (wait.isPresent()) {
+            return tooMany(wait.get(), "too many requests for " + caller.get().describe()
+                    + (caller.get().isAdmin() ? "" : " or its tenant"));
+        }
+        request.setAttribute(CALLER_ATTRIBUTE, caller.get().from(source));
         return null;
+    }
+
+    /** 429 with the whole seconds to wait (at least 1), as Retry-After and in the detail. */
+    private static HttpResponse<?> tooMany(Duration wait, String why) {
+        long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+        return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .contentType(Problem.CONTENT_TYPE)
+                .body(Problem.of(HttpStatus.TOO_MANY_REQUESTS, why + ": retry after " + seconds + " s"));
     }
 
     /** The peer's IP address as text (what the audit log records as "from where"). */

@@ -6,6 +6,7 @@ import dev.outpost.hub.deployments.CommandOutbox;
 import dev.outpost.hub.deployments.packaged.RevisionGate;
 import dev.outpost.hub.drift.DriftReportRules;
 import dev.outpost.hub.drift.DriftReports;
+import dev.outpost.hub.limits.TokenBucket;
 import dev.outpost.protocol.AgentMessageRules;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.ProtocolRevision;

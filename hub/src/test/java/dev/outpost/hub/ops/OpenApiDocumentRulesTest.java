@@ -29,7 +29,7 @@ class OpenApiDocumentRulesTest {
                         || path.getKey().equals("/api/v1/openapi.yaml")) {
                     continue;
                 }
-                List<String> expected = new ArrayList<>(List.of("400", "401", "414", "431", "500"));
+                List<String> expected = new ArrayList<>(List.of("400", "401", "414", "429", "431", "500"));
                 if (path.getKey().contains("{")) {
                     expected.add("404");
                 }

@@ -1,4 +1,4 @@
-package dev.outpost.hub.gateway;
+package dev.outpost.hub.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +37,9 @@ class TokenBucketTest {
         }
         assertThat(bucket.tryTake()).isFalse();
 
+        assertThat(bucket.untilNext()).isEqualTo(Duration.ofMillis(500));
         now = now.plus(Duration.ofMillis(500)); // one token at 2 per second
+        assertThat(bucket.hasToken()).isTrue();
         assertThat(bucket.tryTake()).isTrue();
         assertThat(bucket.tryTake()).isFalse();
 
