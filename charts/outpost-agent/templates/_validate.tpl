@@ -15,4 +15,7 @@ the Deployment, so every render runs them.
 {{- if and .Values.caBundle.configMap .Values.caBundle.secret -}}
 {{- fail "caBundle: set configMap or secret, not both" -}}
 {{- end -}}
+{{- if and .Values.proxy.credentialsSecret (not .Values.proxy.httpsProxy) -}}
+{{- fail "proxy.credentialsSecret needs proxy.httpsProxy: the credentials are for that proxy" -}}
+{{- end -}}
 {{- end -}}

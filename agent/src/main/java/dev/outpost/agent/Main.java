@@ -137,6 +137,10 @@ public final class Main {
                 return EXIT_USAGE;
             }
         }
+        config.proxyCredentials().ifPresent(credentials -> {
+            credentials.installAsDefault();
+            LOG.info("Answering the egress proxy's authentication as {}", credentials.username());
+        });
         Optional<AgentOwnLog> ownLog = captureOwnLog && config.logs().enabled()
                 ? Optional.of(AgentOwnLog.capture(Clock.systemUTC())) : Optional.empty();
         LOG.info("Outpost agent {} starting: {}", AgentVersion.current(), config);
@@ -147,6 +151,8 @@ public final class Main {
             System.err.println("outpost-agent: " + e.getMessage());
             return EXIT_CLUSTER;
         }
+        // for an API server reached through the proxy (HTTPS_PROXY, not in NO_PROXY)
+        config.proxyCredentials().ifPresent(credentials -> credentials.applyTo(kubeConfig));
         try (KubernetesClient kube = new KubernetesClientBuilder().withConfig(kubeConfig).build();
              KubernetesClient probe = new KubernetesClientBuilder()
                      .withConfig(ClusterPreflight.probeConfig(kubeConfig)).build()) {

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -66,6 +67,8 @@ class AgentChartIT {
         String apps = cluster.newNamespace("acme-apps");
         admin.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("corp-ca").endMetadata()
                 .addToData("bundle.pem", "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n").build()).create();
+        admin.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("proxy-login").endMetadata()
+                .addToStringData("username", "agent").addToStringData("password", "s3cret").build()).create();
         Rendered objects = Charts.render(Charts.AGENT, "proxy", ns, AgentValues.proxyAndCustomCa(apps), work);
 
         ClusterApply.applyAll(admin, objects);

@@ -175,6 +175,20 @@ class AgentChartTest {
     }
 
     @Test
+    void proxyCredentialsComeFromTheCustomersSecretAndOnlyWithAProxy() {
+        Rendered objects = render(AgentValues.proxyAndCustomCa("acme-apps"));
+
+        assertThat(at(objects.envVar("OUTPOST_PROXY_USERNAME"), "valueFrom.secretKeyRef"))
+                .isEqualTo(Map.of("name", "proxy-login", "key", "username"));
+        assertThat(at(objects.envVar("OUTPOST_PROXY_PASSWORD"), "valueFrom.secretKeyRef"))
+                .isEqualTo(Map.of("name", "proxy-login", "key", "password"));
+        assertThat(render(AgentValues.defaults("acme-apps")).env()).doesNotContainKeys("OUTPOST_PROXY_USERNAME",
+                "OUTPOST_PROXY_PASSWORD");
+        assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "proxy: {credentialsSecret: proxy-login}\n"))
+                .hasMessageContaining("proxy.credentialsSecret needs proxy.httpsProxy");
+    }
+
+    @Test
     void theCustomersPolicyReachesTheAgentAsItsOptions() {
         Rendered objects = render(AgentValues.customerPolicy("acme-apps"));
 

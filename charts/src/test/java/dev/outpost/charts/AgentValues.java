@@ -23,12 +23,13 @@ public final class AgentValues {
                 """.formatted(HUB, CA_HASH, String.join(", ", managed));
     }
 
-    /** Behind a corporate proxy, with the corporation's CA bundle from a ConfigMap. */
+    /** Behind a corporate proxy that wants credentials, with the corporation's CA bundle from a ConfigMap. */
     public static String proxyAndCustomCa(String... managed) {
         return defaults(managed) + """
                 proxy:
                   httpsProxy: %s
                   noProxy: [localhost, 127.0.0.1, kubernetes.default.svc, .svc, .cluster.local, 10.96.0.0/12]
+                  credentialsSecret: proxy-login
                 caBundle: {configMap: corp-ca, key: bundle.pem}
                 """.formatted(PROXY);
     }

@@ -1,6 +1,7 @@
 package dev.outpost.agent.config;
 
 import dev.outpost.agent.policy.ApplyPolicy;
+import dev.outpost.agent.proxy.ProxyCredentials;
 import dev.outpost.protocol.CaFingerprint;
 import dev.outpost.agent.usage.UsageGrid;
 import dev.outpost.agent.usage.UsageSpool;
@@ -229,7 +230,9 @@ public final class AgentCommandLine {
                     namespaceText == null ? Set.of() : parseNamespaces(namespaceText), manager, parallel, mode,
                     testInfrastructure, usage, logOptions, metrics,
                     Optional.ofNullable(or(caBundle, env, "OUTPOST_CA_BUNDLE")).filter(b -> !b.isBlank()).map(Path::of),
-                    policy);
+                    policy,
+                    // from the environment only (a Secret in the chart): a command line is visible in ps
+                    ProxyCredentials.of(env.get("OUTPOST_PROXY_USERNAME"), env.get("OUTPOST_PROXY_PASSWORD")));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

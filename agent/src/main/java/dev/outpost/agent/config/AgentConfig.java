@@ -1,6 +1,7 @@
 package dev.outpost.agent.config;
 
 import dev.outpost.agent.policy.ApplyPolicy;
+import dev.outpost.agent.proxy.ProxyCredentials;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -24,14 +25,15 @@ public record AgentConfig(
         LogOptions logs,
         MetricsOptions metrics,
         Optional<Path> caBundle,
-        ApplyPolicy policy) {
+        ApplyPolicy policy,
+        Optional<ProxyCredentials> proxyCredentials) {
 
     /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
     public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
                 AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS, LogOptions.DEFAULTS,
-                MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE);
+                MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE, Optional.empty());
     }
 
     /** As the canonical constructor, with the default logs and metrics options. */
@@ -39,7 +41,7 @@ public record AgentConfig(
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments,
             AgentNamespaceMode namespaceMode, Optional<Path> testInfrastructureFile, UsageOptions usage) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
-                namespaceMode, testInfrastructureFile, usage, LogOptions.DEFAULTS, MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE);
+                namespaceMode, testInfrastructureFile, usage, LogOptions.DEFAULTS, MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE, Optional.empty());
     }
 
     @Override
@@ -53,6 +55,7 @@ public record AgentConfig(
                 + " " + metrics
                 + caBundle.map(bundle -> " ca-bundle=" + bundle).orElse("")
                 + (policy.restricts() ? " policy=" + policy : "")
+                + proxyCredentials.map(c -> " " + c).orElse("")
                 + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,6 +60,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KubeClusterExtension.class)
 class AgentChartInstallIT {
+    private static final String PROXY_PASSWORD = "pr0xy-s3cret-" + UUID.randomUUID();
     private static final String RELEASE = "agent";
     private static final String FULLNAME = RELEASE + "-outpost-agent";
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -234,7 +236,8 @@ class AgentChartInstallIT {
      * JVM's proxy settings, and its connection to the hub (enrolment, then the mTLS stream) goes through
      * the proxy with CONNECT, end to end TLS; the API server, in {@code proxy.noProxy}, is reached directly.
      * The hub is dialled by a name only the proxy resolves (to loopback), as a corporate proxy resolves
-     * outside names: the JVM never proxies a loopback address, whatever its no-proxy list says.
+     * outside names: the JVM never proxies a loopback address, whatever its no-proxy list says. The
+     * proxy wants Basic credentials, which come from the customer's Secret ({@code proxy.credentialsSecret}).
      */
     @Test
     void theChartsProxySettingsCarryTheAgentsHubConnectionThroughTheProxy(KubeCluster cluster) throws IOException {
@@ -248,15 +251,19 @@ class AgentChartInstallIT {
         JsonNode joinToken = admin.post("/api/v1/environments/" + environmentId + "/join-tokens",
                 Map.of("ttlSeconds", 600, "uses", 1)).expect(201);
         String hubAddress = "hub.outpost.test:" + hub.gatewayAddress().substring(hub.gatewayAddress().lastIndexOf(':') + 1);
-        ConnectProxy proxy = cleanup.track(new ConnectProxy(true, Map.of("hub.outpost.test", "127.0.0.1")));
+        ConnectProxy proxy = cleanup.track(new ConnectProxy(true, Map.of("hub.outpost.test", "127.0.0.1"),
+                "outpost-agent:" + PROXY_PASSWORD));
 
         String agentNamespace = cluster.newNamespace("outpost");
         String apps = cluster.newNamespace("acme-apps");
+        cluster.adminClient().secrets().inNamespace(agentNamespace).resource(new SecretBuilder().withNewMetadata()
+                .withName("proxy-login").endMetadata().addToStringData("username", "outpost-agent")
+                .addToStringData("password", PROXY_PASSWORD).build()).create();
         Path values = Files.writeString(work.resolve("proxy-values.yaml"), """
                 hub: {address: "%s", caHash: "%s"}
                 joinToken: {value: "%s"}
                 namespaces: [%s]
-                proxy: {httpsProxy: "http://127.0.0.1:%d"}
+                proxy: {httpsProxy: "http://127.0.0.1:%d", credentialsSecret: proxy-login}
                 """.formatted(hubAddress, joinToken.path("caFingerprint").asText(), joinToken.path("token").asText(), apps,
                 proxy.port()), StandardCharsets.UTF_8);
         new Helm(ProjectPaths.root().resolve("charts/outpost-agent")).install().withName(RELEASE)
@@ -281,8 +288,11 @@ class AgentChartInstallIT {
 
         JsonNode online = AgentsOnline.await(admin, environmentId, agent);
         assertThat(online.path("condition").path("state").asText()).as(online.toString()).isEqualTo("ready");
-        // enrolment and the stream both asked the proxy for the hub; nothing else went through it
+        // enrolment and the stream both asked the proxy for the hub, with the credentials; nothing else went through it
         assertThat(proxy.requested()).isNotEmpty().containsOnly(hubAddress);
+        assertThat(proxy.unauthorized()).isZero();
+        assertThat(agent.output()).contains("Answering the egress proxy's authentication as outpost-agent")
+                .doesNotContain(PROXY_PASSWORD);
     }
 
     /**

@@ -8,21 +8,25 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An HTTP CONNECT proxy on loopback, as a corporate egress proxy behaves: it reads the CONNECT
- * request, then either answers 200 and relays bytes both ways to the target, or refuses with 403.
- * It records every target asked for.
+ * request, then either answers 200 and relays bytes both ways to the target, or refuses with 403
+ * (or 407 when it wants Basic credentials the request lacks). It records every target asked for.
  */
 final class ConnectProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final boolean allow;
     private final Map<String, String> hosts;
+    private final String credentials;
     private final List<String> requested = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger unauthorized = new AtomicInteger();
 
     ConnectProxy(boolean allow) throws IOException {
         this(allow, Map.of());
@@ -33,8 +37,15 @@ final class ConnectProxy implements AutoCloseable {
      * resolves the names its clients cannot (a test's made-up hub name, to loopback).
      */
     ConnectProxy(boolean allow, Map<String, String> hosts) throws IOException {
+        this(allow, hosts, null);
+    }
+
+    /** As above, answering 407 to a CONNECT without {@code Proxy-Authorization: Basic} of {@code user:password}. */
+    ConnectProxy(boolean allow, Map<String, String> hosts, String userColonPassword) throws IOException {
         this.allow = allow;
         this.hosts = Map.copyOf(hosts);
+        this.credentials = userColonPassword == null ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("connect-proxy").start(this::acceptLoop);
     }
@@ -46,6 +57,11 @@ final class ConnectProxy implements AutoCloseable {
     /** The HOST:PORT of each CONNECT request so far. */
     List<String> requested() {
         return List.copyOf(requested);
+    }
+
+    /** How many CONNECT requests lacked the credentials this proxy wants. */
+    int unauthorized() {
+        return unauthorized.get();
     }
 
     private void acceptLoop() {
@@ -68,6 +84,13 @@ final class ConnectProxy implements AutoCloseable {
             String[] requestLine = head.lines().findFirst().orElse("").split(" ");
             if (requestLine.length < 2 || !requestLine[0].equals("CONNECT")) {
                 out.write("HTTP/1.1 405 Method Not Allowed\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                return;
+            }
+            if (credentials != null && head.lines().noneMatch(h -> h.regionMatches(true, 0, "Proxy-Authorization:", 0, 20)
+                    && h.substring(20).trim().equals(credentials))) {
+                unauthorized.incrementAndGet();
+                out.write(("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\n"
+                        + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                 return;
             }
             requested.add(requestLine[1]);
