@@ -1,6 +1,7 @@
 package dev.outpost.hub.deployments;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.outpost.hub.secrets.SecretSealer;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.protocol.v1.Command;
 import jakarta.inject.Singleton;
@@ -10,7 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** SQL for the command outbox: serialized {@link Command}s with status queued, sent or answered. */
+/**
+ * SQL for the command outbox: serialized {@link Command}s with status queued, sent or answered, each
+ * sealed ({@link SecretSealer}): a rendered plan carries the deployment's secrets.
+ */
 @Singleton
 public class CommandStore {
     /**
@@ -20,6 +24,12 @@ public class CommandStore {
     private static final String CURRENT_AGENT =
             "exists (select 1 from agents where agents.id = ? and agents.environment_id = ? and agents.status <> 'revoked')";
 
+    private final SecretSealer sealer;
+
+    public CommandStore(SecretSealer sealer) {
+        this.sealer = sealer;
+    }
+
     /** What a command row ties together. */
     public record CommandLink(String commandId, String environmentId, String deploymentId, String operationId) {
     }
@@ -27,7 +37,8 @@ public class CommandStore {
     public void insert(Sql sql, String environmentId, String operationId, Command command, Instant now) {
         sql.update("insert into commands (id, environment_id, deployment_id, operation_id, payload, status, created_at) "
                         + "values (?, ?, ?, ?, ?, 'queued', ?)",
-                command.getCommandId(), environmentId, command.getDeploymentId(), operationId, command.toByteArray(), now);
+                command.getCommandId(), environmentId, command.getDeploymentId(), operationId,
+                sealer.seal(command.toByteArray()), now);
     }
 
     /** Queued or sent commands of the environment, oldest first; none unless the agent is its current one. */
@@ -127,9 +138,9 @@ public class CommandStore {
                 + "where operation_id = ? and status <> 'answered'", now, operationId) > 0;
     }
 
-    private static Command parse(byte[] payload) {
+    private Command parse(byte[] payload) {
         try {
-            return Command.parseFrom(payload);
+            return Command.parseFrom(sealer.open(payload));
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("a stored command cannot be parsed", e);
         }

@@ -23,6 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
@@ -77,6 +79,21 @@ public class HubCertificateAuthority implements CaFingerprintSource {
             PrivateFiles.writeSecret(keyFile, Pem.privateKey(caKey));
             PrivateFiles.writePublic(certFile, Pem.certificate(caCertificate));
             LOG.info("Created hub CA in {} (fingerprint {})", dir, caFingerprint());
+        }
+    }
+
+    /**
+     * A 32-byte secret for {@code purpose}, derived from the CA's private key (HMAC-SHA256 of the
+     * purpose under the key's encoding): the same in every replica that shares the CA, and nothing
+     * of the key itself leaves this class.
+     */
+    public byte[] derivedSecret(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(caKey.getEncoded(), "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot derive a secret from the CA key", e);
         }
     }
 

@@ -11,6 +11,7 @@ import com.google.protobuf.ByteString;
 import dev.outpost.hub.deployments.AppliedClaims;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.hub.pki.TestCsr;
+import dev.outpost.hub.secrets.SecretSealer;
 import dev.outpost.hub.testsupport.Api;
 import dev.outpost.hub.testsupport.CapturedLog;
 import dev.outpost.hub.testsupport.HubTestProperties;
@@ -91,6 +92,8 @@ abstract class AbstractGatewayDistrustIT implements TestPropertyProvider {
     HubCertificateAuthority ca;
     @Inject
     DataSource dataSource;
+    @Inject
+    SecretSealer sealer;
     @Inject
     EmbeddedServer server;
 
@@ -587,7 +590,7 @@ abstract class AbstractGatewayDistrustIT implements TestPropertyProvider {
             s.setString(1, deployment);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return AppliedClaims.expectedHash(Command.parseFrom(rs.getBytes(1)));
+                return AppliedClaims.expectedHash(Command.parseFrom(sealer.open(rs.getBytes(1))));
             }
         }
     }

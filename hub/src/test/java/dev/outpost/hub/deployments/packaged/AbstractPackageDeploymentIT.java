@@ -1,6 +1,7 @@
 package dev.outpost.hub.deployments.packaged;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.outpost.hub.agents.AgentPresence;
@@ -8,6 +9,8 @@ import dev.outpost.hub.deployments.CommandOutbox;
 import dev.outpost.hub.enrollment.EnrollmentStore;
 import dev.outpost.hub.enrollment.NewAgent;
 import dev.outpost.hub.packages.TestPackages;
+import dev.outpost.hub.secrets.SecretResealer;
+import dev.outpost.hub.secrets.SecretSealer;
 import dev.outpost.hub.testsupport.Api;
 import dev.outpost.hub.testsupport.HubTestProperties;
 import dev.outpost.protocol.v1.ClusterFacts;
@@ -26,6 +29,7 @@ import java.io.InputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -58,6 +62,10 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
     DataSource dataSource;
     @Inject
     CommandOutbox outbox;
+    @Inject
+    SecretSealer sealer;
+    @Inject
+    SecretResealer resealer;
     @Inject
     EnrollmentStore enrollment;
     @Inject
@@ -146,11 +154,56 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
         assertThat(secret(id, "password")).isEqualTo(password);
         assertThat(yaml(latestCommand(id), "cache")).contains(password);
         assertThat(bodies).allSatisfy(body -> assertThat(body).doesNotContain(password));
+        // at rest only sealed: neither the secrets table nor the commands' rendered plans hold it
+        assertThat(rawColumn("select secret_value from deployment_secrets where deployment_id = '" + id + "'"))
+                .allSatisfy(raw -> assertThat(raw).startsWith("sealed:").doesNotContain(password));
+        // (the plan's YAML is gzipped inside the command: what shows it is sealed is that it is no command at all)
+        assertThat(rawColumn("select payload from commands where deployment_id = '" + id + "'")).hasSize(2)
+                .allSatisfy(raw -> {
+                    assertThat(raw).startsWith("OPS1");
+                    byte[] bytes = raw.getBytes(StandardCharsets.ISO_8859_1);
+                    assertThatThrownBy(() -> Command.parseFrom(bytes)).isInstanceOf(IOException.class);
+                    assertThat(yaml(Command.parseFrom(sealer.open(bytes)), "cache")).contains(password);
+                });
 
         // a secret from the caller is refused on update too
         Api.Response given = api.patch("/api/v1/deployments/" + id, ADMIN, Map.of("parameters", Map.of("password", "x")));
         assertThat(given.status()).as(given.toString()).isEqualTo(422);
         assertThat(given.json().get("errors")).extracting(e -> e.get("field").asText()).contains("/parameters/password");
+    }
+
+    @Test
+    void secretsStoredBeforeSealingExistedAreSealedByTheResealerAndStillRender() throws Exception {
+        Environment env = environment(Agent.current());
+        Api.Response created = api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env.id(),
+                "releaseId", releaseId, "name", "legacy", "parameters", Map.of("replicas", 1, "greeting", "old")));
+        assertThat(created.status()).as(created.toString()).isEqualTo(202);
+        String id = created.json().at("/deployment/id").asText();
+        String password = secret(id, "password");
+        Command command = latestCommand(id);
+        // as a hub before sealing stored them: plain text, a plain protobuf
+        execute("update deployment_secrets set secret_value = ? where deployment_id = ?", password, id);
+        execute("update commands set payload = ? where deployment_id = ?", command.toByteArray(), id);
+
+        assertThat(secret(id, "password")).as("readable as it was").isEqualTo(password);
+        assertThat(resealer.resealAll()).isEqualTo(2);
+
+        assertThat(rawColumn("select secret_value from deployment_secrets where deployment_id = '" + id + "'"))
+                .singleElement().satisfies(raw -> assertThat(raw).startsWith("sealed:").doesNotContain(password));
+        assertThat(rawColumn("select payload from commands where deployment_id = '" + id + "'"))
+                .singleElement().satisfies(raw -> assertThat(raw).startsWith("OPS1"));
+        assertThat(secret(id, "password")).isEqualTo(password);
+        assertThat(latestCommand(id)).isEqualTo(command);
+        assertThat(resealer.resealAll()).as("nothing left to seal").isZero();
+    }
+
+    private void execute(String sql, Object... params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            s.executeUpdate();
+        }
     }
 
     @Test
@@ -278,7 +331,7 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
              ResultSet rs = s.executeQuery("select payload from commands where deployment_id = '" + deploymentId + "'")) {
             Command latest = null;
             while (rs.next()) {
-                Command command = Command.parseFrom(rs.getBytes(1));
+                Command command = Command.parseFrom(sealer.open(rs.getBytes(1)));
                 if (latest == null || command.getGeneration() > latest.getGeneration()) {
                     latest = command;
                 }
@@ -306,12 +359,23 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
         }
     }
 
+    /** The column's values as stored, bytes read as Latin-1 so that any plain text in them shows. */
+    private List<String> rawColumn(String query) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            while (rs.next()) {
+                values.add(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1));
+            }
+        }
+        return values;
+    }
+
     private String secret(String deploymentId, String name) throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select secret_value from deployment_secrets where deployment_id = '"
                      + deploymentId + "' and name = '" + name + "'")) {
             assertThat(rs.next()).as("secret " + name + " stored").isTrue();
-            return rs.getString(1);
+            return sealer.openText(rs.getString(1));
         }
     }
 

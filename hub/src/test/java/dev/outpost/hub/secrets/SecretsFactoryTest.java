@@ -1,0 +1,53 @@
+package dev.outpost.hub.secrets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.outpost.hub.pki.HubCertificateAuthority;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The keys the hub seals with: derived from its CA (shared by replicas), and configured ones for rotation. */
+class SecretsFactoryTest {
+    @TempDir
+    Path dir;
+
+    private SecretSealer sealer(Path pki, String keys) {
+        return new SecretsFactory().sealer(() -> keys, new HubCertificateAuthority(pki, Clock.systemUTC()));
+    }
+
+    @Test
+    void replicasSharingTheCaShareTheKeyAndAnotherCaCannotOpen() throws Exception {
+        Path pki = dir.resolve("pki");
+        String sealed = sealer(pki, null).sealText("s3cret");
+
+        Path replica = Files.createDirectories(dir.resolve("replica"));
+        Files.copy(pki.resolve("ca.crt"), replica.resolve("ca.crt"));
+        Files.copy(pki.resolve("ca.key"), replica.resolve("ca.key"));
+        assertThat(sealer(replica, null).openText(sealed)).isEqualTo("s3cret");
+        assertThatThrownBy(() -> sealer(dir.resolve("other-hub"), null).openText(sealed))
+                .hasMessageContaining("is not among the hub's keys");
+    }
+
+    @Test
+    void aConfiguredKeySealsFromThenOnAndTheCaKeyStillOpensWhatItSealed() {
+        Path pki = dir.resolve("pki");
+        String before = sealer(pki, null).sealText("s3cret");
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+
+        SecretSealer rotated = sealer(pki, Base64.getEncoder().encodeToString(key));
+
+        assertThat(rotated.openText(before)).isEqualTo("s3cret");
+        assertThat(rotated.sealedWithCurrentKey(before)).isFalse();
+        String after = rotated.sealText("s3cret");
+        assertThat(rotated.sealedWithCurrentKey(after)).isTrue();
+        assertThatThrownBy(() -> sealer(dir.resolve("other-hub"), null).openText(after))
+                .hasMessageContaining("is not among the hub's keys");
+    }
+}
