@@ -3,32 +3,14 @@ package dev.outpost.hub.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import dev.outpost.hub.testsupport.SteppingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RequestLimiterTest {
-    private Instant now = Instant.parse("2026-12-06T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final SteppingClock clock = new SteppingClock(Instant.parse("2026-12-06T10:00:00Z"));
 
     /** In-memory config for the logic only: 2/s with a burst of 3 per token, 3/s burst 4 per tenant. */
     private static RateLimitConfig config(boolean enabled) {
@@ -76,7 +58,7 @@ class RequestLimiterTest {
         assertThat(limiter.admit("tok_a", null)).contains(Duration.ofMillis(500));
         assertThat(limiter.admit("tok_b", null)).as("another token has its own bucket").isEmpty();
 
-        now = now.plusMillis(500);
+        clock.advance(Duration.ofMillis(500));
         assertThat(limiter.admit("tok_a", null)).isEmpty();
     }
 
@@ -91,7 +73,7 @@ class RequestLimiterTest {
         assertThat(refused).contains(Duration.ofMillis(334));
         assertThat(limiter.admit("tok_3", "ten_y")).as("another tenant").isEmpty();
 
-        now = now.plusMillis(334);
+        clock.advance(Duration.ofMillis(334));
         // tok_3's own bucket was not charged for the refusal: it still has its whole burst
         assertThat(limiter.admit("tok_3", "ten_x")).isEmpty();
     }
@@ -105,7 +87,7 @@ class RequestLimiterTest {
 
         assertThat(limiter.refusedAddress("10.0.0.9")).contains(Duration.ofSeconds(2));
         assertThat(limiter.refusedAddress("10.0.0.10")).isEmpty();
-        now = now.plusSeconds(2);
+        clock.advance(Duration.ofSeconds(2));
         assertThat(limiter.refusedAddress("10.0.0.9")).isEmpty();
     }
 

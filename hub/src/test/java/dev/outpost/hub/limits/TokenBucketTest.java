@@ -2,31 +2,13 @@ package dev.outpost.hub.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.outpost.hub.testsupport.SteppingClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class TokenBucketTest {
-    private Instant now = Instant.parse("2026-12-03T06:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final SteppingClock clock = new SteppingClock(Instant.parse("2026-12-03T06:00:00Z"));
 
     @Test
     void aBurstIsAllowedThenTheRateRefillsIt() {
@@ -38,12 +20,12 @@ class TokenBucketTest {
         assertThat(bucket.tryTake()).isFalse();
 
         assertThat(bucket.untilNext()).isEqualTo(Duration.ofMillis(500));
-        now = now.plus(Duration.ofMillis(500)); // one token at 2 per second
+        clock.advance(Duration.ofMillis(500)); // one token at 2 per second
         assertThat(bucket.hasToken()).isTrue();
         assertThat(bucket.tryTake()).isTrue();
         assertThat(bucket.tryTake()).isFalse();
 
-        now = now.plus(Duration.ofHours(1)); // refills to the burst, no more
+        clock.advance(Duration.ofHours(1)); // refills to the burst, no more
         for (int i = 0; i < 5; i++) {
             assertThat(bucket.tryTake()).isTrue();
         }
