@@ -37,6 +37,8 @@ public final class CommandLedger {
     private static final Logger LOG = LoggerFactory.getLogger(CommandLedger.class);
     /** Longest detail kept; a command's steps can say a lot, the ledger stays readable. */
     static final int MAX_DETAIL_CHARS = 4000;
+    /** How much of the file's end a start reads: room for two whole lines, each escaped at its worst. */
+    static final int TAIL_BYTES = 128 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
@@ -114,9 +116,7 @@ public final class CommandLedger {
         LedgerEntry unsealed = new LedgerEntry(lastSeq + 1, clock.instant().truncatedTo(ChronoUnit.MILLIS).toString(),
                 event, command.getCommandId(), command.getDeploymentId(), command.getGeneration(), action(command),
                 bounded(detail), lastHash, null);
-        LedgerEntry entry = new LedgerEntry(unsealed.seq(), unsealed.at(), unsealed.event(), unsealed.commandId(),
-                unsealed.deploymentId(), unsealed.generation(), unsealed.action(), unsealed.detail(), unsealed.prevHash(),
-                HashChain.hash(unsealed));
+        LedgerEntry entry = unsealed.withHash(HashChain.hash(unsealed));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             channel.write(ByteBuffer.wrap((JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8)));
@@ -128,31 +128,45 @@ public final class CommandLedger {
         lastHash = entry.hash();
     }
 
+    /**
+     * Reads the last entry from the file's tail only (the ledger grows with every command; a start
+     * need not read it all), cutting off a last line that a crash left short.
+     */
     private void continueChain() throws IOException {
-        if (!Files.exists(file)) {
+        if (!Files.exists(file) || Files.size(file) == 0) {
             return;
         }
-        byte[] bytes = Files.readAllBytes(file);
-        int end = bytes.length;
-        if (end > 0 && bytes[end - 1] != '\n') {
-            int lastNewline = lastIndexOf(bytes, end - 1);
-            LOG.warn("The command ledger {} ends in a line cut short (a crash while it was written); removing its {} "
-                    + "bytes", file, end - lastNewline - 1);
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                channel.truncate(lastNewline + 1);
-                channel.force(true);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            int window = (int) Math.min(size, TAIL_BYTES);
+            ByteBuffer buffer = ByteBuffer.allocate(window);
+            while (buffer.hasRemaining() && channel.read(buffer, size - window + buffer.position()) >= 0) {
+                // read until the window is full
             }
-            end = lastNewline + 1;
+            byte[] tail = buffer.array();
+            int end = window;
+            if (tail[end - 1] != '\n') {
+                int lastNewline = lastIndexOf(tail, end - 1);
+                if (lastNewline < 0 && window < size) {
+                    throw new IOException("the command ledger " + file + " ends in a line longer than " + TAIL_BYTES
+                            + " bytes: move the file aside to start a new ledger");
+                }
+                LOG.warn("The command ledger {} ends in a line cut short (a crash while it was written); removing its {} "
+                        + "bytes", file, end - lastNewline - 1);
+                channel.truncate(size - window + lastNewline + 1);
+                channel.force(true);
+                end = lastNewline + 1;
+            }
+            if (end == 0) {
+                return;
+            }
+            int start = lastIndexOf(tail, end - 2) + 1;
+            String last = new String(tail, start, end - 1 - start, StandardCharsets.UTF_8);
+            LedgerEntry entry = parse(last).orElseThrow(() -> new IOException("the last line of the command ledger "
+                    + file + " is not a ledger entry: move the file aside to start a new ledger"));
+            lastSeq = entry.seq();
+            lastHash = entry.hash();
         }
-        if (end == 0) {
-            return;
-        }
-        int start = lastIndexOf(bytes, end - 2) + 1;
-        String last = new String(bytes, start, end - 1 - start, StandardCharsets.UTF_8);
-        LedgerEntry entry = parse(last).orElseThrow(() -> new IOException("the last line of the command ledger "
-                + file + " is not a ledger entry: move the file aside to start a new ledger"));
-        lastSeq = entry.seq();
-        lastHash = entry.hash();
     }
 
     /** Index of the last '\n' at or before {@code from}, or -1. */

@@ -19,6 +19,11 @@ import java.util.List;
 public record LedgerEntry(long seq, String at, String event, String commandId, String deploymentId, long generation,
         String action, String detail, String prevHash, String hash) implements ChainedEntry {
 
+    /** The same entry carrying {@code sealedHash}. */
+    LedgerEntry withHash(String sealedHash) {
+        return new LedgerEntry(seq, at, event, commandId, deploymentId, generation, action, detail, prevHash, sealedHash);
+    }
+
     @Override
     @JsonIgnore
     public List<String> hashedFields() {

@@ -81,7 +81,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             }
             switch (path) {
                 case "/ledger" -> ledgerFile(exchange, ledger);
-                case "/ledger/verify" -> replyJson(exchange, verdict(ledger));
+                case "/ledger/verify" -> reply(exchange, 200, "application/json", verdict(ledger));
                 default -> {
                     AgentHealth verdict = health.get();
                     reply(exchange, verdict.healthy() ? 200 : 503, verdict.text() + "\n");
@@ -116,22 +116,13 @@ public final class MetricsEndpoint implements AutoCloseable {
         return JSON.writeValueAsString(body) + "\n";
     }
 
-    private static void replyJson(HttpExchange exchange, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(200, head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
+    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
+        reply(exchange, status, "text/plain; charset=utf-8", text);
     }
 
-    private static void reply(HttpExchange exchange, int status, String text) throws IOException {
+    private static void reply(HttpExchange exchange, int status, String contentType, String text) throws IOException {
         byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         boolean head = exchange.getRequestMethod().equals("HEAD");
         exchange.sendResponseHeaders(status, head ? -1 : body.length);

@@ -17,7 +17,6 @@ public final class AuditChain {
 
     /** {@code entry} with the hash its fields call for. */
     public static AuditEntry sealed(AuditEntry entry) {
-        return new AuditEntry(entry.seq(), entry.at(), entry.actor(), entry.tokenId(), entry.tenantId(), entry.source(),
-                entry.action(), entry.objectType(), entry.objectId(), entry.detail(), entry.prevHash(), hash(entry));
+        return entry.withHash(hash(entry));
     }
 }

@@ -14,6 +14,12 @@ public record AuditEntry(long seq, Instant at, String actor, String tokenId, Str
         String action, String objectType, String objectId, String detail, String prevHash, String hash)
         implements ChainedEntry {
 
+    /** The same entry carrying {@code sealedHash}. */
+    public AuditEntry withHash(String sealedHash) {
+        return new AuditEntry(seq, at, actor, tokenId, tenantId, source, action, objectType, objectId, detail, prevHash,
+                sealedHash);
+    }
+
     @Override
     public List<String> hashedFields() {
         return Arrays.asList(at == null ? null : at.toString(), actor, tokenId, tenantId, source, action, objectType,

@@ -626,9 +626,9 @@ public class DeploymentService {
             Accepted accepted = change.get();
             Deployment after = accepted.deployment();
             audit.record(sql, caller, AuditLog.Change.of(action, "deployment", after.id(), after.tenantId())
-                    .detail((releaseBefore == null ? "" : "release " + releaseBefore + " -> ")
-                            + (releaseBefore == null ? "release " : "") + after.releaseId() + ", generation "
-                            + accepted.operation().generation() + ", operation " + accepted.operation().id()));
+                    .detail("release " + (releaseBefore == null ? "" : releaseBefore + " -> ") + after.releaseId()
+                            + ", generation " + accepted.operation().generation() + ", operation "
+                            + accepted.operation().id()));
             return accepted;
         });
     }

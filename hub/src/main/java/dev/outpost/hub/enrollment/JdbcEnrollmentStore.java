@@ -29,9 +29,7 @@ public class JdbcEnrollmentStore implements EnrollmentStore {
 
     @Override
     public JoinGrant check(String joinToken) {
-        String[] parts = split(joinToken);
-        StoredJoinToken stored = db.read(sql -> tokens.find(sql, parts[0]))
-                .filter(t -> Secrets.sameHash(t.secretHash(), Secrets.hash(parts[1])))
+        StoredJoinToken stored = db.read(sql -> authentic(sql, joinToken))
                 .orElseThrow(() -> new JoinTokenRejectedException(Reason.UNKNOWN));
         Reason unusable = whyUnusable(stored.token(), clock.instant());
         if (unusable != null) {
@@ -70,10 +68,8 @@ public class JdbcEnrollmentStore implements EnrollmentStore {
 
     @Override
     public Optional<RetriedEnrolment> retried(String joinToken, String publicKeySha256) {
-        String[] parts = split(joinToken);
         Instant now = clock.instant();
-        return db.read(sql -> tokens.find(sql, parts[0])
-                .filter(t -> Secrets.sameHash(t.secretHash(), Secrets.hash(parts[1])))
+        return db.read(sql -> authentic(sql, joinToken)
                 .filter(t -> t.token().expiresAt().isAfter(now))
                 .flatMap(t -> sql.queryOne("select id, tenant_id, environment_id from agents where join_token_id = ? "
                         + "and public_key_sha256 = ? and status <> 'revoked'", rs -> new RetriedEnrolment(
@@ -85,6 +81,12 @@ public class JdbcEnrollmentStore implements EnrollmentStore {
     public void reissue(String agentId, String certificateSerialHex, Instant certificateNotAfter) {
         db.inTransaction(sql -> sql.update("update agents set certificate_serial = ?, certificate_not_after = ? "
                 + "where id = ? and status <> 'revoked'", certificateSerialHex, certificateNotAfter, agentId));
+    }
+
+    /** The stored token "id.secret" names, if its secret matches; MALFORMED when it is not of that shape. */
+    private Optional<StoredJoinToken> authentic(Sql sql, String joinToken) {
+        String[] parts = split(joinToken);
+        return tokens.find(sql, parts[0]).filter(t -> Secrets.sameHash(t.secretHash(), Secrets.hash(parts[1])));
     }
 
     private static void insertAgent(Sql sql, JoinGrant grant, NewAgent agent, Instant now) {

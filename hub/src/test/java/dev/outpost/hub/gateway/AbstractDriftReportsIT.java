@@ -264,13 +264,7 @@ abstract class AbstractDriftReportsIT implements TestPropertyProvider {
     }
 
     private String createEnvironment() {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
-        Api.Response tenant = api.post("/api/v1/tenants", ADMIN, Map.of("name", "tenant-" + suffix));
-        assertThat(tenant.status()).as(tenant.toString()).isEqualTo(201);
-        Api.Response env = api.post("/api/v1/environments", ADMIN, Map.of("tenantId", tenant.json().get("id").asText(),
-                "name", "env-" + suffix, "cloud", "aws", "region", "eu-west-1", "clusterName", "prod"));
-        assertThat(env.status()).as(env.toString()).isEqualTo(201);
-        return env.json().get("id").asText();
+        return TestEnvironments.create(api, ADMIN);
     }
 
     private String release() {

@@ -22,7 +22,6 @@ import jakarta.inject.Inject;
 import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -166,21 +165,10 @@ abstract class AbstractEnrollmentRetryIT implements TestPropertyProvider {
     }
 
     private String createEnvironment() {
-        Api.Response tenant = api.post("/api/v1/tenants", ADMIN, Map.of("name", "tenant-" + suffix()));
-        assertThat(tenant.status()).as(tenant.toString()).isEqualTo(201);
-        Api.Response env = api.post("/api/v1/environments", ADMIN, Map.of("tenantId", tenant.json().get("id").asText(),
-                "name", "env-" + suffix(), "cloud", "aws", "region", "eu-west-1", "clusterName", "prod"));
-        assertThat(env.status()).as(env.toString()).isEqualTo(201);
-        return env.json().get("id").asText();
+        return TestEnvironments.create(api, ADMIN);
     }
 
     private JsonNode joinToken(String env, int uses) {
-        Api.Response token = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of("uses", uses));
-        assertThat(token.status()).as(token.toString()).isEqualTo(201);
-        return token.json();
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().substring(0, 8);
+        return TestEnvironments.joinToken(api, ADMIN, env, uses);
     }
 }

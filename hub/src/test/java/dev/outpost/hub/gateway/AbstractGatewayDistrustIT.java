@@ -551,18 +551,11 @@ abstract class AbstractGatewayDistrustIT implements TestPropertyProvider {
     }
 
     private String createEnvironment() {
-        Api.Response tenant = api.post("/api/v1/tenants", ADMIN, Map.of("name", "tenant-" + suffix()));
-        assertThat(tenant.status()).as(tenant.toString()).isEqualTo(201);
-        Api.Response env = api.post("/api/v1/environments", ADMIN, Map.of("tenantId", tenant.json().get("id").asText(),
-                "name", "env-" + suffix(), "cloud", "aws", "region", "eu-west-1", "clusterName", "prod"));
-        assertThat(env.status()).as(env.toString()).isEqualTo(201);
-        return env.json().get("id").asText();
+        return TestEnvironments.create(api, ADMIN);
     }
 
     private String joinToken(String env) {
-        Api.Response token = api.post("/api/v1/environments/" + env + "/join-tokens", ADMIN, Map.of("uses", 1));
-        assertThat(token.status()).as(token.toString()).isEqualTo(201);
-        return token.json().get("token").asText();
+        return TestEnvironments.joinToken(api, ADMIN, env, 1).get("token").asText();
     }
 
     private String createRelease() {
