@@ -132,7 +132,10 @@ done
 # Cluster-wide (a namespace per deployment): names end in "-<agent namespace>"; the shared
 # ClusterRole outpost-agent-deployer goes with the last agent that binds it.
 cluster_kinds=clusterroles.rbac.authorization.k8s.io,clusterrolebindings.rbac.authorization.k8s.io
-if kc api-resources --api-group=admissionregistration.k8s.io -o name 2> /dev/null | grep -q '^validatingadmissionpolicies\.'; then
+# Read the whole list before matching: with pipefail, `| grep -q` may stop kubectl with SIGPIPE and
+# turn a match into "not served", which left the admission policy behind.
+admission_resources="$(kc api-resources --api-group=admissionregistration.k8s.io -o name 2> /dev/null || true)"
+if [[ $'\n'"$admission_resources" == *$'\n'validatingadmissionpolicies.* ]]; then
   cluster_kinds+=,validatingadmissionpolicies.admissionregistration.k8s.io,validatingadmissionpolicybindings.admissionregistration.k8s.io
 fi
 read -r -a cluster_objects <<< "$(labelled "" "$cluster_kinds" | tr '\n' ' ')"
