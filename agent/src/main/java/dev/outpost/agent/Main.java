@@ -17,6 +17,7 @@ import dev.outpost.agent.config.UsageOptions;
 import dev.outpost.agent.connection.Backoff;
 import dev.outpost.agent.connection.ControlConnection;
 import dev.outpost.agent.connection.HubChannels;
+import dev.outpost.agent.tls.RotatingKeyManager;
 import dev.outpost.agent.drift.DriftWatch;
 import dev.outpost.agent.controls.ControlsCommandLine;
 import dev.outpost.agent.controls.PauseSwitch;
@@ -26,6 +27,7 @@ import dev.outpost.agent.enrollment.EnrollmentClient;
 import dev.outpost.agent.enrollment.EnrollmentException;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.CertificateExpiry;
+import dev.outpost.agent.identity.CertificateRenewal;
 import dev.outpost.agent.identity.IdentityFiles;
 import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
@@ -75,6 +77,9 @@ public final class Main {
     /** The customer's command ledger in the state directory (see docs/configuration.md). */
     static final String LEDGER_FILE = "command-ledger.jsonl";
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+    /** A failed certificate renewal is retried within this, doubling up to the cap (a 30-day certificate renews 10 days early). */
+    private static final Duration RENEWAL_RETRY_BASE = Duration.ofSeconds(10);
+    private static final Duration RENEWAL_RETRY_CAP = Duration.ofMinutes(10);
     private static final int KEEP_RESULTS = 1000;
     private static final int MAX_QUEUED_COMMANDS = 500;
     /** The shaded Netty's switch for its flight-recorder events. */
@@ -313,7 +318,11 @@ public final class Main {
         if (config.policy().restricts()) {
             LOG.info("Customer policy in force: {}", config.policy());
         }
-        ManagedChannel channel = HubChannels.mutualTls(config.hub(), credentials);
+        RotatingKeyManager keys = new RotatingKeyManager(credentials);
+        ManagedChannel channel = HubChannels.mutualTls(config.hub(), keys, credentials.hubCa());
+        IdentityFiles identityFiles = new IdentityFiles(config.stateDir());
+        CertificateRenewal renewal = new CertificateRenewal(channel, keys, identityFiles,
+                new Backoff(RENEWAL_RETRY_BASE, RENEWAL_RETRY_CAP), Clock.systemUTC());
         PauseSwitch pause = new PauseSwitch(config.stateDir());
         pause.current().ifPresent(p -> LOG.warn("Paused by the customer since {} ({}): commands are refused and drift is "
                 + "not healed until `outpost-agent resume`", p.since(), p.reason()));
@@ -322,8 +331,8 @@ public final class Main {
                 config.namespaces(), config.namespaceMode().createsNamespaces(), new PausedCondition(pause, condition),
                 new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60)),
                 new Backoff(Duration.ofSeconds(30), Duration.ofMinutes(10)),
-                new CertificateExpiry(credentials.certificate().getNotAfter().toInstant(),
-                        new IdentityFiles(config.stateDir()).howToReEnrol(), Clock.systemUTC()),
+                new CertificateExpiry(() -> keys.current().certificate().getNotAfter().toInstant(),
+                        identityFiles.howToReEnrol(), Clock.systemUTC()),
                 Clock.systemUTC());
         CommandDispatcher dispatcher = new CommandDispatcher(executor,
                 new FinishedCommands(config.stateDir().resolve("finished-commands.log"), KEEP_RESULTS), ledger, pause,
@@ -345,6 +354,7 @@ public final class Main {
                 new MetricsSender(channel, METRICS_ACK_TIMEOUT, "agent=" + credentials.identity().agentId()),
                 Clock.systemUTC(), "agent=" + credentials.identity().agentId());
         sampler.start(config.metrics().sampleInterval());
+        renewal.start();
 
         Thread agent = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -370,6 +380,7 @@ public final class Main {
             // the round in progress finishes its spool write first; unacknowledged batches stay spooled
             usage.metering().close();
             usage.sender().close();
+            renewal.close();
             channel.shutdownNow();
             LOG.info("Outpost agent stopped");
         }

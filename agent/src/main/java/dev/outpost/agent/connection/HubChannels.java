@@ -2,13 +2,16 @@ package dev.outpost.agent.connection;
 
 import dev.outpost.agent.config.HubAddress;
 import dev.outpost.agent.identity.AgentCredentials;
+import dev.outpost.agent.tls.RotatingKeyManager;
 import dev.outpost.protocol.GrpcLimits;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
 import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 
@@ -26,14 +29,20 @@ public final class HubChannels {
         return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK);
     }
 
-    public static ManagedChannel mutualTls(HubAddress hub, AgentCredentials credentials) {
+    /**
+     * The channel to the hub, proving the agent with {@code keys}' current certificate at each
+     * handshake (a renewal takes effect at the next connection) and trusting {@code hubCa} only.
+     */
+    public static ManagedChannel mutualTls(HubAddress hub, RotatingKeyManager keys, List<X509Certificate> hubCa) {
         try {
+            SslContext tls = tlsToHub()
+                    .keyManager(keys)
+                    .trustManager(hubCa.toArray(X509Certificate[]::new))
+                    .protocols("TLSv1.3")
+                    .build();
+            keys.forgetSessionsOnReplace(tls.sessionContext());
             return NettyChannelBuilder.forAddress(hub.host(), hub.port())
-                    .sslContext(tlsToHub()
-                            .keyManager(credentials.key(), credentials.certificate())
-                            .trustManager(credentials.hubCa().toArray(X509Certificate[]::new))
-                            .protocols("TLSv1.3")
-                            .build())
+                    .sslContext(tls)
                     .maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES)
                     .keepAliveTime(GrpcLimits.CLIENT_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
                     .keepAliveTimeout(GrpcLimits.CLIENT_KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
@@ -42,5 +51,10 @@ public final class HubChannels {
         } catch (SSLException e) {
             throw new IllegalStateException("cannot set up TLS with the stored agent certificate", e);
         }
+    }
+
+    /** {@link #mutualTls(HubAddress, RotatingKeyManager, List)} with credentials that are never replaced. */
+    public static ManagedChannel mutualTls(HubAddress hub, AgentCredentials credentials) {
+        return mutualTls(hub, new RotatingKeyManager(credentials), credentials.hubCa());
     }
 }

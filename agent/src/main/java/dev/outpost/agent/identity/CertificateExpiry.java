@@ -4,20 +4,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * When the agent's client certificate runs out, and what the operator must do about it. The hub
- * issues it at enrolment and never renews it: once it has expired the TLS handshake fails, which
- * looks like a hub that cannot be reached unless the agent says why.
+ * When the agent's client certificate runs out, and what the operator must do about it. The agent
+ * renews it itself ({@link CertificateRenewal}); should renewal keep failing and the certificate expire,
+ * the TLS handshake fails, which looks like a hub that cannot be reached unless the agent says why.
  */
 public final class CertificateExpiry {
     /** Warnings start this long before the certificate expires. */
     public static final Duration WARN_BEFORE = Duration.ofDays(7);
     private static final Logger LOG = LoggerFactory.getLogger(CertificateExpiry.class);
 
-    private final Instant notAfter;
+    private final Supplier<Instant> notAfter;
     private final String howToReEnrol;
     private final Clock clock;
 
@@ -26,6 +27,11 @@ public final class CertificateExpiry {
      * @param howToReEnrol what gives the agent a new certificate, see {@link IdentityFiles#howToReEnrol()}
      */
     public CertificateExpiry(Instant notAfter, String howToReEnrol, Clock clock) {
+        this(() -> notAfter, howToReEnrol, clock);
+    }
+
+    /** As above, for a certificate that renewals replace: {@code notAfter} gives the current one's. */
+    public CertificateExpiry(Supplier<Instant> notAfter, String howToReEnrol, Clock clock) {
         this.notAfter = notAfter;
         this.howToReEnrol = howToReEnrol;
         this.clock = clock;
@@ -33,23 +39,25 @@ public final class CertificateExpiry {
 
     /** Whether the certificate is no longer valid, so the hub refuses every connection. */
     public boolean expired() {
-        return clock.instant().isAfter(notAfter);
+        return clock.instant().isAfter(notAfter.get());
     }
 
     /** The warning due now: from {@link #WARN_BEFORE} before expiry until it expires; empty otherwise. */
     public Optional<String> warning() {
-        Duration left = Duration.between(clock.instant(), notAfter);
+        Instant end = notAfter.get();
+        Duration left = Duration.between(clock.instant(), end);
         if (expired() || left.compareTo(WARN_BEFORE) > 0) {
             return Optional.empty();
         }
-        return Optional.of("client certificate expires on " + notAfter + " (in " + inWords(left)
-                + "); the hub refuses it after that. Enrol again before then with a new join token ("
+        return Optional.of("client certificate expires on " + end + " (in " + inWords(left)
+                + ") and has not been renewed; the hub refuses it after that. The agent renews it itself (see the "
+                + "renewal errors in this log); should that keep failing, enrol again before then with a new join token ("
                 + howToReEnrol + ")");
     }
 
     /** The error for an expired certificate, naming what the operator must do. */
     public String expiredMessage() {
-        return "client certificate expired on " + notAfter + ": enrol again with a new join token (" + howToReEnrol + ")";
+        return "client certificate expired on " + notAfter.get() + ": enrol again with a new join token (" + howToReEnrol + ")";
     }
 
     /** What gives the agent a new certificate. */

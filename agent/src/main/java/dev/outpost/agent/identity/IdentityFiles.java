@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The agent's identity in its state folder: key.pem (0600), cert.pem, ca.pem and identity.json.
- * identity.json is written last, so its presence means a complete, successful enrolment.
+ * identity.json is written last, so its presence means a complete, successful enrolment; renewal.pem
+ * exists only while a renewed certificate is being put in place.
  */
 public final class IdentityFiles {
     private static final Pattern FIELD = Pattern.compile("\"(\\w+)\"\\s*:\\s*\"([^\"]*)\"");
@@ -34,8 +35,8 @@ public final class IdentityFiles {
     }
 
     /**
-     * What an operator does to give the agent a new identity (after its certificate expired or the hub
-     * revoked it). Only identity.json must go: a new enrolment replaces the other identity files, and
+     * What an operator does to give the agent a new identity (after its certificate expired unrenewed or
+     * the hub revoked it). Only identity.json must go: a new enrolment replaces the other identity files, and
      * the inventories and command results in the folder are kept.
      */
     public String howToReEnrol() {
@@ -59,9 +60,42 @@ public final class IdentityFiles {
                 + id.environmentId() + "\",\n  \"agentId\": \"" + id.agentId() + "\"\n}\n");
     }
 
+    /**
+     * Stores a renewed key and certificate (and the CA bundle that came with them) for the same identity.
+     * They go first into one file, renewal.pem, which {@link #load} finishes moving into key.pem, cert.pem
+     * and ca.pem should the agent stop half-way: the key and certificate on disk always belong together.
+     */
+    public void saveRenewal(AgentCredentials renewed) throws IOException {
+        OwnerOnlyFiles.write(renewalFile(), Pem.privateKey(renewed.key()) + Pem.certificate(renewed.certificate())
+                + Pem.certificates(renewed.hubCa()));
+        finishRenewal();
+    }
+
+    private Path renewalFile() {
+        return dir.resolve("renewal.pem");
+    }
+
+    /** Moves a stored renewal into place, if there is one; a renewal file that cannot be read is left alone. */
+    private void finishRenewal() throws IOException {
+        if (!Files.exists(renewalFile())) {
+            return;
+        }
+        String pem = Files.readString(renewalFile(), StandardCharsets.US_ASCII);
+        PrivateKey key = Pem.parseEcPrivateKey(pem);
+        List<X509Certificate> certificates = Pem.parseCertificates(pem);
+        if (certificates.size() < 2) {
+            throw new IllegalArgumentException(renewalFile() + " holds no CA certificate");
+        }
+        OwnerOnlyFiles.write(keyFile(), Pem.privateKey(key));
+        OwnerOnlyFiles.write(dir.resolve("cert.pem"), Pem.certificate(certificates.getFirst()));
+        OwnerOnlyFiles.write(dir.resolve("ca.pem"), Pem.certificates(certificates.subList(1, certificates.size())));
+        Files.delete(renewalFile());
+    }
+
     /** Reads the stored identity; IllegalStateException names a missing or inconsistent file. */
     public AgentCredentials load() {
         try {
+            finishRenewal();
             String json = Files.readString(identityFile(), StandardCharsets.UTF_8);
             AgentIdentity identity = new AgentIdentity(field(json, "tenantId"), field(json, "environmentId"),
                     field(json, "agentId"));

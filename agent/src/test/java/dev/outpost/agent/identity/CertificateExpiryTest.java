@@ -24,8 +24,9 @@ class CertificateExpiryTest {
     @Test
     void warnsFromAWeekBeforeWithTheDateAndWhatToDo() {
         assertThat(at(NOT_AFTER.minus(Duration.ofDays(7))).warning()).contains("client certificate expires on "
-                + "2030-03-31T12:00:00Z (in 7 days); the hub refuses it after that. Enrol again before then with a "
-                + "new join token (" + HOW + ")");
+                + "2030-03-31T12:00:00Z (in 7 days) and has not been renewed; the hub refuses it after that. The agent "
+                + "renews it itself (see the renewal errors in this log); should that keep failing, enrol again before "
+                + "then with a new join token (" + HOW + ")");
         assertThat(at(NOT_AFTER.minus(Duration.ofHours(30))).warning()).hasValueSatisfying(
                 warning -> assertThat(warning).contains("(in 1 day)"));
         assertThat(at(NOT_AFTER.minus(Duration.ofMinutes(90))).warning()).hasValueSatisfying(

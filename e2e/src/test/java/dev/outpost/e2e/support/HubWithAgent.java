@@ -31,9 +31,16 @@ public record HubWithAgent(HubProcess hub, HubApi admin, String environmentId, C
      */
     public static HubWithAgent start(KubeCluster cluster, TestDatabase database, Path work, Cleanup cleanup,
                                      List<String> moreAgentOptions, UnaryOperator<String> route) {
+        return start(cluster, database, work, cleanup, moreAgentOptions, route, Map.of());
+    }
+
+    /** As above, with {@code hubEnvironment} (OUTPOST_* settings) for the hub process. */
+    public static HubWithAgent start(KubeCluster cluster, TestDatabase database, Path work, Cleanup cleanup,
+                                     List<String> moreAgentOptions, UnaryOperator<String> route,
+                                     Map<String, String> hubEnvironment) {
         cleanup.track(database);
         HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), database,
-                "opa_e2e-" + UUID.randomUUID()).start());
+                "opa_e2e-" + UUID.randomUUID()).withEnvironment(hubEnvironment).start());
         HubApi admin = new HubApi(hub.baseUrl(), hub.adminToken());
         String suffix = database.kind().toLowerCase() + "-" + UUID.randomUUID().toString().substring(0, 5);
         String tenantId = admin.post("/api/v1/tenants", Map.of("name", "pkg-" + suffix)).expect(201).path("id").asText();

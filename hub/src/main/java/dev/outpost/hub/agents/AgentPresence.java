@@ -15,8 +15,15 @@ import java.util.Set;
  */
 public interface AgentPresence {
 
-    /** The agent, if it exists and is not revoked, with the serial of the certificate it must present. */
+    /** The agent, if it exists and is not revoked, with the serials of the certificates it may present. */
     Optional<ActiveAgent> findActive(String agentId);
+
+    /**
+     * The agent connected with the certificate {@code nextSerialHex} a renewal issued: it becomes the
+     * current one and the one it replaces is refused from now on. Nothing changes if that is no longer
+     * the pending renewal (another took its place) or the agent was revoked.
+     */
+    void certificateTakenOver(String agentId, String nextSerialHex);
 
     /** {@link #findActive(String)} for many agents at once, by id; the revoked and unknown are missing. */
     Map<String, ActiveAgent> findActive(Collection<String> agentIds);

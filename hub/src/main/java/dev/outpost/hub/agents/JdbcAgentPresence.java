@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 public class JdbcAgentPresence implements AgentPresence {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcAgentPresence.class);
     private static final String ACTIVE =
-            "select id, tenant_id, environment_id, certificate_serial from agents where status <> 'revoked' and ";
+            "select id, tenant_id, environment_id, certificate_serial, next_certificate_serial from agents "
+                    + "where status <> 'revoked' and ";
     /** Ids per IN list. */
     private static final int CHUNK = 500;
 
@@ -63,7 +64,19 @@ public class JdbcAgentPresence implements AgentPresence {
 
     private static ActiveAgent active(ResultSet rs) throws SQLException {
         return new ActiveAgent(rs.getString("id"), rs.getString("tenant_id"), rs.getString("environment_id"),
-                rs.getString("certificate_serial"));
+                rs.getString("certificate_serial"), rs.getString("next_certificate_serial"));
+    }
+
+    @Override
+    public void certificateTakenOver(String agentId, String nextSerialHex) {
+        int changed = db.inTransaction(sql -> sql.update("update agents set certificate_serial = next_certificate_serial, "
+                        + "certificate_not_after = next_certificate_not_after, next_certificate_serial = null, "
+                        + "next_certificate_not_after = null where id = ? and next_certificate_serial = ? and status <> 'revoked'",
+                agentId, nextSerialHex));
+        if (changed > 0) {
+            LOG.info("agent={} connected with its renewed certificate {}; the previous one is refused from now on",
+                    agentId, nextSerialHex);
+        }
     }
 
     @Override

@@ -35,4 +35,11 @@ public interface EnrollmentStore {
 
     /** Records the new certificate of a retried enrolment's agent (the one it was given before is never used). */
     void reissue(String agentId, String certificateSerialHex, Instant certificateNotAfter);
+
+    /**
+     * Records the certificate a renewal issued as the agent's next one, replacing any issued before
+     * that the agent never connected with. False when the agent was revoked meanwhile, or its current
+     * certificate is no longer {@code presentedSerialHex} (then nothing is written).
+     */
+    boolean renewed(String agentId, String presentedSerialHex, String nextSerialHex, Instant nextNotAfter);
 }

@@ -79,8 +79,15 @@ public class JdbcEnrollmentStore implements EnrollmentStore {
 
     @Override
     public void reissue(String agentId, String certificateSerialHex, Instant certificateNotAfter) {
-        db.inTransaction(sql -> sql.update("update agents set certificate_serial = ?, certificate_not_after = ? "
-                + "where id = ? and status <> 'revoked'", certificateSerialHex, certificateNotAfter, agentId));
+        db.inTransaction(sql -> sql.update("update agents set certificate_serial = ?, certificate_not_after = ?, "
+                + "next_certificate_serial = null, next_certificate_not_after = null where id = ? and status <> 'revoked'", certificateSerialHex, certificateNotAfter, agentId));
+    }
+
+    @Override
+    public boolean renewed(String agentId, String presentedSerialHex, String nextSerialHex, Instant nextNotAfter) {
+        return db.inTransaction(sql -> sql.update("update agents set next_certificate_serial = ?, "
+                + "next_certificate_not_after = ? where id = ? and certificate_serial = ? and status <> 'revoked'",
+                nextSerialHex, nextNotAfter, agentId, presentedSerialHex)) == 1;
     }
 
     /** The stored token "id.secret" names, if its secret matches; MALFORMED when it is not of that shape. */

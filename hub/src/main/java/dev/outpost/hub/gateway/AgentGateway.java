@@ -3,6 +3,7 @@ package dev.outpost.hub.gateway;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.enrollment.EnrollmentGrpcService;
+import dev.outpost.hub.limits.RequestLimiter;
 import dev.outpost.hub.enrollment.GatewayPortSource;
 import dev.outpost.hub.pki.GatewayKeyMaterial;
 import dev.outpost.hub.pki.HubCertificateAuthority;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent gateway: a gRPC server over TLS, started with the hub. Enrollment works without a client
- * certificate (the join token is the credential); AgentControl and Telemetry require one signed by the hub CA.
+ * certificate (the join token is the credential); AgentControl, Telemetry and CertificateRenewal require one
+ * signed by the hub CA.
  */
 @Context
 public class AgentGateway implements AutoCloseable, GatewayPortSource {
@@ -64,29 +66,36 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     private final AgentPresence presence;
     private final GatewayThreads threads;
     private final BindableService telemetry;
+    private final CertificateRenewalService renewal;
+    private final EnrolmentRateLimit enrolmentRate;
     private final HandshakeAdmission admission;
     private final Clock clock;
     private Server server;
 
     /** Without telemetry ingestion: Telemetry answers UNIMPLEMENTED (gateway tests without a database). */
     public AgentGateway(HubConfig config, GatewayConfig limits, HubCertificateAuthority ca,
-            EnrollmentGrpcService enrollment, AgentControlService control, ControlSessions sessions,
-            AgentPresence presence, GatewayThreads threads, Clock clock) {
-        this(config, limits, ca, enrollment, control, sessions, presence, threads, clock,
+            EnrollmentGrpcService enrollment, AgentControlService control, CertificateRenewalService renewal,
+            ControlSessions sessions, AgentPresence presence, GatewayThreads threads, Clock clock, RequestLimiter limiter) {
+        this(config, limits, ca, enrollment, control, renewal, sessions, presence, threads, clock, limiter,
                 new TelemetryGrpc.TelemetryImplBase() {
                 });
     }
 
     @Inject
     public AgentGateway(HubConfig config, GatewayConfig limits, HubCertificateAuthority ca,
-            EnrollmentGrpcService enrollment, AgentControlService control, ControlSessions sessions,
-            AgentPresence presence, GatewayThreads threads, Clock clock, TelemetryService telemetry) {
-        this(config, limits, ca, enrollment, control, sessions, presence, threads, clock, (BindableService) telemetry);
+            EnrollmentGrpcService enrollment, AgentControlService control, CertificateRenewalService renewal,
+            ControlSessions sessions, AgentPresence presence, GatewayThreads threads, Clock clock,
+            RequestLimiter limiter, TelemetryService telemetry) {
+        this(config, limits, ca, enrollment, control, renewal, sessions, presence, threads, clock, limiter,
+                (BindableService) telemetry);
     }
 
     private AgentGateway(HubConfig config, GatewayConfig limits, HubCertificateAuthority ca,
-            EnrollmentGrpcService enrollment, AgentControlService control, ControlSessions sessions,
-            AgentPresence presence, GatewayThreads threads, Clock clock, BindableService telemetry) {
+            EnrollmentGrpcService enrollment, AgentControlService control, CertificateRenewalService renewal,
+            ControlSessions sessions, AgentPresence presence, GatewayThreads threads, Clock clock,
+            RequestLimiter limiter, BindableService telemetry) {
+        this.renewal = renewal;
+        this.enrolmentRate = new EnrolmentRateLimit(limiter, clock);
         this.admission = new HandshakeAdmission(limits, clock);
         this.clock = clock;
         this.telemetry = telemetry;
@@ -120,10 +129,12 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
                 .maxConnectionIdle(MAX_CONNECTION_IDLE.toMillis(), TimeUnit.MILLISECONDS)
                 // The last interceptor listed runs first: admission before any store lookup.
                 .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(enrollment.bindService()),
-                        admission, deadline))
+                        admission, enrolmentRate, deadline))
                 .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(control.bindService()),
                         new ClientCertificateInterceptor(presence), admission, deadline))
                 .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(telemetry.bindService()),
+                        new ClientCertificateInterceptor(presence), deadline))
+                .addService(ServerInterceptors.intercept(UnparsableMessages.refusedIn(renewal.bindService()),
                         new ClientCertificateInterceptor(presence), deadline))
                 .build();
         try {

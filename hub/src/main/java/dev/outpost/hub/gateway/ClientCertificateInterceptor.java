@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Admits a call only with a client certificate (already verified against the hub CA by TLS) whose
- * URI SAN names an active agent and whose serial is that agent's current one. The agent goes into
+ * URI SAN names an active agent and whose serial is that agent's current one, or the one a renewal
+ * issued (which then replaces the current one). The agent goes into
  * the gRPC context; nothing the client sends in messages can change who it is.
  */
 final class ClientCertificateInterceptor implements ServerInterceptor {
@@ -50,30 +51,27 @@ final class ClientCertificateInterceptor implements ServerInterceptor {
             LOG.warn("Refused control stream: {} ({})", NOT_AN_AGENT, e.getMessage());
             return refuse(call, Status.UNAUTHENTICATED.withDescription(NOT_AN_AGENT));
         }
+        BigInteger serial = certificate.get().getSerialNumber();
         Optional<ActiveAgent> active = presence.findActive(identity.agentId())
-                .filter(agent -> admits(agent, identity, certificate.get().getSerialNumber()));
+                .filter(agent -> admits(agent, identity, serial));
         if (active.isEmpty()) {
-            LOG.warn("Refused control stream of {} serial {}: {}", identity,
-                    certificate.get().getSerialNumber().toString(16), NOT_ADMITTED);
+            LOG.warn("Refused control stream of {} serial {}: {}", identity, serial.toString(16), NOT_ADMITTED);
             return refuse(call, Status.PERMISSION_DENIED.withDescription(NOT_ADMITTED));
         }
-        return Contexts.interceptCall(Context.current().withValue(AuthenticatedAgent.KEY, active.get()),
-                call, headers, next);
+        if (active.get().isNext(serial)) {
+            // The first call with a renewed certificate: from now on it is the agent's only one.
+            presence.certificateTakenOver(identity.agentId(), active.get().nextCertificateSerialHex());
+        }
+        Context context = Context.current().withValues(AuthenticatedAgent.KEY, active.get().presenting(serial),
+                AuthenticatedAgent.CERTIFICATE, certificate.get());
+        return Contexts.interceptCall(context, call, headers, next);
     }
 
-    /** Whether the stored agent matches the certificate: same tenant and environment, current serial. */
+    /** Whether the stored agent matches the certificate: same tenant and environment, an admitted serial. */
     static boolean admits(ActiveAgent agent, AgentIdentity identity, BigInteger serial) {
         return agent.tenantId().equals(identity.tenantId())
                 && agent.environmentId().equals(identity.environmentId())
-                && sameSerial(agent.certificateSerialHex(), serial);
-    }
-
-    private static boolean sameSerial(String storedHex, BigInteger serial) {
-        try {
-            return storedHex != null && new BigInteger(storedHex, 16).equals(serial);
-        } catch (NumberFormatException e) {
-            return false;
-        }
+                && agent.admits(serial);
     }
 
     private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

@@ -158,7 +158,7 @@ public class ControlSessions {
         }
     }
 
-    /** Closes streams of agents that were revoked or re-enrolled since they connected. */
+    /** Closes streams of agents that were revoked or re-enrolled since they connected, or whose certificate a renewal replaced. */
     void closeRevoked() {
         List<ControlSession> held = List.copyOf(byAgent.values());
         if (held.isEmpty()) {
@@ -166,7 +166,8 @@ public class ControlSessions {
         }
         Map<String, ActiveAgent> active = presence.findActive(held.stream().map(s -> s.agent().agentId()).toList());
         for (ControlSession session : held) {
-            if (!session.agent().equals(active.get(session.agent().agentId()))) {
+            ActiveAgent now = active.get(session.agent().agentId());
+            if (now == null || !now.stillAdmits(session.agent())) {
                 session.refuse("found at revalidation");
             }
         }

@@ -4,7 +4,8 @@ import io.micronaut.context.annotation.ConfigurationProperties;
 import io.micronaut.core.bind.annotation.Bindable;
 
 /**
- * How fast the REST API answers one caller, under {@code outpost.rate-limits.} (docs/configuration.md).
+ * How fast the REST API answers one caller, and how often one address may enrol agents, under
+ * {@code outpost.rate-limits.} (docs/configuration.md).
  * Each replica counts on its own: with n replicas behind a balancer a caller gets up to n times these.
  */
 @ConfigurationProperties("outpost.rate-limits")
@@ -36,4 +37,12 @@ public interface RateLimitConfig {
     /** Such requests one address may make at once before it is refused altogether for a while. */
     @Bindable(defaultValue = "30")
     int getFailedAuthBurst();
+
+    /** Enroll calls per second one client address may make at the agent gateway, sustained. */
+    @Bindable(defaultValue = "1")
+    double getEnrolmentsPerAddress();
+
+    /** Enroll calls one address may make at once (a customer installing many clusters behind one NAT). */
+    @Bindable(defaultValue = "20")
+    int getEnrolmentBurst();
 }

@@ -12,7 +12,7 @@ import java.util.function.Supplier;
  * Per-replica request rates of the REST API: one bucket per API token and one per tenant (all its
  * tokens together), so one busy script cannot starve the others; and one per client address for
  * requests whose token is missing or unknown, so guessing tokens is slow and costs no database
- * work once refused. Bounded: at most {@link #MAX_KEYS} buckets of each kind, the least recently
+ * work once refused; and one per address for agents' Enroll calls at the gateway. Bounded: at most {@link #MAX_KEYS} buckets of each kind, the least recently
  * used dropped first (a dropped bucket starts full again).
  */
 @Singleton
@@ -24,6 +24,7 @@ public class RequestLimiter {
     private final Map<String, TokenBucket> tokens = lru();
     private final Map<String, TokenBucket> tenants = lru();
     private final Map<String, TokenBucket> failures = lru();
+    private final Map<String, TokenBucket> enrolments = lru();
 
     public RequestLimiter(RateLimitConfig config, Clock clock) {
         check(config);
@@ -74,6 +75,19 @@ public class RequestLimiter {
         }
     }
 
+    /**
+     * Takes one Enroll call from {@code address}: empty when it may go on, else how long it should wait.
+     * Every call counts, granted or refused: each costs a signature and a transaction.
+     */
+    public synchronized Optional<Duration> enrolmentFrom(String address) {
+        if (!config.isEnabled()) {
+            return Optional.empty();
+        }
+        TokenBucket bucket = bucket(enrolments, address, () -> new TokenBucket(clock, config.getEnrolmentBurst(),
+                config.getEnrolmentsPerAddress()));
+        return bucket.tryTake() ? Optional.empty() : Optional.of(bucket.untilNext());
+    }
+
     private static TokenBucket bucket(Map<String, TokenBucket> buckets, String key, Supplier<TokenBucket> fresh) {
         return buckets.computeIfAbsent(key, k -> fresh.get());
     }
@@ -89,7 +103,8 @@ public class RequestLimiter {
 
     private static void check(RateLimitConfig config) {
         if (!(config.getPerToken() > 0) || !(config.getPerTenant() > 0) || !(config.getFailedAuthPerAddress() > 0)
-                || config.getPerTokenBurst() < 1 || config.getPerTenantBurst() < 1 || config.getFailedAuthBurst() < 1) {
+                || !(config.getEnrolmentsPerAddress() > 0) || config.getPerTokenBurst() < 1
+                || config.getPerTenantBurst() < 1 || config.getFailedAuthBurst() < 1 || config.getEnrolmentBurst() < 1) {
             throw new IllegalArgumentException("outpost.rate-limits: every rate must be above 0 and every burst at "
                     + "least 1 (turn them off with outpost.rate-limits.enabled=false)");
         }

@@ -137,7 +137,7 @@ public class HubCertificateAuthority implements CaFingerprintSource {
 
     /**
      * Signs an agent's CSR: subject CN = agent id, URI SAN = the identity, client-auth only, valid
-     * from five minutes ago for {@code ttl}. Throws IllegalArgumentException for a bad CSR.
+     * from a little before now (see {@link #backdating}) for {@code ttl}. Throws IllegalArgumentException for a bad CSR.
      */
     public IssuedCertificate signAgentCsr(byte[] csrDer, AgentIdentity identity, Duration ttl) {
         PublicKey agentKey = AgentCsr.validatedPublicKey(csrDer);
@@ -145,7 +145,16 @@ public class HubCertificateAuthority implements CaFingerprintSource {
         GeneralNames uri = new GeneralNames(
                 new GeneralName(GeneralName.uniformResourceIdentifier, identity.toUri().toString()));
         return new IssuedCertificate(CertificateBuilder.leaf(caCertificate, caKey, identity.agentId(), agentKey,
-                uri, KeyPurposeId.id_kp_clientAuth, now.minus(CLOCK_SKEW), now.plus(ttl)));
+                uri, KeyPurposeId.id_kp_clientAuth, now.minus(backdating(ttl)), now.plus(ttl)));
+    }
+
+    /**
+     * How far an agent certificate's notBefore lies in the past: five minutes, or a tenth of a short
+     * lifetime, so that the agent's renewal point (two thirds from notBefore) stays in the future.
+     */
+    static Duration backdating(Duration ttl) {
+        Duration tenth = ttl.dividedBy(10);
+        return tenth.compareTo(CLOCK_SKEW) < 0 ? tenth : CLOCK_SKEW;
     }
 
     private boolean isCurrent(X509Certificate certificate, GeneralNames altNames) {

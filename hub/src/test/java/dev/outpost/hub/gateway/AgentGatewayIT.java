@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import dev.outpost.hub.config.HubConfig;
 import dev.outpost.hub.deployments.CommandQueued;
+import dev.outpost.hub.enrollment.CertificateRenewals;
 import dev.outpost.hub.enrollment.EnrollmentGrpcService;
+import dev.outpost.hub.limits.RequestLimiter;
+import dev.outpost.hub.testsupport.FixedRateLimits;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.hub.pki.SubjectAltNames;
 import dev.outpost.hub.pki.TestCsr;
@@ -28,8 +31,12 @@ import dev.outpost.protocol.v1.Heartbeat;
 import dev.outpost.protocol.v1.Hello;
 import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.Outcome;
+import dev.outpost.protocol.v1.CertificateRenewalGrpc;
+import dev.outpost.protocol.v1.RenewCertificateRequest;
+import dev.outpost.protocol.v1.RenewCertificateResponse;
 import dev.outpost.protocol.v1.PlanStep;
 import dev.outpost.protocol.v1.Welcome;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -60,6 +67,10 @@ class AgentGatewayIT {
     private ControlSessions sessions;
     private AgentGateway gateway;
     private String token;
+    /** The agents' certificate lifetime; renewal tests restart the gateway with a short one. */
+    private Duration certificateTtl = Duration.ofDays(30);
+    /** Off, but for the test of the per-address enrolment rate. */
+    private RequestLimiter limiter = new RequestLimiter(FixedRateLimits.OFF, clock);
 
     private record Enrolled(KeyPair keys, EnrollResponse response) {
         X509Certificate certificate() {
@@ -85,6 +96,7 @@ class AgentGatewayIT {
         config.setGrpcHostnames(List.of("localhost", "127.0.0.1"));
         config.setHeartbeatInterval(Duration.ofSeconds(7));
         config.setCommandPollInterval(Duration.ofSeconds(30)); // pushes in these tests come from events, not polls
+        config.setAgentCertificateTtl(certificateTtl);
         ca = new HubCertificateAuthority(config, clock);
         sessions = new ControlSessions(presence, outbox, clock);
         // Enrolment events go straight to the sessions, as Micronaut delivers them in the hub.
@@ -92,7 +104,8 @@ class AgentGatewayIT {
                 event -> sessions.onAgentEnrolled(event));
         gateway = new AgentGateway(config, limits, ca, enrollment,
                 new AgentControlService(sessions, presence, outbox, threads, clock, config, helloTimeout),
-                sessions, presence, threads, clock);
+                new CertificateRenewalService(new CertificateRenewals(store, ca, config, clock), ca),
+                sessions, presence, threads, clock, limiter);
         gateway.start();
     }
 
@@ -481,6 +494,99 @@ class AgentGatewayIT {
         await().until(() -> outbox.reads.get() > reads); // the paused push finished, and the result's push ran
         assertThat(outbox.resultOf("c1")).isNotNull();
         assertThat(outbox.sendsOf("c1")).isEqualTo(1);
+    }
+
+    @Test
+    void anAgentRenewsOverItsOpenStreamAndTheRenewedCertificateTakesOverAtItsFirstConnection() throws Exception {
+        restartWithCertificateTtl(Duration.ofSeconds(8));
+        Enrolled enrolled = enroll(token);
+        ManagedChannel connection = channels.withCertificate(enrolled.keys(), enrolled.certificate());
+        TestControlStream stream = new TestControlStream(connection).hello();
+        stream.awaitWelcome();
+        KeyPair newKeys = TestCsr.p256();
+
+        assertThatThrownBy(() -> renew(connection, newKeys)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(e.getStatus().getDescription()).startsWith("renewal opens at ");
+        });
+        RenewCertificateResponse renewed = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .ignoreException(StatusRuntimeException.class).until(() -> renew(connection, newKeys), r -> true);
+        X509Certificate certificate = Pem.parseCertificate(renewed.getCertificatePem());
+        assertThat(certificate.getPublicKey()).isEqualTo(newKeys.getPublic());
+        assertThat(SubjectAltNames.urisOf(certificate)).isEqualTo(SubjectAltNames.urisOf(enrolled.certificate()));
+        assertThat(certificate.getSerialNumber()).isNotEqualTo(enrolled.certificate().getSerialNumber());
+        assertThat(Pem.parseCertificates(renewed.getCaBundlePem())).containsExactly(ca.caCertificate());
+
+        // The stream opened with the old certificate goes on: a command still reaches it.
+        outbox.queue("env-a", command("c-after-renewal"));
+        sessions.onCommandQueued(new CommandQueued("env-a"));
+        await().until(() -> stream.commands().stream().anyMatch(c -> c.getCommandId().equals("c-after-renewal")));
+
+        // A retry (the answer was lost) replaces the renewal before it; the one it replaced is refused.
+        KeyPair retryKeys = TestCsr.p256();
+        X509Certificate retried = Pem.parseCertificate(renew(connection, retryKeys).getCertificatePem());
+        assertThat(connect(new Enrolled(newKeys, enrolled.response()), certificate).hello().awaitClosed().getCode())
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+
+        TestControlStream renewedStream = connect(new Enrolled(retryKeys, enrolled.response()), retried).hello();
+        renewedStream.awaitWelcome();
+        Status oldStream = stream.awaitClosed();
+        assertThat(oldStream.getCode()).as("the new stream replaces the old one").isEqualTo(Status.Code.ABORTED);
+        Status oldCertificate = connect(enrolled).hello().awaitClosed();
+        assertThat(oldCertificate.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(oldCertificate.getDescription()).isEqualTo("agent revoked or certificate superseded");
+    }
+
+    @Test
+    void aRevokedAgentCannotRenew() throws Exception {
+        Enrolled enrolled = enroll(token);
+        ManagedChannel connection = channels.withCertificate(enrolled.keys(), enrolled.certificate());
+        presence.revoke(enrolled.response().getAgentId());
+
+        KeyPair newKeys = TestCsr.p256();
+        assertRefused(() -> renew(connection, newKeys), Status.Code.PERMISSION_DENIED,
+                "agent revoked or certificate superseded");
+    }
+
+    @Test
+    void enrolmentsFromOneAddressOverItsRateAreToldToRetryLaterAndNothingIsConsumed() {
+        channels.close();
+        gateway.close();
+        limiter = new RequestLimiter(new FixedRateLimits(true, 100, 100, 100, 100, 1, 1, 0.01, 2), clock);
+        startGateway(AgentControlService.HELLO_TIMEOUT);
+        String uses = store.addToken("tok-rate", "tenant-a", "env-rate", Instant.now().plusSeconds(600), 5);
+        enroll(uses);
+        enroll(uses);
+
+        assertThatThrownBy(() -> enroll(uses)).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+            assertThat(e.getStatus().getDescription()).startsWith("too many enrolments from 127.0.0.1; retry after ");
+            assertThat(BusyRetry.requested(e.getStatus(), e.getTrailers())).hasValueSatisfying(
+                    wait -> assertThat(wait).isBetween(Duration.ofSeconds(60), BusyRetry.MAX_RETRY_AFTER));
+        });
+        assertThat(store.usesLeft("tok-rate")).isEqualTo(3);
+    }
+
+    private void restartWithCertificateTtl(Duration ttl) {
+        channels.close();
+        gateway.close();
+        certificateTtl = ttl;
+        startGateway(AgentControlService.HELLO_TIMEOUT);
+    }
+
+    private static RenewCertificateResponse renew(ManagedChannel connection, KeyPair keys) {
+        byte[] csr;
+        try {
+            csr = TestCsr.csr(keys);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return CertificateRenewalGrpc.newBlockingStub(connection).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .renew(RenewCertificateRequest.newBuilder().setCsrDer(ByteString.copyFrom(csr)).build());
+    }
+
+    private TestControlStream connect(Enrolled enrolled, X509Certificate certificate) {
+        return new TestControlStream(channels.withCertificate(enrolled.keys(), certificate));
     }
 
     private Enrolled enroll(String joinToken) {

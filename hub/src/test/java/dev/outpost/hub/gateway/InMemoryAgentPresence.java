@@ -55,6 +55,13 @@ final class InMemoryAgentPresence implements AgentPresence {
     }
 
     @Override
+    public void certificateTakenOver(String agentId, String nextSerialHex) {
+        active.computeIfPresent(agentId, (id, agent) -> nextSerialHex.equals(agent.nextCertificateSerialHex())
+                ? new ActiveAgent(id, agent.tenantId(), agent.environmentId(), nextSerialHex) : agent);
+        events.add("took over " + agentId);
+    }
+
+    @Override
     public boolean connected(String agentId, String replicaId, Hello hello) {
         if (!active.containsKey(agentId)) {
             events.add("refused " + agentId);

@@ -98,4 +98,14 @@ final class InMemoryEnrollmentStore implements EnrollmentStore {
         presence.findActive(agentId).ifPresent(agent -> presence.admit(new ActiveAgent(agentId, agent.tenantId(),
                 agent.environmentId(), certificateSerialHex)));
     }
+
+    @Override
+    public synchronized boolean renewed(String agentId, String presentedSerialHex, String nextSerialHex,
+            Instant nextNotAfter) {
+        Optional<ActiveAgent> agent = presence.findActive(agentId)
+                .filter(active -> active.certificateSerialHex().equals(presentedSerialHex));
+        agent.ifPresent(active -> presence.admit(new ActiveAgent(agentId, active.tenantId(), active.environmentId(),
+                presentedSerialHex, nextSerialHex)));
+        return agent.isPresent();
+    }
 }

@@ -3,6 +3,7 @@ package dev.outpost.hub.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.outpost.hub.testsupport.FixedRateLimits;
 import dev.outpost.hub.testsupport.SteppingClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,41 +13,13 @@ import org.junit.jupiter.api.Test;
 class RequestLimiterTest {
     private final SteppingClock clock = new SteppingClock(Instant.parse("2026-12-06T10:00:00Z"));
 
-    /** In-memory config for the logic only: 2/s with a burst of 3 per token, 3/s burst 4 per tenant. */
+    /** 2/s with a burst of 3 per token, 3/s burst 4 per tenant, 0.5/s burst 2 per address, 1/s burst 2 enrolments. */
     private static RateLimitConfig config(boolean enabled) {
         return config(enabled, 2);
     }
 
     private static RateLimitConfig config(boolean enabled, double perToken) {
-        return new RateLimitConfig() {
-            public boolean isEnabled() {
-                return enabled;
-            }
-
-            public double getPerToken() {
-                return perToken;
-            }
-
-            public int getPerTokenBurst() {
-                return 3;
-            }
-
-            public double getPerTenant() {
-                return 3;
-            }
-
-            public int getPerTenantBurst() {
-                return 4;
-            }
-
-            public double getFailedAuthPerAddress() {
-                return 0.5;
-            }
-
-            public int getFailedAuthBurst() {
-                return 2;
-            }
-        };
+        return new FixedRateLimits(enabled, perToken, 3, 3, 4, 0.5, 2, 1, 2);
     }
 
     @Test
@@ -115,5 +88,18 @@ class RequestLimiterTest {
             limiter.admit("tok_" + i, null);
         }
         assertThat(limiter.admit("tok_first", null)).as("dropped, so full again").isEmpty();
+    }
+
+    @Test
+    void anAddressGetsItsBurstOfEnrolmentsThenWaitsAndOtherAddressesAreNotHeldUp() {
+        RequestLimiter limiter = new RequestLimiter(config(true), clock);
+        assertThat(limiter.enrolmentFrom("10.0.0.1")).isEmpty();
+        assertThat(limiter.enrolmentFrom("10.0.0.1")).isEmpty();
+
+        assertThat(limiter.enrolmentFrom("10.0.0.1")).contains(Duration.ofSeconds(1));
+        assertThat(limiter.enrolmentFrom("10.0.0.2")).isEmpty();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(limiter.enrolmentFrom("10.0.0.1")).isEmpty();
+        assertThat(new RequestLimiter(config(false), clock).enrolmentFrom("10.0.0.1")).isEmpty();
     }
 }

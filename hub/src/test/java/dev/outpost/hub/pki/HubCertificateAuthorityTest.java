@@ -43,6 +43,17 @@ class HubCertificateAuthorityTest {
     }
 
     @Test
+    void aShortLivedAgentCertificateIsBackDatedByATenthOfItsLifetimeOnly() throws Exception {
+        HubCertificateAuthority ca = new HubCertificateAuthority(dir, clock);
+
+        X509Certificate cert = ca.signAgentCsr(TestCsr.csr(TestCsr.p256()), new AgentIdentity("t1", "e1", "agent-1"),
+                Duration.ofSeconds(60)).certificate();
+
+        assertThat(cert.getNotBefore().toInstant()).isEqualTo(NOW.minusSeconds(6));
+        assertThat(cert.getNotAfter().toInstant()).isEqualTo(NOW.plusSeconds(60));
+    }
+
+    @Test
     void refusesToStartWithHalfACa() throws Exception {
         new HubCertificateAuthority(dir, clock);
         Files.delete(dir.resolve("ca.crt"));
