@@ -492,7 +492,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         String retryOperation = retry.json().at("/operation/id").asText();
         Api.Response byTenant = api.post("/api/v1/operations/" + retryOperation + "/cancel", tenantToken, Map.of());
         assertThat(byTenant.status()).as(byTenant.toString()).isEqualTo(200);
-        assertThat(byTenant.json().get("failureReason").asText()).isEqualTo("cancelled by tenant token 'ci'");
+        assertThat(byTenant.json().get("failureReason").asText()).isEqualTo("cancelled by tenant-admin token 'ci'");
         assertProblem(api.post("/api/v1/operations/op_missing/cancel", ADMIN, Map.of()), 404);
     }
 

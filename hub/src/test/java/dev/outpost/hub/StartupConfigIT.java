@@ -44,7 +44,7 @@ class StartupConfigIT {
             assertThat(config.getDbUrl()).isEmpty();
             assertThat(Files.isDirectory(dataDir)).isTrue();
             assertThat(dataDir.resolve("outpost.mv.db")).exists();
-            assertThat(ctx.getBean(ApiTokenStore.class).find(adminToken)).get().extracting(Caller::isAdmin).isEqualTo(true);
+            assertThat(ctx.getBean(ApiTokenStore.class).find(adminToken)).get().extracting(Caller::role).isEqualTo(dev.outpost.hub.access.Role.ADMIN);
         }
     }
 
@@ -62,7 +62,7 @@ class StartupConfigIT {
         Started second = capturingStdout(() -> ApplicationContext.run(props));
         try (ApplicationContext ctx = second.context) {
             assertThat(second.output).doesNotContain("Admin API token", generated);
-            assertThat(ctx.getBean(ApiTokenStore.class).find(generated)).get().extracting(Caller::isAdmin).isEqualTo(true);
+            assertThat(ctx.getBean(ApiTokenStore.class).find(generated)).get().extracting(Caller::role).isEqualTo(dev.outpost.hub.access.Role.ADMIN);
         }
 
         String configured = "opa_" + "c".repeat(32);
@@ -72,7 +72,7 @@ class StartupConfigIT {
         try (ApplicationContext ctx = third.context) {
             assertThat(third.output).doesNotContain("Admin API token", configured);
             ApiTokenStore tokens = ctx.getBean(ApiTokenStore.class);
-            assertThat(tokens.find(configured)).get().extracting(Caller::isAdmin).isEqualTo(true);
+            assertThat(tokens.find(configured)).get().extracting(Caller::role).isEqualTo(dev.outpost.hub.access.Role.ADMIN);
             assertThat(tokens.find(generated)).as("configuring a token retires the generated one").isEmpty();
         }
 
@@ -81,7 +81,7 @@ class StartupConfigIT {
         withToken.put("outpost.admin-token", rotated);
         try (ApplicationContext ctx = ApplicationContext.run(withToken)) {
             ApiTokenStore tokens = ctx.getBean(ApiTokenStore.class);
-            assertThat(tokens.find(rotated)).get().extracting(Caller::isAdmin).isEqualTo(true);
+            assertThat(tokens.find(rotated)).get().extracting(Caller::role).isEqualTo(dev.outpost.hub.access.Role.ADMIN);
             assertThat(tokens.find(configured)).isEmpty();
         }
     }

@@ -1,9 +1,14 @@
 package dev.outpost.hub.auth;
 
+import dev.outpost.hub.access.Role;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.Sql;
 import jakarta.inject.Singleton;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** API tokens, stored by the hash of their secret. */
@@ -17,14 +22,53 @@ public class ApiTokenStore {
         this.clock = clock;
     }
 
-    /** The caller a presented token stands for, if the token is known. */
+    /** A stored token, without its secret (only a hash of it is kept). */
+    public record StoredToken(String id, Role role, String tenantId, String name, Instant createdAt, Instant expiresAt) {
+    }
+
+    /** The caller a presented token stands for, if the token is known and has not expired. */
     public Optional<Caller> find(String token) {
         String hash = Secrets.hash(token);
-        return db.read(sql -> sql.queryOne("select id, tenant_id, name from api_tokens where token_hash = ?",
-                rs -> rs.getString("tenant_id") == null
-                        ? Caller.admin(rs.getString("id"))
-                        : Caller.tenant(rs.getString("id"), rs.getString("tenant_id"), rs.getString("name")),
-                hash));
+        Instant now = clock.instant();
+        return db.read(sql -> sql.queryOne("select id, role, tenant_id, name, created_at, expires_at from api_tokens "
+                + "where token_hash = ?", ApiTokenStore::stored, hash))
+                .filter(stored -> stored.expiresAt() == null || stored.expiresAt().isAfter(now))
+                .map(stored -> new Caller(stored.id(), stored.role(), stored.tenantId(), stored.name(), null));
+    }
+
+    /** Stores a token with {@code role} (and {@code tenantId} for a tenant role), expiring at {@code expiresAt} or never. */
+    public void create(Sql sql, StoredToken token, String secret) {
+        sql.update("insert into api_tokens (id, token_hash, role, tenant_id, name, created_at, expires_at) "
+                        + "values (?, ?, ?, ?, ?, ?, ?)", token.id(), Secrets.hash(secret), token.role().json(),
+                token.tenantId(), token.name(), token.createdAt(), token.expiresAt());
+    }
+
+    /** Every token of {@code tenantId}, or every token when empty; expired ones too, oldest first. */
+    public List<StoredToken> list(Sql sql, Optional<String> tenantId) {
+        String columns = "select id, role, tenant_id, name, created_at, expires_at from api_tokens";
+        return tenantId.isPresent()
+                ? sql.query(columns + " where tenant_id = ? order by created_at, id", ApiTokenStore::stored, tenantId.get())
+                : sql.query(columns + " order by created_at, id", ApiTokenStore::stored);
+    }
+
+    public Optional<StoredToken> find(Sql sql, String id) {
+        return sql.queryOne("select id, role, tenant_id, name, created_at, expires_at from api_tokens where id = ?",
+                ApiTokenStore::stored, id);
+    }
+
+    /** Deletes a token: it is refused from the next request on. False if there is no such token. */
+    public boolean delete(Sql sql, String id) {
+        return sql.update("delete from api_tokens where id = ?", id) == 1;
+    }
+
+    /** How many admin tokens exist (the last one may not be revoked). */
+    public long adminTokens(Sql sql) {
+        return sql.count("select count(*) from api_tokens where role = 'admin'");
+    }
+
+    private static StoredToken stored(ResultSet rs) throws SQLException {
+        return new StoredToken(rs.getString("id"), Role.stored(rs.getString("role")), rs.getString("tenant_id"),
+                rs.getString("name"), Sql.instant(rs, "created_at"), Sql.instant(rs, "expires_at"));
     }
 
     /** Whether any admin token exists yet. */
@@ -58,7 +102,7 @@ public class ApiTokenStore {
     /** Creates a token for {@code tenantId} and returns its id; the secret is only ever in the caller's hands. */
     public String createTenantToken(String tenantId, String name, String token) {
         String id = Secrets.id("tok_");
-        db.inTransaction(sql -> insert(sql, id, Secrets.hash(token), "tenant", tenantId, name));
+        db.inTransaction(sql -> insert(sql, id, Secrets.hash(token), Role.TENANT_ADMIN.json(), tenantId, name));
         return id;
     }
 

@@ -1,6 +1,8 @@
 package dev.outpost.hub.auth;
 
 import dev.outpost.hub.api.Problem;
+import dev.outpost.hub.access.Capability;
+import dev.outpost.hub.access.RouteCapabilities;
 import dev.outpost.hub.limits.RequestLimiter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -17,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Requires {@code Authorization: Bearer <token>} on every /api request except the OpenAPI document,
- * holds each caller to its rate ({@link RequestLimiter}: 429 with {@code Retry-After}), and records
+ * holds each caller to its rate ({@link RequestLimiter}: 429 with {@code Retry-After}), refuses with 403
+ * an operation whose capability the caller's role lacks ({@link RouteCapabilities}), and records
  * the {@link Caller} on the request for {@link CallerBinder}.
  */
 @ServerFilter("/api/**")
@@ -28,10 +31,12 @@ public class AuthFilter {
 
     private final ApiTokenStore tokens;
     private final RequestLimiter limiter;
+    private final RouteCapabilities capabilities;
 
-    public AuthFilter(ApiTokenStore tokens, RequestLimiter limiter) {
+    public AuthFilter(ApiTokenStore tokens, RequestLimiter limiter, RouteCapabilities capabilities) {
         this.tokens = tokens;
         this.limiter = limiter;
+        this.capabilities = capabilities;
     }
 
     /** Lets the request through with its caller, or answers 401. */
@@ -64,7 +69,15 @@ public class AuthFilter {
         Optional<Duration> wait = limiter.admit(caller.get().tokenId(), caller.get().tenantId());
         if (wait.isPresent()) {
             return tooMany(wait.get(), "too many requests for " + caller.get().describe()
-                    + (caller.get().isAdmin() ? "" : " or its tenant"));
+                    + (caller.get().isVendor() ? "" : " or its tenant"));
+        }
+        // Before any object is looked up: a refusal says nothing about whether the object exists.
+        Optional<Capability> needed = capabilities.required(request.getMethodName(), request.getPath());
+        if (needed.isPresent() && !caller.get().role().may(needed.get())) {
+            return HttpResponse.status(HttpStatus.FORBIDDEN).contentType(Problem.CONTENT_TYPE)
+                    .body(Problem.of(HttpStatus.FORBIDDEN, "the role " + caller.get().role().json() + " of "
+                            + caller.get().describe() + " lacks the capability " + needed.get().json()
+                            + " this operation needs"));
         }
         request.setAttribute(CALLER_ATTRIBUTE, caller.get().from(source));
         return null;

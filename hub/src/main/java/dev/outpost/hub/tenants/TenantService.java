@@ -45,7 +45,7 @@ public class TenantService {
 
     /** Creates a tenant (admin only); 409 if the name is taken. */
     public Tenant create(Caller caller, String name) {
-        caller.requireAdmin();
+        caller.requireVendor();
         Validation v = new Validation();
         String checkedName = v.name("name", name, NAME_MAX_CHARS);
         v.throwIfInvalid();
@@ -75,7 +75,7 @@ public class TenantService {
 
     /** Issues an API token for a tenant (admin only). */
     public IssuedToken issueToken(Caller caller, String tenantId, String name) {
-        caller.requireAdmin();
+        caller.requireVendor();
         get(caller, tenantId);
         Validation v = new Validation();
         String checkedName = v.name("name", name, NAME_MAX_CHARS);
@@ -92,7 +92,7 @@ public class TenantService {
 
     /** Deletes one of a tenant's API tokens (admin only); it is refused from the next request on. */
     public void deleteToken(Caller caller, String tenantId, String tokenId) {
-        caller.requireAdmin();
+        caller.requireVendor();
         get(caller, tenantId);
         db.inTransaction(sql -> {
             if (!tokens.deleteTenantToken(tenantId, tokenId)) {

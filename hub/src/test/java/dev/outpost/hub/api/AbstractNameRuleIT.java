@@ -139,7 +139,7 @@ abstract class AbstractNameRuleIT extends AbstractRestIT {
         Api.Response cancelled = api.post("/api/v1/operations/" + operation + "/cancel", secret, Map.of());
         assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
         assertThat(logLines()).filteredOn(line -> line.contains(operation) && line.contains("cancelled by"))
-                .singleElement().asString().contains("tenant token 'ci\\u000aFAKE hub started'").doesNotContain("\n");
+                .singleElement().asString().contains("tenant-admin token 'ci\\u000aFAKE hub started'").doesNotContain("\n");
     }
 
     /** A name field of a request body: the body with {@link #MARK} where the name goes. */

@@ -93,7 +93,7 @@ abstract class AbstractAuditLogIT implements TestPropertyProvider {
             assertThat(e.get("tokenId").asText()).startsWith("tok_");
         });
         JsonNode create = entries.get(5);
-        assertThat(create.get("actor").asText()).isEqualTo("tenant token 'ci'");
+        assertThat(create.get("actor").asText()).isEqualTo("tenant-admin token 'ci'");
         assertThat(create.get("tokenId").asText()).isEqualTo(token.get("id").asText());
         assertThat(create.get("objectId").asText()).isEqualTo(deployment);
         assertThat(create.get("tenantId").asText()).isEqualTo(tenant);

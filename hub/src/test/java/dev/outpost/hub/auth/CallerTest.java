@@ -17,7 +17,7 @@ class CallerTest {
         assertThat(admin.canSee("ten_anything")).isTrue();
         assertThat(admin.tenantFilter(Optional.empty())).isEmpty();
         assertThat(admin.tenantFilter(Optional.of("ten_2"))).contains("ten_2");
-        admin.requireAdmin();
+        admin.requireVendor();
     }
 
     @Test
@@ -27,13 +27,13 @@ class CallerTest {
         assertThat(tenant.tenantFilter(Optional.empty())).contains("ten_1");
         assertThat(tenant.tenantFilter(Optional.of("ten_1"))).contains("ten_1");
         assertThat(tenant.tenantFilter(Optional.of("ten_2"))).contains(Caller.NOBODY);
-        assertThatThrownBy(tenant::requireAdmin).isInstanceOf(ApiException.class)
+        assertThatThrownBy(tenant::requireVendor).isInstanceOf(ApiException.class)
                 .extracting(e -> ((ApiException) e).status()).isEqualTo(HttpStatus.FORBIDDEN);
     }
 
     @Test
     void describesItselfByRoleOrTokenName() {
         assertThat(admin.describe()).isEqualTo("admin");
-        assertThat(tenant.describe()).isEqualTo("tenant token 'ci'");
+        assertThat(tenant.describe()).isEqualTo("tenant-admin token 'ci'");
     }
 }

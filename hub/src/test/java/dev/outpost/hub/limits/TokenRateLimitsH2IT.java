@@ -50,7 +50,7 @@ class TokenRateLimitsH2IT implements TestPropertyProvider {
         assertThat(limited.contentType()).startsWith("application/problem+json");
         assertThat(limited.header("Retry-After")).isEqualTo("2");
         assertThat(limited.json().get("detail").asText())
-                .isEqualTo("too many requests for tenant token 'ci' or its tenant: retry after 2 s");
+                .isEqualTo("too many requests for tenant-admin token 'ci' or its tenant: retry after 2 s");
 
         // the second token has its own burst, but the tenant's 5 are spent after 2 more
         assertThat(api.get("/api/v1/environments", second).status()).isEqualTo(200);

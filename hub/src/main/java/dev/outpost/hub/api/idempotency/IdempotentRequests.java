@@ -67,7 +67,7 @@ public class IdempotentRequests {
             return HttpResponse.status(status).body(action.get());
         }
         checkKey(call.key());
-        String scope = call.caller().isAdmin() ? "admin" : call.caller().tenantId();
+        String scope = call.caller().isVendor() ? "admin" : call.caller().tenantId();
         String requestHash = requestHash(call);
         try {
             return db.inTransaction(sql -> {
