@@ -75,8 +75,10 @@ config="$report_dir/schemathesis.toml"
   [[ -n "${OUTPOST_FUZZ_DEPLOYMENT:-}" ]] && bind '^/api/v1/deployments/\{id\}$' deployments path.id
   [[ -n "${OUTPOST_FUZZ_OPERATION:-}" ]] && bind '^/api/v1/operations/\{id\}' operations path.id
   if [[ -n "${OUTPOST_FUZZ_TENANT:-}" ]]; then
-    printf '[[operations]]\ninclude-path = "/api/v1/environments"\ninclude-method = "POST"\n'
-    printf 'parameters = { "body.tenantId" = { dictionary = "tenants", probability = 0.5 } }\n\n'
+    for path in /api/v1/environments /api/v1/tokens; do
+      printf '[[operations]]\ninclude-path = "%s"\ninclude-method = "POST"\n' "$path"
+      printf 'parameters = { "body.tenantId" = { dictionary = "tenants", probability = 0.5 } }\n\n'
+    done
   fi
   if [[ -n "${OUTPOST_FUZZ_ENVIRONMENT:-}" && -n "${OUTPOST_FUZZ_RELEASE:-}" ]]; then
     printf '[[operations]]\ninclude-path = "/api/v1/deployments"\ninclude-method = "POST"\n'

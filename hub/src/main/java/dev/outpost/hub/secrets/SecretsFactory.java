@@ -1,16 +1,26 @@
 package dev.outpost.hub.secrets;
 
 import dev.outpost.hub.pki.HubCertificateAuthority;
+import dev.outpost.hub.store.Database;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The hub's {@link SecretSealer}. Its keys: those of outpost.secrets.keys, if set, then always one
- * derived from the CA's private key. The derived key needs no setting and no file: every replica
- * shares the CA already, and a hub that keeps its CA keeps its secrets.
+ * The hub's {@link SecretSealer}. Its keys: the data key OpenBao's Transit unwraps, when
+ * outpost.secrets.openbao-address is set; then those of outpost.secrets.keys, if set; then always one
+ * derived from the CA's private key, which needs no setting and no file (every replica shares the CA
+ * already, and a hub that keeps its CA keeps its secrets). The first seals, all open, and the
+ * resealer moves what an older key sealed to the first.
  */
 @Factory
 public class SecretsFactory {
@@ -19,12 +29,41 @@ public class SecretsFactory {
     static final String DERIVATION_PURPOSE = "outpost secrets at rest v1";
 
     @Singleton
-    SecretSealer sealer(SecretsConfig config, HubCertificateAuthority ca) {
-        String derived = Base64.getEncoder().encodeToString(ca.derivedSecret(DERIVATION_PURPOSE));
-        boolean configured = config.getKeys() != null && !config.getKeys().isBlank();
-        SecretKeyring keys = SecretKeyring.parse(configured ? config.getKeys() + "," + derived : derived);
-        LOG.info("Sealing secrets at rest with {}{}", keys, configured ? " (outpost.secrets.keys, then the CA's)"
-                : " (derived from the CA key)");
-        return new SecretSealer(keys);
+    SecretSealer sealer(SecretsConfig config, HubCertificateAuthority ca, Database db, Clock clock) {
+        List<String> keys = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        if (config.getOpenbaoAddress() != null && !config.getOpenbaoAddress().isBlank()) {
+            OpenBaoTransit transit = new OpenBaoTransit(config.getOpenbaoAddress(), openBaoToken(config),
+                    config.getOpenbaoTransitMount(), config.getOpenbaoTransitKey(),
+                    (int) Math.max(1, config.getOpenbaoTimeout().toSeconds()));
+            keys.add(Base64.getEncoder().encodeToString(WrappedDataKey.load(transit, db, clock, Duration.ofSeconds(1))));
+            sources.add("the data key " + transit.keyName() + " at " + config.getOpenbaoAddress());
+        }
+        if (config.getKeys() != null && !config.getKeys().isBlank()) {
+            keys.add(config.getKeys());
+            sources.add("outpost.secrets.keys");
+        }
+        keys.add(Base64.getEncoder().encodeToString(ca.derivedSecret(DERIVATION_PURPOSE)));
+        sources.add("the key derived from the CA's");
+        SecretKeyring keyring = SecretKeyring.parse(String.join(",", keys));
+        LOG.info("Sealing secrets at rest with {} ({})", keyring, String.join(", then ", sources));
+        return new SecretSealer(keyring);
+    }
+
+    /** The token, from outpost.secrets.openbao-token or the file outpost.secrets.openbao-token-file names. */
+    static String openBaoToken(SecretsConfig config) {
+        if (config.getOpenbaoToken() != null && !config.getOpenbaoToken().isBlank()) {
+            return config.getOpenbaoToken().trim();
+        }
+        if (config.getOpenbaoTokenFile() != null) {
+            try {
+                return Files.readString(config.getOpenbaoTokenFile(), StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read outpost.secrets.openbao-token-file "
+                        + config.getOpenbaoTokenFile() + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("outpost.secrets.openbao-address is set but neither outpost.secrets.openbao-token "
+                + "(OUTPOST_SECRETS_OPENBAO_TOKEN) nor outpost.secrets.openbao-token-file is");
     }
 }

@@ -498,7 +498,8 @@ class AgentGatewayIT {
 
     @Test
     void anAgentRenewsOverItsOpenStreamAndTheRenewedCertificateTakesOverAtItsFirstConnection() throws Exception {
-        restartWithCertificateTtl(Duration.ofSeconds(8));
+        certificateTtl = Duration.ofSeconds(8);
+        restartGateway();
         Enrolled enrolled = enroll(token);
         ManagedChannel connection = channels.withCertificate(enrolled.keys(), enrolled.certificate());
         TestControlStream stream = new TestControlStream(connection).hello();
@@ -550,10 +551,8 @@ class AgentGatewayIT {
 
     @Test
     void enrolmentsFromOneAddressOverItsRateAreToldToRetryLaterAndNothingIsConsumed() {
-        channels.close();
-        gateway.close();
         limiter = new RequestLimiter(new FixedRateLimits(true, 100, 100, 100, 100, 1, 1, 0.01, 2), clock);
-        startGateway(AgentControlService.HELLO_TIMEOUT);
+        restartGateway();
         String uses = store.addToken("tok-rate", "tenant-a", "env-rate", Instant.now().plusSeconds(600), 5);
         enroll(uses);
         enroll(uses);
@@ -567,10 +566,10 @@ class AgentGatewayIT {
         assertThat(store.usesLeft("tok-rate")).isEqualTo(3);
     }
 
-    private void restartWithCertificateTtl(Duration ttl) {
+    /** A new gateway on the same data folder and stores, with the fields as the test set them. */
+    private void restartGateway() {
         channels.close();
         gateway.close();
-        certificateTtl = ttl;
         startGateway(AgentControlService.HELLO_TIMEOUT);
     }
 

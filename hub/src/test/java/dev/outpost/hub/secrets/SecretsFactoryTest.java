@@ -18,7 +18,8 @@ class SecretsFactoryTest {
     Path dir;
 
     private SecretSealer sealer(Path pki, String keys) {
-        return new SecretsFactory().sealer(() -> keys, new HubCertificateAuthority(pki, Clock.systemUTC()));
+        return new SecretsFactory().sealer(FixedSecretsConfig.keys(keys), new HubCertificateAuthority(pki, Clock.systemUTC()),
+                null, Clock.systemUTC());
     }
 
     @Test
@@ -49,5 +50,20 @@ class SecretsFactoryTest {
         assertThat(rotated.sealedWithCurrentKey(after)).isTrue();
         assertThatThrownBy(() -> sealer(dir.resolve("other-hub"), null).openText(after))
                 .hasMessageContaining("is not among the hub's keys");
+    }
+
+    @Test
+    void anOpenBaoAddressWithoutATokenIsRefusedNamingBothSettings() {
+        assertThatThrownBy(() -> SecretsFactory.openBaoToken(new FixedSecretsConfig(null, "http://127.0.0.1:8200", null, null)))
+                .hasMessage("outpost.secrets.openbao-address is set but neither outpost.secrets.openbao-token "
+                        + "(OUTPOST_SECRETS_OPENBAO_TOKEN) nor outpost.secrets.openbao-token-file is");
+    }
+
+    @Test
+    void theTokenFileIsReadTrimmed() throws Exception {
+        Path file = Files.writeString(dir.resolve("token"), "s.abc\n");
+
+        assertThat(SecretsFactory.openBaoToken(new FixedSecretsConfig(null, "http://127.0.0.1:8200", null, file)))
+                .isEqualTo("s.abc");
     }
 }

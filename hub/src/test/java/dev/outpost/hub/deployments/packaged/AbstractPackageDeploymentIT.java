@@ -322,6 +322,14 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
         return new Environment(env, agentId);
     }
 
+    /** A package deployment in a fresh environment, whose release makes the hub generate a secret; its id. */
+    String createPackageDeploymentWithSecret() {
+        Environment env = environment(Agent.current());
+        return ok(api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env.id(), "releaseId", releaseId,
+                "name", "cache", "parameters", Map.of("replicas", 2, "greeting", "hey"))), 202)
+                .at("/deployment/id").asText();
+    }
+
     private List<Command> commands(Environment env) {
         return outbox.unanswered(env.id(), env.agentId(), 100);
     }
@@ -360,7 +368,7 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
     }
 
     /** The column's values as stored, bytes read as Latin-1 so that any plain text in them shows. */
-    private List<String> rawColumn(String query) throws SQLException {
+    List<String> rawColumn(String query) throws SQLException {
         List<String> values = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
             while (rs.next()) {

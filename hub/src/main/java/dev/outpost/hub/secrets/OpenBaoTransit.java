@@ -1,0 +1,75 @@
+package dev.outpost.hub.secrets;
+
+import io.github.jopenlibs.vault.Vault;
+import io.github.jopenlibs.vault.VaultConfig;
+import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.response.LogicalResponse;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Wraps and unwraps a data key with an OpenBao (or Vault) Transit key, on the Vault Java driver. The
+ * paths are Transit's own (the driver's KV v2 path rewriting is off), the token is never in a message.
+ */
+final class OpenBaoTransit {
+    private final Vault vault;
+    private final String address;
+    private final String mount;
+    private final String key;
+
+    OpenBaoTransit(String address, String token, String mount, String key, int timeoutSeconds) {
+        try {
+            this.vault = Vault.create(new VaultConfig().address(address).token(token).engineVersion(1)
+                    .openTimeout(timeoutSeconds).readTimeout(timeoutSeconds).build());
+        } catch (VaultException e) {
+            throw new IllegalStateException("outpost.secrets.openbao-address " + address + " is not usable: "
+                    + e.getMessage(), e);
+        }
+        this.address = address;
+        this.mount = mount;
+        this.key = key;
+    }
+
+    /** The name the wrapped key is stored under: which OpenBao key at which mount wraps it. */
+    String keyName() {
+        return "openbao:" + mount + "/" + key;
+    }
+
+    /** The Transit ciphertext ("vault:v1:...") of {@code plain}. */
+    String wrap(byte[] plain) {
+        LogicalResponse response = call("encrypt", Map.of("plaintext", Base64.getEncoder().encodeToString(plain)));
+        String ciphertext = response.getData().get("ciphertext");
+        if (ciphertext == null || !ciphertext.startsWith("vault:")) {
+            throw new IllegalStateException("OpenBao at " + address + " answered Transit encrypt without a ciphertext");
+        }
+        return ciphertext;
+    }
+
+    /** The plain bytes of a Transit ciphertext. */
+    byte[] unwrap(String ciphertext) {
+        String plain = call("decrypt", Map.of("ciphertext", ciphertext)).getData().get("plaintext");
+        if (plain == null) {
+            throw new IllegalStateException("OpenBao at " + address + " answered Transit decrypt without a plaintext");
+        }
+        return Base64.getDecoder().decode(plain);
+    }
+
+    private LogicalResponse call(String operation, Map<String, Object> body) {
+        String path = mount + "/" + operation + "/" + key;
+        try {
+            LogicalResponse response = vault.logical().write(path, body);
+            int status = response.getRestResponse().getStatus();
+            if (status != 200) {
+                throw new IllegalStateException("OpenBao at " + address + " answered " + status + " to " + path);
+            }
+            return response;
+        } catch (VaultException e) {
+            throw new IllegalStateException("OpenBao at " + address + " refused " + path + " (HTTP "
+                    + e.getHttpStatusCode() + "): " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "no detail" : message.lines().findFirst().orElse("no detail");
+    }
+}
