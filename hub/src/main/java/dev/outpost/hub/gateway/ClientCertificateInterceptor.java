@@ -60,7 +60,12 @@ final class ClientCertificateInterceptor implements ServerInterceptor {
         }
         if (active.get().isNext(serial)) {
             // The first call with a renewed certificate: from now on it is the agent's only one.
-            presence.certificateTakenOver(identity.agentId(), active.get().nextCertificateSerialHex());
+            try {
+                presence.certificateTakenOver(identity.agentId(), active.get().nextCertificateSerialHex());
+            } catch (RuntimeException e) {
+                // The call goes on (the certificate is admitted either way); the next call takes over.
+                LOG.warn("Cannot record that {} connected with its renewed certificate; the next call will", identity, e);
+            }
         }
         Context context = Context.current().withValues(AuthenticatedAgent.KEY, active.get().presenting(serial),
                 AuthenticatedAgent.CERTIFICATE, certificate.get());
