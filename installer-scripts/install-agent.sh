@@ -28,6 +28,7 @@ readonly installed_by_label="outpost.dev/installed-by=outpost-installer"
 hub="" token="${OUTPOST_JOIN_TOKEN:-}" ca_hash="" namespace="outpost" namespaces="" kubeconfig="" context=""
 https_proxy_url="" no_proxy="" image="$default_image" storage_class="" dry_run=false timeout="300s"
 hub_api="" api_token="${OUTPOST_API_TOKEN:-}" environment="" use_helm=true force_conflicts=false
+allowed_images="" denied_images="" allowed_kinds="" denied_kinds="" proxy_credentials_secret=""
 
 usage() {
   sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
@@ -46,6 +47,14 @@ Options:
   --no-proxy LIST        hosts, .domains and CIDRs reached directly, comma-separated (default
                          localhost,127.0.0.1,kubernetes.default.svc,.svc,.cluster.local; add the
                          cluster's service CIDR, e.g. 10.96.0.0/12)
+  --proxy-credentials-secret NAME
+                         a Secret in the agent's namespace with keys username and password, for a
+                         proxy that wants Basic credentials (with --https-proxy)
+  --allowed-images LIST  the customer's policy: only images under these registries or prefixes,
+                         comma-separated, e.g. registry.vendor.example,ghcr.io/vendor/ (default any)
+  --denied-images LIST   images refused even when allowed
+  --allowed-kinds LIST   only objects of these kinds, e.g. Deployment,Service,ConfigMap (default any)
+  --denied-kinds LIST    kinds refused even when allowed, e.g. Secret
   --image IMAGE          the agent's image (default ghcr.io/outpost-dev/outpost-agent:0.1.0)
   --storage-class NAME   StorageClass of the agent's state claim (default: the cluster's default)
   --dry-run              run the preflight and show what would be applied; change nothing
@@ -87,6 +96,11 @@ while [[ $# -gt 0 ]]; do
     --context) need_value "$@"; context="$2"; shift 2 ;;
     --https-proxy) need_value "$@"; https_proxy_url="$2"; shift 2 ;;
     --no-proxy) need_value "$@"; no_proxy="$2"; shift 2 ;;
+    --proxy-credentials-secret) need_value "$@"; proxy_credentials_secret="$2"; shift 2 ;;
+    --allowed-images) need_value "$@"; allowed_images="$2"; shift 2 ;;
+    --denied-images) need_value "$@"; denied_images="$2"; shift 2 ;;
+    --allowed-kinds) need_value "$@"; allowed_kinds="$2"; shift 2 ;;
+    --denied-kinds) need_value "$@"; denied_kinds="$2"; shift 2 ;;
     --image) need_value "$@"; image="$2"; shift 2 ;;
     --storage-class) need_value "$@"; storage_class="$2"; shift 2 ;;
     --dry-run) dry_run=true; shift ;;
@@ -143,6 +157,28 @@ if [[ -n "$https_proxy_url" ]]; then
 elif [[ -n "$no_proxy" ]]; then
   usage_error "--no-proxy only applies with --https-proxy"
 fi
+if [[ -n "$proxy_credentials_secret" ]]; then
+  [[ -n "$proxy_host" ]] || usage_error "--proxy-credentials-secret only applies with --https-proxy"
+  [[ "$proxy_credentials_secret" =~ ^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$ ]] \
+    || usage_error "--proxy-credentials-secret '$proxy_credentials_secret' is not a valid Secret name"
+fi
+# The customer's policy, checked as the agent checks it: at most 50 entries, each an image prefix or a kind.
+check_policy_list() { # option value entry-regex what
+  local entry count=0
+  local -a entries
+  [[ -z "$2" ]] && return 0
+  IFS=',' read -r -a entries <<< "$2"
+  for entry in "${entries[@]}"; do
+    count=$((count + 1))
+    [[ "$entry" =~ $3 ]] || usage_error "$1: '$entry' is not $4"
+  done
+  ((count <= 50)) || usage_error "$1: at most 50 entries ($count given)"
+}
+image_rule_re='^[A-Za-z0-9][A-Za-z0-9._/:@-]{0,254}$' kind_re='^[A-Z][A-Za-z0-9]{0,62}$'
+check_policy_list --allowed-images "$allowed_images" "$image_rule_re" "a registry or image prefix (e.g. registry.vendor.example)"
+check_policy_list --denied-images "$denied_images" "$image_rule_re" "a registry or image prefix (e.g. docker.io/)"
+check_policy_list --allowed-kinds "$allowed_kinds" "$kind_re" "a Kubernetes kind (e.g. Deployment)"
+check_policy_list --denied-kinds "$denied_kinds" "$kind_re" "a Kubernetes kind (e.g. Secret)"
 [[ "$timeout" =~ ^([0-9]+)(s|m)?$ ]] || usage_error "--timeout '$timeout' is not a duration such as 300s or 5m"
 timeout_seconds=${BASH_REMATCH[1]}
 [[ "${BASH_REMATCH[2]}" == m ]] && timeout_seconds=$((timeout_seconds * 60))
@@ -251,6 +287,23 @@ if $cluster_ok; then
   fi
 
   check_storage_class "$storage_class" "the agent's state claim" "($release-state, 1Gi, ReadWriteOnce)"
+
+  if [[ -n "$proxy_credentials_secret" ]]; then
+    create_hint="kubectl -n $namespace create secret generic $proxy_credentials_secret --from-literal=username=... --from-literal=password=..."
+    if ! $namespace_exists; then
+      failed "Secret $proxy_credentials_secret cannot exist yet: namespace $namespace does not" \
+        "create both first: kubectl create namespace $namespace && $create_hint"
+    elif keys="$(kc get secret "$proxy_credentials_secret" -n "$namespace" \
+      -o 'jsonpath={.data.username}{" "}{.data.password}' 2> /dev/null)"; then
+      if [[ "$keys" =~ ^[^[:space:]]+\ [^[:space:]]+$ ]]; then
+        ok "Secret $proxy_credentials_secret holds the proxy's username and password"
+      else
+        failed "Secret $proxy_credentials_secret in $namespace lacks the key username or password" "$create_hint"
+      fi
+    else
+      failed "Secret $proxy_credentials_secret not found in namespace $namespace" "$create_hint"
+    fi
+  fi
 fi
 
 if reason="$(tcp_check "$hub_host" "$hub_port")"; then
@@ -276,6 +329,21 @@ fill() { # file [managed namespace] -> stdout
   if [[ -z "$storage_class" ]]; then
     text="$(sed '/^ *storageClassName: "__OUTPOST_STORAGE_CLASS__"$/d' <<< "$text")"
   fi
+  # A policy list left empty has no entry at all, as the chart renders it.
+  local variable value
+  for variable in ALLOWED_IMAGES DENIED_IMAGES ALLOWED_KINDS DENIED_KINDS; do
+    case "$variable" in
+      ALLOWED_IMAGES) value="$allowed_images" ;; DENIED_IMAGES) value="$denied_images" ;;
+      ALLOWED_KINDS) value="$allowed_kinds" ;; *) value="$denied_kinds" ;;
+    esac
+    if [[ -z "$value" ]]; then
+      text="$(sed "/^ *- name: OUTPOST_${variable}\$/{N;/value: \"__OUTPOST_${variable}__\"/d;}" <<< "$text")"
+    fi
+  done
+  if [[ -z "$proxy_credentials_secret" ]]; then
+    # The proxy manifests read the credentials from a Secret; without one, no such entries.
+    text="$(sed '/^ *# Basic credentials for the proxy/,/^ *secretKeyRef: {name: "__OUTPOST_PROXY_CREDENTIALS_SECRET__", key: password}$/d' <<< "$text")"
+  fi
   if [[ -n "$proxy_host" ]]; then
     local -a entries
     IFS=',' read -r -a entries <<< "$no_proxy"
@@ -290,7 +358,10 @@ fill() { # file [managed namespace] -> stdout
     __OUTPOST_CA_HASH__ "$ca_hash" __OUTPOST_JOIN_TOKEN__ "$token" __OUTPOST_NAMESPACES__ "$namespaces" \
     __OUTPOST_MANAGED_NAMESPACE__ "${2:-}" __OUTPOST_IMAGE__ "$image" __OUTPOST_STORAGE_CLASS__ "$storage_class" \
     __OUTPOST_HTTPS_PROXY__ "$https_proxy_url" __OUTPOST_PROXY_HOST__ "$proxy_host" __OUTPOST_PROXY_PORT__ "$proxy_port" \
-    __OUTPOST_NO_PROXY__ "$no_proxy" __OUTPOST_JAVA_NON_PROXY_HOSTS__ "$java_hosts"
+    __OUTPOST_NO_PROXY__ "$no_proxy" __OUTPOST_JAVA_NON_PROXY_HOSTS__ "$java_hosts" \
+    __OUTPOST_ALLOWED_IMAGES__ "$allowed_images" __OUTPOST_DENIED_IMAGES__ "$denied_images" \
+    __OUTPOST_ALLOWED_KINDS__ "$allowed_kinds" __OUTPOST_DENIED_KINDS__ "$denied_kinds" \
+    __OUTPOST_PROXY_CREDENTIALS_SECRET__ "$proxy_credentials_secret"
   while [[ $# -ge 2 ]]; do
     text="${text//"$1"/"$2"}"
     shift 2
@@ -369,7 +440,10 @@ if $helm_used; then
     [[ $mode == existing ]] && printf 'namespaces: [%s]\n' "$namespaces"
     printf 'image: {registry: "", repository: "%s", tag: "%s"}\n' "$image_repository" "$image_tag"
     [[ -n "$storage_class" ]] && printf 'persistence: {storageClass: "%s"}\n' "$storage_class"
-    [[ -n "$proxy_host" ]] && printf 'proxy: {httpsProxy: "%s", noProxy: [%s]}\n' "$https_proxy_url" "$no_proxy"
+    [[ -n "$proxy_host" ]] && printf 'proxy: {httpsProxy: "%s", noProxy: [%s], credentialsSecret: "%s"}\n' \
+      "$https_proxy_url" "$no_proxy" "$proxy_credentials_secret"
+    printf 'policy: {allowedImages: [%s], deniedImages: [%s], allowedKinds: [%s], deniedKinds: [%s]}\n' \
+      "$allowed_images" "$denied_images" "$allowed_kinds" "$denied_kinds"
     true
   } > "$values"
   helm_args=(upgrade --install "$release" "$chart" --namespace "$namespace" --values "$values")

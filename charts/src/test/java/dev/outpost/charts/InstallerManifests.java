@@ -65,6 +65,12 @@ public final class InstallerManifests {
     static final String PROXY_PORT = "65432";
     static final String PROXY = "http://" + PROXY_HOST + ":" + PROXY_PORT;
     static final String NO_PROXY = "outpost-placeholder-no-proxy";
+    static final String PROXY_CREDENTIALS = "outpost-placeholder-proxy-credentials";
+    static final String ALLOWED_IMAGES = "outpost-placeholder-allowed-images";
+    static final String DENIED_IMAGES = "outpost-placeholder-denied-images";
+    // Kinds must start upper-case (values.schema.json).
+    static final String ALLOWED_KINDS = "OutpostPlaceholderAllowedKinds";
+    static final String DENIED_KINDS = "OutpostPlaceholderDeniedKinds";
 
     /** Stand-in (regular expression) to placeholder, applied in this order. */
     static final Map<String, String> REPLACEMENTS = replacements();
@@ -80,6 +86,12 @@ public final class InstallerManifests {
         r.put(Pattern.quote("port: " + PROXY_PORT + "}"), "port: __OUTPOST_PROXY_PORT__}");
         r.put(Pattern.quote("-Dhttp.nonProxyHosts=" + NO_PROXY), "-Dhttp.nonProxyHosts=__OUTPOST_JAVA_NON_PROXY_HOSTS__");
         r.put(Pattern.quote(NO_PROXY), "__OUTPOST_NO_PROXY__");
+        r.put(Pattern.quote(PROXY_CREDENTIALS), "__OUTPOST_PROXY_CREDENTIALS_SECRET__");
+        // The customer's policy: always rendered, the script fills each (empty: no rule).
+        r.put(Pattern.quote(ALLOWED_IMAGES), "__OUTPOST_ALLOWED_IMAGES__");
+        r.put(Pattern.quote(DENIED_IMAGES), "__OUTPOST_DENIED_IMAGES__");
+        r.put(Pattern.quote(ALLOWED_KINDS), "__OUTPOST_ALLOWED_KINDS__");
+        r.put(Pattern.quote(DENIED_KINDS), "__OUTPOST_DENIED_KINDS__");
         // The NetworkPolicy's list of managed namespaces: one flow sequence, so a comma list fills it.
         r.put("values:\\n *- " + Pattern.quote(NAMESPACES) + "\\n", "values: [__OUTPOST_NAMESPACES__]\n");
         r.put(Pattern.quote(NAMESPACES), "__OUTPOST_NAMESPACES__");
@@ -109,8 +121,12 @@ public final class InstallerManifests {
             values.append("namespaces: [").append(NAMESPACES).append("]\n");
         }
         if (manifest.proxy) {
-            values.append("proxy: {httpsProxy: \"").append(PROXY).append("\", noProxy: [").append(NO_PROXY).append("]}\n");
+            values.append("proxy: {httpsProxy: \"").append(PROXY).append("\", noProxy: [").append(NO_PROXY)
+                    .append("], credentialsSecret: ").append(PROXY_CREDENTIALS).append("}\n");
         }
+        values.append("policy: {allowedImages: [").append(ALLOWED_IMAGES).append("], deniedImages: [").append(DENIED_IMAGES)
+                .append("], allowedKinds: [").append(ALLOWED_KINDS).append("], deniedKinds: [").append(DENIED_KINDS)
+                .append("]}\n");
         return values.toString();
     }
 
@@ -131,7 +147,7 @@ public final class InstallerManifests {
         for (Map.Entry<String, String> replacement : REPLACEMENTS.entrySet()) {
             text = text.replaceAll(replacement.getKey(), Matcher.quoteReplacement(replacement.getValue()));
         }
-        for (String leftover : List.of("placeholder", HUB_PORT, PROXY_PORT, "0123456789abcdef")) {
+        for (String leftover : List.of("placeholder", "Placeholder", HUB_PORT, PROXY_PORT, "0123456789abcdef")) {
             if (text.contains(leftover)) {
                 throw new IllegalStateException(manifest.file + ": a stand-in value was not replaced (" + leftover
                         + "): the chart renders it in a new way; add a replacement to InstallerManifests");

@@ -62,14 +62,19 @@ class InstallerManifestsTest {
                 "__OUTPOST_PROXY_HOST__", "proxy.corp.example",
                 "__OUTPOST_PROXY_PORT__", "3128",
                 "__OUTPOST_NO_PROXY__", "localhost,.svc,10.96.0.0/12",
-                "__OUTPOST_JAVA_NON_PROXY_HOSTS__", "localhost|*.svc"));
+                "__OUTPOST_JAVA_NON_PROXY_HOSTS__", "localhost|*.svc",
+                "__OUTPOST_PROXY_CREDENTIALS_SECRET__", "proxy-login",
+                "__OUTPOST_ALLOWED_IMAGES__", "registry.vendor.example,ghcr.io/vendor/",
+                "__OUTPOST_DENIED_KINDS__", "Secret"));
         String fullValues = """
                 hub: {address: "hub.vendor.example:8443", caHash: "%s"}
                 joinToken: {value: "abcdef.0123456789abcdef"}
                 namespaces: [acme-apps, acme-data]
                 image: {registry: registry.example, repository: team/agent, tag: 1.2.3}
                 persistence: {storageClass: fast}
-                proxy: {httpsProxy: "http://proxy.corp.example:3128", noProxy: [localhost, .svc, 10.96.0.0/12]}
+                proxy: {httpsProxy: "http://proxy.corp.example:3128", noProxy: [localhost, .svc, 10.96.0.0/12],
+                        credentialsSecret: proxy-login}
+                policy: {allowedImages: [registry.vendor.example, ghcr.io/vendor/], deniedKinds: [Secret]}
                 """.formatted(AgentValues.CA_HASH);
         List<String> filled = new ArrayList<>();
         filled.add(fill(Manifest.AGENT_PROXY, full));
@@ -116,11 +121,22 @@ class InstallerManifestsTest {
         return Charts.template(Charts.AGENT, InstallerManifests.RELEASE, "outpost", values, work);
     }
 
-    /** What install-agent.sh does with a shipped file: each placeholder replaced, an unset storage class's line removed. */
+    /**
+     * What install-agent.sh does with a shipped file: each placeholder replaced; the lines of an unset
+     * storage class, of empty policy lists and of absent proxy credentials removed.
+     */
     static String fill(Manifest manifest, Map<String, String> values) throws IOException {
         String text = Files.readString(manifest.path(), StandardCharsets.UTF_8);
         if (values.getOrDefault("__OUTPOST_STORAGE_CLASS__", "").isEmpty()) {
             text = text.replaceAll("(?m)^ *storageClassName: \"__OUTPOST_STORAGE_CLASS__\"\\n", "");
+        }
+        for (String policy : List.of("ALLOWED_IMAGES", "DENIED_IMAGES", "ALLOWED_KINDS", "DENIED_KINDS")) {
+            if (values.getOrDefault("__OUTPOST_" + policy + "__", "").isEmpty()) {
+                text = text.replaceAll("(?m)^ *- name: OUTPOST_" + policy + "\\n *value: \"__OUTPOST_" + policy + "__\"\\n", "");
+            }
+        }
+        if (values.getOrDefault("__OUTPOST_PROXY_CREDENTIALS_SECRET__", "").isEmpty()) {
+            text = text.replaceAll("(?ms)^ *# Basic credentials for the proxy.*?key: password}\\n", "");
         }
         for (Map.Entry<String, String> value : values.entrySet()) {
             text = text.replace(value.getKey(), value.getValue());

@@ -189,12 +189,24 @@ class InstallAgentScriptIT {
     @Test
     void behindAProxyTheHubIsCheckedThroughItAndTheAgentGetsTheProxySettings() throws Exception {
         ConnectProxy proxy = cleanup.track(new ConnectProxy(true));
-        String agentNs = freshName("proxied");
+        String agentNs = cluster.newNamespace("proxied");
         String apps = cluster.newNamespace("apps");
         volumeFor(agentNs);
         String proxyUrl = "http://127.0.0.1:" + proxy.port();
 
-        Run run = install(agentNs, "--namespaces", apps, "--https-proxy", proxyUrl, "--no-proxy", "localhost,.svc,10.0.0.0/24");
+        // Proxy credentials the customer keeps in a Secret: a missing one fails the preflight.
+        Run noSecret = install(agentNs, "--namespaces", apps, "--https-proxy", proxyUrl,
+                "--proxy-credentials-secret", "proxy-login");
+        assertThat(noSecret.exit()).as(noSecret.output()).isEqualTo(3);
+        assertThat(noSecret.output()).contains("  FAILED  Secret proxy-login not found in namespace " + agentNs)
+                .contains("-> fix: kubectl -n " + agentNs + " create secret generic proxy-login --from-literal=username=");
+        admin.secrets().inNamespace(agentNs).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("proxy-login").endMetadata()
+                .addToStringData("username", "acme").addToStringData("password", "s3cret-proxy").build()).create();
+
+        Run run = install(agentNs, "--namespaces", apps, "--https-proxy", proxyUrl, "--no-proxy", "localhost,.svc,10.0.0.0/24",
+                "--proxy-credentials-secret", "proxy-login", "--allowed-images", "registry.vendor.example,ghcr.io/vendor/",
+                "--denied-kinds", "Secret");
 
         assertThat(run.exit()).as(run.output()).isZero();
         assertThat(run.output()).contains("  ok      hub 127.0.0.1:" + hub.getLocalPort()
@@ -203,7 +215,15 @@ class InstallAgentScriptIT {
         Map<String, String> env = admin.apps().deployments().inNamespace(agentNs).withName(NAME).get().getSpec().getTemplate()
                 .getSpec().getContainers().getFirst().getEnv().stream().filter(e -> e.getValue() != null)
                 .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
-        assertThat(env).containsEntry("HTTPS_PROXY", proxyUrl).containsEntry("NO_PROXY", "localhost,.svc,10.0.0.0/24");
+        assertThat(env).containsEntry("HTTPS_PROXY", proxyUrl).containsEntry("NO_PROXY", "localhost,.svc,10.0.0.0/24")
+                .containsEntry("OUTPOST_ALLOWED_IMAGES", "registry.vendor.example,ghcr.io/vendor/")
+                .containsEntry("OUTPOST_DENIED_KINDS", "Secret")
+                .doesNotContainKeys("OUTPOST_DENIED_IMAGES", "OUTPOST_ALLOWED_KINDS");
+        assertThat(admin.apps().deployments().inNamespace(agentNs).withName(NAME).get().getSpec().getTemplate().getSpec()
+                .getContainers().getFirst().getEnv()).filteredOn(e -> e.getName().startsWith("OUTPOST_PROXY_"))
+                .extracting(e -> e.getName() + "=" + e.getValueFrom().getSecretKeyRef().getName() + "/"
+                        + e.getValueFrom().getSecretKeyRef().getKey())
+                .containsExactly("OUTPOST_PROXY_USERNAME=proxy-login/username", "OUTPOST_PROXY_PASSWORD=proxy-login/password");
         assertThat(env.get("JAVA_TOOL_OPTIONS")).endsWith("-Dhttps.proxyHost=127.0.0.1 -Dhttps.proxyPort=" + proxy.port()
                 + " -Dhttp.nonProxyHosts=localhost|*.svc");
         assertThat(admin.network().networkPolicies().inNamespace(agentNs).withName(NAME).get().getSpec().getEgress().get(2)
