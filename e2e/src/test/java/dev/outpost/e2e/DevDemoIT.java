@@ -4,17 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.outpost.e2e.support.ReadmeShell;
-import dev.outpost.testcluster.FreePorts;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -32,11 +33,32 @@ class DevDemoIT {
     @TempDir
     Path temp;
 
+    /**
+     * A free port below Linux's ephemeral range (32768 and up). The demo starts its cluster in a JVM of
+     * its own before the hub binds: that JVM's components, and every outbound connection, take their
+     * ports from the ephemeral range, so a port from there could be gone by the time the hub binds it.
+     */
+    private static int portBelowTheEphemeralRange(int not) throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = 20000 + ThreadLocalRandom.current().nextInt(12000);
+            if (port == not) {
+                continue;
+            }
+            try (ServerSocket probe = new ServerSocket(port)) {
+                return probe.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port from 20000 to 31999 after 100 attempts");
+    }
+
     @Test
     void demoDeploysTheExampleAndStopsEverythingItStarted() throws IOException {
+        int http = portBelowTheEphemeralRange(0);
         Map<String, String> env = Map.of("TMPDIR", temp.toString(),
-                "OUTPOST_HTTP_PORT", Integer.toString(FreePorts.next()),
-                "OUTPOST_GRPC_PORT", Integer.toString(FreePorts.next()));
+                "OUTPOST_HTTP_PORT", Integer.toString(http),
+                "OUTPOST_GRPC_PORT", Integer.toString(portBelowTheEphemeralRange(http)));
         ReadmeShell demo = ReadmeShell.start("demo", "exec ./dev demo", env, temp.resolve("demo.out"));
         try {
             await("./dev demo running").atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500)).until(() -> {
