@@ -5,6 +5,7 @@ import dev.outpost.agent.cluster.ClusterCondition;
 import dev.outpost.agent.cluster.ClusterPreflight;
 import dev.outpost.agent.cluster.KubeClusterFacts;
 import dev.outpost.agent.cluster.KubeconfigLoader;
+import dev.outpost.agent.commands.ApprovalHolds;
 import dev.outpost.agent.commands.CommandDispatcher;
 import dev.outpost.agent.commands.FinishedCommands;
 import dev.outpost.agent.config.AgentCommandLine;
@@ -19,6 +20,7 @@ import dev.outpost.agent.connection.ControlConnection;
 import dev.outpost.agent.connection.HubChannels;
 import dev.outpost.agent.tls.RotatingKeyManager;
 import dev.outpost.agent.drift.DriftWatch;
+import dev.outpost.agent.controls.ApprovalInbox;
 import dev.outpost.agent.controls.ControlsCommandLine;
 import dev.outpost.agent.controls.PauseSwitch;
 import dev.outpost.agent.controls.PausedCondition;
@@ -82,6 +84,8 @@ public final class Main {
     private static final Duration RENEWAL_RETRY_CAP = Duration.ofMinutes(10);
     private static final int KEEP_RESULTS = 1000;
     private static final int MAX_QUEUED_COMMANDS = 500;
+    /** How soon the customer's approval or rejection of a held command is acted on. */
+    private static final Duration APPROVAL_POLL = Duration.ofSeconds(1);
     /** The shaded Netty's switch for its flight-recorder events. */
     private static final String NETTY_JFR = "io.grpc.netty.shaded.io.netty.jfr.enabled";
     private static final int ENROLL_ATTEMPTS = 10;
@@ -334,9 +338,14 @@ public final class Main {
                 new CertificateExpiry(() -> keys.current().certificate().getNotAfter().toInstant(),
                         identityFiles.howToReEnrol(), Clock.systemUTC()),
                 Clock.systemUTC());
+        Optional<ApprovalHolds> approvals = config.approvalRequired()
+                ? Optional.of(new ApprovalHolds(new ApprovalInbox(config.stateDir()), connection, APPROVAL_POLL))
+                : Optional.empty();
+        approvals.ifPresent(a -> LOG.info("Approval mode: every command waits for `outpost-agent approve COMMAND-ID` "
+                + "(`outpost-agent approvals` lists them)"));
         CommandDispatcher dispatcher = new CommandDispatcher(executor,
                 new FinishedCommands(config.stateDir().resolve("finished-commands.log"), KEEP_RESULTS), ledger, pause,
-                connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
+                approvals, connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
         connection.setDispatcher(dispatcher);
         drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));
         dispatcher.setOnFinished(metrics::commandFinished);

@@ -202,6 +202,15 @@ class AgentChartTest {
     }
 
     @Test
+    void approvalModeIsOffUnlessTheCustomerTurnsItOn() {
+        assertThat(render(AgentValues.defaults("acme-apps")).env()).doesNotContainKey("OUTPOST_APPROVAL");
+        assertThat(render(AgentValues.defaults("acme-apps") + "policy: {approval: true}\n").env())
+                .containsEntry("OUTPOST_APPROVAL", "on");
+        assertThatThrownBy(() -> render(AgentValues.defaults("acme-apps") + "policy: {approval: sometimes}\n"))
+                .hasMessageContaining("at '/policy/approval'");
+    }
+
+    @Test
     void theSchemaRefusesWrongValuesNamingThem() {
         assertThatThrownBy(() -> render("namespaces: [acme-apps]"))
                 .hasMessageContaining("at '/hub': missing property 'address'");

@@ -29,6 +29,8 @@ public final class FieldLimits {
     public static final int STEP_NAME_CHARS = 200;
     /** A step's message is cut to this many code points when stored. */
     public static final int STEP_MESSAGE_CHARS = 500;
+    /** {@code CommandProgress.awaiting_approval} is cut to this many code points when stored. */
+    public static final int AWAITING_APPROVAL_CHARS = 500;
     /** {@code Hello.allowed_namespaces}: entries, each a DNS-1123 label. */
     public static final int ALLOWED_NAMESPACES = 100;
     /** {@code AgentCondition.reason}, in code points (column agents.condition_reason holds more, for NFC growth). */

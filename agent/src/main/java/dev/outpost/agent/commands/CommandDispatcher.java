@@ -1,5 +1,6 @@
 package dev.outpost.agent.commands;
 
+import dev.outpost.agent.controls.ApprovalInbox;
 import dev.outpost.agent.controls.PauseSwitch;
 import dev.outpost.agent.deploy.DeploymentExecutor;
 import dev.outpost.agent.ledger.CommandLedger;
@@ -9,11 +10,14 @@ import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.Step;
+import dev.outpost.protocol.v1.Withdraw;
+import dev.outpost.protocol.text.FreeText;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +49,9 @@ public final class CommandDispatcher implements AutoCloseable {
 
     private final Set<String> pending = new HashSet<>();
     private final Map<String, Queue<Command>> queues = new HashMap<>();
+    /** Commands the customer's approval mode holds, by id, in the order they came; empty when it is off. */
+    private final Map<String, Command> held = new LinkedHashMap<>();
+    private final Optional<ApprovalHolds> approvals;
     private volatile boolean stopping;
     private volatile Consumer<Outcome> onFinished = outcome -> { };
 
@@ -54,6 +61,16 @@ public final class CommandDispatcher implements AutoCloseable {
      */
     public CommandDispatcher(DeploymentExecutor executor, FinishedCommands finished, CommandLedger ledger,
             PauseSwitch pause, HubOutlet outlet, int maxParallel, int maxQueued) {
+        this(executor, finished, ledger, pause, Optional.empty(), outlet, maxParallel, maxQueued);
+    }
+
+    /**
+     * As above; with {@code approvals}, every command is held until the customer approves it (then it
+     * runs) or rejects it (then it fails with their reason), each checked every {@code approvals.poll()}.
+     */
+    public CommandDispatcher(DeploymentExecutor executor, FinishedCommands finished, CommandLedger ledger,
+            PauseSwitch pause, Optional<ApprovalHolds> approvals, HubOutlet outlet, int maxParallel, int maxQueued) {
+        this.approvals = approvals;
         this.executor = executor;
         this.finished = finished;
         this.ledger = ledger;
@@ -66,6 +83,7 @@ public final class CommandDispatcher implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        approvals.ifPresent(a -> a.start(this::checkHeld));
     }
 
     /**
@@ -75,6 +93,7 @@ public final class CommandDispatcher implements AutoCloseable {
     public boolean accept(Command command) {
         String id = command.getCommandId();
         CommandResult done;
+        boolean hold = false;
         synchronized (this) {
             // Checked under the lock: a finishing command is recorded before it leaves pending.
             done = finished.get(id).orElse(null);
@@ -83,14 +102,28 @@ public final class CommandDispatcher implements AutoCloseable {
                     LOG.debug("Command {} is already queued or running, or the agent is stopping", id);
                     return true;
                 }
-                if (pending.size() >= maxQueued) {
-                    LOG.warn("{} commands waiting; refusing command {} (deployment {})", pending.size(), id,
-                            command.getDeploymentId());
+                if (held.containsKey(id)) {
+                    hold = false; // re-sent (e.g. after a reconnect): the hub is told again that it waits
+                } else if (pending.size() + held.size() >= maxQueued) {
+                    LOG.warn("{} commands waiting; refusing command {} (deployment {})", pending.size() + held.size(),
+                            id, command.getDeploymentId());
                     return false;
+                } else if (approvals.isPresent()) {
+                    held.put(id, command);
+                    hold = true;
+                } else {
+                    enqueueLocked(command);
+                    return true;
                 }
-                enqueueLocked(command);
-                return true;
             }
+        }
+        if (done == null) {
+            if (hold) {
+                hold(command);
+            } else {
+                approvals.orElseThrow().remind(command);
+            }
+            return true;
         }
         LOG.info("Command {} (deployment {}) already finished; re-sending its result", id, command.getDeploymentId());
         send(AgentMessage.newBuilder().setResult(done).build());
@@ -110,6 +143,115 @@ public final class CommandDispatcher implements AutoCloseable {
         workers.execute(() -> drain(command.getDeploymentId()));
     }
 
+    /** Records the hold (ledger, the customer's inbox) and tells the hub; a hold that cannot be recorded fails the command. */
+    private void hold(Command command) {
+        try {
+            // Nothing is held that the customer's ledger does not show.
+            ledger.held(command);
+            approvals.orElseThrow().held(command);
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            synchronized (this) {
+                held.remove(command.getCommandId());
+            }
+            LOG.error("Command {} (deployment {}) not held for approval: {}", command.getCommandId(),
+                    command.getDeploymentId(), e.getMessage());
+            finish(command, CommandResult.newBuilder().setOutcome(Outcome.OUTCOME_FAILED)
+                    .setFailureReason("not carried out: the agent cannot hold it for the customer's approval ("
+                            + e.getMessage() + ")").build());
+            return;
+        }
+        LOG.info("Command {} ({} deployment {} generation {}) held for the customer's approval", command.getCommandId(),
+                command.getActionCase(), command.getDeploymentId(), command.getGeneration());
+    }
+
+    /** Runs held commands the customer approved, fails those they rejected; reminds the hub of the rest when due. */
+    private void checkHeld(boolean remind) {
+        List<Command> waiting;
+        synchronized (this) {
+            waiting = List.copyOf(held.values());
+        }
+        ApprovalHolds holds = approvals.orElseThrow();
+        for (Command command : waiting) {
+            Optional<ApprovalInbox.Decision> decision = holds.decision(command);
+            if (decision.isEmpty()) {
+                if (remind) {
+                    holds.remind(command);
+                }
+                continue;
+            }
+            synchronized (this) {
+                if (held.remove(command.getCommandId()) == null) {
+                    continue; // withdrawn meanwhile
+                }
+            }
+            decided(command, decision.get());
+        }
+    }
+
+    private void decided(Command command, ApprovalInbox.Decision decision) {
+        String id = command.getCommandId();
+        ApprovalHolds holds = approvals.orElseThrow();
+        if (!decision.approved()) {
+            LOG.warn("Command {} (deployment {}) rejected by the customer: {}", id, command.getDeploymentId(),
+                    FreeText.forLog(decision.reason()));
+            finish(command, CommandResult.newBuilder().setOutcome(Outcome.OUTCOME_FAILED)
+                    .setFailureReason("rejected by the customer on " + decision.at() + ": " + decision.reason()).build());
+            holds.forget(id);
+            return;
+        }
+        try {
+            ledger.approved(command, "approved by the customer on " + decision.at());
+        } catch (UncheckedIOException e) {
+            LOG.error("Command {} (deployment {}) not carried out: {}", id, command.getDeploymentId(), e.getMessage());
+            finish(command, CommandResult.newBuilder().setOutcome(Outcome.OUTCOME_FAILED)
+                    .setFailureReason("not carried out: the agent cannot write its command ledger ("
+                            + e.getCause().getMessage() + ")").build());
+            holds.forget(id);
+            return;
+        }
+        LOG.info("Command {} (deployment {}) approved by the customer on {}", id, command.getDeploymentId(), decision.at());
+        holds.forget(id);
+        // Tells the hub the hold is over (its deadline runs from now) even when no progress follows soon.
+        send(progress(id, List.of()));
+        synchronized (this) {
+            if (stopping) {
+                return; // the hub sends it again; the approval is in the ledger, the inbox no longer holds it
+            }
+            enqueueLocked(command);
+        }
+    }
+
+    /**
+     * The hub withdraws a command the vendor cancelled: a held one is dropped and answered as failed,
+     * one already queued or running goes on (its result follows), a finished one is answered with its
+     * result, and an unknown one with "nothing carried out". Any answer acknowledges the withdrawal.
+     */
+    public void withdraw(Withdraw withdraw) {
+        String id = withdraw.getCommandId();
+        Command dropped;
+        CommandResult done;
+        synchronized (this) {
+            dropped = held.remove(id);
+            done = finished.get(id).orElse(null);
+            if (dropped == null && done == null && pending.contains(id)) {
+                LOG.info("Command {} withdrawn by the hub after the customer approved it; it goes on", id);
+                return;
+            }
+        }
+        String reason = "withdrawn by the hub before the customer decided: " + FreeText.forLog(withdraw.getReason());
+        approvals.ifPresent(a -> a.forget(id));
+        if (dropped != null) {
+            LOG.info("Command {} (deployment {}) {}", id, dropped.getDeploymentId(), reason);
+            finish(dropped, CommandResult.newBuilder().setOutcome(Outcome.OUTCOME_FAILED).setFailureReason(reason).build());
+        } else if (done != null) {
+            send(AgentMessage.newBuilder().setResult(done).build());
+        } else {
+            send(AgentMessage.newBuilder().setResult(CommandResult.newBuilder().setCommandId(id)
+                    .setOutcome(Outcome.OUTCOME_FAILED).setFailureReason(reason + " (this agent does not hold it; "
+                            + "nothing of it was carried out)")).build());
+        }
+    }
+
     /** Called with the outcome of each command that finished (not with re-sent results); must return quickly. */
     public void setOnFinished(Consumer<Outcome> onFinished) {
         this.onFinished = onFinished;
@@ -120,9 +262,15 @@ public final class CommandDispatcher implements AutoCloseable {
         return Set.copyOf(pending);
     }
 
+    /** Ids of commands held for the customer's approval now. */
+    public synchronized Set<String> held() {
+        return Set.copyOf(held.keySet());
+    }
+
     /** Lets running commands finish for up to {@code grace}, then interrupts them (they are re-sent later). */
     public void close(Duration grace) {
         stopping = true;
+        approvals.ifPresent(ApprovalHolds::close);
         workers.shutdown();
         try {
             if (!workers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -80,6 +80,11 @@ public final class AgentCommandLine {
                     + "(env OUTPOST_DENIED_KINDS).")
     String deniedKinds;
 
+    @Option(names = "--approval", paramLabel = "on|off",
+            description = "Customer control: on holds every command from the hub until the customer approves it with "
+                    + "`outpost-agent approve COMMAND-ID` (or rejects it) on the agent (env OUTPOST_APPROVAL; default off).")
+    String approval;
+
     @Option(names = "--namespace-mode", paramLabel = "per-deployment|existing",
             description = "per-deployment: the agent creates a namespace per deployment (agent/rbac/per-deployment.yaml); "
                     + "existing: only the --namespaces ones (env OUTPOST_NAMESPACE_MODE; default per-deployment without "
@@ -232,10 +237,21 @@ public final class AgentCommandLine {
                     Optional.ofNullable(or(caBundle, env, "OUTPOST_CA_BUNDLE")).filter(b -> !b.isBlank()).map(Path::of),
                     policy,
                     // from the environment only (a Secret in the chart): a command line is visible in ps
-                    ProxyCredentials.of(env.get("OUTPOST_PROXY_USERNAME"), env.get("OUTPOST_PROXY_PASSWORD")));
+                    ProxyCredentials.of(env.get("OUTPOST_PROXY_USERNAME"), env.get("OUTPOST_PROXY_PASSWORD")),
+                    approvalRequired(env));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** Whether --approval (or OUTPOST_APPROVAL) is on. */
+    private boolean approvalRequired(Map<String, String> env) throws UsageException {
+        String onOff = Optional.ofNullable(or(approval, env, "OUTPOST_APPROVAL")).orElse("off");
+        return switch (onOff) {
+            case "on", "true" -> true;
+            case "off", "false" -> false;
+            default -> throw new UsageException("--approval must be on or off, got '" + onOff + "'");
+        };
     }
 
     /** The test provider's file when --infrastructure-provider is test; empty for none. */

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Everything the agent is told at start, validated. The join token and CA hash matter only until
- * the agent has enrolled; {@code toString} never shows the token.
+ * the agent has enrolled; {@code toString} never shows the token. {@code approvalRequired}: every
+ * command waits for the customer's approval (outpost-agent approve) before anything of it is carried out.
  */
 public record AgentConfig(
         HubAddress hub,
@@ -26,14 +27,15 @@ public record AgentConfig(
         MetricsOptions metrics,
         Optional<Path> caBundle,
         ApplyPolicy policy,
-        Optional<ProxyCredentials> proxyCredentials) {
+        Optional<ProxyCredentials> proxyCredentials,
+        boolean approvalRequired) {
 
     /** The configuration of an agent that deploys only into the existing {@code namespaces}. */
     public AgentConfig(HubAddress hub, Optional<String> joinToken, Optional<String> caHash, Path stateDir,
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
                 AgentNamespaceMode.EXISTING, Optional.empty(), UsageOptions.DEFAULTS, LogOptions.DEFAULTS,
-                MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE, Optional.empty());
+                MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE, Optional.empty(), false);
     }
 
     /** As the canonical constructor, with the default logs and metrics options. */
@@ -41,7 +43,7 @@ public record AgentConfig(
             Optional<Path> kubeconfig, Set<String> namespaces, String fieldManager, int maxParallelDeployments,
             AgentNamespaceMode namespaceMode, Optional<Path> testInfrastructureFile, UsageOptions usage) {
         this(hub, joinToken, caHash, stateDir, kubeconfig, namespaces, fieldManager, maxParallelDeployments,
-                namespaceMode, testInfrastructureFile, usage, LogOptions.DEFAULTS, MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE, Optional.empty());
+                namespaceMode, testInfrastructureFile, usage, LogOptions.DEFAULTS, MetricsOptions.DEFAULTS, Optional.empty(), ApplyPolicy.NONE, Optional.empty(), false);
     }
 
     @Override
@@ -56,6 +58,7 @@ public record AgentConfig(
                 + caBundle.map(bundle -> " ca-bundle=" + bundle).orElse("")
                 + (policy.restricts() ? " policy=" + policy : "")
                 + proxyCredentials.map(c -> " " + c).orElse("")
+                + (approvalRequired ? " approval=on" : "")
                 + " join-token="
                 + (joinToken.isPresent() ? "(given)" : "(none)");
     }

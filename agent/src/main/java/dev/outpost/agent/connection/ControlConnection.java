@@ -109,6 +109,7 @@ public final class ControlConnection implements HubOutlet {
                         cancel("too many commands waiting");
                     }
                 }
+                case WITHDRAW -> dispatcher.withdraw(message.getWithdraw());
                 default -> LOG.debug("Ignoring an unknown message from the hub");
             }
         }

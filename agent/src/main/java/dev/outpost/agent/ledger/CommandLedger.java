@@ -67,6 +67,16 @@ public final class CommandLedger {
         append("received", command, asked(command));
     }
 
+    /** Records that the customer's approval mode holds a command: nothing of it is carried out yet. */
+    public void held(Command command) {
+        append("held", command, asked(command));
+    }
+
+    /** Records that the customer approved a held command, which is carried out next. */
+    public void approved(Command command, String detail) {
+        append("approved", command, detail);
+    }
+
     /** Records what a command finished with. */
     public void finished(Command command, CommandResult result) {
         append("finished", command, outcome(result));
@@ -195,7 +205,8 @@ public final class CommandLedger {
         };
     }
 
-    private static String asked(Command command) {
+    /** What {@code command} asks for, in words: release, namespace and parameter names (never values). */
+    public static String asked(Command command) {
         return switch (command.getActionCase()) {
             case APPLY -> {
                 ApplyDeployment apply = command.getApply();

@@ -7,8 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One line of the agent's command ledger: a command {@code received} from the hub, or what it
- * {@code finished} with; chained to the line before it by {@code prevHash}.
+ * One line of the agent's command ledger: a command {@code received} from the hub, {@code held} for
+ * the customer's approval and {@code approved}, or what it {@code finished} with (a rejection or a
+ * withdrawal finishes it as failed); chained to the line before it by {@code prevHash}.
  *
  * @param at when, as ISO-8601 UTC
  * @param action {@code apply} or {@code delete}

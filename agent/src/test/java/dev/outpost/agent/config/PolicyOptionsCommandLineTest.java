@@ -38,6 +38,15 @@ class PolicyOptionsCommandLineTest {
                 String.join(",", java.util.stream.IntStream.range(0, 51).mapToObj(i -> "Kind" + i).toList()));
     }
 
+    @Test
+    void approvalModeIsOffUnlessTurnedOnByFlagOrEnvironment() throws Exception {
+        assertThat(parse(Map.of()).approvalRequired()).isFalse();
+        assertThat(parse(Map.of(), "--approval", "on").approvalRequired()).isTrue();
+        assertThat(parse(Map.of("OUTPOST_APPROVAL", "on")).toString()).contains(" approval=on");
+        assertThat(parse(Map.of("OUTPOST_APPROVAL", "on"), "--approval", "off").approvalRequired()).isFalse();
+        assertUsage("--approval must be on or off, got 'maybe'", "--approval", "maybe");
+    }
+
     private static AgentConfig parse(Map<String, String> env, String... args) throws UsageException {
         List<String> all = new java.util.ArrayList<>(List.of("--hub", "h:1"));
         all.addAll(List.of(args));

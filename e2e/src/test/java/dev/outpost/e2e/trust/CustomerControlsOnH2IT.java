@@ -38,7 +38,9 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster, and the hub's operation carries the customer's reason; the same release from the vendor's
  * registry deploys. The agent's own ledger, read from its local port without the hub, shows both
  * commands, and its check finds a line edited on disk. The customer's pause switch refuses commands
- * with their reason and shows it as the agent's condition at the hub, until they resume.
+ * with their reason and shows it as the agent's condition at the hub, until they resume. In approval
+ * mode a command waits, shown at the hub, until the customer approves it on the agent, or rejects it
+ * with a reason the hub shows.
  */
 @ExtendWith(KubeClusterExtension.class)
 class CustomerControlsOnH2IT {
@@ -177,6 +179,56 @@ class CustomerControlsOnH2IT {
         Operations.awaitSucceeded(admin, retried.at("/operation/id").asText(), s.agent());
         await("the agent ready again").atMost(Duration.ofSeconds(60)).until(() ->
                 admin.get("/api/v1/agents/" + agentId).expect(200).at("/condition/state").asText().equals("ready"));
+    }
+
+    @Test
+    void inApprovalModeACommandWaitsUntilTheCustomerApprovesItAndARejectionFailsWithTheirReason(KubeCluster cluster)
+            throws Exception {
+        HubWithAgent s = HubWithAgent.start(cluster, TestDatabase.embeddedH2(), work, cleanup, List.of("--approval", "on"));
+        HubApi admin = s.admin();
+        String releaseId = admin.post("/api/v1/releases", Map.of("serviceName", "web-" + s.suffix(),
+                "version", "1.0.0", "manifests", MANIFESTS, "defaultParameters", Map.of("image", "example.com/web:1")))
+                .expect(201).path("id").asText();
+        String state = s.agentState().toString();
+
+        JsonNode approved = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
+                "releaseId", releaseId, "name", "web", "namespace", s.agentNamespace())).expect(202);
+        String approvedCommand = awaitHeld(admin, approved.at("/operation/id").asText());
+        String deploymentId = approved.at("/deployment/id").asText();
+        assertThat(control("approvals", "--state-dir", state)).startsWith(approvedCommand + "  held since ")
+                .contains("deployment " + deploymentId).contains("release web-" + s.suffix() + " 1.0.0");
+        // held: nothing of it reached the cluster
+        assertThat(cluster.adminClient().configMaps().inAnyNamespace().withLabel("outpost.dev/deployment", deploymentId)
+                .list().getItems()).isEmpty();
+
+        assertThat(control("approve", approvedCommand, "--state-dir", state)).startsWith("approved:");
+        Operations.awaitSucceeded(admin, approved.at("/operation/id").asText(), s.agent());
+        assertThat(cluster.adminClient().configMaps().inAnyNamespace().withLabel("outpost.dev/deployment", deploymentId)
+                .list().getItems()).hasSize(1);
+
+        JsonNode rejected = admin.post("/api/v1/deployments", Map.of("environmentId", s.environmentId(),
+                "releaseId", releaseId, "name", "web-two", "namespace", s.agentNamespace())).expect(202);
+        String rejectedCommand = awaitHeld(admin, rejected.at("/operation/id").asText());
+        assertThat(control("reject", rejectedCommand, "--state-dir", state, "--reason", "not during the audit"))
+                .startsWith("rejected:");
+        JsonNode failed = Operations.awaitFinished(admin, rejected.at("/operation/id").asText(), s.agent());
+        assertThat(failed.path("status").asText()).isEqualTo("failed");
+        assertThat(failed.path("failureReason").asText()).startsWith("rejected by the customer on ")
+                .endsWith(": not during the audit");
+        assertThat(cluster.adminClient().configMaps().inAnyNamespace()
+                .withLabel("outpost.dev/deployment", rejected.at("/deployment/id").asText()).list().getItems()).isEmpty();
+        assertThat(control("approvals", "--state-dir", state)).isEqualTo("no command waits for approval");
+    }
+
+    /** Waits until the hub shows the operation held for the customer's approval; answers the held command's id. */
+    private static String awaitHeld(HubApi admin, String operationId) {
+        String[] reason = new String[1];
+        await("operation " + operationId + " held for approval").atMost(Duration.ofSeconds(60)).until(() -> {
+            reason[0] = admin.get("/api/v1/operations/" + operationId).expect(200).path("waitingReason").asText("");
+            return reason[0].startsWith("waiting for the customer's approval at agent ");
+        });
+        assertThat(admin.get("/api/v1/operations/" + operationId).expect(200).path("status").asText()).isEqualTo("pending");
+        return reason[0].replaceAll(".*outpost-agent approve (\\S+)`.*", "$1");
     }
 
     /** Runs the agent jar's customer controls, as `kubectl exec` would in the agent's pod; answers its output. */

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What deployments depend on in their environment's agent: the namespaces it may touch (checked when
@@ -81,8 +82,27 @@ public class AgentWaits {
                         + " run at once (outpost.max-concurrent-operations-per-environment)");
     }
 
+    /**
+     * Why the agent has not carried out {@code operationId}'s command although it has it: the
+     * customer's approval mode holds it (with what the agent says the customer is asked to do).
+     */
+    public Optional<String> held(Sql sql, String operationId) {
+        return commands.held(sql, operationId).map(h -> "waiting for the customer's approval at agent " + h.agentId()
+                + " (held since " + h.since() + "): " + h.reason());
+    }
+
+    /**
+     * Why an active operation makes no progress, first found of: its agent ({@code agentReasons}, e.g.
+     * {@link #reasons}), the customer's approval, its place in the environment's queue.
+     */
+    public Optional<String> ofOperation(Sql sql, Function<String, Optional<String>> agentReasons,
+            String environmentId, String operationId) {
+        return agentReasons.apply(environmentId).or(() -> held(sql, operationId))
+                .or(() -> queued(sql, environmentId, operationId));
+    }
+
     /** {@link #reason} per environment, each asked once: for lists. */
-    public java.util.function.Function<String, Optional<String>> reasons(Sql sql) {
+    public Function<String, Optional<String>> reasons(Sql sql) {
         Map<String, Optional<String>> byEnvironment = new HashMap<>();
         return environmentId -> byEnvironment.computeIfAbsent(environmentId, id -> reason(sql, id));
     }

@@ -21,16 +21,26 @@ public interface CommandOutbox {
     List<Command> unanswered(String environmentId, String agentId, int limit);
 
     /**
-     * The environments with a command queued and not yet sent (by any replica): what a gateway's poll
-     * wakes, so that it asks the outbox once for all its streams rather than once per stream.
+     * The environments with a command queued and not yet sent, or a withdrawal to send (by any
+     * replica): what a gateway's poll wakes, so that it asks the outbox once for all its streams
+     * rather than once per stream.
      */
     Set<String> environmentsWithQueued();
+
+    /**
+     * Cancelled commands the agent said it holds for approval and has not yet answered, oldest first:
+     * each is sent as a Withdraw on every stream until the agent answers it. Empty unless
+     * {@code agentId} is the environment's current agent.
+     */
+    List<CommandStore.Withdrawal> withdrawals(String environmentId, String agentId, int limit);
 
     /** Records that the command was written to the agent's stream. */
     void markSent(String commandId, String agentId);
 
     /**
-     * Applies a progress report (operation becomes running, steps updated). Ignored when the command
+     * Applies a progress report (operation becomes running, steps updated), or, when it says the
+     * agent holds the command for the customer's approval, records the hold instead (the result
+     * deadline stops; the first progress after it restarts the deadline). Ignored when the command
      * does not belong to the environment, already has a result, or {@code agentId} is not the
      * environment's current agent.
      */
@@ -38,7 +48,8 @@ public interface CommandOutbox {
 
     /**
      * Applies a result: the command is answered, its operation and deployment take the outcome.
-     * Idempotent: a result for an already answered command changes nothing. Ignored when the command
+     * Idempotent: a result for an already answered command changes nothing, apart from acknowledging
+     * a withdrawal of that command. Ignored when the command
      * does not belong to the environment or {@code agentId} is not the environment's current agent.
      */
     void result(String environmentId, String agentId, CommandResult result);

@@ -48,9 +48,13 @@ public class CommandStore {
                 rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit);
     }
 
-    /** Environments with a queued (not yet sent) command; the index on (status, environment_id) answers it. */
+    /**
+     * Environments with a queued (not yet sent) command or a withdrawal to send; the indexes on
+     * (status, environment_id) and (withdraw_pending, environment_id) answer it.
+     */
     public Set<String> environmentsWithQueued(Sql sql) {
-        return new HashSet<>(sql.query("select distinct environment_id from commands where status = 'queued'",
+        return new HashSet<>(sql.query("select environment_id from commands where status = 'queued' "
+                        + "union select environment_id from commands where withdraw_pending = true",
                 rs -> rs.getString("environment_id")));
     }
 
@@ -87,10 +91,13 @@ public class CommandStore {
     public record Delivered(String operationId, String agentId, Instant sentAt, Command command) {
     }
 
-    /** Sent, unanswered commands of every environment, longest-waiting first, at most {@code limit}. */
+    /**
+     * Sent, unanswered commands of every environment that their agent does not hold for the customer's
+     * approval, longest-waiting first, at most {@code limit}.
+     */
     public List<Delivered> delivered(Sql sql, int limit) {
         return sql.query("select operation_id, agent_id, sent_at, payload from commands where status = 'sent' "
-                        + "order by sent_at, id fetch first ? rows only",
+                        + "and held_reason is null order by sent_at, id fetch first ? rows only",
                 rs -> new Delivered(rs.getString("operation_id"), rs.getString("agent_id"), Sql.instant(rs, "sent_at"),
                         parse(rs.getBytes("payload"))), limit);
     }
@@ -131,11 +138,64 @@ public class CommandStore {
 
     /**
      * Answers the operation's command without a result, so it is never sent again and a late result
-     * finds it answered; false if it was answered already (its result won the race).
+     * finds it answered; false if it was answered already (its result won the race). A command its
+     * agent holds for approval is marked to be withdrawn from the agent.
      */
     public boolean cancel(Sql sql, String operationId, Instant now) {
-        return sql.update("update commands set status = 'answered', answered_at = ? "
+        return sql.update("update commands set status = 'answered', answered_at = ?, withdraw_pending = "
+                + "case when status = 'sent' and held_reason is not null then true else false end "
                 + "where operation_id = ? and status <> 'answered'", now, operationId) > 0;
+    }
+
+    /**
+     * Records that the environment's current agent holds the sent command for the customer's approval,
+     * and why; the first hold's time is kept. False when the command is not sent, unanswered and the
+     * agent's.
+     */
+    public boolean hold(Sql sql, String environmentId, String agentId, String commandId, String reason, Instant now) {
+        return sql.update("update commands set held_reason = ?, held_at = coalesce(held_at, ?) "
+                        + "where id = ? and environment_id = ? and status = 'sent' and agent_id = ? and " + CURRENT_AGENT,
+                reason, now, commandId, environmentId, agentId, agentId, environmentId) == 1;
+    }
+
+    /**
+     * Ends the hold of a held command (the customer approved it): its result deadline runs again from
+     * {@code now}. False when it was not held.
+     */
+    public boolean release(Sql sql, String environmentId, String commandId, Instant now) {
+        return sql.update("update commands set held_reason = null, held_at = null, sent_at = ? "
+                        + "where id = ? and environment_id = ? and status = 'sent' and held_reason is not null",
+                now, commandId, environmentId) == 1;
+    }
+
+    /** Why the operation's command waits at its agent for the customer's approval, while it does. */
+    public record Held(String agentId, String reason, Instant since) {
+    }
+
+    /** The hold of the operation's unanswered command, if its agent holds it. */
+    public Optional<Held> held(Sql sql, String operationId) {
+        return sql.queryOne("select agent_id, held_reason, held_at from commands where operation_id = ? "
+                        + "and status = 'sent' and held_reason is not null fetch first 1 rows only",
+                rs -> new Held(rs.getString("agent_id"), rs.getString("held_reason"), Sql.instant(rs, "held_at")),
+                operationId);
+    }
+
+    /** A cancelled command the agent still holds, to be withdrawn from it. */
+    public record Withdrawal(String commandId, String operationId) {
+    }
+
+    /** Withdrawals the environment's current agent has not acknowledged, oldest first, at most {@code limit}. */
+    public List<Withdrawal> withdrawals(Sql sql, String environmentId, String agentId, int limit) {
+        return sql.query("select id, operation_id from commands where environment_id = ? and withdraw_pending = true "
+                        + "and " + CURRENT_AGENT + " order by answered_at, id fetch first ? rows only",
+                rs -> new Withdrawal(rs.getString("id"), rs.getString("operation_id")), environmentId, agentId,
+                environmentId, limit);
+    }
+
+    /** The agent answered a withdrawn command: it is withdrawn for good. False when none was pending. */
+    public boolean withdrawn(Sql sql, String environmentId, String commandId) {
+        return sql.update("update commands set withdraw_pending = false where id = ? and environment_id = ? "
+                + "and withdraw_pending = true", commandId, environmentId) == 1;
     }
 
     private Command parse(byte[] payload) {

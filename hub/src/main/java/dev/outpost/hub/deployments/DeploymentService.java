@@ -414,8 +414,8 @@ public class DeploymentService {
             return deployments.list(sql, caller.tenantFilter(tenantId), environmentId).stream()
                     .map(d -> d.withDrift(DeploymentDrift.of(drifted.getOrDefault(d.id(), List.of()))))
                     .map(d -> d.activeOperationId() == null ? d
-                            : d.withWaitingReason(reasons.apply(d.environmentId())
-                                    .or(() -> waits.queued(sql, d.environmentId(), d.activeOperationId())).orElse(null)))
+                            : d.withWaitingReason(waits.ofOperation(sql, reasons, d.environmentId(),
+                                    d.activeOperationId()).orElse(null)))
                     .toList();
         });
     }
@@ -443,8 +443,8 @@ public class DeploymentService {
                         }
                         String environmentId = environmentOf.computeIfAbsent(op.deploymentId(),
                                 d -> deployments.find(sql, d).orElseThrow().environmentId());
-                        return op.withWaitingReason(reasons.apply(environmentId)
-                                .or(() -> waits.queued(sql, environmentId, op.id())).orElse(null));
+                        return op.withWaitingReason(waits.ofOperation(sql, reasons, environmentId, op.id())
+                                .orElse(null));
                     })
                     .toList();
         });
@@ -470,9 +470,9 @@ public class DeploymentService {
                 accepted.operation().withWaitingReason(r))).orElse(accepted);
     }
 
-    /** Why an active operation makes no progress: its agent, or its place in the environment's queue. */
+    /** Why an active operation makes no progress: its agent, the customer's approval, or its place in the queue. */
     private Optional<String> waitingReason(Sql sql, String environmentId, String operationId) {
-        return waits.reason(sql, environmentId).or(() -> waits.queued(sql, environmentId, operationId));
+        return waits.ofOperation(sql, env -> waits.reason(sql, env), environmentId, operationId);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.outpost.hub.deployments.lifecycle.StepReports;
 import dev.outpost.hub.ops.HubMetrics;
 import dev.outpost.hub.store.Database;
 import dev.outpost.hub.store.Sql;
+import dev.outpost.protocol.FieldLimits;
 import dev.outpost.protocol.text.FreeText;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandProgress;
@@ -64,6 +65,11 @@ public class JdbcCommandOutbox implements CommandOutbox {
     }
 
     @Override
+    public List<CommandStore.Withdrawal> withdrawals(String environmentId, String agentId, int limit) {
+        return db.read(sql -> commands.withdrawals(sql, environmentId, agentId, limit));
+    }
+
+    @Override
     public void markSent(String commandId, String agentId) {
         db.inTransaction(sql -> {
             commands.markSent(sql, commandId, agentId, clock.instant());
@@ -73,10 +79,18 @@ public class JdbcCommandOutbox implements CommandOutbox {
 
     @Override
     public void progress(String environmentId, String agentId, CommandProgress progress) {
+        if (!progress.getAwaitingApproval().isEmpty()) {
+            hold(environmentId, agentId, progress);
+            return;
+        }
         Instant now = clock.instant();
         Optional<Operation> running = db.inTransaction(sql -> {
             Optional<Operation> op = operationOf(sql, environmentId, agentId, progress.getCommandId())
                     .filter(Operation::active);
+            if (op.isPresent() && commands.release(sql, environmentId, progress.getCommandId(), now)) {
+                LOG.info("operation {} approved by the customer at agent {}: tenant {} deployment {} command {}",
+                        op.get().id(), agentId, op.get().tenantId(), op.get().deploymentId(), progress.getCommandId());
+            }
             op.ifPresent(o -> {
                 Operation.Status next = OperationLifecycle.next(o.status(), OperationEvent.PROGRESS);
                 if (operations.markRunning(sql, o.id(), o.status(), next, StepReports.of(progress.getStepsList()), now)) {
@@ -91,6 +105,22 @@ public class JdbcCommandOutbox implements CommandOutbox {
                         op.id(), op.tenantId(), op.deploymentId(), progress.getCommandId()));
     }
 
+    /** The agent holds the command for the customer's approval: no deadline runs, the operation shows why. */
+    private void hold(String environmentId, String agentId, CommandProgress progress) {
+        String reason = StepReports.cut(progress.getAwaitingApproval(), FieldLimits.AWAITING_APPROVAL_CHARS);
+        boolean first = db.inTransaction(sql -> {
+            Optional<Operation> op = operationOf(sql, environmentId, agentId, progress.getCommandId())
+                    .filter(Operation::active);
+            boolean wasHeld = op.isPresent() && commands.held(sql, op.get().id()).isPresent();
+            return op.isPresent() && commands.hold(sql, environmentId, agentId, progress.getCommandId(), reason,
+                    clock.instant()) && !wasHeld;
+        });
+        if (first) {
+            LOG.info("command {} held by agent {} of environment {} for the customer's approval: {}",
+                    progress.getCommandId(), agentId, environmentId, FreeText.forLog(reason));
+        }
+    }
+
     @Override
     public void result(String environmentId, String agentId, CommandResult result) {
         Instant now = clock.instant();
@@ -99,6 +129,12 @@ public class JdbcCommandOutbox implements CommandOutbox {
             Optional<Operation> op = operationOf(sql, environmentId, agentId, result.getCommandId())
                     .filter(Operation::active);
             if (op.isEmpty()) {
+                // Any answer to a withdrawn command tells that the agent no longer holds it.
+                if (commands.withdrawn(sql, environmentId, result.getCommandId())) {
+                    LOG.info("command {} withdrawn from agent {} of environment {}: {}",
+                            FreeText.forLog(result.getCommandId()), agentId, environmentId,
+                            FreeText.forLog(result.getFailureReason()));
+                }
                 return Optional.<Finished>empty();
             }
             // the command as queued: what a successful apply must have applied

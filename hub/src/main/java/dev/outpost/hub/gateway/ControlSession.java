@@ -3,6 +3,7 @@ package dev.outpost.hub.gateway;
 import dev.outpost.hub.agents.ActiveAgent;
 import dev.outpost.hub.agents.AgentPresence;
 import dev.outpost.hub.deployments.CommandOutbox;
+import dev.outpost.hub.deployments.CommandStore;
 import dev.outpost.hub.deployments.packaged.RevisionGate;
 import dev.outpost.hub.drift.DriftReportRules;
 import dev.outpost.hub.drift.DriftReports;
@@ -17,6 +18,7 @@ import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.Welcome;
+import dev.outpost.protocol.v1.Withdraw;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -64,6 +66,8 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private final Object writeLock = new Object();
     /** Commands written to this stream; the (serial) push loop drops those no longer unanswered. */
     private final Set<String> sentHere = Collections.synchronizedSet(new HashSet<>());
+    /** Held commands withdrawn on this stream and not yet answered. */
+    private final Set<String> withdrawnHere = Collections.synchronizedSet(new HashSet<>());
     private final AtomicBoolean pushRunning = new AtomicBoolean();
     private final AtomicBoolean pushAgain = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -337,6 +341,32 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             outbox.markSent(command.getCommandId(), agent.agentId());
             LOG.info("Sent command {} (deployment {} generation {}) to {}", command.getCommandId(),
                     command.getDeploymentId(), command.getGeneration(), describe());
+        }
+        pushWithdrawals();
+    }
+
+    /** Withdraws cancelled commands the agent holds for approval: once per stream, until the agent answers. */
+    private void pushWithdrawals() {
+        List<CommandStore.Withdrawal> withdrawals = outbox.withdrawals(agent.environmentId(), agent.agentId(),
+                MAX_UNANSWERED);
+        Set<String> ids = new HashSet<>();
+        withdrawals.forEach(w -> ids.add(w.commandId()));
+        withdrawnHere.retainAll(ids);
+        for (CommandStore.Withdrawal withdrawal : withdrawals) {
+            if (withdrawnHere.contains(withdrawal.commandId())) {
+                continue;
+            }
+            synchronized (writeLock) {
+                if (outClosed || !out.isReady()) {
+                    return;
+                }
+                out.onNext(HubMessage.newBuilder().setWithdraw(Withdraw.newBuilder()
+                        .setCommandId(withdrawal.commandId())
+                        .setReason("operation " + withdrawal.operationId() + " was cancelled at the hub")).build());
+            }
+            withdrawnHere.add(withdrawal.commandId());
+            LOG.info("Withdrew held command {} (operation {}) from {}", withdrawal.commandId(),
+                    withdrawal.operationId(), describe());
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.outpost.hub.gateway;
 
 import dev.outpost.hub.deployments.CommandOutbox;
+import dev.outpost.hub.deployments.CommandStore;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
@@ -58,6 +59,11 @@ final class InMemoryCommandOutbox implements CommandOutbox {
         Pause next = new Pause(new CountDownLatch(1), new CountDownLatch(1));
         pause = next;
         return next;
+    }
+
+    @Override
+    public List<CommandStore.Withdrawal> withdrawals(String environmentId, String agentId, int limit) {
+        return List.of(); // approval holds are tested on the real outbox
     }
 
     @Override

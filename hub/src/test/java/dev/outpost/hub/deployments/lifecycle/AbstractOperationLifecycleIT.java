@@ -8,6 +8,8 @@ import dev.outpost.hub.deployments.AppliedClaims;
 import dev.outpost.hub.testsupport.Api;
 import dev.outpost.hub.testsupport.HubTestProperties;
 import dev.outpost.protocol.fixtures.ReleaseFixture;
+import dev.outpost.protocol.v1.AgentCondition;
+import dev.outpost.protocol.v1.AgentState;
 import dev.outpost.protocol.v1.AppliedDeployment;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandProgress;
@@ -16,6 +18,8 @@ import dev.outpost.protocol.v1.Outcome;
 import dev.outpost.protocol.v1.Step;
 import dev.outpost.protocol.v1.StepState;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -318,6 +322,71 @@ abstract class AbstractOperationLifecycleIT {
         assertThat(operation(op).get("status").asText()).isEqualTo("succeeded");
     }
 
+    @Test
+    void aCommandHeldForTheCustomersApprovalShowsWhyNeverTimesOutAndItsDeadlineRunsFromTheApproval() {
+        TestAgent agent = agentIn(environment());
+        JsonNode created = deploy(agent, release(ReleaseFixture.redisV1()), "held");
+        String deployment = created.at("/deployment/id").asText();
+        String op = created.at("/operation/id").asText();
+        Command sent = agent.awaitCommand(1);
+
+        agent.progress(held(sent));
+        String waiting = "waiting for the customer's approval at agent " + agent.id() + " (held since ";
+        await().until(() -> operation(op).get("waitingReason").asText("").startsWith(waiting));
+        assertThat(operation(op).get("waitingReason").asText()).endsWith("): on the agent, the customer runs "
+                + "`outpost-agent approve " + sent.getCommandId() + "`");
+        assertThat(deploymentJson(deployment).get("statusReason").asText()).startsWith(waiting);
+        assertThat(api().get("/api/v1/operations?deploymentId=" + deployment, ADMIN).json().get(0).get("waitingReason")
+                .asText()).startsWith(waiting);
+        // Held longer than its result deadline, the operation still waits for the customer.
+        await().during(OVERDUE.plusSeconds(2)).atMost(OVERDUE.plusSeconds(10))
+                .until(() -> operation(op).get("status").asText().equals("pending"));
+
+        Instant approved = Instant.now();
+        agent.progress(CommandProgress.newBuilder().setCommandId(sent.getCommandId()).build()); // the customer approved
+        await().until(() -> operation(op).get("status").asText().equals("running"));
+        assertThat(operation(op).get("waitingReason").isNull()).isTrue();
+        // Approved but never answered: it times out, counted from the approval rather than from the first send.
+        await().atMost(OVERDUE.plusSeconds(20)).until(() -> operation(op).get("status").asText().equals("failed"));
+        String reason = operation(op).get("failureReason").asText();
+        assertThat(reason).startsWith("timed out: agent " + agent.id() + " was sent command " + sent.getCommandId());
+        Instant restarted = Instant.parse(reason.replaceAll(".* at (\\S+) and sent no result.*", "$1"));
+        assertThat(restarted).isAfterOrEqualTo(approved.minusSeconds(1));
+    }
+
+    @Test
+    void aHeldCommandTheVendorCancelsIsWithdrawnFromTheAgentOnEveryStreamUntilTheAgentAnswers() {
+        TestAgent agent = agentIn(environment());
+        JsonNode created = deploy(agent, release(ReleaseFixture.redisV1()), "withdrawn");
+        String op = created.at("/operation/id").asText();
+        Command sent = agent.awaitCommand(1);
+        agent.progress(held(sent));
+        await().until(() -> operation(op).get("waitingReason").asText("").startsWith("waiting for the customer's"));
+
+        Api.Response cancelled = api().send("POST", "/api/v1/operations/" + op + "/cancel", ADMIN, null, null);
+        assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(200);
+        await().until(() -> agent.withdrawals().size() == 1);
+        assertThat(agent.withdrawals().get(0).getCommandId()).isEqualTo(sent.getCommandId());
+        assertThat(agent.withdrawals().get(0).getReason()).isEqualTo("operation " + op + " was cancelled at the hub");
+
+        agent.disconnect(); // the withdrawal may not have reached the agent: it is sent again
+        agent.connect(hub);
+        await().until(() -> agent.withdrawals().size() == 2);
+        fail(agent, sent, "withdrawn by the hub before the customer decided");
+        Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        agent.heartbeat(AgentCondition.newBuilder().setState(AgentState.AGENT_STATE_READY)
+                .setSinceUnixMs(since.toEpochMilli()).build());
+        await().until(() -> since.equals(Instant.parse(api().get("/api/v1/agents/" + agent.id(), ADMIN).json()
+                .at("/condition/since").asText("1970-01-01T00:00:00Z")))); // the answer before it was taken too
+        agent.disconnect();
+        agent.connect(hub);
+        await().until(() -> "online".equals(api().get("/api/v1/agents/" + agent.id(), ADMIN).json().get("status").asText()));
+        await().during(Duration.ofSeconds(2)).until(() -> agent.withdrawals().size() == 2);
+        assertThat(agent.received()).hasSize(1); // never sent again
+        assertThat(operation(op).get("status").asText()).isEqualTo("failed");
+        assertThat(operation(op).get("failureReason").asText()).startsWith("cancelled by ");
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     private Api api() {
@@ -354,6 +423,12 @@ abstract class AbstractOperationLifecycleIT {
     private static void fail(TestAgent agent, Command command, String reason) {
         agent.result(CommandResult.newBuilder().setCommandId(command.getCommandId()).setOutcome(Outcome.OUTCOME_FAILED)
                 .setFailureReason(reason).build());
+    }
+
+    /** What an agent in the customer's approval mode reports for a command it holds. */
+    private static CommandProgress held(Command command) {
+        return CommandProgress.newBuilder().setCommandId(command.getCommandId()).setAwaitingApproval("on the agent, the "
+                + "customer runs `outpost-agent approve " + command.getCommandId() + "`").build();
     }
 
     private static Step step(String name, StepState state, String message) {

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import dev.outpost.hub.pki.TestCsr;
 import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.Pem;
+import dev.outpost.protocol.v1.AgentCondition;
 import dev.outpost.protocol.v1.AgentControlGrpc;
 import dev.outpost.protocol.v1.AgentMessage;
 import dev.outpost.protocol.v1.ClusterFacts;
@@ -15,8 +16,10 @@ import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
 import dev.outpost.protocol.v1.EnrollmentGrpc;
+import dev.outpost.protocol.v1.Heartbeat;
 import dev.outpost.protocol.v1.Hello;
 import dev.outpost.protocol.v1.HubMessage;
+import dev.outpost.protocol.v1.Withdraw;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -39,6 +42,7 @@ final class TestAgent implements AutoCloseable {
     private final KeyPair keys;
     private final EnrollResponse enrolled;
     private final List<Command> received = new CopyOnWriteArrayList<>();
+    private final List<Withdraw> withdrawals = new CopyOnWriteArrayList<>();
     private ManagedChannel channel;
     private StreamObserver<AgentMessage> requests;
     private final AtomicBoolean open = new AtomicBoolean();
@@ -84,6 +88,9 @@ final class TestAgent implements AutoCloseable {
                 if (message.hasCommand()) {
                     received.add(message.getCommand());
                 }
+                if (message.hasWithdraw()) {
+                    withdrawals.add(message.getWithdraw());
+                }
             }
 
             @Override
@@ -106,6 +113,11 @@ final class TestAgent implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** The withdrawals received so far on any stream, in order. */
+    List<Withdraw> withdrawals() {
+        return List.copyOf(withdrawals);
+    }
+
     /** Waits for the {@code n}th command (1-based) and answers it. */
     Command awaitCommand(int n) {
         await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= n);
@@ -114,6 +126,12 @@ final class TestAgent implements AutoCloseable {
 
     void progress(CommandProgress progress) {
         send(AgentMessage.newBuilder().setProgress(progress).build());
+    }
+
+    /** Sends a heartbeat that tells {@code condition}: once the hub shows it, what was sent before it was handled. */
+    void heartbeat(AgentCondition condition) {
+        send(AgentMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSentAtUnixMs(System.currentTimeMillis())
+                .setCondition(condition)).build());
     }
 
     void result(CommandResult result) {
