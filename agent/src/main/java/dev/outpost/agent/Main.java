@@ -30,6 +30,7 @@ import dev.outpost.agent.enrollment.EnrollmentException;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.identity.CertificateExpiry;
 import dev.outpost.agent.identity.CertificateRenewal;
+import dev.outpost.agent.identity.HubTrustUpdates;
 import dev.outpost.agent.identity.IdentityFiles;
 import dev.outpost.agent.infra.InfrastructureProvider;
 import dev.outpost.agent.infra.NoInfrastructureProvider;
@@ -323,7 +324,7 @@ public final class Main {
             LOG.info("Customer policy in force: {}", config.policy());
         }
         RotatingKeyManager keys = new RotatingKeyManager(credentials);
-        ManagedChannel channel = HubChannels.mutualTls(config.hub(), keys, credentials.hubCa());
+        ManagedChannel channel = HubChannels.mutualTls(config.hub(), keys);
         IdentityFiles identityFiles = new IdentityFiles(config.stateDir());
         CertificateRenewal renewal = new CertificateRenewal(channel, keys, identityFiles,
                 new Backoff(RENEWAL_RETRY_BASE, RENEWAL_RETRY_CAP), Clock.systemUTC());
@@ -347,6 +348,7 @@ public final class Main {
                 new FinishedCommands(config.stateDir().resolve("finished-commands.log"), KEEP_RESULTS), ledger, pause,
                 approvals, connection, config.maxParallelDeployments(), MAX_QUEUED_COMMANDS);
         connection.setDispatcher(dispatcher);
+        connection.setOnTrust(new HubTrustUpdates(keys, identityFiles));
         drift.setOutlet(report -> connection.send(AgentMessage.newBuilder().setDrift(report).build()));
         dispatcher.setOnFinished(metrics::commandFinished);
         connection.setOnStreamEnd(metrics::hubDisconnected);

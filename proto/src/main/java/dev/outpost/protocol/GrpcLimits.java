@@ -17,6 +17,8 @@ public final class GrpcLimits {
     /** Largest YAML of one plan step once decompressed; the agent stops inflating past it. */
     public static final int MAX_RENDERED_YAML_BYTES = 8 * 1024 * 1024;
     /** Largest number of steps in one plan. */
+    /** Most CA certificates in a TrustBundle (a rollover has two; room for more without a protocol change). */
+    public static final int MAX_TRUSTED_CAS = 10;
     public static final int MAX_PLAN_STEPS = 50;
     /** Largest number of drifted objects in one DriftReport; more are counted, not listed. */
     public static final int MAX_DRIFTED_OBJECTS = 200;

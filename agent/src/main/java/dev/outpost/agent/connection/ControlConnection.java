@@ -13,6 +13,7 @@ import dev.outpost.protocol.v1.ClusterFacts;
 import dev.outpost.protocol.v1.Heartbeat;
 import dev.outpost.protocol.v1.Hello;
 import dev.outpost.protocol.v1.HubMessage;
+import dev.outpost.protocol.v1.TrustBundle;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -75,6 +76,7 @@ public final class ControlConnection implements HubOutlet {
     private CommandDispatcher dispatcher;
     private volatile IntConsumer onWelcome = revision -> { };
     private volatile Consumer<Boolean> onStreamEnd = reconnecting -> { };
+    private volatile Consumer<TrustBundle> onTrust = bundle -> { };
     private volatile Stream current;
 
     /** One open stream: its sender, and whether the hub welcomed it. */
@@ -110,6 +112,7 @@ public final class ControlConnection implements HubOutlet {
                     }
                 }
                 case WITHDRAW -> dispatcher.withdraw(message.getWithdraw());
+                case TRUST -> onTrust.accept(message.getTrust());
                 default -> LOG.debug("Ignoring an unknown message from the hub");
             }
         }
@@ -194,6 +197,11 @@ public final class ControlConnection implements HubOutlet {
     /** Called with the negotiated protocol revision after each Welcome; must return quickly. */
     public void setOnWelcome(IntConsumer onWelcome) {
         this.onWelcome = onWelcome;
+    }
+
+    /** Called with each TrustBundle the hub sends (after Welcome, and at CA rollover steps); set before {@link #run}. */
+    public void setOnTrust(Consumer<TrustBundle> onTrust) {
+        this.onTrust = onTrust;
     }
 
     /**

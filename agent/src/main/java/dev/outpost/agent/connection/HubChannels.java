@@ -3,6 +3,7 @@ package dev.outpost.agent.connection;
 import dev.outpost.agent.config.HubAddress;
 import dev.outpost.agent.identity.AgentCredentials;
 import dev.outpost.agent.tls.RotatingKeyManager;
+import dev.outpost.agent.tls.RotatingTrustManager;
 import dev.outpost.protocol.GrpcLimits;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
@@ -31,13 +32,14 @@ public final class HubChannels {
 
     /**
      * The channel to the hub, proving the agent with {@code keys}' current certificate at each
-     * handshake (a renewal takes effect at the next connection) and trusting {@code hubCa} only.
+     * handshake (a renewal takes effect at the next connection) and trusting the CAs {@code keys}' current
+     * credentials hold (a CA rollover step the hub sent takes effect at the next connection too).
      */
-    public static ManagedChannel mutualTls(HubAddress hub, RotatingKeyManager keys, List<X509Certificate> hubCa) {
+    public static ManagedChannel mutualTls(HubAddress hub, RotatingKeyManager keys) {
         try {
             SslContext tls = tlsToHub()
                     .keyManager(keys)
-                    .trustManager(hubCa.toArray(X509Certificate[]::new))
+                    .trustManager(new RotatingTrustManager(() -> keys.current().hubCa()))
                     .protocols("TLSv1.3")
                     .build();
             keys.forgetSessionsOnReplace(tls.sessionContext());
@@ -53,8 +55,8 @@ public final class HubChannels {
         }
     }
 
-    /** {@link #mutualTls(HubAddress, RotatingKeyManager, List)} with credentials that are never replaced. */
+    /** {@link #mutualTls(HubAddress, RotatingKeyManager)} with credentials that are never replaced. */
     public static ManagedChannel mutualTls(HubAddress hub, AgentCredentials credentials) {
-        return mutualTls(hub, new RotatingKeyManager(credentials), credentials.hubCa());
+        return mutualTls(hub, new RotatingKeyManager(credentials));
     }
 }

@@ -71,6 +71,11 @@ public final class IdentityFiles {
         finishRenewal();
     }
 
+    /** Stores the CAs the agent trusts for the hub (a CA rollover step the hub sent), replacing ca.pem atomically. */
+    public void saveTrust(List<X509Certificate> bundle) throws IOException {
+        OwnerOnlyFiles.write(dir.resolve("ca.pem"), Pem.certificates(bundle));
+    }
+
     private Path renewalFile() {
         return dir.resolve("renewal.pem");
     }

@@ -62,6 +62,11 @@ public final class TcpProxy implements AutoCloseable {
         partitioned = true;
     }
 
+    /** Closes every connection open now (both sides see a reset), as a failing middlebox would; new ones go through. */
+    public void dropConnections() {
+        List.copyOf(sockets).forEach(this::closeQuietly);
+    }
+
     /** Lets traffic through again. */
     public void restore() {
         synchronized (gate) {

@@ -94,7 +94,7 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
                 .setTenantId(identity.tenantId())
                 .setEnvironmentId(identity.environmentId())
                 .setCertificatePem(Pem.certificate(certificate.certificate()))
-                .setCaBundlePem(Pem.certificate(ca.caCertificate()))
+                .setCaBundlePem(Pem.certificates(ca.trustedCas()))
                 .setCertificateNotAfterUnixMs(certificate.notAfter().toEpochMilli())
                 .build();
     }

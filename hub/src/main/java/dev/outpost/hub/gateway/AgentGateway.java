@@ -25,7 +25,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +59,9 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
 
     private final HubConfig config;
     private final HubCertificateAuthority ca;
+    private final GatewayConfig limits;
+    private GatewayKeyManager keyManager;
+    private ClientCaTrust clientTrust;
     private final EnrollmentGrpcService enrollment;
     private final AgentControlService control;
     private final ControlSessions sessions;
@@ -97,6 +99,7 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
         this.renewal = renewal;
         this.enrolmentRate = new EnrolmentRateLimit(limiter, clock);
         this.admission = new HandshakeAdmission(limits, clock);
+        this.limits = limits;
         this.clock = clock;
         this.telemetry = telemetry;
         this.config = config;
@@ -113,10 +116,12 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
     public synchronized void start() {
         GrpcTransportLog.install();
         GatewayKeyMaterial keys = ca.gatewayKeyMaterial(config.getGrpcHostnames());
+        keyManager = new GatewayKeyManager(keys);
+        clientTrust = new ClientCaTrust(keys.clientCas());
         InetSocketAddress address = new InetSocketAddress(config.getGrpcBindAddress(), config.getGrpcPort());
         RequestDeadline deadline = new RequestDeadline(GrpcLimits.REQUEST_DEADLINE, threads.timer());
         server = NettyServerBuilder.forAddress(address)
-                .sslContext(sslContext(keys))
+                .sslContext(sslContext(keyManager, clientTrust))
                 .executor(threads.workers())
                 .handshakeTimeout(HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES)
@@ -189,6 +194,24 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
                 TimeUnit.MILLISECONDS);
         threads.timer().scheduleWithFixedDelay(guarded("revalidation", sessions::closeRevoked),
                 REVALIDATE_EVERY.toMillis(), REVALIDATE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        long caReload = Math.max(100, limits.getCaReloadInterval().toMillis());
+        threads.timer().scheduleWithFixedDelay(guarded("CA reload", this::reloadCa), caReload, caReload,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes in a CA rollover step: new handshakes present a gateway certificate of the signing CA and
+     * accept client certificates of every trusted one, and connected agents are sent the new trust.
+     * Open connections stay as they are.
+     */
+    void reloadCa() {
+        if (!ca.reload()) {
+            return;
+        }
+        GatewayKeyMaterial keys = ca.gatewayKeyMaterial(config.getGrpcHostnames());
+        clientTrust.trust(keys.clientCas());
+        keyManager.replace(keys);
+        sessions.trustChanged();
     }
 
     /**
@@ -209,10 +232,10 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
         }
     }
 
-    private static SslContext sslContext(GatewayKeyMaterial keys) {
+    private static SslContext sslContext(GatewayKeyManager keys, ClientCaTrust trust) {
         try {
-            return GrpcSslContexts.configure(SslContextBuilder.forServer(keys.key(), keys.chain().toArray(X509Certificate[]::new)))
-                    .trustManager(new ClientCaTrust(keys.clientCa()))
+            return GrpcSslContexts.configure(SslContextBuilder.forServer(keys))
+                    .trustManager(trust)
                     .clientAuth(ClientAuth.OPTIONAL)
                     .protocols("TLSv1.3")
                     .build();

@@ -34,7 +34,7 @@ public class CertificateRenewalService extends CertificateRenewalGrpc.Certificat
                     request.getCsrDer().toByteArray());
             response.onNext(RenewCertificateResponse.newBuilder()
                     .setCertificatePem(Pem.certificate(issued.certificate()))
-                    .setCaBundlePem(Pem.certificate(ca.caCertificate()))
+                    .setCaBundlePem(Pem.certificates(ca.trustedCas()))
                     .setCertificateNotAfterUnixMs(issued.notAfter().toEpochMilli())
                     .build());
             response.onCompleted();

@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -17,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trusts client certificates that chain to the hub CA, and refuses others with a verification error
+ * Trusts client certificates that chain to a hub CA (more than one during a CA rollover; {@link
+ * #trust} replaces them while the gateway runs), and refuses others with a verification error
  * the TLS stack turns into a specific alert: {@code unknown_ca} (RFC 8446: no known trust anchor),
  * where the default translation makes BoringSSL send {@code internal_error}. Server certificates are
  * never checked with it.
@@ -25,10 +27,15 @@ import org.slf4j.LoggerFactory;
 final class ClientCaTrust extends X509ExtendedTrustManager {
     private static final Logger LOG = LoggerFactory.getLogger(ClientCaTrust.class);
 
-    private final X509ExtendedTrustManager delegate;
+    private volatile X509ExtendedTrustManager delegate;
 
-    ClientCaTrust(X509Certificate clientCa) {
-        this.delegate = trustManagerFor(clientCa);
+    ClientCaTrust(List<X509Certificate> clientCas) {
+        this.delegate = trustManagerFor(clientCas);
+    }
+
+    /** Trusts {@code clientCas} from the next handshake on. */
+    void trust(List<X509Certificate> clientCas) {
+        this.delegate = trustManagerFor(clientCas);
     }
 
     @Override
@@ -73,9 +80,14 @@ final class ClientCaTrust extends X509ExtendedTrustManager {
         throw new CertificateException("the gateway does not verify server certificates");
     }
 
+    /**
+     * None named: the TLS stack reads this once, when the context is built, for the CA names it asks
+     * clients for, and a client whose certificate a CA rollover issued since would then send none.
+     * Every client certificate is checked against the CAs trusted now instead.
+     */
     @Override
     public X509Certificate[] getAcceptedIssuers() {
-        return delegate.getAcceptedIssuers();
+        return new X509Certificate[0];
     }
 
     private static CertificateException refused(X509Certificate[] chain, CertificateException cause) {
@@ -88,11 +100,13 @@ final class ClientCaTrust extends X509ExtendedTrustManager {
         return refused;
     }
 
-    private static X509ExtendedTrustManager trustManagerFor(X509Certificate ca) {
+    private static X509ExtendedTrustManager trustManagerFor(List<X509Certificate> cas) {
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
             store.load(null, null);
-            store.setCertificateEntry("outpost-hub-ca", ca);
+            for (int i = 0; i < cas.size(); i++) {
+                store.setCertificateEntry("outpost-hub-ca-" + i, cas.get(i));
+            }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
             for (TrustManager manager : factory.getTrustManagers()) {

@@ -292,6 +292,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 .setProtocolRevision(revision)
                 .setHeartbeatIntervalSeconds((int) Math.max(1, heartbeatInterval.toSeconds()))
                 .setHubVersion(HubVersion.current())).build());
+        send(sessions.trustBundle());
         lastConditionWritten = message.getHello().hasCondition() ? message.getHello().getCondition() : null;
         welcomed = true;
         LOG.info("Agent connected: {} version={} revision={} applied={}", describe(),
@@ -368,6 +369,11 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             LOG.info("Withdrew held command {} (operation {}) from {}", withdrawal.commandId(),
                     withdrawal.operationId(), describe());
         }
+    }
+
+    /** Tells the agent the CAs it must trust for the hub from now on. */
+    void sendTrust(HubMessage trust) {
+        send(trust);
     }
 
     private void send(HubMessage message) {

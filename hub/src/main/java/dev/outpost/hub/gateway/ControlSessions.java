@@ -6,6 +6,10 @@ import dev.outpost.hub.agents.AgentRevoked;
 import dev.outpost.hub.deployments.CommandOutbox;
 import dev.outpost.hub.deployments.CommandQueued;
 import dev.outpost.hub.enrollment.AgentEnrolled;
+import dev.outpost.hub.pki.HubCertificateAuthority;
+import dev.outpost.protocol.Pem;
+import dev.outpost.protocol.v1.HubMessage;
+import dev.outpost.protocol.v1.TrustBundle;
 import io.grpc.Status;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
@@ -36,6 +40,7 @@ public class ControlSessions {
 
     private final AgentPresence presence;
     private final CommandOutbox outbox;
+    private final HubCertificateAuthority ca;
     private final Clock clock;
     private final String replicaId;
     private final ConcurrentMap<String, ControlSession> byAgent = new ConcurrentHashMap<>();
@@ -44,13 +49,33 @@ public class ControlSessions {
     /** When the last last-seen batch started: sessions heard since then are in the next one. */
     private volatile Instant lastSeenFlushed = Instant.EPOCH;
 
-    public ControlSessions(AgentPresence presence, CommandOutbox outbox, Clock clock) {
+    public ControlSessions(AgentPresence presence, CommandOutbox outbox, HubCertificateAuthority ca, Clock clock) {
+        this.ca = ca;
         this.presence = presence;
         this.outbox = outbox;
         this.clock = clock;
         byte[] random = new byte[6];
         new SecureRandom().nextBytes(random);
         this.replicaId = "hub-" + HexFormat.of().formatHex(random);
+    }
+
+    /** The CAs agents must trust for the hub now: sent after every Welcome and when a rollover step changes them. */
+    HubMessage trustBundle() {
+        return HubMessage.newBuilder().setTrust(TrustBundle.newBuilder().setCaBundlePem(Pem.certificates(ca.trustedCas())))
+                .build();
+    }
+
+    /** Sends the CAs trusted now to every welcomed stream of this replica (a CA rollover step was taken in). */
+    public void trustChanged() {
+        HubMessage trust = trustBundle();
+        int sent = 0;
+        for (ControlSession session : List.copyOf(byAgent.values())) {
+            if (session.welcomed()) {
+                session.sendTrust(trust);
+                sent++;
+            }
+        }
+        LOG.info("Sent the hub's {} trusted CA(s) to {} connected agent(s)", ca.trustedCas().size(), sent);
     }
 
     /** Random id of this hub process, recorded with each agent it holds a stream of. */

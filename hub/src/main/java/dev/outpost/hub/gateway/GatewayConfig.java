@@ -18,4 +18,8 @@ public interface GatewayConfig {
     /** The least wait a busy refusal asks for; agents add a random share of it again. */
     @Bindable(defaultValue = "5s")
     Duration getBusyRetryAfter();
+
+    /** How often the gateway looks at the CA files for a rollover step (outpost-hub ca …) and takes it in. */
+    @Bindable(defaultValue = "10s")
+    Duration getCaReloadInterval();
 }

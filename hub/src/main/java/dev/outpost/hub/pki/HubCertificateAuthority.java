@@ -21,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import javax.crypto.Mac;
@@ -34,23 +35,24 @@ import org.slf4j.LoggerFactory;
 /**
  * The hub's certificate authority. Its key lives in {@code <dataDir>/pki} and is created on the
  * first start only, so agents keep trusting a restarted hub. It signs the gateway's server
- * certificate and the agents' client certificates.
+ * certificate and the agents' client certificates. A CA rollover ({@link CaFiles}) changes the files;
+ * {@link #reload} takes them in while the hub runs.
  */
 @Singleton
 public class HubCertificateAuthority implements CaFingerprintSource {
     private static final Logger LOG = LoggerFactory.getLogger(HubCertificateAuthority.class);
-    private static final String CA_NAME = "Outpost hub CA";
     private static final String GATEWAY_NAME = "Outpost agent gateway";
-    private static final Duration CA_LIFETIME = Duration.ofDays(3650);
     private static final Duration GATEWAY_LIFETIME = Duration.ofDays(365);
     private static final Duration GATEWAY_RENEW_BEFORE = Duration.ofDays(30);
     /** Back-dating of notBefore, so a peer whose clock is a little behind accepts a fresh certificate. */
-    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    private static final Duration CLOCK_SKEW = CaFiles.CLOCK_SKEW;
 
     private final Path dir;
     private final Clock clock;
-    private final PrivateKey caKey;
-    private final X509Certificate caCertificate;
+    /** The key secrets at rest are sealed with derives from the CA that signed at start. */
+    private final PrivateKey startKey;
+    private volatile CaFiles.CaSet set;
+    private volatile String stamp;
 
     @Inject
     public HubCertificateAuthority(HubConfig config, Clock clock) {
@@ -61,78 +63,135 @@ public class HubCertificateAuthority implements CaFingerprintSource {
     public HubCertificateAuthority(Path dir, Clock clock) {
         this.dir = dir;
         this.clock = clock;
-        Path keyFile = dir.resolve("ca.key");
-        Path certFile = dir.resolve("ca.crt");
-        if (Files.exists(keyFile) && Files.exists(certFile)) {
-            caKey = Pem.parseEcPrivateKey(read(keyFile));
-            caCertificate = Pem.parseCertificate(read(certFile));
-            LOG.info("Loaded hub CA from {} (fingerprint {})", dir, caFingerprint());
-        } else if (Files.exists(keyFile) || Files.exists(certFile)) {
-            throw new IllegalStateException("Half a CA in " + dir + ": ca.key and ca.crt must both exist or both be absent");
+        if (CaFiles.exists(dir)) {
+            set = CaFiles.load(dir);
+            LOG.info("Loaded hub CA from {} (fingerprint {}{})", dir, caFingerprint(), describeRollover(set));
         } else {
-            PrivateFiles.createPrivateDirectory(dir);
-            KeyPair pair = EcKeys.generateP256();
-            Instant now = clock.instant();
-            caKey = pair.getPrivate();
-            caCertificate = CertificateBuilder.selfSignedCa(CA_NAME, pair.getPublic(), caKey,
-                    now.minus(CLOCK_SKEW), now.plus(CA_LIFETIME));
-            PrivateFiles.writeSecret(keyFile, Pem.privateKey(caKey));
-            PrivateFiles.writePublic(certFile, Pem.certificate(caCertificate));
+            CaFiles.create(dir, clock);
+            set = CaFiles.load(dir);
             LOG.info("Created hub CA in {} (fingerprint {})", dir, caFingerprint());
         }
+        stamp = CaFiles.stamp(dir);
+        startKey = set.signing().key();
     }
 
     /**
-     * A 32-byte secret for {@code purpose}, derived from the CA's private key (HMAC-SHA256 of the
-     * purpose under the key's encoding): the same in every replica that shares the CA, and nothing
-     * of the key itself leaves this class.
+     * Reads the CA files again if they changed (a rollover step); true when the set of CAs did. A set
+     * that cannot be read now (a step half-way) is left for the next call; the current one stays.
+     */
+    public synchronized boolean reload() {
+        String now = CaFiles.stamp(dir);
+        if (now.equals(stamp)) {
+            return false;
+        }
+        CaFiles.CaSet loaded;
+        try {
+            loaded = CaFiles.load(dir);
+        } catch (RuntimeException e) {
+            LOG.warn("The CA files in {} changed but cannot be read now ({}); keeping the CA set in use", dir,
+                    e.getMessage());
+            return false;
+        }
+        stamp = now;
+        boolean changed = !loaded.trusted().equals(set.trusted());
+        set = loaded;
+        if (changed) {
+            LOG.info("CA set changed: signing with {}, trusting {}{}", caFingerprint(),
+                    loaded.trusted().stream().map(CaFingerprint::of).toList(), describeRollover(loaded));
+        }
+        return changed;
+    }
+
+    private static String describeRollover(CaFiles.CaSet set) {
+        return switch (set.phase()) {
+            case STEADY -> "";
+            case PREPARED -> "; rollover prepared: next CA " + set.next().orElseThrow().fingerprint() + " trusted, not yet signing";
+            case ACTIVATED -> "; rollover activated: previous CA " + set.previous().orElseThrow().fingerprint()
+                    + " still trusted until it is retired";
+        };
+    }
+
+    /**
+     * A 32-byte secret for {@code purpose}, derived from the private key of the CA that signed when
+     * the hub started (HMAC-SHA256 of the purpose under the key's encoding): the same in every
+     * replica that shares the CA, and nothing of the key itself leaves this class.
      */
     public byte[] derivedSecret(String purpose) {
+        return derive(startKey, purpose);
+    }
+
+    /**
+     * The same secret derived from each other CA key kept (next, previous, retired), so that what
+     * was sealed with it before a rollover still opens.
+     */
+    public List<byte[]> olderDerivedSecrets(String purpose) {
+        CaFiles.CaSet current = set;
+        List<PrivateKey> keys = new ArrayList<>();
+        keys.add(current.signing().key());
+        current.next().ifPresent(a -> keys.add(a.key()));
+        current.previous().ifPresent(a -> keys.add(a.key()));
+        keys.addAll(current.retiredKeys());
+        return keys.stream().filter(k -> !k.equals(startKey)).map(k -> derive(k, purpose)).toList();
+    }
+
+    private static byte[] derive(PrivateKey key, String purpose) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(caKey.getEncoded(), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
             return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot derive a secret from the CA key", e);
         }
     }
 
-    /** The CA certificate, which agents trust for the hub and the gateway trusts for agents. */
+    /** The CA that signs now, which agents pin at enrolment. */
     public X509Certificate caCertificate() {
-        return caCertificate;
+        return set.signing().certificate();
+    }
+
+    /** Every CA trusted now (the signing one first): what agents trust for the hub and the gateway for agents. */
+    public List<X509Certificate> trustedCas() {
+        return set.trusted();
+    }
+
+    /** Where a rollover stands. */
+    public CaFiles.Phase rolloverPhase() {
+        return set.phase();
     }
 
     @Override
     public String caFingerprint() {
-        return CaFingerprint.of(caCertificate);
+        return CaFingerprint.of(caCertificate());
     }
 
     /**
      * The gateway's server key and chain, for these host names. Reuses the stored certificate unless
-     * it is missing, was not signed by this CA, names other hosts, or expires within 30 days.
+     * it is missing, was not signed by the signing CA, names other hosts, or expires within 30 days.
      */
-    public GatewayKeyMaterial gatewayKeyMaterial(Collection<String> hostnames) {
+    public synchronized GatewayKeyMaterial gatewayKeyMaterial(Collection<String> hostnames) {
+        CaFiles.Authority signing = set.signing();
+        List<X509Certificate> trusted = set.trusted();
         GeneralNames altNames = SubjectAltNames.forHosts(hostnames);
         Path keyFile = dir.resolve("gateway.key");
         Path certFile = dir.resolve("gateway.crt");
         if (Files.exists(keyFile) && Files.exists(certFile)) {
             PrivateKey key = Pem.parseEcPrivateKey(read(keyFile));
             X509Certificate certificate = Pem.parseCertificate(read(certFile));
-            if (isCurrent(certificate, altNames)) {
-                return new GatewayKeyMaterial(key, List.of(certificate, caCertificate), caCertificate);
+            if (isCurrent(certificate, signing.certificate(), altNames)) {
+                return new GatewayKeyMaterial(key, List.of(certificate, signing.certificate()), trusted);
             }
             LOG.info("Gateway certificate is outdated (host names, issuer or expiry); issuing a new one");
         }
         KeyPair pair = EcKeys.generateP256();
         Instant now = clock.instant();
-        X509Certificate certificate = CertificateBuilder.leaf(caCertificate, caKey, GATEWAY_NAME, pair.getPublic(),
-                altNames, KeyPurposeId.id_kp_serverAuth, now.minus(CLOCK_SKEW), now.plus(GATEWAY_LIFETIME));
+        X509Certificate certificate = CertificateBuilder.leaf(signing.certificate(), signing.key(), GATEWAY_NAME,
+                pair.getPublic(), altNames, KeyPurposeId.id_kp_serverAuth, now.minus(CLOCK_SKEW), now.plus(GATEWAY_LIFETIME));
         PrivateFiles.createPrivateDirectory(dir);
         PrivateFiles.writeSecret(keyFile, Pem.privateKey(pair.getPrivate()));
         PrivateFiles.writePublic(certFile, Pem.certificate(certificate));
-        LOG.info("Issued gateway certificate for {} valid until {}", hostnames,
-                certificate.getNotAfter().toInstant());
-        return new GatewayKeyMaterial(pair.getPrivate(), List.of(certificate, caCertificate), caCertificate);
+        LOG.info("Issued gateway certificate for {} valid until {}, signed by CA {}", hostnames,
+                certificate.getNotAfter().toInstant(), signing.fingerprint());
+        return new GatewayKeyMaterial(pair.getPrivate(), List.of(certificate, signing.certificate()), trusted);
     }
 
     /**
@@ -144,7 +203,8 @@ public class HubCertificateAuthority implements CaFingerprintSource {
         Instant now = clock.instant();
         GeneralNames uri = new GeneralNames(
                 new GeneralName(GeneralName.uniformResourceIdentifier, identity.toUri().toString()));
-        return new IssuedCertificate(CertificateBuilder.leaf(caCertificate, caKey, identity.agentId(), agentKey,
+        CaFiles.Authority signing = set.signing();
+        return new IssuedCertificate(CertificateBuilder.leaf(signing.certificate(), signing.key(), identity.agentId(), agentKey,
                 uri, KeyPurposeId.id_kp_clientAuth, now.minus(backdating(ttl)), now.plus(ttl)));
     }
 
@@ -157,9 +217,9 @@ public class HubCertificateAuthority implements CaFingerprintSource {
         return tenth.compareTo(CLOCK_SKEW) < 0 ? tenth : CLOCK_SKEW;
     }
 
-    private boolean isCurrent(X509Certificate certificate, GeneralNames altNames) {
+    private boolean isCurrent(X509Certificate certificate, X509Certificate signingCa, GeneralNames altNames) {
         try {
-            certificate.verify(caCertificate.getPublicKey());
+            certificate.verify(signingCa.getPublicKey());
         } catch (GeneralSecurityException e) {
             return false;
         }

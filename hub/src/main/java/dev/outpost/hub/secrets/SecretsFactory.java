@@ -43,11 +43,25 @@ public class SecretsFactory {
             keys.add(config.getKeys());
             sources.add("outpost.secrets.keys");
         }
-        keys.add(Base64.getEncoder().encodeToString(ca.derivedSecret(DERIVATION_PURPOSE)));
-        sources.add("the key derived from the CA's");
+        List<String> derived = caDerivedKeys(ca);
+        keys.addAll(derived);
+        sources.add("the key derived from the CA's" + (derived.size() == 1 ? ""
+                : ", then, for opening only, " + (derived.size() - 1) + " derived from the other CA keys kept "
+                        + "(next, previous, retired)"));
         SecretKeyring keyring = SecretKeyring.parse(String.join(",", keys));
         LOG.info("Sealing secrets at rest with {} ({})", keyring, String.join(", then ", sources));
         return new SecretSealer(keyring);
+    }
+
+    /**
+     * Base64 keys derived from the CA keys: the signing CA's at start first (it seals), then those of
+     * the other CAs kept, so that what was sealed before a CA rollover still opens and is resealed.
+     */
+    static List<String> caDerivedKeys(HubCertificateAuthority ca) {
+        List<String> keys = new ArrayList<>();
+        keys.add(Base64.getEncoder().encodeToString(ca.derivedSecret(DERIVATION_PURPOSE)));
+        ca.olderDerivedSecrets(DERIVATION_PURPOSE).forEach(secret -> keys.add(Base64.getEncoder().encodeToString(secret)));
+        return keys;
     }
 
     /** The token, from outpost.secrets.openbao-token or the file outpost.secrets.openbao-token-file names. */

@@ -11,6 +11,7 @@ import dev.outpost.hub.enrollment.CertificateRenewals;
 import dev.outpost.hub.enrollment.EnrollmentGrpcService;
 import dev.outpost.hub.limits.RequestLimiter;
 import dev.outpost.hub.testsupport.FixedRateLimits;
+import dev.outpost.hub.pki.CaFiles;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.hub.pki.SubjectAltNames;
 import dev.outpost.hub.pki.TestCsr;
@@ -98,7 +99,7 @@ class AgentGatewayIT {
         config.setCommandPollInterval(Duration.ofSeconds(30)); // pushes in these tests come from events, not polls
         config.setAgentCertificateTtl(certificateTtl);
         ca = new HubCertificateAuthority(config, clock);
-        sessions = new ControlSessions(presence, outbox, clock);
+        sessions = new ControlSessions(presence, outbox, ca, clock);
         // Enrolment events go straight to the sessions, as Micronaut delivers them in the hub.
         EnrollmentGrpcService enrollment = new EnrollmentGrpcService(store, ca, config,
                 event -> sessions.onAgentEnrolled(event));
@@ -136,6 +137,51 @@ class AgentGatewayIT {
             assertThat(agent.kubernetesVersion()).isEqualTo("v1.36.0");
         });
         assertThat(store.usesLeft("tok1")).isEqualTo(4);
+    }
+
+    @Test
+    void aCaRolloverIsTakenInLiveAndNewHandshakesMeetTheNewCaWhileOpenStreamsGoOn() throws Exception {
+        Path pki = dataDir.resolve("pki");
+        X509Certificate first = ca.caCertificate();
+        // another environment's agent: enrolling it does not supersede the one whose stream stays open
+        String otherEnvironment = store.addToken("tok2", "tenant-a", "env-b", Instant.now().plusSeconds(600), 5);
+        Enrolled enrolled = enroll(token);
+        TestControlStream stream = connect(enrolled).hello();
+        stream.awaitWelcome();
+        await().until(() -> trustBundles(stream).size() == 1);
+        assertThat(trustBundles(stream).getFirst()).containsExactly(first);
+
+        X509Certificate next = CaFiles.prepare(pki, clock).certificate();
+        gateway.reloadCa();
+        await().until(() -> trustBundles(stream).size() == 2);
+        assertThat(trustBundles(stream).get(1)).containsExactly(first, next);
+        assertThat(Pem.parseCertificates(enroll(otherEnvironment).response().getCaBundlePem()))
+                .containsExactly(first, next);
+
+        CaFiles.activate(pki);
+        gateway.reloadCa();
+        await().until(() -> trustBundles(stream).size() == 3);
+        assertThat(trustBundles(stream).get(2)).containsExactly(next, first);
+        assertThat(stream.closed).as("the open stream goes on").isNotDone();
+        // a new handshake is checked against the new CA only here, and the old CA's client certificate still passes
+        TestControlStream again = connect(enrolled).hello();
+        again.awaitWelcome();
+        Enrolled underNewCa = enroll(otherEnvironment);
+        underNewCa.certificate().verify(next.getPublicKey());
+
+        CaFiles.retire(pki);
+        gateway.reloadCa();
+        await().until(() -> trustBundles(again).getLast().equals(List.of(next)));
+        assertThat(connect(enrolled).hello().awaitClosed().getCode()).as("a client certificate of the retired CA")
+                .isEqualTo(Status.Code.UNAVAILABLE);
+        TestControlStream current = connect(underNewCa).hello();
+        await().until(() -> current.closed.isDone() || current.received.stream().anyMatch(HubMessage::hasWelcome));
+        assertThat(current.closed).as("a client certificate of the new CA").isNotDone();
+    }
+
+    private static List<List<X509Certificate>> trustBundles(TestControlStream stream) {
+        return stream.received.stream().filter(HubMessage::hasTrust)
+                .map(m -> Pem.parseCertificates(m.getTrust().getCaBundlePem())).toList();
     }
 
     @Test

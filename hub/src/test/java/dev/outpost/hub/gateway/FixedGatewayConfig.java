@@ -16,4 +16,9 @@ record FixedGatewayConfig(int maxHandshakes, Duration busyRetryAfter) implements
     public Duration getBusyRetryAfter() {
         return busyRetryAfter;
     }
+
+    @Override
+    public Duration getCaReloadInterval() {
+        return Duration.ofSeconds(10);
+    }
 }

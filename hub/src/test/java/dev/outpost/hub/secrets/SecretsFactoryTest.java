@@ -3,6 +3,7 @@ package dev.outpost.hub.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.outpost.hub.pki.CaFiles;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,25 @@ class SecretsFactoryTest {
         assertThat(sealer(replica, null).openText(sealed)).isEqualTo("s3cret");
         assertThatThrownBy(() -> sealer(dir.resolve("other-hub"), null).openText(sealed))
                 .hasMessageContaining("is not among the hub's keys");
+    }
+
+    @Test
+    void whatTheOldCaKeySealedStillOpensAfterACaRolloverAndARestartWhichSealWithTheNewOne() {
+        Path pki = dir.resolve("pki");
+        String sealed = sealer(pki, null).sealText("s3cret");
+
+        CaFiles.prepare(pki, Clock.systemUTC());
+        CaFiles.activate(pki);
+        SecretSealer afterActivate = sealer(pki, null); // a restart while the old CA is still trusted
+        assertThat(afterActivate.openText(sealed)).isEqualTo("s3cret");
+        assertThat(afterActivate.sealedWithCurrentKey(sealed)).as("resealed at this start").isFalse();
+        String resealed = afterActivate.sealText("s3cret");
+
+        CaFiles.retire(pki);
+        SecretSealer afterRetire = sealer(pki, null);
+        assertThat(afterRetire.openText(sealed)).as("the retired key is kept for opening").isEqualTo("s3cret");
+        assertThat(afterRetire.openText(resealed)).isEqualTo("s3cret");
+        assertThat(afterRetire.sealedWithCurrentKey(resealed)).isTrue();
     }
 
     @Test
