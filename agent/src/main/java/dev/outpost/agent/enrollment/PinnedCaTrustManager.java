@@ -1,16 +1,14 @@
 package dev.outpost.agent.enrollment;
 
 import dev.outpost.protocol.CaFingerprint;
+import dev.outpost.protocol.TrustAnchors;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -75,32 +73,15 @@ public final class PinnedCaTrustManager extends X509ExtendedTrustManager {
         if (!CaFingerprint.matches(pin, ca)) {
             throw refuse("hub CA fingerprint " + CaFingerprint.of(ca) + " does not match --ca-hash " + pin);
         }
-        return trusting(ca);
+        try {
+            return TrustAnchors.trusting(List.of(ca));
+        } catch (IllegalStateException e) {
+            throw new CertificateException(e.getMessage(), e);
+        }
     }
 
     private CertificateException refuse(String reason) {
         mismatch.set(reason);
         return new CertificateException(reason);
-    }
-
-    /** A PKIX trust manager that trusts exactly these CAs (host name checks come with it). */
-    private static X509ExtendedTrustManager trusting(X509Certificate... cas) throws CertificateException {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            for (int i = 0; i < cas.length; i++) {
-                store.setCertificateEntry("ca-" + i, cas[i]);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(store);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509ExtendedTrustManager x509) {
-                    return x509;
-                }
-            }
-            throw new CertificateException("no X.509 trust manager in this JVM");
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new CertificateException("cannot set up trust in the hub CA: " + e.getMessage(), e);
-        }
     }
 }

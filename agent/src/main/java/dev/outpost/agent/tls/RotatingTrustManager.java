@@ -1,16 +1,12 @@
 package dev.outpost.agent.tls;
 
-import java.io.IOException;
+import dev.outpost.protocol.TrustAnchors;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -71,29 +67,9 @@ public final class RotatingTrustManager extends X509ExtendedTrustManager {
         List<X509Certificate> cas = hubCa.get();
         Built last = built;
         if (last == null || !last.cas().equals(cas)) {
-            last = new Built(cas, managerFor(cas));
+            last = new Built(cas, TrustAnchors.trusting(cas));
             built = last;
         }
         return last.manager();
-    }
-
-    private static X509ExtendedTrustManager managerFor(List<X509Certificate> cas) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            for (int i = 0; i < cas.size(); i++) {
-                store.setCertificateEntry("outpost-hub-ca-" + i, cas.get(i));
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509ExtendedTrustManager extended) {
-                    return extended;
-                }
-            }
-            throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build the trust manager for the hub's CAs", e);
-        }
     }
 }

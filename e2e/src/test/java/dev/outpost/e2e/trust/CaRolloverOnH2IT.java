@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outpost.e2e.support.AgentIdentityFiles;
 import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubWithAgent;
 import dev.outpost.e2e.support.Operations;
 import dev.outpost.e2e.support.ProjectPaths;
 import dev.outpost.e2e.support.TcpProxy;
 import dev.outpost.e2e.support.TestDatabase;
-import dev.outpost.protocol.Pem;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -76,20 +74,21 @@ class CaRolloverOnH2IT {
         String releaseId = s.admin().post("/api/v1/releases", Map.of("serviceName", "rollover-" + s.suffix(),
                 "version", "1.0.0", "manifests", MANIFESTS, "defaultParameters", Map.of("round", "0"))).expect(201)
                 .path("id").asText();
-        X509Certificate oldCa = only(trustedOnDisk(s));
-        Set<BigInteger> serials = new LinkedHashSet<>(List.of(certificateOnDisk(s).getSerialNumber()));
+        X509Certificate oldCa = only(AgentIdentityFiles.trustedCas(s.agentState()));
+        Set<BigInteger> serials = new LinkedHashSet<>(
+                List.of(AgentIdentityFiles.certificate(s.agentState()).getSerialNumber()));
         deploy(s, releaseId, 0);
 
         assertThat(ca(pki, "prepare")).startsWith("prepared: CA ");
         await("the new CA sent to the agent").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                .until(() -> trustedOnDisk(s).size() == 2);
-        X509Certificate newCa = trustedOnDisk(s).get(1);
-        assertThat(trustedOnDisk(s).get(0)).isEqualTo(oldCa);
+                .until(() -> AgentIdentityFiles.trustedCas(s.agentState()).size() == 2);
+        X509Certificate newCa = AgentIdentityFiles.trustedCas(s.agentState()).get(1);
+        assertThat(AgentIdentityFiles.trustedCas(s.agentState()).get(0)).isEqualTo(oldCa);
 
         assertThat(ca(pki, "activate")).startsWith("activated: CA ");
         await("a renewal signed by the new CA").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
-                    X509Certificate current = certificateOnDisk(s);
+                    X509Certificate current = AgentIdentityFiles.certificate(s.agentState());
                     serials.add(current.getSerialNumber());
                     return current.getIssuerX500Principal().equals(newCa.getSubjectX500Principal());
                 });
@@ -103,11 +102,11 @@ class CaRolloverOnH2IT {
 
         assertThat(ca(pki, "retire")).startsWith("retired: CA ");
         await("the agent trusts the new CA only").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-                .until(() -> trustedOnDisk(s).equals(List.of(newCa)));
+                .until(() -> AgentIdentityFiles.trustedCas(s.agentState()).equals(List.of(newCa)));
         long beforeRenewal = serials.size();
         await("another renewal").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
-                    serials.add(certificateOnDisk(s).getSerialNumber());
+                    serials.add(AgentIdentityFiles.certificate(s.agentState()).getSerialNumber());
                     return serials.size() > beforeRenewal;
                 });
         deploy(s, releaseId, 3);
@@ -115,7 +114,8 @@ class CaRolloverOnH2IT {
         deploy(s, releaseId, 4);
 
         assertThat(serials).as("the enrolled certificate and at least two renewals").hasSizeGreaterThanOrEqualTo(3);
-        assertThat(certificateOnDisk(s).getIssuerX500Principal()).isEqualTo(newCa.getSubjectX500Principal());
+        assertThat(AgentIdentityFiles.certificate(s.agentState()).getIssuerX500Principal())
+                .isEqualTo(newCa.getSubjectX500Principal());
         assertThat(s.admin().get("/api/v1/agents?environmentId=" + s.environmentId()).expect(200)).hasSize(1);
         assertThat(s.agent().isAlive()).isTrue();
         assertThat(s.agent().pid()).as("never restarted").isEqualTo(agentPid);
@@ -150,21 +150,5 @@ class CaRolloverOnH2IT {
     private static X509Certificate only(List<X509Certificate> certificates) {
         assertThat(certificates).hasSize(1);
         return certificates.getFirst();
-    }
-
-    private static List<X509Certificate> trustedOnDisk(HubWithAgent s) {
-        try {
-            return Pem.parseCertificates(Files.readString(s.agentState().resolve("ca.pem")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static X509Certificate certificateOnDisk(HubWithAgent s) {
-        try {
-            return Pem.parseCertificate(Files.readString(s.agentState().resolve("cert.pem")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.outpost.e2e.support.AgentIdentityFiles;
 import dev.outpost.e2e.support.Cleanup;
 import dev.outpost.e2e.support.HubApi;
 import dev.outpost.e2e.support.HubWithAgent;
 import dev.outpost.e2e.support.Operations;
 import dev.outpost.e2e.support.TcpProxy;
 import dev.outpost.e2e.support.TestDatabase;
-import dev.outpost.protocol.Pem;
 import dev.outpost.testcluster.KubeCluster;
 import dev.outpost.testcluster.KubeClusterExtension;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -70,18 +67,18 @@ class CertificateRenewalOnH2IT {
         String releaseId = admin.post("/api/v1/releases", Map.of("serviceName", "renewal-" + s.suffix(),
                 "version", "1.0.0", "manifests", MANIFESTS, "defaultParameters", Map.of("round", "0"))).expect(201)
                 .path("id").asText();
-        X509Certificate enrolled = certificateOnDisk(s);
+        X509Certificate enrolled = AgentIdentityFiles.certificate(s.agentState());
         Map<BigInteger, Instant> seen = new LinkedHashMap<>(Map.of(enrolled.getSerialNumber(), notAfter(enrolled)));
         deploy(s, releaseId, 0);
 
         for (int round = 1; round <= 2; round++) {
             int expected = round + 1; // the enrolled certificate and one per renewal
             await("renewal " + round).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> record(seen, certificateOnDisk(s)).size() >= expected);
+                    .until(() -> record(seen, AgentIdentityFiles.certificate(s.agentState())).size() >= expected);
             deploy(s, releaseId, round);
         }
         assertThat(proxy[0].acceptedConnections()).as("the agent kept its connection").isEqualTo(connections);
-        X509Certificate newest = certificateOnDisk(s);
+        X509Certificate newest = AgentIdentityFiles.certificate(s.agentState());
         assertThat(newest.getPublicKey()).isNotEqualTo(enrolled.getPublicKey());
         await("the first certificate expired").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> Instant.now().isAfter(notAfter(enrolled)));
@@ -91,12 +88,12 @@ class CertificateRenewalOnH2IT {
         String agentPath = "/api/v1/agents?environmentId=" + s.environmentId();
         await("the agent back, on its renewed certificate").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(500)).until(() -> {
-                    record(seen, certificateOnDisk(s));
+                    record(seen, AgentIdentityFiles.certificate(s.agentState()));
                     JsonNode agent = admin.get(agentPath).expect(200).get(0);
                     return agent.path("status").asText().equals("online")
                             && !Instant.parse(agent.path("certificateNotAfter").asText()).equals(notAfter(enrolled));
                 });
-        record(seen, certificateOnDisk(s));
+        record(seen, AgentIdentityFiles.certificate(s.agentState()));
         seen.remove(enrolled.getSerialNumber());
         assertThat(Instant.parse(admin.get(agentPath).expect(200).get(0).path("certificateNotAfter").asText()))
                 .as("the hub recorded a renewed certificate, the one the agent connected with")
@@ -122,13 +119,5 @@ class CertificateRenewalOnH2IT {
 
     private static Instant notAfter(X509Certificate certificate) {
         return certificate.getNotAfter().toInstant();
-    }
-
-    private static X509Certificate certificateOnDisk(HubWithAgent s) {
-        try {
-            return Pem.parseCertificate(Files.readString(s.agentState().resolve("cert.pem")));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,18 +1,14 @@
 package dev.outpost.hub.gateway;
 
+import dev.outpost.protocol.TrustAnchors;
 import dev.outpost.protocol.text.FreeText;
 import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSslCertificateException;
 import io.grpc.netty.shaded.io.netty.internal.tcnative.CertificateVerifier;
-import java.io.IOException;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +26,12 @@ final class ClientCaTrust extends X509ExtendedTrustManager {
     private volatile X509ExtendedTrustManager delegate;
 
     ClientCaTrust(List<X509Certificate> clientCas) {
-        this.delegate = trustManagerFor(clientCas);
+        this.delegate = TrustAnchors.trusting(clientCas);
     }
 
     /** Trusts {@code clientCas} from the next handshake on. */
     void trust(List<X509Certificate> clientCas) {
-        this.delegate = trustManagerFor(clientCas);
+        this.delegate = TrustAnchors.trusting(clientCas);
     }
 
     @Override
@@ -98,25 +94,5 @@ final class ClientCaTrust extends X509ExtendedTrustManager {
                 "client certificate does not chain to the hub CA", CertificateVerifier.X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY);
         refused.initCause(cause);
         return refused;
-    }
-
-    private static X509ExtendedTrustManager trustManagerFor(List<X509Certificate> cas) {
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            for (int i = 0; i < cas.size(); i++) {
-                store.setCertificateEntry("outpost-hub-ca-" + i, cas.get(i));
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(store);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509ExtendedTrustManager extended) {
-                    return extended;
-                }
-            }
-            throw new IllegalStateException("the JDK offers no X509ExtendedTrustManager");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("Cannot build the trust manager for the hub CA", e);
-        }
     }
 }
