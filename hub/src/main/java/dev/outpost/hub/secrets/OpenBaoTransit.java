@@ -45,6 +45,18 @@ final class OpenBaoTransit {
         return ciphertext;
     }
 
+    /**
+     * {@code ciphertext} wrapped again under the Transit key's latest version (the plain value never
+     * leaves OpenBao); a new ciphertext every time, of the same version when there is no newer one.
+     */
+    String rewrap(String ciphertext) {
+        String rewrapped = call("rewrap", Map.of("ciphertext", ciphertext)).getData().get("ciphertext");
+        if (rewrapped == null || !rewrapped.startsWith("vault:")) {
+            throw new IllegalStateException("OpenBao at " + address + " answered Transit rewrap without a ciphertext");
+        }
+        return rewrapped;
+    }
+
     /** The plain bytes of a Transit ciphertext. */
     byte[] unwrap(String ciphertext) {
         String plain = call("decrypt", Map.of("ciphertext", ciphertext)).getData().get("plaintext");

@@ -66,7 +66,32 @@ final class WrappedDataKey {
             throw new IllegalStateException("the data key " + transit.keyName() + " unwraps to " + key.length
                     + " bytes, not 32");
         }
+        rewrapIfRotated(transit, db, stored.get());
         return key;
+    }
+
+    /**
+     * After the Transit key was rotated, stores the data key wrapped under the latest version, so
+     * that the vendor can retire the older versions (min_decryption_version). The data key itself, and
+     * so every sealed value, stays the same. A replica that loses the race changes nothing.
+     */
+    private static void rewrapIfRotated(OpenBaoTransit transit, Database db, String stored) {
+        String latest = transit.rewrap(stored);
+        if (version(latest).equals(version(stored))) {
+            return; // a rewrap is a new ciphertext every time: only a new key version is worth a write
+        }
+        int updated = db.inTransaction(sql -> sql.update("update sealing_keys set wrapped = ? where name = ? and wrapped = ?",
+                latest, transit.keyName(), stored));
+        if (updated == 1) {
+            LOG.info("Rewrapped the secrets data key under the latest version of {} ({} -> {})", transit.keyName(),
+                    version(stored), version(latest));
+        }
+    }
+
+    /** "v2" of "vault:v2:…". */
+    private static String version(String ciphertext) {
+        String[] parts = ciphertext.split(":", 3);
+        return parts.length == 3 ? parts[1] : "?";
     }
 
     private static Optional<String> find(Database db, String name) {
