@@ -25,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue #12's OpenBao-backed secrets, end to end: a hub whose secrets key only OpenBao's Transit can
- * unwrap (a real OpenBao server) deploys the Redis package, whose password the hub generates; the
- * password reaches the cluster's Secret, survives a hub restart (the key is unwrapped again, not made
- * anew), and appears in no log of the hub or the agent, nor does OpenBao's token.
+ * unwrap, and which keeps secret values in OpenBao's KV v2 (a real OpenBao server), deploys the Redis
+ * package, whose password the hub generates; the password is in KV, reaches the cluster's Secret,
+ * survives a hub restart (the key is unwrapped again, not made anew), and appears in no log of the hub
+ * or the agent, nor does OpenBao's token.
  */
 @ExtendWith(KubeClusterExtension.class)
 class SecretsOnOpenBaoIT {
@@ -47,8 +48,10 @@ class SecretsOnOpenBaoIT {
     @Test
     void aGeneratedPasswordSealedWithOpenBaosKeyReachesTheClusterAndNoLog(KubeCluster cluster) {
         OpenBaoServer openBao = cleanup.track(new OpenBaoServer());
+        Map<String, String> hubEnvironment = new java.util.HashMap<>(openBao.hubEnvironment());
+        hubEnvironment.put("OUTPOST_SECRETS_OPENBAO_KV_MOUNT", "secret");
         HubWithAgent s = HubWithAgent.start(cluster, TestDatabase.embeddedH2(), work, cleanup, List.of(),
-                UnaryOperator.identity(), openBao.hubEnvironment());
+                UnaryOperator.identity(), hubEnvironment);
         HubApi admin = s.admin();
         String release = admin.publishPackage(ServicePackages.redis()).expect(201).path("id").asText();
         String name = "bao-" + s.suffix();
@@ -59,13 +62,16 @@ class SecretsOnOpenBaoIT {
         String password = password(cluster, namespace, name);
         assertThat(password).hasSizeGreaterThanOrEqualTo(16);
         assertThat(s.hub().process().output()).contains("Sealing secrets at rest with",
-                "the data key openbao:transit/outpost-hub");
+                "the data key openbao:transit/outpost-hub", "Keeping deployments' secret values in OpenBao's KV v2");
+        String deploymentId = created.at("/deployment/id").asText();
+        assertThat(openBao.get("secret/data/outpost-hub/deployments/" + deploymentId + "/password").body())
+                .as("the value is kept in OpenBao's KV").contains("\"value\":\"" + password + "\"");
 
         s.hub().stop();
         s.hub().start();
         Map<String, Object> changed = new java.util.HashMap<>(REDIS_ON_KWOK);
         changed.put("maxMemory", "128mb");
-        JsonNode change = admin.patch("/api/v1/deployments/" + created.at("/deployment/id").asText(),
+        JsonNode change = admin.patch("/api/v1/deployments/" + deploymentId,
                 Map.of("parameters", changed)).expect(202);
         PackageScenarios.awaitOperationSucceeded(admin, change.at("/operation/id").asText(), s.agent());
         assertThat(password(cluster, namespace, name)).as("the same password, opened after the restart").isEqualTo(password);

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Seals, after each start, what is stored unsealed (from before sealing existed) or sealed with a
- * key that is no longer the first (a rotation), in the background and a batch at a time. Replicas
- * may do it at once: each writes a valid sealing of the same value.
+ * key that is no longer the first (a rotation), in the background and a batch at a time; with
+ * OpenBao's KV ({@link SecretValues}), secret values sealed in the database move there. Replicas may
+ * do it at once: each writes a valid sealing (or the same KV reference) of the same value.
  */
 @Singleton
 public class SecretResealer {
@@ -20,10 +21,12 @@ public class SecretResealer {
 
     private final Database db;
     private final SecretSealer sealer;
+    private final SecretValues values;
 
-    public SecretResealer(Database db, SecretSealer sealer) {
+    public SecretResealer(Database db, SecretSealer sealer, SecretValues values) {
         this.db = db;
         this.sealer = sealer;
+        this.values = values;
     }
 
     @EventListener
@@ -61,11 +64,12 @@ public class SecretResealer {
                     + "order by deployment_id, name fetch first " + BATCH + " rows only",
                     rs -> new SecretRow(rs.getString(1), rs.getString(2), rs.getString(3)), fromDeployment, fromDeployment,
                     fromName));
-            List<SecretRow> stale = rows.stream().filter(r -> !sealer.sealedWithCurrentKey(r.value())).toList();
+            List<SecretRow> stale = rows.stream().filter(r -> !values.current(r.value())).toList();
             if (!stale.isEmpty()) {
                 db.inTransaction(sql -> {
                     stale.forEach(r -> sql.update("update deployment_secrets set secret_value = ? where deployment_id = ? "
-                            + "and name = ?", sealer.sealText(sealer.openText(r.value())), r.deploymentId(), r.name()));
+                            + "and name = ?", values.store(r.deploymentId(), r.name(),
+                                    values.value(r.deploymentId(), r.name(), r.value())), r.deploymentId(), r.name()));
                     return null;
                 });
                 changed += stale.size();

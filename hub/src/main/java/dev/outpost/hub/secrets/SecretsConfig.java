@@ -39,6 +39,14 @@ public interface SecretsConfig {
     @Bindable(defaultValue = "outpost-hub")
     String getOpenbaoTransitKey();
 
+    /**
+     * Where OpenBao's KV v2 engine is mounted, e.g. "secret". Set (with the address): the values of
+     * deployments' generated secrets are kept there, one KV secret each, and the database holds only
+     * where; unset: they are sealed in the database.
+     */
+    @Nullable
+    String getOpenbaoKvMount();
+
     /** How long one OpenBao call may take. */
     @Bindable(defaultValue = "10s")
     Duration getOpenbaoTimeout();

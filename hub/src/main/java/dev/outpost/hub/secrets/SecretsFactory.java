@@ -53,6 +53,22 @@ public class SecretsFactory {
         return new SecretSealer(keyring);
     }
 
+    /** Where deployments' secret values are kept: OpenBao's KV v2 when outpost.secrets.openbao-kv-mount is set. */
+    @Singleton
+    SecretValues values(SecretsConfig config, SecretSealer sealer) {
+        String mount = config.getOpenbaoKvMount();
+        if (mount == null || mount.isBlank()) {
+            return new SealedSecretValues(sealer);
+        }
+        if (config.getOpenbaoAddress() == null || config.getOpenbaoAddress().isBlank()) {
+            throw new IllegalStateException("outpost.secrets.openbao-kv-mount is set but outpost.secrets.openbao-address "
+                    + "(OUTPOST_SECRETS_OPENBAO_ADDRESS) is not");
+        }
+        LOG.info("Keeping deployments' secret values in OpenBao's KV v2 at {}/{}", config.getOpenbaoAddress(), mount);
+        return new OpenBaoKvSecretValues(new OpenBaoKv(config.getOpenbaoAddress(), openBaoToken(config), mount.strip(),
+                (int) Math.max(1, config.getOpenbaoTimeout().toSeconds())), sealer);
+    }
+
     /**
      * Base64 keys derived from the CA keys: the signing CA's at start first (it seals), then those of
      * the other CAs kept, so that what was sealed before a CA rollover still opens and is resealed.

@@ -4,8 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /** Secrets settings fixed in a test (in-memory config, no Micronaut). */
-record FixedSecretsConfig(String keys, String openbaoAddress, String openbaoToken, Path openbaoTokenFile)
-        implements SecretsConfig {
+record FixedSecretsConfig(String keys, String openbaoAddress, String openbaoToken, Path openbaoTokenFile,
+        String openbaoKvMount) implements SecretsConfig {
+
+    /** Without OpenBao's KV. */
+    FixedSecretsConfig(String keys, String openbaoAddress, String openbaoToken, Path openbaoTokenFile) {
+        this(keys, openbaoAddress, openbaoToken, openbaoTokenFile, null);
+    }
 
     /** Configured keys only (null: none), no OpenBao. */
     static FixedSecretsConfig keys(String keys) {
@@ -40,6 +45,11 @@ record FixedSecretsConfig(String keys, String openbaoAddress, String openbaoToke
     @Override
     public String getOpenbaoTransitKey() {
         return "outpost-hub";
+    }
+
+    @Override
+    public String getOpenbaoKvMount() {
+        return openbaoKvMount;
     }
 
     @Override

@@ -80,6 +80,21 @@ class SecretsFactoryTest {
     }
 
     @Test
+    void aKvMountWithoutAnOpenBaoAddressIsRefusedAndWithoutOneValuesAreSealedInTheDatabase() {
+        SecretSealer sealer = sealer(dir.resolve("pki"), null);
+        assertThatThrownBy(() -> new SecretsFactory().values(new FixedSecretsConfig(null, null, null, null, "secret"),
+                sealer)).hasMessage("outpost.secrets.openbao-kv-mount is set but outpost.secrets.openbao-address "
+                        + "(OUTPOST_SECRETS_OPENBAO_ADDRESS) is not");
+        SecretValues values = new SecretsFactory().values(FixedSecretsConfig.keys(null), sealer);
+        String stored = values.store("dep_1", "password", "s3cret");
+        assertThat(stored).startsWith("sealed:").doesNotContain("s3cret");
+        assertThat(values.value("dep_1", "password", stored)).isEqualTo("s3cret");
+        assertThat(values.current(stored)).isTrue();
+        assertThatThrownBy(() -> values.value("dep_1", "password", "openbao-kv:outpost-hub/deployments/dep_1/password@1"))
+                .hasMessageContaining("is kept in OpenBao's KV, but outpost.secrets.openbao-kv-mount is not set");
+    }
+
+    @Test
     void theTokenFileIsReadTrimmed() throws Exception {
         Path file = Files.writeString(dir.resolve("token"), "s.abc\n");
 

@@ -53,10 +53,18 @@ public final class OpenBaoServer implements AfterAllCallback, AutoCloseable {
 
     /** POSTs {@code json} to {@code /v1/<path>} with the root token; answers the status and body. */
     public HttpResponse<String> post(String path, String json) {
+        return send(path, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** GETs {@code /v1/<path>} with the root token; answers the status and body. */
+    public HttpResponse<String> get(String path) {
+        return send(path, HttpRequest.newBuilder().GET());
+    }
+
+    private HttpResponse<String> send(String path, HttpRequest.Builder request) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(address() + "/v1/" + path)).timeout(Duration.ofSeconds(10))
-                    .header("X-Vault-Token", token).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            return http.send(request.uri(URI.create(address() + "/v1/" + path)).timeout(Duration.ofSeconds(10))
+                    .header("X-Vault-Token", token).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

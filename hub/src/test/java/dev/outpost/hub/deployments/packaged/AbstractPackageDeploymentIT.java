@@ -11,6 +11,7 @@ import dev.outpost.hub.enrollment.NewAgent;
 import dev.outpost.hub.packages.TestPackages;
 import dev.outpost.hub.secrets.SecretResealer;
 import dev.outpost.hub.secrets.SecretSealer;
+import dev.outpost.hub.secrets.SecretValues;
 import dev.outpost.hub.testsupport.Api;
 import dev.outpost.hub.testsupport.HubTestProperties;
 import dev.outpost.protocol.v1.ClusterFacts;
@@ -67,6 +68,8 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
     @Inject
     SecretResealer resealer;
     @Inject
+    SecretValues values;
+    @Inject
     EnrollmentStore enrollment;
     @Inject
     AgentPresence presence;
@@ -77,6 +80,11 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
 
     /** Database-specific properties (outpost.db-url and friends, or nothing for H2). */
     abstract Map<String, String> databaseProperties();
+
+    /** How a stored secret value starts: sealed in the database, unless a subclass keeps them elsewhere. */
+    String storedSecretPrefix() {
+        return "sealed:";
+    }
 
     @Override
     public Map<String, String> getProperties() {
@@ -156,7 +164,7 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
         assertThat(bodies).allSatisfy(body -> assertThat(body).doesNotContain(password));
         // at rest only sealed: neither the secrets table nor the commands' rendered plans hold it
         assertThat(rawColumn("select secret_value from deployment_secrets where deployment_id = '" + id + "'"))
-                .allSatisfy(raw -> assertThat(raw).startsWith("sealed:").doesNotContain(password));
+                .allSatisfy(raw -> assertThat(raw).startsWith(storedSecretPrefix()).doesNotContain(password));
         // (the plan's YAML is gzipped inside the command: what shows it is sealed is that it is no command at all)
         assertThat(rawColumn("select payload from commands where deployment_id = '" + id + "'")).hasSize(2)
                 .allSatisfy(raw -> {
@@ -189,7 +197,7 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
         assertThat(resealer.resealAll()).isEqualTo(2);
 
         assertThat(rawColumn("select secret_value from deployment_secrets where deployment_id = '" + id + "'"))
-                .singleElement().satisfies(raw -> assertThat(raw).startsWith("sealed:").doesNotContain(password));
+                .singleElement().satisfies(raw -> assertThat(raw).startsWith(storedSecretPrefix()).doesNotContain(password));
         assertThat(rawColumn("select payload from commands where deployment_id = '" + id + "'"))
                 .singleElement().satisfies(raw -> assertThat(raw).startsWith("OPS1"));
         assertThat(secret(id, "password")).isEqualTo(password);
@@ -383,7 +391,7 @@ abstract class AbstractPackageDeploymentIT implements TestPropertyProvider {
              ResultSet rs = s.executeQuery("select secret_value from deployment_secrets where deployment_id = '"
                      + deploymentId + "' and name = '" + name + "'")) {
             assertThat(rs.next()).as("secret " + name + " stored").isTrue();
-            return sealer.openText(rs.getString(1));
+            return values.value(deploymentId, name, rs.getString(1));
         }
     }
 
