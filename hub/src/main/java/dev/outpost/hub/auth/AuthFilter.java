@@ -3,6 +3,7 @@ package dev.outpost.hub.auth;
 import dev.outpost.hub.api.Problem;
 import dev.outpost.hub.access.Capability;
 import dev.outpost.hub.access.RouteCapabilities;
+import dev.outpost.hub.auth.oidc.OidcTokens;
 import dev.outpost.hub.limits.RequestLimiter;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
@@ -30,11 +31,13 @@ public class AuthFilter {
     private static final String BEARER = "Bearer ";
 
     private final ApiTokenStore tokens;
+    private final OidcTokens oidc;
     private final RequestLimiter limiter;
     private final RouteCapabilities capabilities;
 
-    public AuthFilter(ApiTokenStore tokens, RequestLimiter limiter, RouteCapabilities capabilities) {
+    public AuthFilter(ApiTokenStore tokens, OidcTokens oidc, RequestLimiter limiter, RouteCapabilities capabilities) {
         this.tokens = tokens;
+        this.oidc = oidc;
         this.limiter = limiter;
         this.capabilities = capabilities;
     }
@@ -57,7 +60,7 @@ public class AuthFilter {
                 .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
                 .map(value -> value.substring(BEARER.length()).trim())
                 .filter(token -> !token.isEmpty())
-                .flatMap(tokens::find);
+                .flatMap(token -> oidc.enabled() && OidcTokens.looksLikeJwt(token) ? oidc.find(token) : tokens.find(token));
         if (caller.isEmpty()) {
             limiter.failedFrom(source);
             return HttpResponse.status(HttpStatus.UNAUTHORIZED)
