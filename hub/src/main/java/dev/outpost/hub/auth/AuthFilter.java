@@ -5,6 +5,8 @@ import dev.outpost.hub.access.Capability;
 import dev.outpost.hub.access.RouteCapabilities;
 import dev.outpost.hub.auth.oidc.OidcTokens;
 import dev.outpost.hub.limits.RequestLimiter;
+import dev.outpost.hub.ops.HubMetrics;
+import dev.outpost.protocol.text.FreeText;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -17,6 +19,8 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Requires {@code Authorization: Bearer <token>} on every /api request except the OpenAPI document,
@@ -26,18 +30,22 @@ import java.util.Optional;
  */
 @ServerFilter("/api/**")
 public class AuthFilter {
+    private static final Logger LOG = LoggerFactory.getLogger(AuthFilter.class);
     static final String CALLER_ATTRIBUTE = "outpost.caller";
     private static final String PUBLIC_PATH = "/api/v1/openapi.yaml";
     private static final String BEARER = "Bearer ";
 
     private final ApiTokenStore tokens;
     private final OidcTokens oidc;
+    private final HubMetrics metrics;
     private final RequestLimiter limiter;
     private final RouteCapabilities capabilities;
 
-    public AuthFilter(ApiTokenStore tokens, OidcTokens oidc, RequestLimiter limiter, RouteCapabilities capabilities) {
+    public AuthFilter(ApiTokenStore tokens, OidcTokens oidc, RequestLimiter limiter, RouteCapabilities capabilities,
+            HubMetrics metrics) {
         this.tokens = tokens;
         this.oidc = oidc;
+        this.metrics = metrics;
         this.limiter = limiter;
         this.capabilities = capabilities;
     }
@@ -56,13 +64,20 @@ public class AuthFilter {
             // Before the token is looked up: guessing costs no database work once refused.
             return tooMany(blocked.get(), "too many requests with a missing or unknown API token from " + source);
         }
-        Optional<Caller> caller = request.getHeaders().getAuthorization()
+        Optional<String> bearer = request.getHeaders().getAuthorization()
                 .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
                 .map(value -> value.substring(BEARER.length()).trim())
-                .filter(token -> !token.isEmpty())
-                .flatMap(token -> oidc.enabled() && OidcTokens.looksLikeJwt(token) ? oidc.find(token) : tokens.find(token));
+                .filter(token -> !token.isEmpty());
+        boolean asOidc = bearer.isPresent() && oidc.enabled() && OidcTokens.looksLikeJwt(bearer.get());
+        Optional<Caller> caller = bearer.flatMap(token -> asOidc ? oidc.find(token) : tokens.find(token));
         if (caller.isEmpty()) {
             limiter.failedFrom(source);
+            String presented = bearer.isEmpty() ? "missing" : asOidc ? "oidc" : "api_token";
+            metrics.authFailed(presented);
+            // Never the token: only what kind of credential failed, and from where.
+            LOG.info("401 for {} {} from {}: {}", request.getMethodName(), FreeText.forLog(request.getPath()), source,
+                    bearer.isEmpty() ? "no bearer token" : asOidc ? "an OIDC token that failed its checks"
+                            : "an unknown, revoked or expired API token");
             return HttpResponse.status(HttpStatus.UNAUTHORIZED)
                     .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                     .contentType(Problem.CONTENT_TYPE)

@@ -9,14 +9,15 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.inject.Singleton;
 
 /**
- * The hub's Prometheus registry: JVM metrics, finished operations by type and outcome, and agents
- * online. Other parts may register their own metrics on {@link #registry()}.
+ * The hub's Prometheus registry: JVM metrics, finished operations by type and outcome, refused API
+ * requests, and agents online. Other parts may register their own metrics on {@link #registry()}.
  */
 @Singleton
 public class HubMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter operations;
     private final Counter refusedClaims;
+    private final Counter refusedBearers;
 
     public HubMetrics(Database db, AgentStore agents) {
         JvmMetrics.builder().register(registry);
@@ -30,6 +31,11 @@ public class HubMetrics {
                 .help("What agents claimed and the hub refused to store, by where the claim was made "
                         + "(hello_applied, result_applied)")
                 .labelNames("claim")
+                .register(registry);
+        refusedBearers = Counter.builder()
+                .name("outpost_api_auth_failures_total")
+                .help("REST API requests refused with 401, by what they presented (missing, api_token, oidc)")
+                .labelNames("presented")
                 .register(registry);
         GaugeWithCallback.builder()
                 .name("outpost_agents_online")
@@ -46,6 +52,11 @@ public class HubMetrics {
     /** Counts {@code count} claims of an agent the hub refused; claim is "hello_applied" or "result_applied". */
     public void claimsRefused(String claim, int count) {
         refusedClaims.labelValues(claim).inc(count);
+    }
+
+    /** Counts a REST request refused with 401; presented is "missing", "api_token" or "oidc". */
+    public void authFailed(String presented) {
+        refusedBearers.labelValues(presented).inc();
     }
 
     /** Counts an operation that ended; outcome is "succeeded", "failed" or "cancelled". */

@@ -17,6 +17,7 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.outpost.hub.testsupport.Api;
+import dev.outpost.hub.testsupport.CapturedLog;
 import dev.outpost.hub.testsupport.HubTestProperties;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -116,8 +117,15 @@ class OidcBearerTokensIT {
         SignedJWT hmac = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), ok.build());
         hmac.sign(new MACSigner("a shared secret of at least thirty-two bytes!!"));
         assertThat(status(hmac.serialize())).as("a shared-secret signature").isEqualTo(401);
-        Api.Response unauthorized = api.get("/api/v1/tenants", token(ok, stranger));
-        assertThat(unauthorized.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        String forged = token(ok, stranger);
+        try (CapturedLog log = new CapturedLog()) {
+            Api.Response unauthorized = api.get("/api/v1/tenants", forged);
+            assertThat(unauthorized.raw().headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+            assertThat(log.linesContaining("401 for GET /api/v1/tenants")).singleElement().asString()
+                    .contains("an OIDC token that failed its checks");
+            assertThat(log.events()).noneMatch(e -> e.getFormattedMessage().contains(forged.split("\\.")[2]));
+        }
+        assertThat(api.get("/metrics", null).raw().body()).contains("outpost_api_auth_failures_total{presented=\"oidc\"}");
         assertThat(jwksFetches.get()).as("keys cached, fetched again only for an unknown key id, rate limited")
                 .isLessThanOrEqualTo(3);
     }
