@@ -1,6 +1,10 @@
 package dev.outpost.protocol;
 
 import java.net.URI;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +18,8 @@ public record AgentIdentity(String tenantId, String environmentId, String agentI
     public static final String TRUST_DOMAIN = "outpost.dev";
 
     private static final String ID = "[A-Za-z0-9][A-Za-z0-9_-]{0,63}";
+    /** The GeneralName tag of a uniformResourceIdentifier (RFC 5280). */
+    private static final int URI_SAN = 6;
     private static final Pattern URI_FORM = Pattern.compile(
             "spiffe://" + Pattern.quote(TRUST_DOMAIN) + "/tenants/(" + ID + ")/environments/(" + ID
                     + ")/agents/(" + ID + ")");
@@ -30,6 +36,16 @@ public record AgentIdentity(String tenantId, String environmentId, String agentI
     public URI toUri() {
         return URI.create("spiffe://" + TRUST_DOMAIN + "/tenants/" + tenantId + "/environments/"
                 + environmentId + "/agents/" + agentId);
+    }
+
+    /** Whether {@code certificate} names this identity as a URI SAN (what the hub writes into each agent certificate). */
+    public boolean isNamedIn(X509Certificate certificate) {
+        try {
+            Collection<List<?>> altNames = certificate.getSubjectAlternativeNames();
+            return altNames != null && altNames.contains(List.of(URI_SAN, toUri().toString()));
+        } catch (CertificateParsingException e) {
+            return false;
+        }
     }
 
     /** Parses a URI SAN; throws IllegalArgumentException when it is not an Outpost agent identity. */

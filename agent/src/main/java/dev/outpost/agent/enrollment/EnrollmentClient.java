@@ -129,6 +129,9 @@ public final class EnrollmentClient {
             }
             AgentIdentity identity = new AgentIdentity(response.getTenantId(), response.getEnvironmentId(),
                     response.getAgentId());
+            if (!identity.isNamedIn(certificate)) {
+                throw new EnrollmentException("the hub's certificate does not name " + identity + ", the identity it answered");
+            }
             return new AgentCredentials(identity, keys.getPrivate(), certificate, ca);
         } catch (IllegalArgumentException e) {
             throw new EnrollmentException("the hub's enrolment answer is malformed: " + e.getMessage(), e);

@@ -13,7 +13,6 @@ import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -139,8 +138,7 @@ public final class CertificateRenewal implements AutoCloseable {
             if (!certificate.getPublicKey().equals(newKeys.getPublic())) {
                 throw new RenewalFailedException("the hub returned a certificate for another key", null);
             }
-            var altNames = certificate.getSubjectAlternativeNames();
-            if (altNames == null || !altNames.contains(List.of(6, current.identity().toUri().toString()))) {
+            if (!current.identity().isNamedIn(certificate)) {
                 throw new RenewalFailedException("the renewed certificate does not name " + current.identity(), null);
             }
             if (bundle.stream().noneMatch(current.hubCa()::contains)) {
@@ -150,7 +148,7 @@ public final class CertificateRenewal implements AutoCloseable {
                 throw new RenewalFailedException("the renewed certificate is not signed by a CA in the hub's bundle", null);
             }
             return new AgentCredentials(current.identity(), newKeys.getPrivate(), certificate, bundle);
-        } catch (IllegalArgumentException | CertificateParsingException e) {
+        } catch (IllegalArgumentException e) {
             throw new RenewalFailedException("the hub's renewal answer is malformed: " + e.getMessage(), e);
         }
     }

@@ -107,12 +107,11 @@ public final class IdentityFiles {
             PrivateKey key = Pem.parseEcPrivateKey(Files.readString(keyFile(), StandardCharsets.US_ASCII));
             X509Certificate certificate = Pem.parseCertificate(Files.readString(dir.resolve("cert.pem"), StandardCharsets.US_ASCII));
             List<X509Certificate> ca = Pem.parseCertificates(Files.readString(dir.resolve("ca.pem"), StandardCharsets.US_ASCII));
-            var altNames = certificate.getSubjectAlternativeNames();
-            if (altNames == null || !altNames.contains(List.of(6, identity.toUri().toString()))) {
+            if (!identity.isNamedIn(certificate)) {
                 throw new IllegalStateException("cert.pem does not belong to " + identity + " in identity.json");
             }
             return new AgentCredentials(identity, key, certificate, ca);
-        } catch (IOException | IllegalArgumentException | java.security.cert.CertificateParsingException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new IllegalStateException("Cannot read the agent identity in " + dir + ": " + e.getMessage()
                     + " (delete the folder and enrol again with a new join token)", e);
         }

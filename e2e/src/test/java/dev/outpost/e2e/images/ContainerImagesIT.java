@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.jar.JarFile;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Test;
@@ -106,10 +108,27 @@ class ContainerImagesIT {
             // it ran as the image's user: what it wrote belongs to 65532
             assertThat(Files.getAttribute(root.resolve("tmp/outpost-hub"), "unix:uid")).isEqualTo(65532);
         } finally {
-            hub.destroy();
-            if (!hub.waitFor(30, TimeUnit.SECONDS)) {
-                hub.destroyForcibly();
+            stop(hub);
+        }
+    }
+
+    /**
+     * Stops the entrypoint and everything under it. unshare's --kill-child does not reach the JVM: its
+     * parent-death signal is cleared when chroot --userspec changes the user, so it is stopped itself.
+     */
+    private static void stop(Process process) throws InterruptedException {
+        List<ProcessHandle> tree = process.descendants().toList();
+        tree.forEach(ProcessHandle::destroy);
+        process.destroy();
+        for (ProcessHandle handle : tree) {
+            try {
+                handle.onExit().get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                handle.destroyForcibly();
             }
+        }
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
         }
     }
 
