@@ -1,15 +1,12 @@
 package dev.outpost.e2e.fleet;
 
 import dev.outpost.protocol.CaFingerprint;
-import java.io.IOException;
+import dev.outpost.protocol.TrustAnchors;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -74,21 +71,9 @@ final class PinnedHubCa extends X509ExtendedTrustManager {
     /** A PKIX trust manager whose only anchors are {@code cas}. */
     static X509ExtendedTrustManager trusting(X509Certificate... cas) throws CertificateException {
         try {
-            KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-            anchors.load(null, null);
-            for (int i = 0; i < cas.length; i++) {
-                anchors.setCertificateEntry("ca" + i, cas[i]);
-            }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
-            factory.init(anchors);
-            for (TrustManager manager : factory.getTrustManagers()) {
-                if (manager instanceof X509ExtendedTrustManager extended) {
-                    return extended;
-                }
-            }
-            throw new CertificateException("this JVM has no X.509 trust manager");
-        } catch (GeneralSecurityException | IOException e) {
-            throw new CertificateException("cannot anchor trust at the hub CA: " + e.getMessage(), e);
+            return TrustAnchors.trusting(List.of(cas));
+        } catch (IllegalStateException e) {
+            throw new CertificateException(e.getMessage(), e);
         }
     }
 }

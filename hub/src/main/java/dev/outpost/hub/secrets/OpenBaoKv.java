@@ -1,7 +1,6 @@
 package dev.outpost.hub.secrets;
 
 import io.github.jopenlibs.vault.Vault;
-import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.api.WriteOptions;
 import io.github.jopenlibs.vault.response.LogicalResponse;
@@ -20,13 +19,7 @@ final class OpenBaoKv {
     private final String mount;
 
     OpenBaoKv(String address, String token, String mount, int timeoutSeconds) {
-        try {
-            this.vault = Vault.create(new VaultConfig().address(address).token(token).engineVersion(2)
-                    .openTimeout(timeoutSeconds).readTimeout(timeoutSeconds).build());
-        } catch (VaultException e) {
-            throw new IllegalStateException("outpost.secrets.openbao-address " + address + " is not usable: "
-                    + e.getMessage(), e);
-        }
+        this.vault = OpenBaoTransit.client(address, token, 2, timeoutSeconds);
         this.address = address;
         this.mount = mount;
     }

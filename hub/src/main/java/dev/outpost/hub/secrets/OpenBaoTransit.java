@@ -18,16 +18,24 @@ final class OpenBaoTransit {
     private final String key;
 
     OpenBaoTransit(String address, String token, String mount, String key, int timeoutSeconds) {
+        this.vault = client(address, token, 1, timeoutSeconds);
+        this.address = address;
+        this.mount = mount;
+        this.key = key;
+    }
+
+    /**
+     * A Vault driver client for {@code address} with bounded timeouts; engine version 1 sends paths
+     * as given (Transit), 2 rewrites them for KV v2.
+     */
+    static Vault client(String address, String token, int engineVersion, int timeoutSeconds) {
         try {
-            this.vault = Vault.create(new VaultConfig().address(address).token(token).engineVersion(1)
+            return Vault.create(new VaultConfig().address(address).token(token).engineVersion(engineVersion)
                     .openTimeout(timeoutSeconds).readTimeout(timeoutSeconds).build());
         } catch (VaultException e) {
             throw new IllegalStateException("outpost.secrets.openbao-address " + address + " is not usable: "
                     + e.getMessage(), e);
         }
-        this.address = address;
-        this.mount = mount;
-        this.key = key;
     }
 
     /** The name the wrapped key is stored under: which OpenBao key at which mount wraps it. */
