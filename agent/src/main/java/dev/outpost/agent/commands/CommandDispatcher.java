@@ -66,7 +66,7 @@ public final class CommandDispatcher implements AutoCloseable {
 
     /**
      * As above; with {@code approvals}, every command is held until the customer approves it (then it
-     * runs) or rejects it (then it fails with their reason), each checked every {@code approvals.poll()}.
+     * runs) or rejects it (then it fails with their reason), looked for at every poll of {@code approvals}.
      */
     public CommandDispatcher(DeploymentExecutor executor, FinishedCommands finished, CommandLedger ledger,
             PauseSwitch pause, Optional<ApprovalHolds> approvals, HubOutlet outlet, int maxParallel, int maxQueued) {
@@ -210,15 +210,15 @@ public final class CommandDispatcher implements AutoCloseable {
             return;
         }
         LOG.info("Command {} (deployment {}) approved by the customer on {}", id, command.getDeploymentId(), decision.at());
-        holds.forget(id);
         // Tells the hub the hold is over (its deadline runs from now) even when no progress follows soon.
         send(progress(id, List.of()));
         synchronized (this) {
             if (stopping) {
-                return; // the hub sends it again; the approval is in the ledger, the inbox no longer holds it
+                return; // the decision stays in the inbox: sent again after the restart, the command runs at once
             }
             enqueueLocked(command);
         }
+        holds.forget(id);
     }
 
     /**

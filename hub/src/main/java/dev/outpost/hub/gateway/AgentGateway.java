@@ -208,7 +208,7 @@ public class AgentGateway implements AutoCloseable, GatewayPortSource {
         if (!ca.reload()) {
             return;
         }
-        GatewayKeyMaterial keys = ca.gatewayKeyMaterial(config.getGrpcHostnames());
+        GatewayKeyMaterial keys = ca.gatewayKeyMaterialAfterRollover(config.getGrpcHostnames());
         clientTrust.trust(keys.clientCas());
         keyManager.replace(keys);
         sessions.trustChanged();

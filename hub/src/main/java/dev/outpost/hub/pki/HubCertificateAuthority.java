@@ -166,9 +166,23 @@ public class HubCertificateAuthority implements CaFingerprintSource {
 
     /**
      * The gateway's server key and chain, for these host names. Reuses the stored certificate unless
-     * it is missing, was not signed by the signing CA, names other hosts, or expires within 30 days.
+     * it is missing, was not signed by the signing CA, names other hosts, or expires within 30 days;
+     * a new one is stored for the next start.
      */
-    public synchronized GatewayKeyMaterial gatewayKeyMaterial(Collection<String> hostnames) {
+    public GatewayKeyMaterial gatewayKeyMaterial(Collection<String> hostnames) {
+        return gatewayKeyMaterial(hostnames, true);
+    }
+
+    /**
+     * As {@link #gatewayKeyMaterial(Collection)}, for a CA rollover taken in while running: a new
+     * certificate is kept in memory only, since replicas sharing the pki folder take the step at the
+     * same moment and one replica's key must never be stored beside another's certificate.
+     */
+    public GatewayKeyMaterial gatewayKeyMaterialAfterRollover(Collection<String> hostnames) {
+        return gatewayKeyMaterial(hostnames, false);
+    }
+
+    private synchronized GatewayKeyMaterial gatewayKeyMaterial(Collection<String> hostnames, boolean store) {
         CaFiles.Authority signing = set.signing();
         List<X509Certificate> trusted = set.trusted();
         GeneralNames altNames = SubjectAltNames.forHosts(hostnames);
@@ -186,11 +200,13 @@ public class HubCertificateAuthority implements CaFingerprintSource {
         Instant now = clock.instant();
         X509Certificate certificate = CertificateBuilder.leaf(signing.certificate(), signing.key(), GATEWAY_NAME,
                 pair.getPublic(), altNames, KeyPurposeId.id_kp_serverAuth, now.minus(CLOCK_SKEW), now.plus(GATEWAY_LIFETIME));
-        PrivateFiles.createPrivateDirectory(dir);
-        PrivateFiles.writeSecret(keyFile, Pem.privateKey(pair.getPrivate()));
-        PrivateFiles.writePublic(certFile, Pem.certificate(certificate));
-        LOG.info("Issued gateway certificate for {} valid until {}, signed by CA {}", hostnames,
-                certificate.getNotAfter().toInstant(), signing.fingerprint());
+        if (store) {
+            PrivateFiles.createPrivateDirectory(dir);
+            PrivateFiles.writeSecret(keyFile, Pem.privateKey(pair.getPrivate()));
+            PrivateFiles.writePublic(certFile, Pem.certificate(certificate));
+        }
+        LOG.info("Issued gateway certificate for {} valid until {}, signed by CA {}{}", hostnames,
+                certificate.getNotAfter().toInstant(), signing.fingerprint(), store ? "" : " (kept in memory)");
         return new GatewayKeyMaterial(pair.getPrivate(), List.of(certificate, signing.certificate()), trusted);
     }
 

@@ -44,6 +44,7 @@ class CaRolloverTest {
         assertThat(agentCertificate(ca).getIssuerX500Principal()).isEqualTo(first.getSubjectX500Principal());
         assertThat(next.getSubjectX500Principal().getName()).isEqualTo("CN=Outpost hub CA 2026-12-07T01:00:00Z");
 
+        byte[] storedGateway = Files.readAllBytes(storeGatewayCertificate(ca));
         CaFiles.activate(dir);
         assertThat(ca.reload()).isTrue();
         assertThat(ca.rolloverPhase()).isEqualTo(CaFiles.Phase.ACTIVATED);
@@ -51,10 +52,12 @@ class CaRolloverTest {
         assertThat(ca.caFingerprint()).isEqualTo(CaFingerprint.of(next));
         assertThat(ca.trustedCas()).containsExactly(next, first);
         agentCertificate(ca).verify(next.getPublicKey());
-        GatewayKeyMaterial gateway = ca.gatewayKeyMaterial(HOSTS);
+        GatewayKeyMaterial gateway = ca.gatewayKeyMaterialAfterRollover(HOSTS);
         gateway.chain().getFirst().verify(next.getPublicKey());
         assertThat(gateway.chain().get(1)).isEqualTo(next);
         assertThat(gateway.clientCas()).containsExactly(next, first);
+        assertThat(dir.resolve("gateway.crt")).as("kept in memory: replicas sharing the folder never mix their files")
+                .hasBinaryContent(storedGateway);
         // secrets sealed before keep opening: the sealing key stays the one of the start, the other CA key opens too
         assertThat(ca.derivedSecret("purpose")).isEqualTo(sealing);
         assertThat(new HubCertificateAuthority(dir, CLOCK).olderDerivedSecrets("purpose")).contains(sealing);
@@ -119,6 +122,11 @@ class CaRolloverTest {
         assertThat(run(env, "retire", "--pki-dir", dir.toString())).startsWith("0 retired: CA sha256:");
         assertThat(run(env, "rotate", "--pki-dir", dir.toString())).startsWith("2 outpost-hub ca: unknown step 'rotate'");
         assertThat(run(env)).startsWith("2 outpost-hub ca: usage: outpost-hub ca status|prepare|activate|retire");
+    }
+
+    private Path storeGatewayCertificate(HubCertificateAuthority ca) {
+        ca.gatewayKeyMaterial(HOSTS);
+        return dir.resolve("gateway.crt");
     }
 
     private static X509Certificate agentCertificate(HubCertificateAuthority ca) throws Exception {
