@@ -68,6 +68,13 @@ final class ControlSession implements StreamObserver<AgentMessage> {
     private final Set<String> sentHere = Collections.synchronizedSet(new HashSet<>());
     /** Held commands withdrawn on this stream and not yet answered. */
     private final Set<String> withdrawnHere = Collections.synchronizedSet(new HashSet<>());
+    /**
+     * Whether pushes ask the outbox for withdrawals: until one push has sent all there were at the
+     * stream's start, and again from the agent's first report of a held command. A stream of an agent
+     * that holds nothing costs no such query per push.
+     */
+    private volatile boolean withdrawalsChecked;
+    private volatile boolean agentHolds;
     private final AtomicBoolean pushRunning = new AtomicBoolean();
     private final AtomicBoolean pushAgain = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
@@ -172,7 +179,12 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                 return;
             }
             switch (message.getBodyCase()) {
-                case PROGRESS -> outbox.progress(agent.environmentId(), agent.agentId(), message.getProgress());
+                case PROGRESS -> {
+                    if (!message.getProgress().getAwaitingApproval().isEmpty()) {
+                        agentHolds = true;
+                    }
+                    outbox.progress(agent.environmentId(), agent.agentId(), message.getProgress());
+                }
                 case RESULT -> {
                     // sentHere keeps the id: a push that read the unanswered list before this result must
                     // not send the command again; the next push's retainAll drops it.
@@ -348,6 +360,9 @@ final class ControlSession implements StreamObserver<AgentMessage> {
 
     /** Withdraws cancelled commands the agent holds for approval: once per stream, until the agent answers. */
     private void pushWithdrawals() {
+        if (withdrawalsChecked && !agentHolds) {
+            return;
+        }
         List<CommandStore.Withdrawal> withdrawals = outbox.withdrawals(agent.environmentId(), agent.agentId(),
                 MAX_UNANSWERED);
         Set<String> ids = new HashSet<>();
@@ -369,6 +384,7 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             LOG.info("Withdrew held command {} (operation {}) from {}", withdrawal.commandId(),
                     withdrawal.operationId(), describe());
         }
+        withdrawalsChecked = true;
     }
 
     /** Tells the agent the CAs it must trust for the hub from now on. */
