@@ -623,6 +623,78 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
         assertThat(outbox.unanswered(env, agentId, 10)).hasSize(1);
     }
 
+    @Test
+    void sentMarksFromManyStreamsAtOnceAreAllRecorded() throws Exception {
+        String env = createEnvironment(ADMIN, createTenant());
+        String agentId = enrolAgent(env);
+        String release = createRelease(ReleaseFixture.redisV1());
+        for (int i = 0; i < 32; i++) {
+            deploy(env, release, "marked-" + i);
+        }
+        List<String> commandIds = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "select id from commands where environment_id = ? order by id")) {
+            ps.setString(1, env);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    commandIds.add(rs.getString(1));
+                }
+            }
+        }
+        assertThat(commandIds).hasSize(32);
+
+        // as 16 streams' pushes would: whoever finds a write running leaves its mark to that writer
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService streams = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> pushes = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                int first = i;
+                pushes.add(streams.submit(() -> {
+                    start.await();
+                    for (int k = first; k < commandIds.size(); k += 16) {
+                        outbox.markSent(commandIds.get(k), agentId);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> push : pushes) {
+                push.get();
+            }
+        } finally {
+            streams.shutdownNow();
+        }
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(count("select count(*) from commands where environment_id = '" + env + "' and status = 'sent' "
+                        + "and agent_id = '" + agentId + "' and sent_at is not null")).isEqualTo(32));
+    }
+
+    @Test
+    void aFanOutReadForManyStreamsGivesEachAgentWhatItsOwnReadWould() {
+        String release = createRelease(ReleaseFixture.redisV1());
+        String busy = createEnvironment(ADMIN, createTenant());
+        String quiet = createEnvironment(ADMIN, createTenant());
+        String replaced = createEnvironment(ADMIN, createTenant());
+        String busyAgent = enrolAgent(busy);
+        String quietAgent = enrolAgent(quiet);
+        String oldAgent = enrolAgent(replaced);
+        String newAgent = enrolAgent(replaced); // revokes the old one
+        for (int i = 0; i < 6; i++) { // more than the 4 an environment runs at once
+            deploy(busy, release, "fan-" + i);
+        }
+        deploy(replaced, release, "fan-replaced");
+
+        Map<String, List<Command>> read = outbox.unansweredFor(Map.of(busy, Set.of(busyAgent), quiet,
+                Set.of(quietAgent), replaced, Set.of(oldAgent, newAgent)), 64);
+
+        assertThat(read.get(busyAgent)).hasSize(4).isEqualTo(outbox.unanswered(busy, busyAgent, 64));
+        assertThat(read.get(quietAgent)).isEmpty();
+        assertThat(read.get(oldAgent)).as("a revoked agent is given nothing").isEmpty();
+        assertThat(read.get(newAgent)).hasSize(1).isEqualTo(outbox.unanswered(replaced, newAgent, 64));
+    }
+
     // ---- enrollment and presence contracts ------------------------------------------------------------------
 
     @Test

@@ -38,7 +38,85 @@ class FleetBenchmark {
 
     /** What one target measured, for the comparison at the end. */
     private record Measured(double enrolPerSecond, double steadyCpuPerThousand, double rssMibPerThousand,
-            double allDeliveredSeconds, double deliveredP99Millis, double ninetyNineBackSeconds) {
+            double allDeliveredSeconds, double deliveredP99Millis, double ninetyNineBackSeconds,
+            double perAgentRequestsDeliveredSeconds) {
+    }
+
+    /** The most database connections in use, and threads waiting for one, seen since the last reset (250 ms samples). */
+    private static final class ConnectionPeaks implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService sampler =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread thread = new Thread(r, "fleet-db-connections");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        private final java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+        private final boolean measured;
+
+        ConnectionPeaks(FleetTarget target) {
+            measured = target.databaseConnections() != null;
+            if (measured) {
+                sampler.scheduleWithFixedDelay(() -> {
+                    FleetTarget.DatabaseConnections now = target.databaseConnections();
+                    active.accumulateAndGet(now.active(), Math::max);
+                    waiting.accumulateAndGet(now.waiting(), Math::max);
+                }, 0, 250, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        }
+
+        /** "peak N in use, M threads waiting" since the last call, or that the server has no database. */
+        String takePeaks() {
+            return measured ? "database connections at the peak: " + active.getAndSet(0) + " in use, "
+                    + waiting.getAndSet(0) + " threads waiting for one" : "no database";
+        }
+
+        @Override
+        public void close() {
+            sampler.shutdownNow();
+        }
+    }
+
+    /** When the last of a round's commands reached its agent, and the p99 from request to agent. */
+    private record Delivery(double allReceivedSeconds, double p99Millis) {
+    }
+
+    /** What asks for one command to every agent. */
+    @FunctionalInterface
+    private interface Ask {
+        List<FleetVendor.Request> ask() throws Exception;
+    }
+
+    /** Asks, then waits until every agent received, answered, and the server recorded its command; prints it. */
+    private static Delivery deliver(String label, SimulatedFleet fleet, FleetTarget target, List<Long> pids, int agents,
+                                    int applyMillis, Duration patience, Ask ask) throws Exception {
+        long cpuCommand = cpuTicks(pids);
+        long receivedBefore = fleet.totals().commandsReceived();
+        long answeredBefore = fleet.totals().resultsSent();
+        long commandBegin = System.nanoTime();
+        List<FleetVendor.Request> requests = ask.ask();
+        double askedSeconds = seconds(commandBegin);
+        await("every command received").atMost(patience).pollInterval(Duration.ofMillis(20))
+                .until(() -> fleet.totals().commandsReceived() - receivedBefore >= agents);
+        double deliveredSeconds = seconds(commandBegin);
+        await("every command answered").atMost(patience).pollInterval(Duration.ofMillis(100))
+                .until(() -> fleet.totals().resultsSent() - answeredBefore >= agents);
+        double answeredSeconds = seconds(commandBegin);
+        target.awaitAllCarriedOut(agents, patience);
+        double recordedSeconds = seconds(commandBegin);
+        double commandCpu = cpuPercent(pids, cpuCommand, recordedSeconds);
+        Map<String, long[]> timings = fleet.timings();
+        long[] delivered = requests.stream().mapToLong(r -> timings.get(r.key())[0] - r.askedNanos()).sorted()
+                .toArray();
+        long[] answered = requests.stream().mapToLong(r -> timings.get(r.key())[1] - r.askedNanos()).sorted()
+                .toArray();
+        print("BENCH %s (simulated apply %d ms): all asked in %.1f s, all received after %.1f s, "
+                + "all answered after %.1f s, all recorded by the server after %.1f s; server CPU %.0f%%",
+                label, applyMillis, askedSeconds, deliveredSeconds, answeredSeconds, recordedSeconds, commandCpu);
+        print("BENCH   request->command at agent p50=%.0f ms p99=%.0f ms max=%.0f ms; request->result sent "
+                + "p50=%.0f ms p99=%.0f ms max=%.0f ms", millis(delivered, 0.5), millis(delivered, 0.99),
+                millis(delivered, 1), millis(answered, 0.5), millis(answered, 0.99), millis(answered, 1));
+        return new Delivery(deliveredSeconds, millis(delivered, 0.99));
     }
 
     @Test
@@ -59,10 +137,12 @@ class FleetBenchmark {
         Measured hub = measured.get("hub");
         if (bare != null && hub != null) {
             print("BENCH ==== the hub as a fraction of the bare ceiling (1.0 = as good): enrol rate %.2f, steady CPU "
-                    + "per 1,000 %.2f (bare/hub), RSS per 1,000 %.2f (bare/hub), all delivered %.2f (bare/hub time), "
+                    + "per 1,000 %.2f (bare/hub), RSS per 1,000 %.2f (bare/hub), all delivered from one request %.2f "
+                    + "(bare/hub time; from one request per agent %.2f), "
                     + "delivery p99 %.2f (bare/hub), 99%% back after kill -9 %.2f (bare/hub time)",
                     hub.enrolPerSecond() / bare.enrolPerSecond(), bare.steadyCpuPerThousand() / hub.steadyCpuPerThousand(),
                     bare.rssMibPerThousand() / hub.rssMibPerThousand(), bare.allDeliveredSeconds() / hub.allDeliveredSeconds(),
+                    bare.allDeliveredSeconds() / hub.perAgentRequestsDeliveredSeconds(),
                     bare.deliveredP99Millis() / hub.deliveredP99Millis(),
                     bare.ninetyNineBackSeconds() / hub.ninetyNineBackSeconds());
         }
@@ -126,33 +206,14 @@ class FleetBenchmark {
                     steadyCpu / thousands, rssKib / 1024, pids.size(), rssKib / 1024.0 / thousands,
                     cpuPercent(simulators, simulatorCpuSteady, steadyElapsed), rssKib(simulators) / 1024);
 
-            // One command to every agent.
-            long cpuCommand = cpuTicks(pids);
-            long receivedBefore = fleet.totals().commandsReceived();
-            long answeredBefore = fleet.totals().resultsSent();
-            long commandBegin = System.nanoTime();
-            List<FleetVendor.Request> requests = target.commandEveryAgent(agentIds);
-            double askedSeconds = seconds(commandBegin);
-            await("every command received").atMost(patience).pollInterval(Duration.ofMillis(20))
-                    .until(() -> fleet.totals().commandsReceived() - receivedBefore >= agents);
-            double deliveredSeconds = seconds(commandBegin);
-            await("every command answered").atMost(patience).pollInterval(Duration.ofMillis(100))
-                    .until(() -> fleet.totals().resultsSent() - answeredBefore >= agents);
-            double answeredSeconds = seconds(commandBegin);
-            target.awaitAllCarriedOut(agents, patience);
-            double recordedSeconds = seconds(commandBegin);
-            double commandCpu = cpuPercent(pids, cpuCommand, recordedSeconds);
-            Map<String, long[]> timings = fleet.timings();
-            long[] delivered = requests.stream().mapToLong(r -> timings.get(r.key())[0] - r.askedNanos()).sorted()
-                    .toArray();
-            long[] answered = requests.stream().mapToLong(r -> timings.get(r.key())[1] - r.askedNanos()).sorted()
-                    .toArray();
-            print("BENCH one command per agent (simulated apply %d ms): all asked in %.1f s, all received after %.1f s, "
-                    + "all answered after %.1f s, all recorded by the server after %.1f s; server CPU %.0f%%",
-                    applyMillis, askedSeconds, deliveredSeconds, answeredSeconds, recordedSeconds, commandCpu);
-            print("BENCH   request->command at agent p50=%.0f ms p99=%.0f ms max=%.0f ms; request->result sent "
-                    + "p50=%.0f ms p99=%.0f ms max=%.0f ms", millis(delivered, 0.5), millis(delivered, 0.99),
-                    millis(delivered, 1), millis(answered, 0.5), millis(answered, 0.99), millis(answered, 1));
+            // One command to every agent: one request per agent, then (the hub's rollout) one request for all.
+            ConnectionPeaks connections = new ConnectionPeaks(target);
+            Delivery perAgent = deliver("one command per agent", fleet, target, pids, agents, applyMillis, patience,
+                    () -> target.commandEveryAgent(agentIds));
+            print("BENCH   %s", connections.takePeaks());
+            Delivery oneRequest = deliver("one request for every agent", fleet, target, pids, agents, applyMillis,
+                    patience, () -> target.commandEveryAgentInOneRequest(agentIds));
+            print("BENCH   %s", connections.takePeaks());
 
             // Recovery after SIGKILL of every server process.
             long endsBefore = fleet.totals().streamEnds();
@@ -182,6 +243,8 @@ class FleetBenchmark {
                     target.lastStartTime().toMillis() / 1000.0, ninetyNineSeconds, allSeconds, onlineSeconds,
                     fleet.totals().streamEnds() - endsBefore - agents, cpuPercent(pids, cpuRecovery, allSeconds - healthySeconds),
                     peakRssKib / 1024);
+            print("BENCH   from the kill to all online again: %s", connections.takePeaks());
+            connections.close();
             FleetCounters.Totals totals = fleet.totals();
             print("BENCH stream ends by kind: %s", fleet.streamEndsByCode());
             print("BENCH totals: welcomes %d, stream ends %d, commands received %d (%d again after a reconnect), "
@@ -190,7 +253,8 @@ class FleetBenchmark {
                     totals.enrolmentsRefusedBusy());
             assertThat(totals.resultsFailed()).isZero();
             return new Measured(agents / enrolSeconds, steadyCpu / thousands, rssKib / 1024.0 / thousands,
-                    deliveredSeconds, millis(delivered, 0.99), ninetyNineSeconds);
+                    oneRequest.allReceivedSeconds(), oneRequest.p99Millis(), ninetyNineSeconds,
+                    perAgent.allReceivedSeconds());
         }
     }
 

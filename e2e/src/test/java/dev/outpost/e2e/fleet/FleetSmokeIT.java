@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A small fleet against a real hub process on H2: 200 simulated agents (one environment each) enrol
  * and connect, a deployment reaches every one, the hub is killed with SIGKILL and started again on
- * the same data and ports, every agent reconnects on its own, and an upgrade reaches every one. And
+ * the same data and ports, every agent reconnects on its own, and one rollout upgrades every one. And
  * the benchmark's bare ceiling, with agents in two simulator processes, across a crash of its own.
  */
 class FleetSmokeIT {
@@ -76,12 +76,14 @@ class FleetSmokeIT {
         assertThat(counters.welcomes()).isGreaterThanOrEqualTo(2L * AGENTS);
         log("all agents online again after %d ms", millisSince(begin));
 
-        // A second command reaches every agent over its new stream.
-        List<FleetVendor.Request> upgraded = vendor.upgradeEverywhere(vendor.release("1.0.1", "hello again"), 16);
+        // A second command reaches every agent over its new stream: one rollout upgrades them all.
+        List<FleetVendor.Request> upgraded = vendor.rolloutEverywhere(vendor.release("1.0.1", "hello again"));
         awaitAllSucceeded(vendor, 2 * AGENTS);
         assertAnswered(counters, upgraded);
         assertThat(counters.resultsFailed()).isZero();
-        log("an upgrade per agent succeeded after %d ms", millisSince(begin));
+        assertThat(vendor.lastRollout().path("status").asText()).isEqualTo("succeeded");
+        assertThat(vendor.lastRollout().path("operations").path("succeeded").asInt()).isEqualTo(AGENTS);
+        log("a rollout to every agent succeeded after %d ms", millisSince(begin));
     }
 
     /**

@@ -25,6 +25,26 @@ public interface FleetTarget extends AutoCloseable {
     /** Asks for one command to each agent (ids in index order); each request says when it was asked. */
     List<FleetVendor.Request> commandEveryAgent(List<String> agentIds) throws InterruptedException;
 
+    /**
+     * Asks for one command to each agent with one request (for the hub a rollout, after {@link
+     * #commandEveryAgent} created a deployment per agent); the bare gateway's one request already is.
+     */
+    default List<FleetVendor.Request> commandEveryAgentInOneRequest(List<String> agentIds) throws InterruptedException {
+        return commandEveryAgent(agentIds);
+    }
+
+    /**
+     * The database connections of every server process now, summed: in use and threads waiting for
+     * one; null for a server without a database.
+     */
+    default DatabaseConnections databaseConnections() {
+        return null;
+    }
+
+    /** Database connections in use, and threads waiting for one, over every server process. */
+    record DatabaseConnections(int active, int waiting) {
+    }
+
     /** Waits until the server has recorded every agent's answer to the commands just asked for. */
     void awaitAllCarriedOut(int agents, Duration patience);
 

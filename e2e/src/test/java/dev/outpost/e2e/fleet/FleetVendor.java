@@ -34,6 +34,8 @@ public final class FleetVendor {
     private final String tenantId;
     private final Map<Integer, String> environments = new ConcurrentHashMap<>();
     private final Map<Integer, String> deployments = new ConcurrentHashMap<>();
+    private final Map<String, Long> generations = new ConcurrentHashMap<>();
+    private volatile String lastRolloutId;
 
     /** A command the vendor asked for: the deployment, its generation, the operation and when it was asked. */
     public record Request(String deploymentId, long generation, String operationId, long askedNanos) {
@@ -76,8 +78,9 @@ public final class FleetVendor {
                     "releaseId", releaseId, "name", "tiny", "namespace", NAMESPACE)).expect(202);
             String deploymentId = created.path("deployment").path("id").asText();
             deployments.put(index, deploymentId);
-            return new Request(deploymentId, created.path("deployment").path("generation").asLong(1),
-                    created.path("operation").path("id").asText(), asked);
+            long generation = created.path("deployment").path("generation").asLong(1);
+            generations.put(deploymentId, generation);
+            return new Request(deploymentId, generation, created.path("operation").path("id").asText(), asked);
         });
     }
 
@@ -92,8 +95,34 @@ public final class FleetVendor {
                     : admin.get("/api/v1/deployments/" + deploymentId).expect(200);
             String operationId = changed.has("operation") ? changed.path("operation").path("id").asText()
                     : changed.path("id").asText();
+            generations.put(deploymentId, deployment.path("generation").asLong());
             return new Request(deploymentId, deployment.path("generation").asLong(), operationId, asked);
         });
+    }
+
+    /**
+     * Upgrades every deployment of the tenant to {@code releaseId} with one request, a rollout; the
+     * requests it returns name each deployment's next generation (their operation ids are the hub's).
+     */
+    public List<Request> rolloutEverywhere(String releaseId) {
+        long asked = System.nanoTime();
+        JsonNode rollout = admin.post("/api/v1/rollouts", Map.of("releaseId", releaseId, "tenantId", tenantId))
+                .expect(201);
+        if (rollout.path("targets").asLong() != deployments.size() || rollout.path("skipped").asLong() != 0) {
+            throw new IllegalStateException("the rollout did not start one update per deployment: " + rollout);
+        }
+        lastRolloutId = rollout.path("id").asText();
+        List<Request> requests = new ArrayList<>();
+        for (String deploymentId : deployments.values()) {
+            long generation = generations.merge(deploymentId, 1L, Long::sum);
+            requests.add(new Request(deploymentId, generation, "", asked));
+        }
+        return requests;
+    }
+
+    /** The last rollout as the hub shows it now. */
+    public JsonNode lastRollout() {
+        return admin.get("/api/v1/rollouts/" + lastRolloutId).expect(200);
     }
 
     /** Revokes an agent (POST /api/v1/agents/{id}/revoke); returns its status as the hub answers it. */

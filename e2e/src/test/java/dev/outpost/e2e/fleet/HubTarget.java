@@ -7,6 +7,10 @@ import dev.outpost.e2e.support.HubProcess;
 import dev.outpost.e2e.support.TestDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,8 +29,10 @@ import java.util.UUID;
  */
 public final class HubTarget implements FleetTarget {
     private final TestDatabase database;
+    private final Path work;
     private final List<HubProcess> replicas = new ArrayList<>();
     private final FleetVendor vendor;
+    private final HttpClient http = HttpClient.newHttpClient();
     private Duration lastStartTime = Duration.ZERO;
     private int rounds;
 
@@ -35,6 +41,7 @@ public final class HubTarget implements FleetTarget {
             throw new IllegalArgumentException("hub replicas share PostgreSQL, not the embedded H2");
         }
         this.database = database;
+        this.work = work;
         String adminToken = "opa_fleet-" + UUID.randomUUID();
         for (int i = 0; i < replicaCount; i++) {
             Path dataDir = work.resolve("hub-" + i + "-data");
@@ -42,6 +49,7 @@ public final class HubTarget implements FleetTarget {
                 shareCa(work.resolve("hub-0-data"), dataDir);
             }
             replicas.add(new HubProcess(dataDir, database, adminToken).withJvmOptions("-Xmx" + heap)
+                    .withJvmOptions(extraJvmOptions())
                     // the vendor side of a benchmark creates thousands of environments and deployments at once
                     .withEnvironment(Map.of("OUTPOST_RATE_LIMITS_ENABLED", "false"))
                     // REST on 127.0.0.1 only, apart from the agents' source addresses (see SimulatedAgent).
@@ -85,10 +93,43 @@ public final class HubTarget implements FleetTarget {
         return rounds == 1 ? vendor.deployEverywhere(release, 16) : vendor.upgradeEverywhere(release, 16);
     }
 
+    /** One {@code POST /rollouts} that upgrades every agent's deployment to a new release. */
+    @Override
+    public List<FleetVendor.Request> commandEveryAgentInOneRequest(List<String> agentIds) {
+        rounds++;
+        return vendor.rolloutEverywhere(vendor.release(rounds + ".0.0", "hello-" + rounds));
+    }
+
     @Override
     public void awaitAllCarriedOut(int agents, Duration patience) {
         await("every operation succeeded").atMost(patience).pollInterval(Duration.ofMillis(500))
                 .until(() -> vendor.operationsByStatus().equals(Map.of("succeeded", agents * rounds)));
+    }
+
+    /** From each replica's {@code outpost_db_connections} gauge; a replica not answering counts as none. */
+    @Override
+    public DatabaseConnections databaseConnections() {
+        int active = 0;
+        int waiting = 0;
+        for (HubProcess replica : replicas) {
+            try {
+                HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(replica.baseUrl() + "/metrics"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                for (String line : metrics.body().lines().toList()) {
+                    if (line.startsWith("outpost_db_connections{state=\"active\"}")) {
+                        active += (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    } else if (line.startsWith("outpost_db_connections{state=\"waiting\"}")) {
+                        waiting += (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
+                }
+            } catch (IOException e) {
+                // down (killed, starting): no connections to count
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new DatabaseConnections(active, waiting);
+            }
+        }
+        return new DatabaseConnections(active, waiting);
     }
 
     @Override
@@ -113,12 +154,23 @@ public final class HubTarget implements FleetTarget {
         return lastStartTime;
     }
 
+    /** Stops every replica and keeps its log as {@code target/fleet-hub-<i>.log} (the data dirs are temporary). */
     @Override
     public void close() throws Exception {
-        for (HubProcess hub : replicas) {
-            hub.close();
+        for (int i = 0; i < replicas.size(); i++) {
+            replicas.get(i).close();
+            Path log = work.resolve("hub-" + i + "-data-hub.log");
+            if (Files.exists(log)) {
+                Files.copy(log, Path.of("target", "fleet-hub-" + i + ".log"), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
         database.close();
+    }
+
+    /** {@code outpost.fleet.hub-jvm-options}: more JVM options for every replica, e.g. {@code -Xlog:gc:file=/tmp/gc.log}. */
+    private static String[] extraJvmOptions() {
+        String options = System.getProperty("outpost.fleet.hub-jvm-options", "").trim();
+        return options.isEmpty() ? new String[0] : options.split("\\s+");
     }
 
     private static void shareCa(Path from, Path to) {

@@ -39,7 +39,10 @@ public final class AgentProcess {
                 "--kubeconfig", kubeconfig.toString(),
                 "--namespaces", namespace));
         // The token goes in the environment, not the command line, where `ps` would show it.
-        Map<String, String> env = joinToken == null ? Map.of() : Map.of("OUTPOST_JOIN_TOKEN", joinToken);
+        Map<String, String> env = new java.util.HashMap<>(extraEnvironment());
+        if (joinToken != null) {
+            env.put("OUTPOST_JOIN_TOKEN", joinToken);
+        }
         if (caFingerprint != null) {
             command.addAll(List.of("--ca-hash", caFingerprint));
         }
@@ -59,6 +62,23 @@ public final class AgentProcess {
         command.addAll(List.of(System.getProperty("outpost.e2e.agent-jvm-options", "-Xmx256m").trim().split("\\s+")));
         command.addAll(List.of("-jar", ProjectPaths.agentJar().toString(), "--kubeconfig", kubeconfig.toString()));
         command.addAll(arguments);
-        return ChildProcess.start(name, command, environment, log);
+        Map<String, String> env = new java.util.HashMap<>(extraEnvironment());
+        env.putAll(environment);
+        return ChildProcess.start(name, command, env, log);
+    }
+
+    /**
+     * Environment the footprint benchmarks add to every agent, from {@code outpost.e2e.agent-environment}
+     * ("NAME=value,NAME=value", e.g. {@code MALLOC_ARENA_MAX=2} as the chart sets it); none by default.
+     */
+    private static Map<String, String> extraEnvironment() {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (String pair : System.getProperty("outpost.e2e.agent-environment", "").split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                env.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return env;
     }
 }

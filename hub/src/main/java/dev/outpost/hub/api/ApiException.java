@@ -37,6 +37,12 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, what + " " + id + " not found");
     }
 
+    /** 422 about one field of the request, e.g. a namespace mode the agent cannot carry out. */
+    public static ApiException unprocessable(String field, String message) {
+        return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, field + ": " + message,
+                List.of(new Problem.FieldError(RequestBinder.pointer("", field), message)));
+    }
+
     /** 409: the request clashes with the current state. */
     public static ApiException conflict(String detail) {
         return new ApiException(HttpStatus.CONFLICT, detail);

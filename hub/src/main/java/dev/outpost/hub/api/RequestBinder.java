@@ -106,6 +106,9 @@ public final class RequestBinder {
             }
             return jsonValue(value);
         }
+        if (type == List.class && isStringList(component.getGenericType())) {
+            return stringList(value, pointer, errors);
+        }
         throw new IllegalStateException("request record " + owner.getSimpleName() + " has a field of a type the binder "
                 + "does not handle: " + component.getName() + " " + component.getGenericType());
     }
@@ -150,6 +153,18 @@ public final class RequestBinder {
         return map;
     }
 
+    private static List<String> stringList(JsonNode value, String pointer, List<Problem.FieldError> errors) {
+        if (!value.isArray()) {
+            errors.add(new Problem.FieldError(pointer, "must be an array of strings (got " + kind(value) + ")"));
+            return null;
+        }
+        List<String> list = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            list.add(text(value.get(i), pointer(pointer, Integer.toString(i)), errors));
+        }
+        return list;
+    }
+
     /** A JSON value as plain Java: String, Long/BigInteger, BigDecimal, Boolean, List, LinkedHashMap or null. */
     private static Object jsonValue(JsonNode value) {
         return switch (value.getNodeType()) {
@@ -176,6 +191,11 @@ public final class RequestBinder {
     private static boolean isJsonMap(Type type) {
         return type instanceof ParameterizedType map
                 && Arrays.equals(map.getActualTypeArguments(), new Type[] {String.class, Object.class});
+    }
+
+    private static boolean isStringList(Type type) {
+        return type instanceof ParameterizedType list
+                && Arrays.equals(list.getActualTypeArguments(), new Type[] {String.class});
     }
 
     private static boolean isStringMap(Type type) {

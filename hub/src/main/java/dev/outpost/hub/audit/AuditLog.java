@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -49,20 +50,42 @@ public class AuditLog {
 
     /** Appends {@code change} by {@code caller} in the transaction {@code sql} belongs to. */
     public AuditEntry record(Sql sql, Caller caller, Change change) {
+        return recordAll(sql, caller, List.of(change)).get(0);
+    }
+
+    /**
+     * Appends {@code changes} by {@code caller}, in order, in the transaction {@code sql} belongs to:
+     * one lock of the head, the entries chained in memory and inserted as one JDBC batch (a rollout's
+     * thousands of deployment changes).
+     */
+    public List<AuditEntry> recordAll(Sql sql, Caller caller, List<Change> changes) {
         if (!db.inTransaction()) {
             throw new IllegalStateException("audit entries are written in the transaction of their change");
+        }
+        if (changes.isEmpty()) {
+            return List.of();
         }
         Head head = sql.queryOne("select seq, hash from audit_head where id = 1 for update",
                 rs -> new Head(rs.getLong("seq"), rs.getString("hash"))).orElseThrow(
                         () -> new IllegalStateException("the audit log's head row is missing"));
-        AuditEntry entry = AuditChain.sealed(new AuditEntry(head.seq() + 1, clock.instant().truncatedTo(ChronoUnit.MILLIS),
-                caller.describe(), caller.tokenId(), change.tenantId(), caller.source(), change.action(),
-                change.objectType(), change.objectId(), change.detail(), head.hash(), null));
-        sql.update("insert into audit_log (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", entry.seq(),
-                entry.at(), entry.actor(), entry.tokenId(), entry.tenantId(), entry.source(), entry.action(),
-                entry.objectType(), entry.objectId(), entry.detail(), entry.prevHash(), entry.hash());
-        sql.update("update audit_head set seq = ?, hash = ? where id = 1", entry.seq(), entry.hash());
-        return entry;
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<AuditEntry> entries = new ArrayList<>(changes.size());
+        List<Object[]> rows = new ArrayList<>(changes.size());
+        long seq = head.seq();
+        String previous = head.hash();
+        for (Change change : changes) {
+            AuditEntry entry = AuditChain.sealed(new AuditEntry(++seq, at, caller.describe(), caller.tokenId(),
+                    change.tenantId(), caller.source(), change.action(), change.objectType(), change.objectId(),
+                    change.detail(), previous, null));
+            entries.add(entry);
+            rows.add(new Object[] {entry.seq(), entry.at(), entry.actor(), entry.tokenId(), entry.tenantId(),
+                    entry.source(), entry.action(), entry.objectType(), entry.objectId(), entry.detail(),
+                    entry.prevHash(), entry.hash()});
+            previous = entry.hash();
+        }
+        sql.batch("insert into audit_log (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        sql.update("update audit_head set seq = ?, hash = ? where id = 1", seq, previous);
+        return entries;
     }
 
     /** Entries after {@code afterSeq}, oldest first, at most {@code limit}; only {@code tenantId}'s when given. */

@@ -3,7 +3,9 @@ package dev.outpost.hub.deployments;
 import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,6 +23,18 @@ public interface CommandOutbox {
     List<Command> unanswered(String environmentId, String agentId, int limit);
 
     /**
+     * {@link #unanswered} for many streams at once (a fan-out wakes thousands): for each agent of
+     * {@code agentsByEnvironment}, by agent id, what {@code unanswered} would give it. The database's
+     * outbox answers with one query per batch of environments; this default asks once per agent.
+     */
+    default Map<String, List<Command>> unansweredFor(Map<String, Set<String>> agentsByEnvironment, int limit) {
+        Map<String, List<Command>> byAgent = new HashMap<>();
+        agentsByEnvironment.forEach((environmentId, agentIds) -> agentIds.forEach(agentId ->
+                byAgent.put(agentId, unanswered(environmentId, agentId, limit))));
+        return byAgent;
+    }
+
+    /**
      * The environments with a command queued and not yet sent, or a withdrawal to send (by any
      * replica): what a gateway's poll wakes, so that it asks the outbox once for all its streams
      * rather than once per stream.
@@ -34,7 +48,10 @@ public interface CommandOutbox {
      */
     List<CommandStore.Withdrawal> withdrawals(String environmentId, String agentId, int limit);
 
-    /** Records that the command was written to the agent's stream. */
+    /**
+     * Records that the command was written to the agent's stream; the hub's database may record it a
+     * moment later, together with other streams' marks (see {@code SentMarks}).
+     */
     void markSent(String commandId, String agentId);
 
     /**

@@ -8,6 +8,7 @@ import jakarta.inject.Singleton;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,10 +36,24 @@ public class CommandStore {
     }
 
     public void insert(Sql sql, String environmentId, String operationId, Command command, Instant now) {
-        sql.update("insert into commands (id, environment_id, deployment_id, operation_id, payload, status, created_at) "
-                        + "values (?, ?, ?, ?, ?, 'queued', ?)",
-                command.getCommandId(), environmentId, command.getDeploymentId(), operationId,
-                sealer.seal(command.toByteArray()), now);
+        insertAll(sql, List.of(new Queued(environmentId, operationId, command)), now);
+    }
+
+    /** A command to queue for an environment's agent, as the operation's. */
+    public record Queued(String environmentId, String operationId, Command command) {
+    }
+
+    /** Queues commands as one JDBC batch. */
+    public void insertAll(Sql sql, List<Queued> queued, Instant now) {
+        List<Object[]> rows = new java.util.ArrayList<>(queued.size());
+        for (Queued q : queued) {
+            rows.add(new Object[] {q.command().getCommandId(), q.environmentId(), q.command().getDeploymentId(),
+                    q.operationId(), sealer.seal(q.command().toByteArray()), now});
+        }
+        if (!rows.isEmpty()) {
+            sql.batch("insert into commands (id, environment_id, deployment_id, operation_id, payload, status, "
+                    + "created_at) values (?, ?, ?, ?, ?, 'queued', ?)", rows);
+        }
     }
 
     /** Queued or sent commands of the environment, oldest first; none unless the agent is its current one. */
@@ -46,6 +61,28 @@ public class CommandStore {
         return sql.query("select payload from commands where environment_id = ? and status in ('queued', 'sent') "
                         + "and " + CURRENT_AGENT + " order by created_at, id fetch first ? rows only",
                 rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit);
+    }
+
+    /**
+     * {@link #unanswered} for many environments in one query: the oldest {@code limit} queued or sent
+     * commands of each, by the environment's current (non-revoked) agent's id.
+     */
+    public Map<String, List<Command>> unansweredIn(Sql sql, java.util.Collection<String> environmentIds, int limit) {
+        Map<String, List<Command>> byAgent = new java.util.HashMap<>();
+        if (environmentIds.isEmpty()) {
+            return byAgent;
+        }
+        List<Object> params = new java.util.ArrayList<>(environmentIds);
+        params.add(limit);
+        sql.query("select agent_id, payload from (select a.id as agent_id, c.payload, c.environment_id, c.created_at, "
+                        + "c.id, row_number() over (partition by c.environment_id order by c.created_at, c.id) as n "
+                        + "from commands c join agents a on a.environment_id = c.environment_id and a.status <> 'revoked' "
+                        + "where c.environment_id in (" + Sql.placeholders(environmentIds.size()) + ") "
+                        + "and c.status in ('queued', 'sent')) t where n <= ? order by environment_id, created_at, id",
+                rs -> byAgent.computeIfAbsent(rs.getString("agent_id"), a -> new java.util.ArrayList<>())
+                        .add(parse(rs.getBytes("payload"))),
+                params.toArray());
+        return byAgent;
     }
 
     /**
@@ -111,10 +148,14 @@ public class CommandStore {
                 + "where id = ? and status = 'sent' and sent_at <= ?", now, commandId, sentBy) == 1;
     }
 
-    /** Records a (re)delivery to an agent. */
-    public void markSent(Sql sql, String commandId, String agentId, Instant now) {
-        sql.update("update commands set status = 'sent', agent_id = ?, sent_at = ? where id = ? and status <> 'answered'",
-                agentId, now, commandId);
+    /** Records (re)deliveries to agents, in one JDBC batch; an answered command stays answered. */
+    void markSent(Sql sql, List<SentMarks.Mark> marks) {
+        List<Object[]> rows = new java.util.ArrayList<>(marks.size());
+        for (SentMarks.Mark mark : marks) {
+            rows.add(new Object[] {mark.agentId(), mark.at(), mark.commandId()});
+        }
+        sql.batch("update commands set status = 'sent', agent_id = ?, sent_at = ? where id = ? and status <> 'answered'",
+                rows);
     }
 
     /** The command if it belongs to the environment, has no result yet and the agent is the environment's current one. */

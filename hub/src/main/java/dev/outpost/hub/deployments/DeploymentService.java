@@ -42,10 +42,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -146,6 +148,25 @@ public class DeploymentService {
     public record Accepted(Deployment deployment, Operation operation) {
     }
 
+    /**
+     * An update worked out before anything is written: the deployment as read, the release, parameters,
+     * plan and drift policy it gets, and either the manifests command or the package change (which may
+     * be a failure to plan, written as a failed operation).
+     */
+    private record PlannedUpdate(Deployment current, Release release, Map<String, ?> parameters, String plan,
+                                 DriftPolicy policy, Command command, PackagedChange packaged) {
+        boolean failed() {
+            return packaged != null && packaged.failed();
+        }
+    }
+
+    /** What a batch upgrade did with one deployment: started {@code operationId}, or skipped it and why. */
+    public record BatchOutcome(String deploymentId, String tenantId, String operationId, String skipped) {
+        public boolean started() {
+            return operationId != null;
+        }
+    }
+
     /** Creates a deployment with a pending create operation and queues its command. */
     public Accepted create(Caller caller, NewDeployment request) {
         return audited(caller, "deployment.create", null, () -> createUnaudited(caller, request));
@@ -244,7 +265,8 @@ public class DeploymentService {
                 deployments.insert(sql, deployment);
                 secrets.add(sql, id, change.secretsToAdd(), now);
                 operations.insert(sql, operation);
-                return queueOrFail(sql, deployment, operation, change, policy, now);
+                queueOrFail(sql, deployment, operation, change, policy, now);
+                return deployments.find(sql, id).orElseThrow().withDrift(drift.of(sql, id));
             });
         } catch (StoreException.DuplicateKeyException e) {
             throw ApiException.conflict("environment " + env.id() + " already has a deployment named '"
@@ -253,9 +275,9 @@ public class DeploymentService {
         return packagedAccepted(written, operation, release, change);
     }
 
-    /** Queues the change's command, or fails its operation at once when it has none; the deployment as now stored. */
-    private Deployment queueOrFail(Sql sql, Deployment deployment, Operation operation, PackagedChange change,
-                                   DriftPolicy policy, Instant now) {
+    /** Queues the change's command, or fails its operation at once when it has none. */
+    private void queueOrFail(Sql sql, Deployment deployment, Operation operation, PackagedChange change,
+                             DriftPolicy policy, Instant now) {
         if (change.failed()) {
             OperationLifecycle.Ending ending = OperationLifecycle.unplannable(operation, change.failure());
             operations.finish(sql, operation.id(), operation.status(), ending, List.of(), now);
@@ -264,7 +286,6 @@ public class DeploymentService {
             commands.insert(sql, deployment.environmentId(), operation.id(),
                     Commands.withDriftPolicy(change.command(), policy), now);
         }
-        return deployments.find(sql, deployment.id()).orElseThrow().withDrift(drift.of(sql, deployment.id()));
     }
 
     private Accepted packagedAccepted(Deployment deployment, Operation operation, Release release,
@@ -303,19 +324,38 @@ public class DeploymentService {
         requireWellFormed(change);
         Deployment current = get(caller, id);
         requireNotDeleted(current);
-        Validation v = new Validation();
         String releaseId = change.releaseId() != null ? change.releaseId() : current.releaseId();
         Release release = releases.requireDeployable(caller, releaseId,
                 change.releaseId() != null && !change.releaseId().equals(current.releaseId()));
-        Optional<PackageRelease> pkg = packages.find(releaseId);
+        PlannedUpdate planned = planUpdate(current, change, release, packages.find(release.id()));
+        Instant now = clock.instant();
+        Operation operation = newOperation(Secrets.id("op_"), current, Operation.Type.UPDATE, current.generation() + 1,
+                null, now);
+        Deployment written = db.inTransaction(sql -> {
+            if (!startPlanned(sql, planned, operation, now)) {
+                throw ApiException.conflict(whyBusy(sql, current.id()));
+            }
+            return deployments.find(sql, current.id()).orElseThrow().withDrift(drift.of(sql, current.id()));
+        });
+        return accepted(written, operation, planned);
+    }
+
+    /**
+     * The next generation of a deployment, worked out without writing anything: the command (a manifests
+     * release rendered to check it, a package release planned by {@link PackagedChanges}) and what the
+     * deployment becomes. 400/422 when the change cannot be carried out.
+     */
+    private PlannedUpdate planUpdate(Deployment current, DeploymentChange change, Release release,
+                                     Optional<PackageRelease> pkg) {
         if (pkg.isPresent() != (current.plan() != null)) {
-            throw PackageParameters.kindChange(current.id(), releaseId, pkg.isPresent());
+            throw PackageParameters.kindChange(current.id(), release.id(), pkg.isPresent());
         }
         if (pkg.isPresent()) {
-            return updatePackaged(current, change, release, pkg.get());
+            return planPackaged(current, change, release, pkg.get());
         }
+        Validation v = new Validation();
         if (change.plan() != null) {
-            v.error("plan", "only package releases have plans; release " + releaseId + " is a manifests release");
+            v.error("plan", "only package releases have plans; release " + release.id() + " is a manifests release");
         }
         Map<String, String> given = change.parameters() == null ? null
                 : PackageParameters.strings(v, "parameters", change.parameters());
@@ -327,38 +367,155 @@ public class DeploymentService {
         Map<String, String> parameters = given != null ? given : PackageParameters.strings(v, "parameters",
                 current.parameters());
         Map<String, String> merged = merged(release, parameters);
-        Command command = Commands.withDriftPolicy(Commands.apply(Secrets.id("cmd_"), id, current.generation() + 1,
-                release, merged, current.namespace(), config.getDeploymentReadyTimeout()), policy);
+        Command command = Commands.withDriftPolicy(Commands.apply(Secrets.id("cmd_"), current.id(),
+                current.generation() + 1, release, merged, current.namespace(), config.getDeploymentReadyTimeout()),
+                policy);
         requireFitsOneMessage(command);
-        requireRenders(id, release, merged, current.namespace());
-        return startOperation(current, Operation.Type.UPDATE, release, parameters, command, policy);
+        requireRenders(current.id(), release, merged, current.namespace());
+        return new PlannedUpdate(current, release, parameters, current.plan(), policy, command, null);
     }
 
     /** The next generation of a package deployment, planned now; see {@link #createPackaged}. */
-    private Accepted updatePackaged(Deployment current, DeploymentChange request, Release release, PackageRelease pkg) {
+    private PlannedUpdate planPackaged(Deployment current, DeploymentChange request, Release release,
+                                       PackageRelease pkg) {
         DriftPolicy policy = requestedDriftPolicy(request.driftPolicy()).orElse(current.driftPolicy());
         Map<String, Object> parameters = request.parameters() != null ? request.parameters() : current.parameters();
         String plan = request.plan() != null ? request.plan() : current.plan();
         PackagedChange change = packaged.update(new PackagedChanges.Target(current.environmentId(), current.id(),
                         current.name(), Secrets.id("cmd_"), current.generation() + 1), release, pkg, current.namespace(),
                 current.namespaceMode(), plan, parameters);
+        return new PlannedUpdate(current, release, change.parameters(), change.plan(), policy, null, change);
+    }
+
+    /**
+     * Writes a planned update as {@code operation}, in the open transaction: false, writing nothing, when
+     * the deployment has moved on since it was planned (another operation, a newer generation, deleted).
+     */
+    private boolean startPlanned(Sql sql, PlannedUpdate planned, Operation operation, Instant now) {
+        return startAllPlanned(sql, List.of(planned), List.of(operation), now)[0];
+    }
+
+    /**
+     * {@link #startPlanned} for many updates, the deployments, operations and commands each written as
+     * one JDBC batch; which of them started, in order.
+     */
+    private boolean[] startAllPlanned(Sql sql, List<PlannedUpdate> planned, List<Operation> operationsOf,
+                                      Instant now) {
+        List<DeploymentStore.Start> starts = new ArrayList<>(planned.size());
+        for (int i = 0; i < planned.size(); i++) {
+            PlannedUpdate p = planned.get(i);
+            Operation operation = operationsOf.get(i);
+            starts.add(new DeploymentStore.Start(p.current().id(), p.current().generation(), operation.id(),
+                    p.release().id(), p.parameters(), p.plan(), OperationLifecycle.statusOnStart(operation.type())));
+        }
+        boolean[] started = deployments.startOperations(sql, starts, now);
+        List<Operation> inserted = new ArrayList<>();
+        List<CommandStore.Queued> queuedCommands = new ArrayList<>();
+        for (int i = 0; i < planned.size(); i++) {
+            PlannedUpdate p = planned.get(i);
+            if (!started[i]) {
+                continue;
+            }
+            inserted.add(operationsOf.get(i));
+            if (p.policy() != p.current().driftPolicy()) {
+                deployments.setDriftPolicy(sql, p.current().id(), p.policy());
+            }
+            if (p.packaged() == null) {
+                queuedCommands.add(new CommandStore.Queued(p.current().environmentId(), operationsOf.get(i).id(),
+                        p.command()));
+            }
+        }
+        operations.insertAll(sql, inserted);
+        commands.insertAll(sql, queuedCommands, now);
+        for (int i = 0; i < planned.size(); i++) {
+            PlannedUpdate p = planned.get(i);
+            Operation operation = operationsOf.get(i);
+            if (!started[i]) {
+                continue;
+            }
+            if (p.packaged() != null) {
+                secrets.add(sql, p.current().id(), p.packaged().secretsToAdd(), now);
+                queueOrFail(sql, p.current(), operation, p.packaged(), p.policy(), now);
+            }
+            if (p.failed()) {
+                db.afterCommit(() -> metrics.operationFinished(operation.type().json(), "failed"));
+            } else {
+                queued(p.current(), operation, p.release());
+            }
+        }
+        return started;
+    }
+
+    /** The answer to a started update: failed at once when it could not be planned, else queued. */
+    private Accepted accepted(Deployment written, Operation operation, PlannedUpdate planned) {
+        if (planned.failed()) {
+            Operation failed = db.read(sql -> operations.find(sql, operation.id()).orElseThrow());
+            return new Accepted(written, failed);
+        }
+        return withWaitingReasons(new Accepted(written, operation));
+    }
+
+    /**
+     * Upgrades each of {@code targets} to {@code release}, keeping its parameters, plan and drift policy.
+     * Each is planned outside any transaction; then all are started in one transaction, with an audit
+     * entry each (naming {@code cause}) and whatever {@code alongside} writes (the rollout that asked).
+     * A deployment that cannot be planned, or that moved on since it was read (another operation,
+     * deleted), is skipped with the reason; the rest is all or nothing.
+     */
+    public List<BatchOutcome> upgradeAll(Caller caller, List<Deployment> targets, Release release, String cause,
+                                         BiConsumer<Sql, List<BatchOutcome>> alongside) {
+        long planningBegan = System.nanoTime();
+        DeploymentChange change = new DeploymentChange(release.id(), null, null, null);
+        Optional<PackageRelease> pkg = packages.find(release.id());
+        List<PlannedUpdate> planned = new ArrayList<>();
+        List<BatchOutcome> skipped = new ArrayList<>();
+        for (Deployment target : targets) {
+            if (target.activeOperationId() != null) {
+                skipped.add(skip(target, "operation " + target.activeOperationId() + " was pending or running"));
+                continue;
+            }
+            try {
+                planned.add(planUpdate(target, change, release, pkg));
+            } catch (ApiException e) {
+                skipped.add(skip(target, e.getMessage()));
+            }
+        }
+        long plannedNanos = System.nanoTime() - planningBegan;
         Instant now = clock.instant();
-        String operationId = Secrets.id("op_");
-        Operation operation = newOperation(operationId, current, Operation.Type.UPDATE, current.generation() + 1, null,
-                now);
-        Deployment written = db.inTransaction(sql -> {
-            if (!deployments.startOperation(sql, current.id(), current.generation(), operationId, release.id(),
-                    change.parameters(), change.plan(), OperationLifecycle.statusOnStart(Operation.Type.UPDATE), now)) {
-                throw ApiException.conflict(whyBusy(sql, current.id()));
+        List<BatchOutcome> written = db.inTransaction(sql -> {
+            List<Operation> operationsOf = new ArrayList<>(planned.size());
+            for (PlannedUpdate p : planned) {
+                operationsOf.add(newOperation(Secrets.id("op_"), p.current(), Operation.Type.UPDATE,
+                        p.current().generation() + 1, null, now));
             }
-            if (policy != current.driftPolicy()) {
-                deployments.setDriftPolicy(sql, current.id(), policy);
+            boolean[] started = startAllPlanned(sql, planned, operationsOf, now);
+            List<BatchOutcome> outcomes = new ArrayList<>(targets.size());
+            List<AuditLog.Change> changes = new ArrayList<>(planned.size());
+            for (int i = 0; i < planned.size(); i++) {
+                Deployment current = planned.get(i).current();
+                Operation operation = operationsOf.get(i);
+                if (!started[i]) {
+                    outcomes.add(skip(current, whyBusy(sql, current.id())));
+                    continue;
+                }
+                changes.add(AuditLog.Change.of("deployment.update", "deployment", current.id(), current.tenantId())
+                        .detail("release " + current.releaseId() + " -> " + release.id() + ", generation "
+                                + operation.generation() + ", operation " + operation.id() + ", " + cause));
+                outcomes.add(new BatchOutcome(current.id(), current.tenantId(), operation.id(), null));
             }
-            secrets.add(sql, current.id(), change.secretsToAdd(), now);
-            operations.insert(sql, operation);
-            return queueOrFail(sql, current, operation, change, policy, now);
+            outcomes.addAll(skipped);
+            alongside.accept(sql, outcomes);
+            audit.recordAll(sql, caller, changes); // last: the audit head stays locked only until the commit
+            return outcomes;
         });
-        return packagedAccepted(written, operation, release, change);
+        LOG.info("Batch upgrade to release {} ({}): {} deployment(s) planned in {} ms ({} not plannable), written in "
+                        + "{} ms", release.id(), cause, targets.size(), plannedNanos / 1_000_000, skipped.size(),
+                (System.nanoTime() - planningBegan - plannedNanos) / 1_000_000);
+        return written;
+    }
+
+    private static BatchOutcome skip(Deployment deployment, String why) {
+        return new BatchOutcome(deployment.id(), deployment.tenantId(), null, why);
     }
 
     /** Removes a deployment from its cluster: a pending delete operation. */
@@ -499,11 +656,6 @@ public class DeploymentService {
     }
 
     /** Starts the operation for {@code command}, which brings the deployment to its next generation. */
-    private Accepted startOperation(Deployment current, Operation.Type type, Release release,
-                                    Map<String, ?> parameters, Command command, DriftPolicy policy) {
-        return startOperation(current, type, release, parameters, current.plan(), command, policy, null);
-    }
-
     private Accepted startOperation(Deployment current, Operation.Type type, Release release,
                                     Map<String, ?> parameters, String plan, Command command, DriftPolicy policy,
                                     String retryOf) {

@@ -74,17 +74,66 @@ public class DeploymentStore {
     }
 
     /**
+     * Live deployments of {@code serviceName}'s releases other than {@code releaseId}, oldest first, at
+     * most {@code limit}: of the given releases only, when any, of the given environments only, when
+     * any, and of one tenant when {@code tenantId} is given.
+     */
+    public List<Deployment> onOtherReleases(Sql sql, Optional<String> tenantId, String serviceName, String releaseId,
+                                            List<String> fromReleaseIds, List<String> environmentIds, int limit) {
+        Where where = new Where().equal("d.tenant_id", tenantId);
+        List<Object> params = new java.util.ArrayList<>(List.of(where.params()));
+        StringBuilder query = new StringBuilder("select d.* from deployments d join releases r on r.id = d.release_id")
+                .append(where.sql()).append(" and d.status <> 'deleted' and r.service_name = ? and d.release_id <> ?");
+        params.add(serviceName);
+        params.add(releaseId);
+        if (!fromReleaseIds.isEmpty()) {
+            query.append(" and d.release_id in (").append(Sql.placeholders(fromReleaseIds.size())).append(')');
+            params.addAll(fromReleaseIds);
+        }
+        if (!environmentIds.isEmpty()) {
+            query.append(" and d.environment_id in (").append(Sql.placeholders(environmentIds.size())).append(')');
+            params.addAll(environmentIds);
+        }
+        query.append(" order by d.created_at, d.id fetch first ? rows only");
+        params.add(limit);
+        return sql.query(query.toString(), this::map, params.toArray());
+    }
+
+    /**
      * Starts the next generation with {@code operationId} as the deployment's one active operation.
      * The update only matches while no other operation is active and the generation is still
      * {@code expectedGeneration}, so two concurrent requests cannot both start one; false if it lost.
      */
     public boolean startOperation(Sql sql, String id, long expectedGeneration, String operationId, String releaseId,
                                   Map<String, ?> parameters, String plan, Deployment.Status status, Instant now) {
-        return sql.update("update deployments set generation = generation + 1, active_operation_id = ?, release_id = ?, "
-                        + "parameters_json = ?, plan_name = ?, status = ?, status_reason = null, failed_step = null, "
-                        + "updated_at = ? "
-                        + "where id = ? and generation = ? and active_operation_id is null and status <> 'deleted'",
-                operationId, releaseId, json.write(parameters), plan, status, now, id, expectedGeneration) == 1;
+        return startOperations(sql, List.of(new Start(id, expectedGeneration, operationId, releaseId, parameters, plan,
+                status)), now)[0];
+    }
+
+    /** The next generation of one deployment, for {@link #startOperations}. */
+    public record Start(String id, long expectedGeneration, String operationId, String releaseId,
+                        Map<String, ?> parameters, String plan, Deployment.Status status) {
+    }
+
+    /** {@link #startOperation} for many deployments as one JDBC batch; which of them it started, in order. */
+    public boolean[] startOperations(Sql sql, List<Start> starts, Instant now) {
+        List<Object[]> rows = new java.util.ArrayList<>(starts.size());
+        for (Start s : starts) {
+            rows.add(new Object[] {s.operationId(), s.releaseId(), json.write(s.parameters()), s.plan(), s.status(), now,
+                    s.id(), s.expectedGeneration()});
+        }
+        boolean[] started = new boolean[starts.size()];
+        if (rows.isEmpty()) {
+            return started;
+        }
+        int[] counts = sql.batch("update deployments set generation = generation + 1, active_operation_id = ?, "
+                + "release_id = ?, parameters_json = ?, plan_name = ?, status = ?, status_reason = null, "
+                + "failed_step = null, updated_at = ? "
+                + "where id = ? and generation = ? and active_operation_id is null and status <> 'deleted'", rows);
+        for (int i = 0; i < counts.length; i++) {
+            started[i] = counts[i] == 1;
+        }
+        return started;
     }
 
     /** Sets what the deployment's agent does about drift; the next apply command carries it. */

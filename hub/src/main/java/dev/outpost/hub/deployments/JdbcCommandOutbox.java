@@ -15,10 +15,12 @@ import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.CommandProgress;
 import dev.outpost.protocol.v1.CommandResult;
 import dev.outpost.protocol.v1.Outcome;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /** {@link CommandOutbox} on the hub's database; results move operations and deployments along. */
 @Singleton
-public class JdbcCommandOutbox implements CommandOutbox {
+public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcCommandOutbox.class);
 
     private final Database db;
@@ -37,6 +39,7 @@ public class JdbcCommandOutbox implements CommandOutbox {
     private final HubConfig config;
     private final HubMetrics metrics;
     private final Clock clock;
+    private final SentMarks sentMarks;
 
     public JdbcCommandOutbox(Database db, CommandStore commands, OperationStore operations,
                              DeploymentStore deployments, RevisionStore revisions, HubConfig config, HubMetrics metrics,
@@ -49,6 +52,14 @@ public class JdbcCommandOutbox implements CommandOutbox {
         this.config = config;
         this.metrics = metrics;
         this.clock = clock;
+        this.sentMarks = new SentMarks(db, commands);
+    }
+
+    /** Writes the sent marks still waiting (the hub stops). */
+    @PreDestroy
+    @Override
+    public void close() {
+        sentMarks.close();
     }
 
     @Override
@@ -57,6 +68,17 @@ public class JdbcCommandOutbox implements CommandOutbox {
         // once fewer than N older ones are left, so at most N operations of the environment run at once.
         int inFlight = Math.min(limit, config.getMaxConcurrentOperationsPerEnvironment());
         return db.read(sql -> commands.unanswered(sql, environmentId, agentId, inFlight));
+    }
+
+    @Override
+    public Map<String, List<Command>> unansweredFor(Map<String, Set<String>> agentsByEnvironment, int limit) {
+        int inFlight = Math.min(limit, config.getMaxConcurrentOperationsPerEnvironment());
+        Map<String, List<Command>> current = db.read(sql -> commands.unansweredIn(sql, agentsByEnvironment.keySet(),
+                inFlight));
+        Map<String, List<Command>> byAgent = new java.util.HashMap<>();
+        agentsByEnvironment.values().forEach(agentIds -> agentIds.forEach(agentId ->
+                byAgent.put(agentId, current.getOrDefault(agentId, List.of()))));
+        return byAgent;
     }
 
     @Override
@@ -71,15 +93,13 @@ public class JdbcCommandOutbox implements CommandOutbox {
 
     @Override
     public void markSent(String commandId, String agentId) {
-        db.inTransaction(sql -> {
-            commands.markSent(sql, commandId, agentId, clock.instant());
-            return null;
-        });
+        sentMarks.add(new SentMarks.Mark(commandId, agentId, clock.instant()));
     }
 
     @Override
     public void progress(String environmentId, String agentId, CommandProgress progress) {
         if (!progress.getAwaitingApproval().isEmpty()) {
+            sentMarks.flush(); // a hold needs its command marked sent
             hold(environmentId, agentId, progress);
             return;
         }

@@ -25,12 +25,22 @@ public class OperationStore {
     }
 
     public void insert(Sql sql, Operation op) {
-        sql.update("insert into operations (id, deployment_id, tenant_id, type, generation, status, steps_json, "
-                        + "failure_reason, failed_step, retry_of, created_at, started_at, finished_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                op.id(), op.deploymentId(), op.tenantId(), op.type(), op.generation(), op.status(),
-                json.write(op.steps()), op.failureReason(), op.failedStep(), op.retryOf(), op.createdAt(),
-                op.startedAt(), op.finishedAt());
+        insertAll(sql, List.of(op));
+    }
+
+    /** Inserts operations as one JDBC batch. */
+    public void insertAll(Sql sql, List<Operation> ops) {
+        List<Object[]> rows = new java.util.ArrayList<>(ops.size());
+        for (Operation op : ops) {
+            rows.add(new Object[] {op.id(), op.deploymentId(), op.tenantId(), op.type(), op.generation(), op.status(),
+                    json.write(op.steps()), op.failureReason(), op.failedStep(), op.retryOf(), op.createdAt(),
+                    op.startedAt(), op.finishedAt()});
+        }
+        if (!rows.isEmpty()) {
+            sql.batch("insert into operations (id, deployment_id, tenant_id, type, generation, status, steps_json, "
+                    + "failure_reason, failed_step, retry_of, created_at, started_at, finished_at) "
+                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows);
+        }
     }
 
     public Optional<Operation> find(Sql sql, String id) {

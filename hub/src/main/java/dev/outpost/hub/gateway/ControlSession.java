@@ -324,11 +324,56 @@ final class ControlSession implements StreamObserver<AgentMessage> {
         } while (pushAgain.get() && pushRunning.compareAndSet(false, true));
     }
 
+    /**
+     * Takes this session's turn to push for a read done for many streams at once (a fan-out): true if
+     * it got it, and {@link #pushClaimed} must follow; false if a push of its own runs now, which is
+     * then asked to run once more.
+     */
+    boolean claimPush() {
+        if (!welcomed || ended.get()) {
+            return false;
+        }
+        if (!pushRunning.compareAndSet(false, true)) {
+            requestPush();
+            return false;
+        }
+        pushAgain.set(false);
+        return true;
+    }
+
+    /**
+     * Pushes {@code unanswered}, read for this agent after {@link #claimPush}, then gives the turn
+     * back; a push asked for meanwhile (e.g. after a result) runs next, with a read of its own.
+     */
+    void pushClaimed(List<Command> unanswered) {
+        try {
+            pushOnce(unanswered);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot push commands to {}; will retry at the next poll", describe(), e);
+        }
+        pushRunning.set(false);
+        if (pushAgain.get()) {
+            requestPush();
+        }
+    }
+
+    /** Gives back a turn taken by {@link #claimPush} without pushing: the session reads for itself. */
+    void releaseClaim() {
+        pushRunning.set(false);
+        requestPush();
+    }
+
     private void pushOnce() {
         if (ended.get()) {
             return;
         }
-        List<Command> unanswered = outbox.unanswered(agent.environmentId(), agent.agentId(), MAX_UNANSWERED);
+        pushOnce(outbox.unanswered(agent.environmentId(), agent.agentId(), MAX_UNANSWERED));
+    }
+
+    private void pushOnce(List<Command> unanswered) {
+        if (ended.get()) {
+            return;
+        }
         Set<String> ids = new HashSet<>();
         unanswered.forEach(c -> ids.add(c.getCommandId()));
         sentHere.retainAll(ids);

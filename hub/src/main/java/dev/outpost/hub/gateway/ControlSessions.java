@@ -8,6 +8,7 @@ import dev.outpost.hub.deployments.CommandQueued;
 import dev.outpost.hub.enrollment.AgentEnrolled;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.protocol.Pem;
+import dev.outpost.protocol.v1.Command;
 import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.TrustBundle;
 import io.grpc.Status;
@@ -17,13 +18,18 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +42,8 @@ import org.slf4j.LoggerFactory;
 @Singleton
 public class ControlSessions {
     static final String REPLACED = "replaced by a newer stream";
+    /** The most environments one read for a fan-out covers. */
+    static final int PUSH_BATCH = 500;
     private static final Logger LOG = LoggerFactory.getLogger(ControlSessions.class);
 
     private final AgentPresence presence;
@@ -48,8 +56,14 @@ public class ControlSessions {
     private final ConcurrentMap<String, Set<ControlSession>> byEnvironment = new ConcurrentHashMap<>();
     /** When the last last-seen batch started: sessions heard since then are in the next one. */
     private volatile Instant lastSeenFlushed = Instant.EPOCH;
+    /** Environments woken and not yet pushed; one worker at a time reads them in batches. */
+    private final Set<String> woken = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean pushingWoken = new AtomicBoolean();
+    private final Executor workers;
 
-    public ControlSessions(AgentPresence presence, CommandOutbox outbox, HubCertificateAuthority ca, Clock clock) {
+    public ControlSessions(AgentPresence presence, CommandOutbox outbox, HubCertificateAuthority ca, Clock clock,
+                           GatewayThreads threads) {
+        this.workers = threads.workers();
         this.ca = ca;
         this.presence = presence;
         this.outbox = outbox;
@@ -94,12 +108,71 @@ public class ControlSessions {
         wake(event.environmentId());
     }
 
-    /** Asks the environment's sessions on this replica (usually one) to push what is unanswered. */
+    /**
+     * Asks the environment's sessions on this replica (usually one) to push what is unanswered. A
+     * worker reads what to push for up to {@link #PUSH_BATCH} woken environments with one query, so
+     * that a rollout to thousands of agents costs a few queries, not one per agent.
+     */
     void wake(String environmentId) {
-        Set<ControlSession> sessions = byEnvironment.get(environmentId);
-        if (sessions != null) {
-            sessions.forEach(ControlSession::requestPush);
+        if (!byEnvironment.containsKey(environmentId)) {
+            return;
         }
+        woken.add(environmentId);
+        if (pushingWoken.compareAndSet(false, true)) {
+            workers.execute(this::pushWoken);
+        }
+    }
+
+    private void pushWoken() {
+        do {
+            try {
+                for (List<String> batch = takeWoken(); !batch.isEmpty(); batch = takeWoken()) {
+                    pushBatch(batch);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot push to the woken streams; the next poll wakes them again", e);
+            } finally {
+                pushingWoken.set(false);
+            }
+            // Re-checked after the flag is down: an environment woken meanwhile is not left behind.
+        } while (!woken.isEmpty() && pushingWoken.compareAndSet(false, true));
+    }
+
+    private List<String> takeWoken() {
+        List<String> batch = new ArrayList<>();
+        Iterator<String> it = woken.iterator();
+        while (it.hasNext() && batch.size() < PUSH_BATCH) {
+            batch.add(it.next());
+            it.remove();
+        }
+        return batch;
+    }
+
+    private void pushBatch(List<String> environmentIds) {
+        // Each session's turn is taken before the read, as its own push would: a result that arrives
+        // meanwhile asks for a fresh read after this push instead of racing it.
+        Map<String, Set<String>> agents = new HashMap<>();
+        List<ControlSession> claimed = new ArrayList<>();
+        for (String environmentId : environmentIds) {
+            for (ControlSession session : byEnvironment.getOrDefault(environmentId, Set.of())) {
+                if (session.claimPush()) {
+                    agents.computeIfAbsent(environmentId, e -> new HashSet<>()).add(session.agent().agentId());
+                    claimed.add(session);
+                }
+            }
+        }
+        if (claimed.isEmpty()) {
+            return;
+        }
+        Map<String, List<Command>> unanswered;
+        try {
+            unanswered = outbox.unansweredFor(agents, ControlSession.MAX_UNANSWERED);
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot read the commands of {} woken stream(s) at once; each reads its own", claimed.size(), e);
+            claimed.forEach(ControlSession::releaseClaim);
+            return;
+        }
+        claimed.forEach(session -> session.pushClaimed(unanswered.getOrDefault(session.agent().agentId(), List.of())));
     }
 
     /**

@@ -6,11 +6,15 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 import jakarta.inject.Singleton;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 
 /**
  * The hub's Prometheus registry: JVM metrics, finished operations by type and outcome, refused API
- * requests, and agents online. Other parts may register their own metrics on {@link #registry()}.
+ * requests, agents online, and the database connection pool. Other parts may register their own metrics on {@link #registry()}.
  */
 @Singleton
 public class HubMetrics {
@@ -19,7 +23,7 @@ public class HubMetrics {
     private final Counter refusedClaims;
     private final Counter refusedBearers;
 
-    public HubMetrics(Database db, AgentStore agents) {
+    public HubMetrics(Database db, AgentStore agents, DataSource dataSource) {
         JvmMetrics.builder().register(registry);
         operations = Counter.builder()
                 .name("outpost_operations_finished_total")
@@ -42,6 +46,31 @@ public class HubMetrics {
                 .help("Agents whose control stream is open")
                 .callback(cb -> cb.call(db.read(agents::countOnline)))
                 .register(registry);
+        HikariDataSource pool = hikari(dataSource);
+        if (pool != null) {
+            GaugeWithCallback.builder()
+                    .name("outpost_db_connections")
+                    .help("The hub's database connections by state: active (in use), idle, and waiting (threads "
+                            + "waiting for one); at most datasources.default.maximum-pool-size are open")
+                    .labelNames("state")
+                    .callback(cb -> {
+                        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+                        if (bean != null) { // null until the pool has started
+                            cb.call(bean.getActiveConnections(), "active");
+                            cb.call(bean.getIdleConnections(), "idle");
+                            cb.call(bean.getThreadsAwaitingConnection(), "waiting");
+                        }
+                    })
+                    .register(registry);
+        }
+    }
+
+    private static HikariDataSource hikari(DataSource dataSource) {
+        try {
+            return dataSource.isWrapperFor(HikariDataSource.class) ? dataSource.unwrap(HikariDataSource.class) : null;
+        } catch (SQLException e) {
+            return null;
+        }
     }
 
     /** The registry /metrics exposes. */

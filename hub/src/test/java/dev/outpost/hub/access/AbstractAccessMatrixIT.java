@@ -47,7 +47,7 @@ abstract class AbstractAccessMatrixIT implements TestPropertyProvider {
             "tenant-viewer", Set.of("read-tenants", "read", "read-usage", "read-telemetry", "read-audit"));
     /** Path prefixes whose objects belong to a tenant (releases and packages are the vendor's). */
     private static final List<String> TENANT_OWNED = List.of("/api/v1/tenants/{id}", "/api/v1/environments/{",
-            "/api/v1/agents/{id}", "/api/v1/deployments/{id}", "/api/v1/operations/{id}");
+            "/api/v1/agents/{id}", "/api/v1/deployments/{id}", "/api/v1/operations/{id}", "/api/v1/rollouts/{id}");
 
     @Inject
     EmbeddedServer server;
@@ -83,6 +83,11 @@ abstract class AbstractAccessMatrixIT implements TestPropertyProvider {
                 Map.of())), 201);
         JsonNode deployed = api.post("/api/v1/deployments", ADMIN, Map.of("environmentId", env, "releaseId", release,
                 "name", "app")).json();
+        String serviceName = api.get("/api/v1/releases/" + release, ADMIN).json().get("serviceName").asText();
+        String next = id(api.post("/api/v1/releases", ADMIN, Map.of("serviceName", serviceName, "version", "2.0.0",
+                "manifests", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n", "defaultParameters",
+                Map.of())), 201);
+        tenantB.put("rollout", id(api.post("/api/v1/rollouts", ADMIN, Map.of("releaseId", next, "tenantId", b)), 201));
         tenantB.put("tenant", b);
         tenantB.put("environment", env);
         tenantB.put("joinToken", joinToken.get("id").asText());
@@ -124,7 +129,7 @@ abstract class AbstractAccessMatrixIT implements TestPropertyProvider {
                     softly.assertThat(response.status()).as(what + ": tenant B's object looks absent").isEqualTo(404);
                 }
                 if (tenantRole && response.status() == 200 && response.raw().body() != null) {
-                    for (String key : List.of("tenant", "environment", "agent", "deployment", "operation")) {
+                    for (String key : List.of("tenant", "environment", "agent", "deployment", "operation", "rollout")) {
                         softly.assertThat(response.raw().body()).as(what + " shows tenant B's " + key)
                                 .doesNotContain(tenantB.get(key));
                     }
@@ -163,6 +168,7 @@ abstract class AbstractAccessMatrixIT implements TestPropertyProvider {
                     .replace("/releases/{id}", "/releases/" + b.get("release"))
                     .replace("/deployments/{id}", "/deployments/" + b.get("deployment"))
                     .replace("/operations/{id}", "/operations/" + b.get("operation"))
+                    .replace("/rollouts/{id}", "/rollouts/" + b.get("rollout"))
                     .replace("/tokens/{id}", "/tokens/" + b.get("apiToken"));
             assertThat(path).as(template + ": every path parameter has an object").doesNotContain("{");
             return listByTenant ? path + "?tenantId=" + b.get("tenant") : path;

@@ -19,7 +19,10 @@ class RequestBinderTest {
                   Map<String, String> parameters) {
     }
 
-    record Unsupported(List<String> names) {
+    record Unsupported(List<Integer> names) {
+    }
+
+    record Listed(List<String> ids) {
     }
 
     @Test
@@ -89,8 +92,21 @@ class RequestBinderTest {
 
     @Test
     void aFieldTypeTheBinderDoesNotHandleFailsLoudly() {
-        assertThatThrownBy(() -> RequestBinder.bind(JSON.readTree("{\"names\":[\"a\"]}"), Unsupported.class))
+        assertThatThrownBy(() -> RequestBinder.bind(JSON.readTree("{\"names\":[1]}"), Unsupported.class))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("names");
+    }
+
+    @Test
+    void aListOfStringsTakesOnlyStringsAndNamesEachWrongItem() throws Exception {
+        assertThat(RequestBinder.bind(JSON.readTree("{\"ids\":[\"a\",\"b\"]}"), Listed.class))
+                .isEqualTo(new Listed(List.of("a", "b")));
+        ApiException items = catchThrowableOfType(ApiException.class,
+                () -> RequestBinder.bind(JSON.readTree("{\"ids\":[\"a\",1,null]}"), Listed.class));
+        assertThat(items.errors()).containsExactly(error("/ids/1", "must be a string (got an integer)"),
+                error("/ids/2", "must be a string (got null)"));
+        ApiException notAList = catchThrowableOfType(ApiException.class,
+                () -> RequestBinder.bind(JSON.readTree("{\"ids\":\"a\"}"), Listed.class));
+        assertThat(notAList.errors()).containsExactly(error("/ids", "must be an array of strings (got a string)"));
     }
 
     private static Sample bind(String json) {

@@ -99,7 +99,7 @@ class AgentGatewayIT {
         config.setCommandPollInterval(Duration.ofSeconds(30)); // pushes in these tests come from events, not polls
         config.setAgentCertificateTtl(certificateTtl);
         ca = new HubCertificateAuthority(config, clock);
-        sessions = new ControlSessions(presence, outbox, ca, clock);
+        sessions = new ControlSessions(presence, outbox, ca, clock, threads);
         // Enrolment events go straight to the sessions, as Micronaut delivers them in the hub.
         EnrollmentGrpcService enrollment = new EnrollmentGrpcService(store, ca, config,
                 event -> sessions.onAgentEnrolled(event));

@@ -72,7 +72,7 @@ public class DeploymentPreviews {
         String target = releaseId != null ? releaseId : current.releaseId();
         releases.requireDeployable(caller, target, !target.equals(current.releaseId())); // as PATCH would refuse it
         PackageRelease pkg = packages.find(target).orElseThrow(() -> current.plan() == null
-                ? PackageParameters.unprocessable("releaseId", "previews are for deployments of package releases; "
+                ? ApiException.unprocessable("releaseId", "previews are for deployments of package releases; "
                         + "deployment " + id + " is of a manifests release")
                 : PackageParameters.kindChange(id, target, false));
         if (current.plan() == null) {

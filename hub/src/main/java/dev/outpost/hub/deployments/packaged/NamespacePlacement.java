@@ -25,12 +25,12 @@ public final class NamespacePlacement {
             return namespace == null ? new Placed(DEFAULT_NAMESPACE, mode, true) : new Placed(namespace, mode, false);
         }
         if (namespace != null) {
-            throw PackageParameters.unprocessable("namespace", "is chosen by the hub for a per-deployment namespace ("
+            throw ApiException.unprocessable("namespace", "is chosen by the hub for a per-deployment namespace ("
                     + DeploymentNamespaces.of(deploymentName) + "); leave it out, or set namespaceMode to existing");
         }
         // A revision 1 agent fails the operation for its revision, the clearer reason: not refused here.
         if (agent.refusesNamespaces() && !agent.speaksNoPlans()) {
-            throw PackageParameters.unprocessable("namespaceMode", "the environment's agent may not create namespaces "
+            throw ApiException.unprocessable("namespaceMode", "the environment's agent may not create namespaces "
                     + "(its Hello says creates_namespaces = false): use namespaceMode existing with one of its "
                     + "namespaces, or give the agent namespace creation");
         }
@@ -40,7 +40,7 @@ public final class NamespacePlacement {
     /** A manifests release: always an existing namespace; 422 for per-deployment. */
     public static Placed forManifests(String namespace, String modeName) {
         if (modeName != null && parse(modeName) != NamespaceMode.EXISTING) {
-            throw PackageParameters.unprocessable("namespaceMode", "manifests releases deploy to an existing namespace "
+            throw ApiException.unprocessable("namespaceMode", "manifests releases deploy to an existing namespace "
                     + "only; per-deployment namespaces are for package releases");
         }
         return namespace == null ? new Placed(DEFAULT_NAMESPACE, NamespaceMode.EXISTING, true)
@@ -48,7 +48,7 @@ public final class NamespacePlacement {
     }
 
     private static NamespaceMode parse(String modeName) {
-        return NamespaceMode.parse(modeName).orElseThrow(() -> PackageParameters.unprocessable("namespaceMode",
+        return NamespaceMode.parse(modeName).orElseThrow(() -> ApiException.unprocessable("namespaceMode",
                 "must be per-deployment or existing (got '" + modeName + "')"));
     }
 }

@@ -41,15 +41,9 @@ public final class PackageParameters {
         throw new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, detail, errors);
     }
 
-    /** A 422 about one field of the request, e.g. a namespace mode the agent cannot carry out. */
-    public static ApiException unprocessable(String field, String message) {
-        return new ApiException(HttpStatus.UNPROCESSABLE_ENTITY, field + ": " + message,
-                List.of(new Problem.FieldError(RequestBinder.pointer("", field), message)));
-    }
-
     /** The 422 for an update that would turn a manifests deployment into a package one, or back. */
     public static ApiException kindChange(String deploymentId, String releaseId, boolean toPackage) {
-        return unprocessable("releaseId", "release " + releaseId + " is a " + (toPackage ? "package" : "manifests")
+        return ApiException.unprocessable("releaseId", "release " + releaseId + " is a " + (toPackage ? "package" : "manifests")
                 + " release and deployment " + deploymentId + " is of a " + (toPackage ? "manifests" : "package")
                 + " release; a deployment keeps its kind: create a new deployment instead");
     }
