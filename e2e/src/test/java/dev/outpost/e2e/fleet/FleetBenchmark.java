@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * grpc-java ceiling ({@link BareGateway}) and the hub (on {@code outpost.fleet.database}, h2 or
  * postgresql, with {@code outpost.fleet.replicas} replicas). For each it prints the enrolment and
  * connect rates, the server's CPU and resident memory in steady state (heartbeats only) per 1,000
- * agents, the time to deliver one command to every agent with p50/p99 from request to answer, and the
+ * agents, the rate at which the whole fleet connects again when every agent redials at once, the time to deliver one command to every agent with p50/p99 from request to answer, and the
  * recovery after SIGKILL of every server process; at the end the hub as a fraction of the ceiling. The
  * agents run in this JVM, or in {@code outpost.fleet.simulator-processes} processes of {@code
  * outpost.fleet.simulator-heap} (2g) each beyond what one process's open files allow. Run with {@code
@@ -30,15 +30,15 @@ import org.junit.jupiter.api.io.TempDir;
  * -Dit.test=FleetBenchmark -Doutpost.fleet.agents=1000}; further knobs: {@code
  * outpost.fleet.steady-seconds} (30), {@code outpost.fleet.heartbeat} (the hub's interval, 10s as its
  * default), {@code outpost.fleet.hub-heap} (1g), {@code outpost.fleet.apply-ms} (20), {@code
- * outpost.fleet.enrol-parallelism} (32).
+ * outpost.fleet.enrol-parallelism} (32), {@code outpost.fleet.redial-parallelism} (64).
  */
 class FleetBenchmark {
     @TempDir
     Path work;
 
     /** What one target measured, for the comparison at the end. */
-    private record Measured(double enrolPerSecond, double steadyCpuPerThousand, double rssMibPerThousand,
-            double allDeliveredSeconds, double deliveredP99Millis, double ninetyNineBackSeconds,
+    private record Measured(double enrolPerSecond, double redialPerSecond, double steadyCpuPerThousand,
+            double rssMibPerThousand, double allDeliveredSeconds, double deliveredP99Millis, double ninetyNineBackSeconds,
             double perAgentRequestsDeliveredSeconds) {
     }
 
@@ -98,10 +98,8 @@ class FleetBenchmark {
         double askedSeconds = seconds(commandBegin);
         await("every command received").atMost(patience).pollInterval(Duration.ofMillis(20))
                 .until(() -> fleet.totals().commandsReceived() - receivedBefore >= agents);
-        double deliveredSeconds = seconds(commandBegin);
         await("every command answered").atMost(patience).pollInterval(Duration.ofMillis(100))
                 .until(() -> fleet.totals().resultsSent() - answeredBefore >= agents);
-        double answeredSeconds = seconds(commandBegin);
         target.awaitAllCarriedOut(agents, patience);
         double recordedSeconds = seconds(commandBegin);
         double commandCpu = cpuPercent(pids, cpuCommand, recordedSeconds);
@@ -110,6 +108,11 @@ class FleetBenchmark {
                 .toArray();
         long[] answered = requests.stream().mapToLong(r -> timings.get(r.key())[1] - r.askedNanos()).sorted()
                 .toArray();
+        // From the agents' own times of arrival: a rollout's commands may all arrive before its response.
+        double deliveredSeconds = (requests.stream().mapToLong(r -> timings.get(r.key())[0]).max().orElseThrow()
+                - commandBegin) / 1e9;
+        double answeredSeconds = (requests.stream().mapToLong(r -> timings.get(r.key())[1]).max().orElseThrow()
+                - commandBegin) / 1e9;
         print("BENCH %s (simulated apply %d ms): all asked in %.1f s, all received after %.1f s, "
                 + "all answered after %.1f s, all recorded by the server after %.1f s; server CPU %.0f%%",
                 label, applyMillis, askedSeconds, deliveredSeconds, answeredSeconds, recordedSeconds, commandCpu);
@@ -136,11 +139,13 @@ class FleetBenchmark {
         Measured bare = measured.get("bare");
         Measured hub = measured.get("hub");
         if (bare != null && hub != null) {
-            print("BENCH ==== the hub as a fraction of the bare ceiling (1.0 = as good): enrol rate %.2f, steady CPU "
+            print("BENCH ==== the hub as a fraction of the bare ceiling (1.0 = as good): enrol rate %.2f, reconnect "
+                    + "rate %.2f, steady CPU "
                     + "per 1,000 %.2f (bare/hub), RSS per 1,000 %.2f (bare/hub), all delivered from one request %.2f "
                     + "(bare/hub time; from one request per agent %.2f), "
                     + "delivery p99 %.2f (bare/hub), 99%% back after kill -9 %.2f (bare/hub time)",
-                    hub.enrolPerSecond() / bare.enrolPerSecond(), bare.steadyCpuPerThousand() / hub.steadyCpuPerThousand(),
+                    hub.enrolPerSecond() / bare.enrolPerSecond(), hub.redialPerSecond() / bare.redialPerSecond(),
+                    bare.steadyCpuPerThousand() / hub.steadyCpuPerThousand(),
                     bare.rssMibPerThousand() / hub.rssMibPerThousand(), bare.allDeliveredSeconds() / hub.allDeliveredSeconds(),
                     bare.allDeliveredSeconds() / hub.perAgentRequestsDeliveredSeconds(),
                     bare.deliveredP99Millis() / hub.deliveredP99Millis(),
@@ -206,6 +211,20 @@ class FleetBenchmark {
                     steadyCpu / thousands, rssKib / 1024, pids.size(), rssKib / 1024.0 / thousands,
                     cpuPercent(simulators, simulatorCpuSteady, steadyElapsed), rssKib(simulators) / 1024);
 
+            // The connection ceiling: every agent drops its connection and dials again at once (TCP, a full
+            // TLS handshake, Hello, Welcome), a bounded number dialling at a time, as after a network blip.
+            int redialParallelism = Integer.getInteger("outpost.fleet.redial-parallelism", 64);
+            long cpuRedial = cpuTicks(pids);
+            long redialBegin = System.nanoTime();
+            fleet.redialAll(redialParallelism, patience);
+            double redialSeconds = seconds(redialBegin);
+            double redialCpu = cpuPercent(pids, cpuRedial, redialSeconds);
+            await("all online at the server after redialling").atMost(patience).pollInterval(Duration.ofMillis(500))
+                    .until(() -> target.onlineSince(Instant.EPOCH) == agents);
+            print("BENCH reconnect storm: %d agents redialled, %d at a time: all welcomed again after %.1f s = %.0f/s; "
+                    + "server CPU %.0f%%; all online at the server after %.1f s", agents, redialParallelism,
+                    redialSeconds, agents / redialSeconds, redialCpu, seconds(redialBegin));
+
             // One command to every agent: one request per agent, then (the hub's rollout) one request for all.
             ConnectionPeaks connections = new ConnectionPeaks(target);
             Delivery perAgent = deliver("one command per agent", fleet, target, pids, agents, applyMillis, patience,
@@ -252,7 +271,7 @@ class FleetBenchmark {
                     totals.commandsReceived(), totals.commandsRepeated(), totals.resultsSent(), totals.resultsFailed(),
                     totals.enrolmentsRefusedBusy());
             assertThat(totals.resultsFailed()).isZero();
-            return new Measured(agents / enrolSeconds, steadyCpu / thousands, rssKib / 1024.0 / thousands,
+            return new Measured(agents / enrolSeconds, agents / redialSeconds, steadyCpu / thousands, rssKib / 1024.0 / thousands,
                     oneRequest.allReceivedSeconds(), oneRequest.p99Millis(), ninetyNineSeconds,
                     perAgent.allReceivedSeconds());
         }

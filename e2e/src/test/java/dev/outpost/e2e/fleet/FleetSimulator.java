@@ -6,13 +6,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -133,6 +136,28 @@ public final class FleetSimulator implements SimulatedFleet {
     @Override
     public List<String> enrol(int count, IntFunction<Invitation> invite) throws InterruptedException {
         return enrolAndConnect(count, invite).stream().map(SimulatedAgent::agentId).toList();
+    }
+
+    @Override
+    public void redialAll(int parallelism, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        Semaphore dialling = new Semaphore(parallelism);
+        List<CompletableFuture<Void>> welcomes = new ArrayList<>();
+        for (SimulatedAgent agent : agents()) {
+            if (!dialling.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                throw new IllegalStateException("redialling: " + parallelism + " agents still not welcomed after " + patience);
+            }
+            CompletableFuture<Void> welcomed = agent.redial();
+            welcomed.whenComplete((ignored, error) -> dialling.release());
+            welcomes.add(welcomed);
+        }
+        try {
+            CompletableFuture.allOf(welcomes.toArray(CompletableFuture[]::new))
+                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            long waiting = welcomes.stream().filter(w -> !w.isDone()).count();
+            throw new IllegalStateException("redialling: " + waiting + " agents not welcomed again after " + patience, e);
+        }
     }
 
     @Override

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small fleet against a real hub process on H2: 200 simulated agents (one environment each) enrol
- * and connect, a deployment reaches every one, the hub is killed with SIGKILL and started again on
+ * and connect, a deployment reaches every one, all drop their connections and dial again at once and
+ * are online again, the hub is killed with SIGKILL and started again on
  * the same data and ports, every agent reconnects on its own, and one rollout upgrades every one. And
  * the benchmark's bare ceiling, with agents in two simulator processes, across a crash of its own.
  */
@@ -40,7 +41,7 @@ class FleetSmokeIT {
     }
 
     @Test
-    void aFleetEnrolsTakesCommandsAndComesBackAfterAHubCrash() throws Exception {
+    void aFleetEnrolsTakesCommandsRedialsAndComesBackAfterAHubCrash() throws Exception {
         TestDatabase database = cleanup.track(TestDatabase.embeddedH2());
         // A fleet enrols from one address faster than the per-address enrolment rate allows, as in HubTarget.
         HubProcess hub = cleanup.track(new HubProcess(work.resolve("hub-data"), database, "opa_fleet-" + UUID.randomUUID())
@@ -64,6 +65,14 @@ class FleetSmokeIT {
         assertAnswered(counters, created);
         log("a deployment per agent succeeded after %d ms", millisSince(begin));
 
+        // Every agent drops its connection and dials again at once: all are welcomed and online again.
+        long welcomesBefore = counters.welcomes();
+        fleet.redialAll(32, PATIENCE);
+        assertThat(counters.welcomes() - welcomesBefore).isGreaterThanOrEqualTo(AGENTS);
+        await("all agents online after redialling").atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> counters.connected() == AGENTS && vendor.agentsOnline() == AGENTS);
+        log("all agents redialled and online again after %d ms", millisSince(begin));
+
         // Crash the hub; every agent notices, backs off and comes back to the restarted hub by itself.
         Instant crash = Instant.now();
         hub.kill9();
@@ -73,7 +82,7 @@ class FleetSmokeIT {
         log("hub killed and restarted (start took %d ms) at %d ms", hub.lastStartTime().toMillis(), millisSince(begin));
         await("all agents reconnected and online again").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .until(() -> counters.connected() == AGENTS && vendor.agentsOnlineSince(crash) == AGENTS);
-        assertThat(counters.welcomes()).isGreaterThanOrEqualTo(2L * AGENTS);
+        assertThat(counters.welcomes()).isGreaterThanOrEqualTo(3L * AGENTS);
         log("all agents online again after %d ms", millisSince(begin));
 
         // A second command reaches every agent over its new stream: one rollout upgrades them all.
@@ -91,7 +100,7 @@ class FleetSmokeIT {
      * over two simulator processes (as the benchmark does beyond one process's open files).
      */
     @Test
-    void twoSimulatorProcessesDriveTheBareCeilingAcrossItsCrash() throws Exception {
+    void twoSimulatorProcessesDriveTheBareCeilingAcrossARedialAndItsCrash() throws Exception {
         int agents = 60;
         BareTarget bare = cleanup.track(new BareTarget(work, "256m", 2));
         FleetWorkers fleet = cleanup.track(new FleetWorkers(work, 2, bare.gateways(), 20, 8, "256m", BACKOFF_CAP));
@@ -106,13 +115,18 @@ class FleetSmokeIT {
         assertThat(fleet.timings()).as("timings by command key").containsKeys(
                 commands.stream().map(FleetVendor.Request::key).toArray(String[]::new));
 
+        fleet.redialAll(16, PATIENCE);
+        assertThat(fleet.totals().welcomes()).isGreaterThanOrEqualTo(2L * agents);
+        await("all connected after redialling").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                .until(() -> fleet.totals().connected() == agents);
+
         bare.kill9();
         await("every stream ended").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
                 .until(() -> fleet.totals().connected() == 0);
         bare.restart();
         await("all back").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
                 .until(() -> fleet.totals().connected() == agents && bare.onlineSince(Instant.EPOCH) == agents);
-        assertThat(fleet.totals().welcomes()).isGreaterThanOrEqualTo(2L * agents);
+        assertThat(fleet.totals().welcomes()).isGreaterThanOrEqualTo(3L * agents);
         assertThat(fleet.totals().resultsFailed()).isZero();
     }
 

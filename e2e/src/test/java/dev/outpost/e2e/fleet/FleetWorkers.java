@@ -119,6 +119,28 @@ final class FleetWorkers implements SimulatedFleet {
         }
     }
 
+    /** Each process redials its agents at once, the parallelism split between them. */
+    @Override
+    public void redialAll(int parallelism, Duration patience) throws InterruptedException {
+        int share = Math.max(1, parallelism / processes.size());
+        ExecutorService asking = Executors.newFixedThreadPool(processes.size());
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < processes.size(); i++) {
+                int worker = i;
+                answers.add(asking.submit(() -> post(worker, "/redial?parallelism=" + share + "&patience-seconds="
+                        + patience.toSeconds(), "")));
+            }
+            for (Future<String> answer : answers) {
+                answer.get();
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("redialling failed: " + e.getCause(), e.getCause());
+        } finally {
+            asking.shutdownNow();
+        }
+    }
+
     @Override
     public FleetCounters.Totals totals() {
         FleetCounters.Totals sum = new FleetCounters.Totals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, inviteNanos.sum(), 0);

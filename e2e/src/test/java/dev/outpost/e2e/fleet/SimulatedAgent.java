@@ -43,6 +43,7 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,11 @@ public final class SimulatedAgent {
     private final NettyChannelBuilder.LocalSocketPicker sourceAddress;
     private volatile String agentId;
     private volatile ManagedChannel channel;
+    private volatile PrivateKey key;
+    private volatile X509Certificate certificate;
+    private volatile List<X509Certificate> trusted;
     private volatile Stream current;
+    private volatile CompletableFuture<Void> redialled;
     private volatile boolean stopped;
     private int attempt;
     private long enrollNanos;
@@ -150,7 +155,10 @@ public final class SimulatedAgent {
         if (!certificate.getPublicKey().equals(keys.getPublic())) {
             throw new IllegalStateException(name + ": the hub certified another key");
         }
-        channel = mutualTls(keys.getPrivate(), certificate, ca);
+        key = keys.getPrivate();
+        this.certificate = certificate;
+        trusted = ca;
+        channel = mutualTls(key, certificate, ca);
         agentId = response.getAgentId();
         counters.countEnrolled();
         enrollNanos = System.nanoTime() - begin;
@@ -205,6 +213,29 @@ public final class SimulatedAgent {
         openStream();
     }
 
+    /**
+     * Drops the connection and dials again at once: a new channel (TCP and a full TLS handshake), Hello,
+     * and no backoff, as when a network blip ends every agent's connection together. Completes at the
+     * new stream's Welcome; a hub that refuses it as busy is tried again after the wait it asks for.
+     */
+    CompletableFuture<Void> redial() {
+        if (channel == null) {
+            throw new IllegalStateException(name + " is not enrolled");
+        }
+        CompletableFuture<Void> welcomed = new CompletableFuture<>();
+        redialled = welcomed;
+        Stream old = current;
+        ManagedChannel oldChannel = channel;
+        if (old != null) {
+            old.replaced = true;
+            old.cancel("the simulated agent redials");
+        }
+        channel = mutualTls(key, certificate, trusted);
+        oldChannel.shutdownNow();
+        openStream();
+        return welcomed;
+    }
+
     /** Ends the stream and stops reconnecting; the channel is closed. */
     void stop() {
         stopped = true;
@@ -246,7 +277,7 @@ public final class SimulatedAgent {
         if (current == stream) {
             current = null;
         }
-        if (stopped) {
+        if (stopped || stream.replaced) {
             return;
         }
         long wait;
@@ -289,6 +320,8 @@ public final class SimulatedAgent {
 
     private final class Stream implements ClientResponseObserver<AgentMessage, HubMessage> {
         final long openedNanos = System.nanoTime();
+        /** Ended by {@link #redial}, which opened the next stream itself. */
+        volatile boolean replaced;
         private ClientCallStreamObserver<AgentMessage> requests;
         private volatile boolean welcomed;
         private boolean ended;
@@ -315,6 +348,11 @@ public final class SimulatedAgent {
                                 ThreadLocalRandom.current().nextLong(interval) + 1, interval, TimeUnit.MILLISECONDS);
                     }
                     counters.countWelcome();
+                    CompletableFuture<Void> waiting = redialled;
+                    if (waiting != null) {
+                        redialled = null;
+                        waiting.complete(null);
+                    }
                 }
                 case COMMAND -> onCommand(this, message.getCommand());
                 default -> {

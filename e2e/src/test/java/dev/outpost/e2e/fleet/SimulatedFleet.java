@@ -1,5 +1,6 @@
 package dev.outpost.e2e.fleet;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -15,6 +16,12 @@ interface SimulatedFleet extends AutoCloseable {
      * returns their agent ids, in index order, once all are enrolled.
      */
     List<String> enrol(int count, IntFunction<FleetSimulator.Invitation> invite) throws InterruptedException;
+
+    /**
+     * Every agent drops its connection and dials again at once ({@link SimulatedAgent#redial}), at most
+     * {@code parallelism} dialling at a time over the whole fleet; returns once all are welcomed again.
+     */
+    void redialAll(int parallelism, Duration patience) throws InterruptedException;
 
     /** The counts of all agents now. */
     FleetCounters.Totals totals();

@@ -30,7 +30,7 @@ public final class AgentProcess {
     public static ChildProcess start(String name, String hubAddress, String joinToken, String caFingerprint,
             Path stateDir, Path kubeconfig, String namespace, List<String> moreOptions) {
         List<String> command = new ArrayList<>();
-        command.add(ProjectPaths.java());
+        command.add(agentJava());
         // JVM options of the agent (the footprint benchmark compares settings with this).
         command.addAll(List.of(System.getProperty("outpost.e2e.agent-jvm-options", "-Xmx256m").trim().split("\\s+")));
         command.addAll(List.of("-jar", ProjectPaths.agentJar().toString(),
@@ -58,13 +58,18 @@ public final class AgentProcess {
     public static ChildProcess startConfiguredBy(String name, Map<String, String> environment, List<String> arguments,
             Path kubeconfig, Path log) {
         List<String> command = new ArrayList<>();
-        command.add(ProjectPaths.java());
+        command.add(agentJava());
         command.addAll(List.of(System.getProperty("outpost.e2e.agent-jvm-options", "-Xmx256m").trim().split("\\s+")));
         command.addAll(List.of("-jar", ProjectPaths.agentJar().toString(), "--kubeconfig", kubeconfig.toString()));
         command.addAll(arguments);
         Map<String, String> env = new java.util.HashMap<>(extraEnvironment());
         env.putAll(environment);
         return ChildProcess.start(name, command, env, log);
+    }
+
+    /** The agents' java launcher: {@code outpost.e2e.agent-java} (e.g. a jlinked runtime as in the image), else the tests' own. */
+    private static String agentJava() {
+        return System.getProperty("outpost.e2e.agent-java", ProjectPaths.java());
     }
 
     /**

@@ -427,6 +427,7 @@ public class DeploymentService {
         }
         operations.insertAll(sql, inserted);
         commands.insertAll(sql, queuedCommands, now);
+        List<String> woken = new ArrayList<>();
         for (int i = 0; i < planned.size(); i++) {
             PlannedUpdate p = planned.get(i);
             Operation operation = operationsOf.get(i);
@@ -440,9 +441,11 @@ public class DeploymentService {
             if (p.failed()) {
                 db.afterCommit(() -> metrics.operationFinished(operation.type().json(), "failed"));
             } else {
-                queued(p.current(), operation, p.release());
+                logQueued(p.current(), operation, p.release());
+                woken.add(p.current().environmentId());
             }
         }
+        wakeAfterCommit(woken);
         return started;
     }
 
@@ -786,11 +789,24 @@ public class DeploymentService {
     }
 
     private void queued(Deployment deployment, Operation operation, Release release) {
+        logQueued(deployment, operation, release);
+        wakeAfterCommit(List.of(deployment.environmentId()));
+    }
+
+    private static void logQueued(Deployment deployment, Operation operation, Release release) {
         LOG.info("{} operation {} queued for tenant {} deployment {} (generation {}, release {} {}) in environment {}",
                 operation.type().json(), operation.id(), deployment.tenantId(), deployment.id(), operation.generation(),
                 FreeText.forLog(release.serviceName()), FreeText.forLog(release.version()), deployment.environmentId());
+    }
+
+    /** Wakes the gateway for these environments' new commands with one event, once they are committed. */
+    private void wakeAfterCommit(List<String> environmentIds) {
+        if (environmentIds.isEmpty()) {
+            return;
+        }
         // Only once committed: the gateway reads the command's row when woken (an idempotent request
         // commits later than the service's own transaction).
-        db.afterCommit(() -> events.publishEvent(new CommandQueued(deployment.environmentId())));
+        CommandQueued event = new CommandQueued(environmentIds);
+        db.afterCommit(() -> events.publishEvent(event));
     }
 }

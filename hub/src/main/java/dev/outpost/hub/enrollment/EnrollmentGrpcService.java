@@ -81,9 +81,10 @@ public class EnrollmentGrpcService extends EnrollmentGrpc.EnrollmentImplBase {
                 FreeText.normalize(request.getAgentVersion()), FreeText.normalize(cluster.getKubernetesVersion()),
                 cluster.hasNodeCount() ? Integer.valueOf(Math.max(0, cluster.getNodeCount())) : null,
                 FreeText.normalize(cluster.getPlatform()), keyHash));
-        LOG.info("Enrolled agent: {} version={} kubernetes={} nodes={} certificate-not-after={}", identity,
-                FreeText.forLog(request.getAgentVersion()), FreeText.forLog(cluster.getKubernetesVersion()),
-                cluster.hasNodeCount() ? cluster.getNodeCount() : "unknown", certificate.notAfter());
+        LOG.info("Enrolled agent: {} with join token {} version={} kubernetes={} nodes={} certificate={} until {}",
+                identity, grant.tokenId(), FreeText.forLog(request.getAgentVersion()),
+                FreeText.forLog(cluster.getKubernetesVersion()), cluster.hasNodeCount() ? cluster.getNodeCount() : "unknown",
+                certificate.serialHex(), certificate.notAfter());
         announce(new AgentEnrolled(identity.agentId(), identity.environmentId()));
         return response(identity, certificate);
     }

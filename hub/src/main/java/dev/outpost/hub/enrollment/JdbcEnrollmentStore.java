@@ -61,9 +61,6 @@ public class JdbcEnrollmentStore implements EnrollmentStore {
             }
             return null;
         });
-        LOG.info("agent {} enrolled for tenant {} environment {} with join token {} (certificate {} until {})",
-                agent.agentId(), grant.tenantId(), grant.environmentId(), grant.tokenId(),
-                agent.certificateSerialHex(), agent.certificateNotAfter());
     }
 
     @Override

@@ -13,12 +13,14 @@ import dev.outpost.protocol.v1.HubMessage;
 import dev.outpost.protocol.v1.TrustBundle;
 import io.grpc.Status;
 import io.micronaut.runtime.event.annotation.EventListener;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -29,7 +31,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,12 @@ public class ControlSessions {
     static final String REPLACED = "replaced by a newer stream";
     /** The most environments one read for a fan-out covers. */
     static final int PUSH_BATCH = 500;
+    /**
+     * The most workers pushing woken environments at once, a batch each: a fan-out to thousands of
+     * streams is bound by serialising and logging each command on the pushing thread, so one worker
+     * left the other cores idle.
+     */
+    static final int PUSHERS = 4;
     private static final Logger LOG = LoggerFactory.getLogger(ControlSessions.class);
 
     private final AgentPresence presence;
@@ -56,13 +65,24 @@ public class ControlSessions {
     private final ConcurrentMap<String, Set<ControlSession>> byEnvironment = new ConcurrentHashMap<>();
     /** When the last last-seen batch started: sessions heard since then are in the next one. */
     private volatile Instant lastSeenFlushed = Instant.EPOCH;
-    /** Environments woken and not yet pushed; one worker at a time reads them in batches. */
+    /** Environments woken and not yet pushed; up to {@link #PUSHERS} workers take them in batches. */
     private final Set<String> woken = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean pushingWoken = new AtomicBoolean();
+    private final AtomicInteger pushers = new AtomicInteger();
+    private final int pushBatch;
+    private final int maxPushers;
     private final Executor workers;
 
+    @Inject
     public ControlSessions(AgentPresence presence, CommandOutbox outbox, HubCertificateAuthority ca, Clock clock,
                            GatewayThreads threads) {
+        this(presence, outbox, ca, clock, threads, PUSH_BATCH, PUSHERS);
+    }
+
+    /** With another fan-out batch size and number of pushing workers: for tests of a fan-out over many batches. */
+    ControlSessions(AgentPresence presence, CommandOutbox outbox, HubCertificateAuthority ca, Clock clock,
+            GatewayThreads threads, int pushBatch, int maxPushers) {
+        this.pushBatch = pushBatch;
+        this.maxPushers = maxPushers;
         this.workers = threads.workers();
         this.ca = ca;
         this.presence = presence;
@@ -102,48 +122,74 @@ public class ControlSessions {
         return byAgent.size();
     }
 
-    /** Wakes the session of the environment's agent so that a newly queued command goes out at once. */
+    /** Wakes the sessions of the environments' agents so that newly queued commands go out at once. */
     @EventListener
     public void onCommandQueued(CommandQueued event) {
-        wake(event.environmentId());
+        wake(event.environmentIds());
     }
 
     /**
      * Asks the environment's sessions on this replica (usually one) to push what is unanswered. A
      * worker reads what to push for up to {@link #PUSH_BATCH} woken environments with one query, so
-     * that a rollout to thousands of agents costs a few queries, not one per agent.
+     * that a rollout to thousands of agents costs a few queries, not one per agent; one more worker
+     * starts for every further batch waiting, up to {@link #PUSHERS}.
      */
-    void wake(String environmentId) {
-        if (!byEnvironment.containsKey(environmentId)) {
-            return;
+    void wake(Collection<String> environmentIds) {
+        boolean any = false;
+        for (String environmentId : environmentIds) {
+            if (byEnvironment.containsKey(environmentId)) {
+                woken.add(environmentId);
+                any = true;
+            }
         }
-        woken.add(environmentId);
-        if (pushingWoken.compareAndSet(false, true)) {
-            workers.execute(this::pushWoken);
+        if (any) {
+            startPushers();
+        }
+    }
+
+    /** Starts a worker for each batch waiting beyond what the running ones will take, up to the most allowed. */
+    private void startPushers() {
+        while (true) {
+            int running = pushers.get();
+            if (running >= maxPushers || (running > 0 && woken.size() <= running * pushBatch)) {
+                return;
+            }
+            if (!pushers.compareAndSet(running, running + 1)) {
+                continue;
+            }
+            try {
+                workers.execute(this::pushWoken);
+            } catch (RejectedExecutionException e) { // shutting down: the streams are closing anyway
+                pushers.decrementAndGet();
+                return;
+            }
         }
     }
 
     private void pushWoken() {
-        do {
-            try {
-                for (List<String> batch = takeWoken(); !batch.isEmpty(); batch = takeWoken()) {
-                    pushBatch(batch);
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("Cannot push to the woken streams; the next poll wakes them again", e);
-            } finally {
-                pushingWoken.set(false);
+        try {
+            for (List<String> batch = takeWoken(); !batch.isEmpty(); batch = takeWoken()) {
+                pushBatch(batch);
             }
-            // Re-checked after the flag is down: an environment woken meanwhile is not left behind.
-        } while (!woken.isEmpty() && pushingWoken.compareAndSet(false, true));
+        } catch (RuntimeException e) {
+            LOG.warn("Cannot push to the woken streams; the next poll wakes them again", e);
+        } finally {
+            pushers.decrementAndGet();
+        }
+        // Re-checked after this worker is counted out: an environment woken meanwhile is not left behind.
+        if (!woken.isEmpty()) {
+            startPushers();
+        }
     }
 
+    /** Up to a batch of woken environments, each taken by exactly one worker. */
     private List<String> takeWoken() {
         List<String> batch = new ArrayList<>();
-        Iterator<String> it = woken.iterator();
-        while (it.hasNext() && batch.size() < PUSH_BATCH) {
-            batch.add(it.next());
-            it.remove();
+        for (Iterator<String> it = woken.iterator(); it.hasNext() && batch.size() < pushBatch; ) {
+            String environmentId = it.next();
+            if (woken.remove(environmentId)) {
+                batch.add(environmentId);
+            }
         }
         return batch;
     }
@@ -181,9 +227,10 @@ public class ControlSessions {
      */
     @EventListener
     public void onAgentEnrolled(AgentEnrolled event) {
-        for (ControlSession session : List.copyOf(byAgent.values())) {
-            if (session.agent().environmentId().equals(event.environmentId())
-                    && !session.agent().agentId().equals(event.agentId())) {
+        // Only that environment's sessions: a scan of every stream per enrolment made an enrolment wave
+        // quadratic in the fleet.
+        for (ControlSession session : List.copyOf(byEnvironment.getOrDefault(event.environmentId(), Set.of()))) {
+            if (!session.agent().agentId().equals(event.agentId())) {
                 session.refuse("agent " + event.agentId() + " enrolled for the environment");
             }
         }
@@ -197,7 +244,7 @@ public class ControlSessions {
         if (byEnvironment.isEmpty()) {
             return;
         }
-        outbox.environmentsWithQueued().forEach(this::wake);
+        wake(outbox.environmentsWithQueued());
     }
 
     /**

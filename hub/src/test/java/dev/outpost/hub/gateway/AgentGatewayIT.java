@@ -46,6 +46,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +71,9 @@ class AgentGatewayIT {
     private String token;
     /** The agents' certificate lifetime; renewal tests restart the gateway with a short one. */
     private Duration certificateTtl = Duration.ofDays(30);
+    /** The fan-out's batch size and pushing workers; a test of a fan-out over many batches lowers them. */
+    private int pushBatch = ControlSessions.PUSH_BATCH;
+    private int pushers = ControlSessions.PUSHERS;
     /** Off, but for the test of the per-address enrolment rate. */
     private RequestLimiter limiter = new RequestLimiter(FixedRateLimits.OFF, clock);
 
@@ -99,7 +103,7 @@ class AgentGatewayIT {
         config.setCommandPollInterval(Duration.ofSeconds(30)); // pushes in these tests come from events, not polls
         config.setAgentCertificateTtl(certificateTtl);
         ca = new HubCertificateAuthority(config, clock);
-        sessions = new ControlSessions(presence, outbox, ca, clock, threads);
+        sessions = new ControlSessions(presence, outbox, ca, clock, threads, pushBatch, pushers);
         // Enrolment events go straight to the sessions, as Micronaut delivers them in the hub.
         EnrollmentGrpcService enrollment = new EnrollmentGrpcService(store, ca, config,
                 event -> sessions.onAgentEnrolled(event));
@@ -339,6 +343,35 @@ class AgentGatewayIT {
     }
 
     @Test
+    void aFanOutOverManyBatchesAndWorkersReachesEveryStreamExactlyOnce() {
+        pushBatch = 2;
+        pushers = 3;
+        restartGateway();
+        int agents = 13;
+        List<TestControlStream> streams = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            String joinToken = store.addToken("tok-fan-" + i, "tenant-a", "env-fan-" + i, Instant.now().plusSeconds(600), 1);
+            TestControlStream stream = connect(enroll(joinToken)).hello();
+            stream.awaitWelcome();
+            streams.add(stream);
+            outbox.queue("env-fan-" + i, command("c-fan-" + i));
+        }
+
+        // As a rollout's commit does: one event wakes every environment at once, more than one worker takes.
+        List<String> environments = new ArrayList<>();
+        for (int i = 0; i < agents; i++) {
+            environments.add("env-fan-" + i);
+        }
+        sessions.onCommandQueued(new CommandQueued(environments));
+
+        await().until(() -> streams.stream().allMatch(stream -> stream.commands().size() == 1));
+        for (int i = 0; i < agents; i++) {
+            assertThat(streams.get(i).commands().getFirst().getCommandId()).isEqualTo("c-fan-" + i);
+            assertThat(outbox.sendsOf("c-fan-" + i)).as("sends of c-fan-%d", i).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aPlanIsNeverSentToARevisionOneAgentItsCommandFailsWithTheReason() {
         Enrolled enrolled = enroll(token);
         outbox.queue("env-a", command("c-plan").toBuilder().setApply(ApplyDeployment.newBuilder().setNamespace("apps")
@@ -528,7 +561,7 @@ class AgentGatewayIT {
         await().until(() -> stream.commands().size() == 1);
 
         InMemoryCommandOutbox.Pause pause = outbox.pauseNextRead();
-        sessions.wake("env-a");
+        sessions.wake(List.of("env-a"));
         assertThat(pause.reached().await(10, TimeUnit.SECONDS)).isTrue(); // a push has read c1 as unanswered
         int handedIn = outbox.resultsHandedIn.get();
         stream.send(result("c1")).send(result("not-a-command"));

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.security.KeyPair;
+import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
 
 class AgentCsrTest {
@@ -29,6 +32,22 @@ class AgentCsrTest {
         assertThatThrownBy(() -> AgentCsr.validatedPublicKey(der))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("CSR");
+    }
+
+    @Test
+    void refusesARequestSignedByAnotherKeyThanTheOneItCarries() throws Exception {
+        KeyPair carried = TestCsr.p256();
+        KeyPair signer = TestCsr.p256();
+        byte[] der = new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=agent"), carried.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())).getEncoded();
+        assertThatThrownBy(() -> AgentCsr.validatedPublicKey(der)).hasMessage("CSR signature does not verify");
+    }
+
+    @Test
+    void refusesASignatureWithAFlippedBitInItsLastByte() throws Exception {
+        byte[] der = TestCsr.csr(TestCsr.p256());
+        der[der.length - 1] ^= 0x01; // the last byte of the signature's s value: still DER, no longer valid
+        assertThatThrownBy(() -> AgentCsr.validatedPublicKey(der)).hasMessage("CSR signature does not verify");
     }
 
     @Test

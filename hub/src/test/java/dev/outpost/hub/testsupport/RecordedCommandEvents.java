@@ -18,10 +18,10 @@ public class RecordedCommandEvents {
 
     @EventListener
     void onQueued(CommandQueued event) {
-        environmentIds.add(event.environmentId());
+        environmentIds.addAll(event.environmentIds());
     }
 
-    /** Environment ids of the events so far, in order. */
+    /** Environment ids of the events so far, in order (a batch's in its order). */
     public List<String> environmentIds() {
         return List.copyOf(environmentIds);
     }
