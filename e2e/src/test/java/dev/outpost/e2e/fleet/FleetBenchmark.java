@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * grpc-java ceiling ({@link BareGateway}) and the hub (on {@code outpost.fleet.database}, h2 or
  * postgresql, with {@code outpost.fleet.replicas} replicas). For each it prints the enrolment and
  * connect rates, the server's CPU and resident memory in steady state (heartbeats only) per 1,000
- * agents, the rate at which the whole fleet connects again when every agent redials at once, the time to deliver one command to every agent with p50/p99 from request to answer, and the
+ * agents, the rate at which the whole fleet connects again when every agent redials at once, the time
+ * to deliver one command to every agent with p50/p99 from request to answer, and the
  * recovery after SIGKILL of every server process; at the end the hub as a fraction of the ceiling. The
  * agents run in this JVM, or in {@code outpost.fleet.simulator-processes} processes of {@code
  * outpost.fleet.simulator-heap} (2g) each beyond what one process's open files allow. Run with {@code
@@ -38,8 +39,8 @@ class FleetBenchmark {
 
     /** What one target measured, for the comparison at the end. */
     private record Measured(double enrolPerSecond, double redialPerSecond, double steadyCpuPerThousand,
-            double rssMibPerThousand, double allDeliveredSeconds, double deliveredP99Millis, double ninetyNineBackSeconds,
-            double perAgentRequestsDeliveredSeconds) {
+            double rssMibPerThousand, double allDeliveredSeconds, double deliveredP99Millis,
+            double ninetyNineBackSeconds, double perAgentRequestsDeliveredSeconds) {
     }
 
     /** The most database connections in use, and threads waiting for one, seen since the last reset (250 ms samples). */
@@ -271,7 +272,8 @@ class FleetBenchmark {
                     totals.commandsReceived(), totals.commandsRepeated(), totals.resultsSent(), totals.resultsFailed(),
                     totals.enrolmentsRefusedBusy());
             assertThat(totals.resultsFailed()).isZero();
-            return new Measured(agents / enrolSeconds, agents / redialSeconds, steadyCpu / thousands, rssKib / 1024.0 / thousands,
+            return new Measured(agents / enrolSeconds, agents / redialSeconds, steadyCpu / thousands,
+                    rssKib / 1024.0 / thousands,
                     oneRequest.allReceivedSeconds(), oneRequest.p99Millis(), ninetyNineSeconds,
                     perAgent.allReceivedSeconds());
         }

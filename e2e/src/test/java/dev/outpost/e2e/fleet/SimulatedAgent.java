@@ -47,6 +47,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -87,9 +88,8 @@ public final class SimulatedAgent {
     private final NettyChannelBuilder.LocalSocketPicker sourceAddress;
     private volatile String agentId;
     private volatile ManagedChannel channel;
-    private volatile PrivateKey key;
-    private volatile X509Certificate certificate;
-    private volatile List<X509Certificate> trusted;
+    /** Opens a new mutual-TLS channel with the enrolled identity; null before enrolment. */
+    private volatile Supplier<ManagedChannel> dialler;
     private volatile Stream current;
     private volatile CompletableFuture<Void> redialled;
     private volatile boolean stopped;
@@ -155,10 +155,8 @@ public final class SimulatedAgent {
         if (!certificate.getPublicKey().equals(keys.getPublic())) {
             throw new IllegalStateException(name + ": the hub certified another key");
         }
-        key = keys.getPrivate();
-        this.certificate = certificate;
-        trusted = ca;
-        channel = mutualTls(key, certificate, ca);
+        dialler = () -> mutualTls(keys.getPrivate(), certificate, ca);
+        channel = dialler.get();
         agentId = response.getAgentId();
         counters.countEnrolled();
         enrollNanos = System.nanoTime() - begin;
@@ -230,7 +228,7 @@ public final class SimulatedAgent {
             old.replaced = true;
             old.cancel("the simulated agent redials");
         }
-        channel = mutualTls(key, certificate, trusted);
+        channel = dialler.get();
         oldChannel.shutdownNow();
         openStream();
         return welcomed;

@@ -15,6 +15,12 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /** An agent's certificate signing request, checked: PKCS#10, EC P-256 key, valid self-signature. */
 public final class AgentCsr {
+    // Bouncy Castle's own ECDSA, not the JDK's through JCA: it verifies a P-256 signature about four
+    // times faster here (0.14 against 0.65 ms), and this check is the largest single cost of an
+    // enrolment. The key's point is validated on the curve by PublicKeyFactory.
+    private static final BcECContentVerifierProviderBuilder VERIFIERS =
+            new BcECContentVerifierProviderBuilder(new DefaultDigestAlgorithmIdentifierFinder());
+
     private AgentCsr() {
     }
 
@@ -32,11 +38,7 @@ public final class AgentCsr {
         }
         boolean signatureValid;
         try {
-            // Bouncy Castle's own ECDSA, not the JDK's through JCA: it verifies a P-256 signature about
-            // four times faster here (0.14 against 0.65 ms), and this check is the largest single cost
-            // of an enrolment. The key's point is validated on the curve by PublicKeyFactory.
-            signatureValid = csr.isSignatureValid(new BcECContentVerifierProviderBuilder(
-                    new DefaultDigestAlgorithmIdentifierFinder()).build(PublicKeyFactory.createKey(keyInfo)));
+            signatureValid = csr.isSignatureValid(VERIFIERS.build(PublicKeyFactory.createKey(keyInfo)));
         } catch (Exception e) {
             signatureValid = false;
         }
