@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The queue of commands for agents, as the agent gateway sees it. Commands are rows in the database
@@ -70,4 +71,30 @@ public interface CommandOutbox {
      * does not belong to the environment or {@code agentId} is not the environment's current agent.
      */
     void result(String environmentId, String agentId, CommandResult result);
+
+    /**
+     * {@link #progress}, applied soon rather than now: the database's outbox records many streams'
+     * reports in one transaction. {@code then} is told once it is applied (null) or why it was not.
+     * This default applies it now, on the calling thread.
+     */
+    default void progressSoon(String environmentId, String agentId, CommandProgress progress,
+                              Consumer<RuntimeException> then) {
+        applyNow(() -> progress(environmentId, agentId, progress), then);
+    }
+
+    /** {@link #result}, applied soon rather than now, as {@link #progressSoon}. */
+    default void resultSoon(String environmentId, String agentId, CommandResult result,
+                            Consumer<RuntimeException> then) {
+        applyNow(() -> result(environmentId, agentId, result), then);
+    }
+
+    private static void applyNow(Runnable report, Consumer<RuntimeException> then) {
+        RuntimeException error = null;
+        try {
+            report.run();
+        } catch (RuntimeException e) {
+            error = e;
+        }
+        then.accept(error);
+    }
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
     private final HubMetrics metrics;
     private final Clock clock;
     private final SentMarks sentMarks;
+    private final ReportBatches reports;
 
     public JdbcCommandOutbox(Database db, CommandStore commands, OperationStore operations,
                              DeploymentStore deployments, RevisionStore revisions, HubConfig config, HubMetrics metrics,
@@ -53,12 +55,14 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.sentMarks = new SentMarks(db, commands);
+        this.reports = new ReportBatches(db, sentMarks::flush);
     }
 
-    /** Writes the sent marks still waiting (the hub stops). */
+    /** Records the agent reports and sent marks still waiting (the hub stops). */
     @PreDestroy
     @Override
     public void close() {
+        reports.close();
         sentMarks.close();
     }
 
@@ -98,85 +102,124 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
 
     @Override
     public void progress(String environmentId, String agentId, CommandProgress progress) {
-        if (!progress.getAwaitingApproval().isEmpty()) {
-            sentMarks.flush(); // a hold needs its command marked sent
-            hold(environmentId, agentId, progress);
-            return;
-        }
-        Instant now = clock.instant();
-        Optional<Operation> running = db.inTransaction(sql -> {
-            Optional<Operation> op = operationOf(sql, environmentId, agentId, progress.getCommandId())
-                    .filter(Operation::active);
-            if (op.isPresent() && commands.release(sql, environmentId, progress.getCommandId(), now)) {
-                LOG.info("operation {} approved by the customer at agent {}: tenant {} deployment {} command {}",
-                        op.get().id(), agentId, op.get().tenantId(), op.get().deploymentId(), progress.getCommandId());
-            }
-            op.ifPresent(o -> {
-                Operation.Status next = OperationLifecycle.next(o.status(), OperationEvent.PROGRESS);
-                if (operations.markRunning(sql, o.id(), o.status(), next, StepReports.of(progress.getStepsList()), now)) {
-                    OperationLifecycle.statusWhileRunning(o.type()).ifPresent(status ->
-                            deployments.setStatus(sql, o.deploymentId(), o.id(), status, now));
-                }
-            });
-            return op;
-        });
-        running.filter(op -> op.status() == Operation.Status.PENDING).ifPresent(op ->
-                LOG.info("operation {} running: tenant {} deployment {} command {}",
-                        op.id(), op.tenantId(), op.deploymentId(), progress.getCommandId()));
+        now(new ReportBatches.Report(sql -> applyProgress(sql, environmentId, agentId, progress), holds(progress),
+                error -> { }));
     }
 
-    /** The agent holds the command for the customer's approval: no deadline runs, the operation shows why. */
-    private void hold(String environmentId, String agentId, CommandProgress progress) {
-        String reason = StepReports.cut(progress.getAwaitingApproval(), FieldLimits.AWAITING_APPROVAL_CHARS);
-        boolean first = db.inTransaction(sql -> {
-            Optional<Operation> op = operationOf(sql, environmentId, agentId, progress.getCommandId())
-                    .filter(Operation::active);
-            boolean wasHeld = op.isPresent() && commands.held(sql, op.get().id()).isPresent();
-            return op.isPresent() && commands.hold(sql, environmentId, agentId, progress.getCommandId(), reason,
-                    clock.instant()) && !wasHeld;
-        });
-        if (first) {
-            LOG.info("command {} held by agent {} of environment {} for the customer's approval: {}",
-                    progress.getCommandId(), agentId, environmentId, FreeText.forLog(reason));
-        }
+    @Override
+    public void progressSoon(String environmentId, String agentId, CommandProgress progress,
+                             Consumer<RuntimeException> then) {
+        reports.add(new ReportBatches.Report(sql -> applyProgress(sql, environmentId, agentId, progress),
+                holds(progress), then));
     }
 
     @Override
     public void result(String environmentId, String agentId, CommandResult result) {
+        now(new ReportBatches.Report(sql -> applyResult(sql, environmentId, agentId, result), false, error -> { }));
+    }
+
+    @Override
+    public void resultSoon(String environmentId, String agentId, CommandResult result,
+                           Consumer<RuntimeException> then) {
+        reports.add(new ReportBatches.Report(sql -> applyResult(sql, environmentId, agentId, result), false, then));
+    }
+
+    /** A report applied in a transaction of its own, on this thread. */
+    private void now(ReportBatches.Report report) {
+        if (report.needsSentMarks()) {
+            sentMarks.flush();
+        }
+        db.inTransaction(report.apply()::apply).run();
+    }
+
+    /** Whether the progress says the agent holds the command for approval (which needs it marked sent). */
+    private static boolean holds(CommandProgress progress) {
+        return !progress.getAwaitingApproval().isEmpty();
+    }
+
+    /** Applies a progress report in {@code sql}'s transaction; what to log once it committed. */
+    private Runnable applyProgress(Sql sql, String environmentId, String agentId, CommandProgress progress) {
+        if (holds(progress)) {
+            return hold(sql, environmentId, agentId, progress);
+        }
+        Instant now = clock.instant();
+        Optional<Operation> op = operationOf(sql, environmentId, agentId, progress.getCommandId())
+                .filter(Operation::active);
+        boolean approved = op.isPresent() && commands.release(sql, environmentId, progress.getCommandId(), now);
+        op.ifPresent(o -> {
+            Operation.Status next = OperationLifecycle.next(o.status(), OperationEvent.PROGRESS);
+            if (operations.markRunning(sql, o.id(), o.status(), next, StepReports.of(progress.getStepsList()), now)) {
+                OperationLifecycle.statusWhileRunning(o.type()).ifPresent(status ->
+                        deployments.setStatus(sql, o.deploymentId(), o.id(), status, now));
+            }
+        });
+        return () -> op.ifPresent(o -> {
+            if (approved) {
+                LOG.info("operation {} approved by the customer at agent {}: tenant {} deployment {} command {}",
+                        o.id(), agentId, o.tenantId(), o.deploymentId(), progress.getCommandId());
+            }
+            if (o.status() == Operation.Status.PENDING) {
+                LOG.debug("operation {} running: tenant {} deployment {} command {}",
+                        o.id(), o.tenantId(), o.deploymentId(), progress.getCommandId());
+            }
+        });
+    }
+
+    /** The agent holds the command for the customer's approval: no deadline runs, the operation shows why. */
+    private Runnable hold(Sql sql, String environmentId, String agentId, CommandProgress progress) {
+        String reason = StepReports.cut(progress.getAwaitingApproval(), FieldLimits.AWAITING_APPROVAL_CHARS);
+        Optional<Operation> op = operationOf(sql, environmentId, agentId, progress.getCommandId())
+                .filter(Operation::active);
+        boolean wasHeld = op.isPresent() && commands.held(sql, op.get().id()).isPresent();
+        boolean first = op.isPresent() && commands.hold(sql, environmentId, agentId, progress.getCommandId(), reason,
+                clock.instant()) && !wasHeld;
+        return () -> {
+            if (first) {
+                LOG.info("command {} held by agent {} of environment {} for the customer's approval: {}",
+                        progress.getCommandId(), agentId, environmentId, FreeText.forLog(reason));
+            }
+        };
+    }
+
+    /** Applies a result in {@code sql}'s transaction; what to log and count once it committed. */
+    private Runnable applyResult(Sql sql, String environmentId, String agentId, CommandResult result) {
         Instant now = clock.instant();
         boolean succeeded = result.getOutcome() == Outcome.OUTCOME_SUCCEEDED;
-        Optional<Finished> finished = db.inTransaction(sql -> {
-            Optional<Operation> op = operationOf(sql, environmentId, agentId, result.getCommandId())
-                    .filter(Operation::active);
-            if (op.isEmpty()) {
-                // Any answer to a withdrawn command tells that the agent no longer holds it.
-                if (commands.withdrawn(sql, environmentId, result.getCommandId())) {
-                    LOG.info("command {} withdrawn from agent {} of environment {}: {}",
-                            FreeText.forLog(result.getCommandId()), agentId, environmentId,
-                            FreeText.forLog(result.getFailureReason()));
-                }
-                return Optional.<Finished>empty();
+        Optional<Finished> finished = finishedBy(sql, environmentId, agentId, result, succeeded, now);
+        return () -> finished.ifPresentOrElse(f -> logFinished(f, result, succeeded),
+                () -> LOG.info("result for command {} from agent {} of environment {} ignored: unknown, already "
+                        + "answered, or the agent is no longer the environment's", FreeText.forLog(result.getCommandId()),
+                        agentId, environmentId));
+    }
+
+    private Optional<Finished> finishedBy(Sql sql, String environmentId, String agentId, CommandResult result,
+                                          boolean succeeded, Instant now) {
+        Optional<Operation> op = operationOf(sql, environmentId, agentId, result.getCommandId())
+                .filter(Operation::active);
+        if (op.isEmpty()) {
+            // Any answer to a withdrawn command tells that the agent no longer holds it.
+            if (commands.withdrawn(sql, environmentId, result.getCommandId())) {
+                LOG.info("command {} withdrawn from agent {} of environment {}: {}",
+                        FreeText.forLog(result.getCommandId()), agentId, environmentId,
+                        FreeText.forLog(result.getFailureReason()));
             }
-            // the command as queued: what a successful apply must have applied
-            Command command = commands.find(sql, result.getCommandId()).orElseThrow();
-            Optional<String> mismatch = succeeded && op.get().type() != Operation.Type.DELETE && result.hasApplied()
-                    ? AppliedClaims.resultProblem(command, result.getApplied()) : Optional.empty();
-            // A result that does not answer its command is stored as nothing but the hub's own reason.
-            byte[] stored = mismatch.isPresent() ? null : result.toByteArray();
-            if (!commands.answer(sql, environmentId, agentId, result.getCommandId(), stored, now)) {
-                return Optional.<Finished>empty();
-            }
-            if (mismatch.isPresent()) {
-                refuse(sql, op.get(), mismatch.get(), now);
-            } else {
-                finish(sql, op.get(), command, result, succeeded, now);
-            }
-            return Optional.of(new Finished(op.get(), mismatch));
-        });
-        finished.ifPresentOrElse(f -> logFinished(f, result, succeeded),
-                () -> LOG.info("result for command {} from agent {} of environment {} ignored: unknown, already answered, "
-                        + "or the agent is no longer the environment's", FreeText.forLog(result.getCommandId()), agentId,
-                        environmentId));
+            return Optional.empty();
+        }
+        // the command as queued: what a successful apply must have applied
+        Command command = commands.find(sql, result.getCommandId()).orElseThrow();
+        Optional<String> mismatch = succeeded && op.get().type() != Operation.Type.DELETE && result.hasApplied()
+                ? AppliedClaims.resultProblem(command, result.getApplied()) : Optional.empty();
+        // A result that does not answer its command is stored as nothing but the hub's own reason.
+        byte[] stored = mismatch.isPresent() ? null : result.toByteArray();
+        if (!commands.answer(sql, environmentId, agentId, result.getCommandId(), stored, now)) {
+            return Optional.empty();
+        }
+        if (mismatch.isPresent()) {
+            refuse(sql, op.get(), mismatch.get(), now);
+        } else {
+            finish(sql, op.get(), command, result, succeeded, now);
+        }
+        return Optional.of(new Finished(op.get(), mismatch));
     }
 
     /** An answered command's operation, and why its result was refused if it was. */

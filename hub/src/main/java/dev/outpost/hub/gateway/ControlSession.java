@@ -183,15 +183,20 @@ final class ControlSession implements StreamObserver<AgentMessage> {
                     if (!message.getProgress().getAwaitingApproval().isEmpty()) {
                         agentHolds = true;
                     }
-                    outbox.progress(agent.environmentId(), agent.agentId(), message.getProgress());
+                    outbox.progressSoon(agent.environmentId(), agent.agentId(), message.getProgress(),
+                            error -> closeUnlessRecorded(error, message));
                 }
                 case RESULT -> {
                     // sentHere keeps the id: a push that read the unanswered list before this result must
                     // not send the command again; the next push's retainAll drops it.
-                    outbox.result(agent.environmentId(), agent.agentId(), message.getResult());
-                    LOG.info("Command {} of {} answered: {}", message.getResult().getCommandId(), describe(),
-                            message.getResult().getOutcome());
-                    requestPush();
+                    CommandResult result = message.getResult();
+                    outbox.resultSoon(agent.environmentId(), agent.agentId(), result, error -> {
+                        if (closeUnlessRecorded(error, message)) {
+                            LOG.debug("Command {} of {} answered: {}", result.getCommandId(), describe(),
+                                    result.getOutcome());
+                            requestPush(); // the command's slot is free: the next queued one may go out
+                        }
+                    });
                 }
                 case DRIFT -> drift.report(agent.environmentId(), agent.agentId(), message.getDrift());
                 case HELLO -> LOG.warn("Ignored a second Hello from {}", describe());
@@ -203,6 +208,19 @@ final class ControlSession implements StreamObserver<AgentMessage> {
             LOG.error("Cannot handle a {} message from {}", message.getBodyCase(), describe(), e);
             close(Status.UNAVAILABLE.withDescription("hub cannot record this message now; reconnect"));
         }
+    }
+
+    /**
+     * True if a report was recorded; else closes the stream, so that the agent reports again on its
+     * next one (the command counts as sent, and is sent again).
+     */
+    private boolean closeUnlessRecorded(RuntimeException error, AgentMessage message) {
+        if (error == null) {
+            return true;
+        }
+        LOG.error("Cannot record a {} message from {}", message.getBodyCase(), describe(), error);
+        close(Status.UNAVAILABLE.withDescription("hub cannot record this message now; reconnect"));
+        return false;
     }
 
     /**
