@@ -1,5 +1,6 @@
 package dev.outpost.hub.gateway;
 
+import static dev.outpost.hub.gateway.TestEnrollment.certificate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,10 +11,7 @@ import dev.outpost.hub.testsupport.Api;
 import dev.outpost.hub.testsupport.HubTestProperties;
 import dev.outpost.protocol.Pem;
 import dev.outpost.protocol.v1.CertificateRenewalGrpc;
-import dev.outpost.protocol.v1.ClusterFacts;
-import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
-import dev.outpost.protocol.v1.EnrollmentGrpc;
 import dev.outpost.protocol.v1.RenewCertificateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -49,6 +47,7 @@ abstract class AbstractCertificateRenewalIT implements TestPropertyProvider {
     @Inject
     EmbeddedServer server;
 
+    private TestEnrollment enrollment;
     private Api api;
     private GatewayChannels channels;
 
@@ -64,22 +63,23 @@ abstract class AbstractCertificateRenewalIT implements TestPropertyProvider {
 
     @BeforeAll
     void clients() {
-        api = new Api(server.getURI());
-        channels = new GatewayChannels(gateway::port, ca::caCertificate);
+        enrollment = new TestEnrollment(server.getURI(), gateway::port, ca::caCertificate, ADMIN);
+        api = enrollment.api();
+        channels = enrollment.channels();
     }
 
     @AfterEach
     void closeChannels() {
-        channels.close();
+        enrollment.close();
     }
 
     @Test
     void theRenewedCertificateReplacesTheCurrentOneWhenTheAgentFirstConnectsWithIt() throws Exception {
         KeyPair keys = TestCsr.p256();
-        EnrollResponse enrolled = enroll(keys);
+        EnrollResponse enrolled = enrollment.enrollNewAgent(keys);
         String agent = "/api/v1/agents/" + enrolled.getAgentId();
         Instant enrolledNotAfter = Instant.parse(api.get(agent, ADMIN).json().get("certificateNotAfter").asText());
-        ManagedChannel connection = channels.withCertificate(keys, certificate(enrolled.getCertificatePem()));
+        ManagedChannel connection = channels.withCertificate(keys, certificate(enrolled));
         KeyPair renewedKeys = TestCsr.p256();
 
         X509Certificate renewed = awaitRenewal(connection, renewedKeys);
@@ -89,7 +89,7 @@ abstract class AbstractCertificateRenewalIT implements TestPropertyProvider {
         new TestControlStream(channels.withCertificate(renewedKeys, renewed)).hello().awaitWelcome();
         assertThat(Instant.parse(api.get(agent, ADMIN).json().get("certificateNotAfter").asText()))
                 .isEqualTo(renewed.getNotAfter().toInstant());
-        Status old = new TestControlStream(channels.withCertificate(keys, certificate(enrolled.getCertificatePem())))
+        Status old = new TestControlStream(channels.withCertificate(keys, certificate(enrolled)))
                 .hello().awaitClosed();
         assertThat(old.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
     }
@@ -97,9 +97,9 @@ abstract class AbstractCertificateRenewalIT implements TestPropertyProvider {
     @Test
     void revokingTheAgentRefusesItsPendingRenewalToo() throws Exception {
         KeyPair keys = TestCsr.p256();
-        EnrollResponse enrolled = enroll(keys);
+        EnrollResponse enrolled = enrollment.enrollNewAgent(keys);
         KeyPair renewedKeys = TestCsr.p256();
-        X509Certificate renewed = awaitRenewal(channels.withCertificate(keys, certificate(enrolled.getCertificatePem())),
+        X509Certificate renewed = awaitRenewal(channels.withCertificate(keys, certificate(enrolled)),
                 renewedKeys);
 
         assertThat(api.post("/api/v1/agents/" + enrolled.getAgentId() + "/revoke", ADMIN, Map.of()).status())
@@ -115,21 +115,7 @@ abstract class AbstractCertificateRenewalIT implements TestPropertyProvider {
                 .setCsrDer(ByteString.copyFrom(TestCsr.csr(keys))).build();
         return await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .ignoreException(StatusRuntimeException.class)
-                .until(() -> certificate(CertificateRenewalGrpc.newBlockingStub(connection)
+                .until(() -> Pem.parseCertificate(CertificateRenewalGrpc.newBlockingStub(connection)
                         .withDeadlineAfter(10, TimeUnit.SECONDS).renew(request).getCertificatePem()), c -> true);
-    }
-
-    private EnrollResponse enroll(KeyPair keys) throws Exception {
-        String env = TestEnvironments.create(api, ADMIN);
-        String token = TestEnvironments.joinToken(api, ADMIN, env, 1).get("token").asText();
-        return EnrollmentGrpc.newBlockingStub(channels.anonymous()).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .enroll(EnrollRequest.newBuilder().setJoinToken(token)
-                        .setCsrDer(ByteString.copyFrom(TestCsr.csr(keys))).setAgentVersion("0.1.0")
-                        .setCluster(ClusterFacts.newBuilder().setKubernetesVersion("v1.36.3").setNodeCount(1))
-                        .build());
-    }
-
-    private static X509Certificate certificate(String pem) {
-        return Pem.parseCertificate(pem);
     }
 }

@@ -1,28 +1,22 @@
 package dev.outpost.hub.gateway;
 
+import static dev.outpost.hub.gateway.TestEnrollment.certificate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.google.protobuf.ByteString;
 import dev.outpost.hub.pki.HubCertificateAuthority;
 import dev.outpost.hub.pki.TestCsr;
 import dev.outpost.hub.testsupport.Api;
 import dev.outpost.hub.testsupport.HubTestProperties;
-import dev.outpost.protocol.Pem;
-import dev.outpost.protocol.v1.ClusterFacts;
-import dev.outpost.protocol.v1.EnrollRequest;
 import dev.outpost.protocol.v1.EnrollResponse;
-import dev.outpost.protocol.v1.EnrollmentGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.micronaut.runtime.server.EmbeddedServer;
 import io.micronaut.test.support.TestPropertyProvider;
 import jakarta.inject.Inject;
 import java.security.KeyPair;
-import java.security.cert.X509Certificate;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +39,7 @@ abstract class AbstractEnrollmentRetryIT implements TestPropertyProvider {
     @Inject
     EmbeddedServer server;
 
+    private TestEnrollment enrollment;
     private Api api;
     private GatewayChannels channels;
 
@@ -58,23 +53,24 @@ abstract class AbstractEnrollmentRetryIT implements TestPropertyProvider {
 
     @BeforeAll
     void clients() {
-        api = new Api(server.getURI());
-        channels = new GatewayChannels(gateway::port, ca::caCertificate);
+        enrollment = new TestEnrollment(server.getURI(), gateway::port, ca::caCertificate, ADMIN);
+        api = enrollment.api();
+        channels = enrollment.channels();
     }
 
     @AfterEach
     void closeChannels() {
-        channels.close();
+        enrollment.close();
     }
 
     @Test
     void aRetryWithTheSameTokenAndKeyGetsTheSameAgentAndUsesTheTokenOnce() throws Exception {
-        String env = createEnvironment();
-        JsonNode token = joinToken(env, 1);
+        String env = enrollment.createEnvironment();
+        JsonNode token = enrollment.joinToken(env, 1);
         KeyPair keys = TestCsr.p256();
 
-        EnrollResponse lost = enroll(token.get("token").asText(), keys);
-        EnrollResponse retried = enroll(token.get("token").asText(), keys);
+        EnrollResponse lost = enrollment.enroll(token.get("token").asText(), keys);
+        EnrollResponse retried = enrollment.enroll(token.get("token").asText(), keys);
 
         assertThat(retried.getAgentId()).isEqualTo(lost.getAgentId());
         assertThat(retried.getTenantId()).isEqualTo(lost.getTenantId());
@@ -95,11 +91,11 @@ abstract class AbstractEnrollmentRetryIT implements TestPropertyProvider {
 
     @Test
     void anotherKeyWithAUsedUpTokenIsRefusedAndTheFirstAgentStays() throws Exception {
-        String env = createEnvironment();
-        String token = joinToken(env, 1).get("token").asText();
-        EnrollResponse first = enroll(token, TestCsr.p256());
+        String env = enrollment.createEnvironment();
+        String token = enrollment.joinToken(env, 1).get("token").asText();
+        EnrollResponse first = enrollment.enroll(token, TestCsr.p256());
 
-        assertThatThrownBy(() -> enroll(token, TestCsr.p256()))
+        assertThatThrownBy(() -> enrollment.enroll(token, TestCsr.p256()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
                     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
                     assertThat(e.getStatus().getDescription()).isEqualTo("join token has no uses left");
@@ -110,11 +106,11 @@ abstract class AbstractEnrollmentRetryIT implements TestPropertyProvider {
 
     @Test
     void anotherKeyWithAMultiUseTokenEnrolsANewAgent() throws Exception {
-        String env = createEnvironment();
-        String token = joinToken(env, 2).get("token").asText();
+        String env = enrollment.createEnvironment();
+        String token = enrollment.joinToken(env, 2).get("token").asText();
 
-        EnrollResponse first = enroll(token, TestCsr.p256());
-        EnrollResponse second = enroll(token, TestCsr.p256());
+        EnrollResponse first = enrollment.enroll(token, TestCsr.p256());
+        EnrollResponse second = enrollment.enroll(token, TestCsr.p256());
 
         assertThat(second.getAgentId()).isNotEqualTo(first.getAgentId());
         assertThat(api.get("/api/v1/environments/" + env + "/join-tokens", ADMIN).json().get(0).get("used").asInt())
@@ -123,14 +119,14 @@ abstract class AbstractEnrollmentRetryIT implements TestPropertyProvider {
 
     @Test
     void aRevokedAgentDoesNotComeBackByRetryingItsEnrolment() throws Exception {
-        String env = createEnvironment();
-        String token = joinToken(env, 1).get("token").asText();
+        String env = enrollment.createEnvironment();
+        String token = enrollment.joinToken(env, 1).get("token").asText();
         KeyPair keys = TestCsr.p256();
-        EnrollResponse first = enroll(token, keys);
+        EnrollResponse first = enrollment.enroll(token, keys);
         assertThat(api.post("/api/v1/agents/" + first.getAgentId() + "/revoke", ADMIN, Map.of()).status())
                 .isEqualTo(200);
 
-        assertThatThrownBy(() -> enroll(token, keys))
+        assertThatThrownBy(() -> enrollment.enroll(token, keys))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
         assertThat(api.get("/api/v1/agents/" + first.getAgentId(), ADMIN).json().get("status").asText())
@@ -139,36 +135,15 @@ abstract class AbstractEnrollmentRetryIT implements TestPropertyProvider {
 
     @Test
     void aRetryAfterTheTokenWasRevokedIsRefused() throws Exception {
-        String env = createEnvironment();
-        JsonNode token = joinToken(env, 1);
+        String env = enrollment.createEnvironment();
+        JsonNode token = enrollment.joinToken(env, 1);
         KeyPair keys = TestCsr.p256();
-        enroll(token.get("token").asText(), keys);
+        enrollment.enroll(token.get("token").asText(), keys);
         assertThat(api.delete("/api/v1/environments/" + env + "/join-tokens/" + token.get("id").asText(), ADMIN)
                 .status()).isEqualTo(204);
 
-        assertThatThrownBy(() -> enroll(token.get("token").asText(), keys))
+        assertThatThrownBy(() -> enrollment.enroll(token.get("token").asText(), keys))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
-    }
-
-    private EnrollResponse enroll(String token, KeyPair keys) throws Exception {
-        return EnrollmentGrpc.newBlockingStub(channels.anonymous()).withDeadlineAfter(20, TimeUnit.SECONDS)
-                .enroll(EnrollRequest.newBuilder().setJoinToken(token)
-                        .setCsrDer(ByteString.copyFrom(TestCsr.csr(keys))).setAgentVersion("0.1.0")
-                        .setCluster(ClusterFacts.newBuilder().setKubernetesVersion("v1.36.3").setNodeCount(1)
-                                .setPlatform("kind"))
-                        .build());
-    }
-
-    private static X509Certificate certificate(EnrollResponse response) {
-        return Pem.parseCertificate(response.getCertificatePem());
-    }
-
-    private String createEnvironment() {
-        return TestEnvironments.create(api, ADMIN);
-    }
-
-    private JsonNode joinToken(String env, int uses) {
-        return TestEnvironments.joinToken(api, ADMIN, env, uses);
     }
 }
