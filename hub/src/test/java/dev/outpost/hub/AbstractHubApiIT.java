@@ -672,7 +672,7 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
     }
 
     @Test
-    void aFanOutReadForManyStreamsGivesEachAgentWhatItsOwnReadWould() {
+    void aFanOutReadForManyStreamsGivesEachAgentWhatItsOwnReadWould() throws SQLException {
         String release = createRelease(ReleaseFixture.redisV1());
         String busy = createEnvironment(ADMIN, createTenant());
         String quiet = createEnvironment(ADMIN, createTenant());
@@ -685,11 +685,23 @@ abstract class AbstractHubApiIT implements TestPropertyProvider {
             deploy(busy, release, "fan-" + i);
         }
         deploy(replaced, release, "fan-replaced");
+        // The 2nd and 3rd oldest of the busy environment already sent: sent and queued read together, in age order.
+        execute("update commands set status = 'sent', agent_id = '" + busyAgent + "', sent_at = current_timestamp "
+                + "where id in (select id from commands where environment_id = '" + busy + "' order by created_at, id "
+                + "offset 1 rows fetch next 2 rows only)");
+        List<String> oldestFour = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "select id from commands where environment_id = '" + busy + "' order by created_at, id fetch first 4 rows only")) {
+            while (rs.next()) {
+                oldestFour.add(rs.getString(1));
+            }
+        }
 
         Map<String, List<Command>> read = outbox.unansweredFor(Map.of(busy, Set.of(busyAgent), quiet,
                 Set.of(quietAgent), replaced, Set.of(oldAgent, newAgent)), 64);
 
-        assertThat(read.get(busyAgent)).hasSize(4).isEqualTo(outbox.unanswered(busy, busyAgent, 64));
+        assertThat(read.get(busyAgent)).hasSize(4).isEqualTo(outbox.unanswered(busy, busyAgent, 64))
+                .extracting(Command::getCommandId).containsExactlyElementsOf(oldestFour);
         assertThat(read.get(quietAgent)).isEmpty();
         assertThat(read.get(oldAgent)).as("a revoked agent is given nothing").isEmpty();
         assertThat(read.get(newAgent)).hasSize(1).isEqualTo(outbox.unanswered(replaced, newAgent, 64));

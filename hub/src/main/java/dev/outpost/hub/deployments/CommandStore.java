@@ -73,12 +73,20 @@ public class CommandStore {
             return byAgent;
         }
         List<Object> params = new java.util.ArrayList<>(environmentIds);
+        params.addAll(environmentIds);
         params.add(limit);
+        // One select per status, not "status in ('queued', 'sent')": with that, H2 scanned every queued
+        // and sent command of the fleet on the (status, environment_id) index and compared each with all
+        // the listed ids, 35 ms per batch of 500 with 10,000 queued; with "status = ?" it looks up each id.
+        String in = Sql.placeholders(environmentIds.size());
+        String unansweredOfListed = "select environment_id, payload, created_at, id from commands where status = 'queued' "
+                + "and environment_id in (" + in + ") union all select environment_id, payload, created_at, id "
+                + "from commands where status = 'sent' and environment_id in (" + in + ")";
         sql.query("select agent_id, payload from (select a.id as agent_id, c.payload, c.environment_id, c.created_at, "
                         + "c.id, row_number() over (partition by c.environment_id order by c.created_at, c.id) as n "
-                        + "from commands c join agents a on a.environment_id = c.environment_id and a.status <> 'revoked' "
-                        + "where c.environment_id in (" + Sql.placeholders(environmentIds.size()) + ") "
-                        + "and c.status in ('queued', 'sent')) t where n <= ? order by environment_id, created_at, id",
+                        + "from (" + unansweredOfListed + ") c "
+                        + "join agents a on a.environment_id = c.environment_id and a.status <> 'revoked') t "
+                        + "where n <= ? order by environment_id, created_at, id",
                 rs -> byAgent.computeIfAbsent(rs.getString("agent_id"), a -> new java.util.ArrayList<>())
                         .add(parse(rs.getBytes("payload"))),
                 params.toArray());

@@ -55,7 +55,7 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.sentMarks = new SentMarks(db, commands);
-        this.reports = new ReportBatches(db, sentMarks::flush);
+        this.reports = new ReportBatches(db, sentMarks::flushThen);
     }
 
     /** Records the agent reports and sent marks still waiting (the hub stops). */
@@ -102,37 +102,30 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
 
     @Override
     public void progress(String environmentId, String agentId, CommandProgress progress) {
-        now(new ReportBatches.Report(sql -> applyProgress(sql, environmentId, agentId, progress), holds(progress),
-                error -> { }));
+        if (holds(progress)) {
+            sentMarks.flush(); // a hold needs its command marked sent
+        }
+        db.inTransaction(sql -> applyProgress(sql, environmentId, agentId, progress)).run();
     }
 
     @Override
     public void progressSoon(String environmentId, String agentId, CommandProgress progress,
                              Consumer<RuntimeException> then) {
-        reports.add(new ReportBatches.Report(sql -> applyProgress(sql, environmentId, agentId, progress),
-                holds(progress), then));
+        reports.add(new ReportBatches.Report(sql -> applyProgress(sql, environmentId, agentId, progress), then));
     }
 
     @Override
     public void result(String environmentId, String agentId, CommandResult result) {
-        now(new ReportBatches.Report(sql -> applyResult(sql, environmentId, agentId, result), false, error -> { }));
+        db.inTransaction(sql -> applyResult(sql, environmentId, agentId, result)).run();
     }
 
     @Override
     public void resultSoon(String environmentId, String agentId, CommandResult result,
                            Consumer<RuntimeException> then) {
-        reports.add(new ReportBatches.Report(sql -> applyResult(sql, environmentId, agentId, result), false, then));
+        reports.add(new ReportBatches.Report(sql -> applyResult(sql, environmentId, agentId, result), then));
     }
 
-    /** A report applied in a transaction of its own, on this thread. */
-    private void now(ReportBatches.Report report) {
-        if (report.needsSentMarks()) {
-            sentMarks.flush();
-        }
-        db.inTransaction(report.apply()::apply).run();
-    }
-
-    /** Whether the progress says the agent holds the command for approval (which needs it marked sent). */
+    /** Whether the progress says the agent holds the command for approval (which needs it marked sent first). */
     private static boolean holds(CommandProgress progress) {
         return !progress.getAwaitingApproval().isEmpty();
     }

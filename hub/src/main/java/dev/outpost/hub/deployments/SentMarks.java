@@ -72,6 +72,21 @@ final class SentMarks implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the marks waiting, then runs {@code work} while no mark is written: the agents' reports
+     * update the same command rows, and two batches updating them at once in different orders
+     * deadlock (H2 then rolls one of them back whole).
+     */
+    void flushThen(Runnable work) {
+        writing.lock();
+        try {
+            writeWaiting();
+            work.run();
+        } finally {
+            writing.unlock();
+        }
+    }
+
     /** Stops the writer and writes what is left. */
     @Override
     public void close() {
