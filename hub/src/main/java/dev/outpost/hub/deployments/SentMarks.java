@@ -64,12 +64,7 @@ final class SentMarks implements AutoCloseable {
 
     /** Writes every mark added before this call, waiting for a write in progress. */
     void flush() {
-        writing.lock();
-        try {
-            writeWaiting();
-        } finally {
-            writing.unlock();
-        }
+        flushThen(() -> { });
     }
 
     /**
