@@ -3,6 +3,7 @@ package dev.outpost.hub.deployments;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.outpost.hub.secrets.SecretSealer;
 import dev.outpost.hub.store.Sql;
+import dev.outpost.hub.store.WrittenCommits;
 import dev.outpost.protocol.v1.Command;
 import jakarta.inject.Singleton;
 import java.time.Instant;
@@ -14,7 +15,9 @@ import java.util.Set;
 
 /**
  * SQL for the command outbox: serialized {@link Command}s with status queued, sent or answered, each
- * sealed ({@link SecretSealer}): a rendered plan carries the deployment's secrets.
+ * sealed ({@link SecretSealer}): a rendered plan carries the deployment's secrets. What agents are sent
+ * is read only from commits the database has written ({@link WrittenCommits}): an agent must never
+ * carry out a command that a crash can still take back.
  */
 @Singleton
 public class CommandStore {
@@ -26,9 +29,11 @@ public class CommandStore {
             "exists (select 1 from agents where agents.id = ? and agents.environment_id = ? and agents.status <> 'revoked')";
 
     private final SecretSealer sealer;
+    private final WrittenCommits written;
 
-    public CommandStore(SecretSealer sealer) {
+    public CommandStore(SecretSealer sealer, WrittenCommits written) {
         this.sealer = sealer;
+        this.written = written;
     }
 
     /** What a command row ties together. */
@@ -51,6 +56,7 @@ public class CommandStore {
                     q.operationId(), sealer.seal(q.command().toByteArray()), now});
         }
         if (!rows.isEmpty()) {
+            written.fenceCommit();
             sql.batch("insert into commands (id, environment_id, deployment_id, operation_id, payload, status, "
                     + "created_at) values (?, ?, ?, ?, ?, 'queued', ?)", rows);
         }
@@ -58,9 +64,10 @@ public class CommandStore {
 
     /** Queued or sent commands of the environment, oldest first; none unless the agent is its current one. */
     public List<Command> unanswered(Sql sql, String environmentId, String agentId, int limit) {
-        return sql.query("select payload from commands where environment_id = ? and status in ('queued', 'sent') "
-                        + "and " + CURRENT_AGENT + " order by created_at, id fetch first ? rows only",
-                rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit);
+        return written.read(() -> sql.query("select payload from commands where environment_id = ? "
+                        + "and status in ('queued', 'sent') and " + CURRENT_AGENT + " order by created_at, id "
+                        + "fetch first ? rows only",
+                rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit));
     }
 
     /**
@@ -82,14 +89,14 @@ public class CommandStore {
         String unansweredOfListed = "select environment_id, payload, created_at, id from commands where status = 'queued' "
                 + "and environment_id in (" + in + ") union all select environment_id, payload, created_at, id "
                 + "from commands where status = 'sent' and environment_id in (" + in + ")";
-        sql.query("select agent_id, payload from (select a.id as agent_id, c.payload, c.environment_id, c.created_at, "
+        written.read(() -> sql.query("select agent_id, payload from (select a.id as agent_id, c.payload, c.environment_id, c.created_at, "
                         + "c.id, row_number() over (partition by c.environment_id order by c.created_at, c.id) as n "
                         + "from (" + unansweredOfListed + ") c "
                         + "join agents a on a.environment_id = c.environment_id and a.status <> 'revoked') t "
                         + "where n <= ? order by environment_id, created_at, id",
                 rs -> byAgent.computeIfAbsent(rs.getString("agent_id"), a -> new java.util.ArrayList<>())
                         .add(parse(rs.getBytes("payload"))),
-                params.toArray());
+                params.toArray()));
         return byAgent;
     }
 
@@ -191,6 +198,7 @@ public class CommandStore {
      * agent holds for approval is marked to be withdrawn from the agent.
      */
     public boolean cancel(Sql sql, String operationId, Instant now) {
+        written.fenceCommit(); // a withdrawal it marks is sent to the agent
         return sql.update("update commands set status = 'answered', answered_at = ?, withdraw_pending = "
                 + "case when status = 'sent' and held_reason is not null then true else false end "
                 + "where operation_id = ? and status <> 'answered'", now, operationId) > 0;
@@ -235,10 +243,11 @@ public class CommandStore {
 
     /** Withdrawals the environment's current agent has not acknowledged, oldest first, at most {@code limit}. */
     public List<Withdrawal> withdrawals(Sql sql, String environmentId, String agentId, int limit) {
-        return sql.query("select id, operation_id from commands where environment_id = ? and withdraw_pending = true "
-                        + "and " + CURRENT_AGENT + " order by answered_at, id fetch first ? rows only",
+        return written.read(() -> sql.query("select id, operation_id from commands where environment_id = ? "
+                        + "and withdraw_pending = true and " + CURRENT_AGENT + " order by answered_at, id "
+                        + "fetch first ? rows only",
                 rs -> new Withdrawal(rs.getString("id"), rs.getString("operation_id")), environmentId, agentId,
-                environmentId, limit);
+                environmentId, limit));
     }
 
     /** The agent answered a withdrawn command: it is withdrawn for good. False when none was pending. */

@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,12 +23,15 @@ import org.slf4j.LoggerFactory;
  * the result deadline (it counts from it) and a hold (which needs the command marked sent):
  * {@link #flush} writes the waiting ones first. A mark lost to a crash or a failed write only means
  * the command counts as queued: it is sent again on the agent's next stream, and the agent answers
- * it from its ledger.
+ * it from its ledger. At most {@link #CAPACITY} marks wait: a stream that finds more writes them
+ * itself, so a database slower than the pushes slows the pushes instead of filling the heap.
  */
 final class SentMarks implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SentMarks.class);
     /** The most marks one transaction writes. */
     static final int BATCH = 1_000;
+    /** The most marks waiting before the streams adding more write them themselves. */
+    static final int CAPACITY = 20_000;
 
     /** One delivery to record. */
     record Mark(String commandId, String agentId, Instant at) {
@@ -36,6 +40,9 @@ final class SentMarks implements AutoCloseable {
     private final Database db;
     private final CommandStore commands;
     private final Queue<Mark> waiting = new ConcurrentLinkedQueue<>();
+    /** How many marks {@link #waiting} holds (its own size() walks the whole queue). */
+    private final AtomicInteger waitingCount = new AtomicInteger();
+    private final int capacity;
     private final ReentrantLock writing = new ReentrantLock();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final ExecutorService writer = Executors.newSingleThreadExecutor(task -> {
@@ -45,13 +52,27 @@ final class SentMarks implements AutoCloseable {
     });
 
     SentMarks(Database db, CommandStore commands) {
-        this.db = db;
-        this.commands = commands;
+        this(db, commands, CAPACITY);
     }
 
-    /** Adds a mark, to be written soon with the others waiting then. */
+    /** With another bound on the marks waiting: for tests of a full queue. */
+    SentMarks(Database db, CommandStore commands, int capacity) {
+        this.db = db;
+        this.commands = commands;
+        this.capacity = capacity;
+    }
+
+    /**
+     * Adds a mark, to be written soon with the others waiting then; with more than the capacity
+     * waiting, writes them before returning (the writing lock is reentrant, so a report's follow-up,
+     * which runs while it is held, writes them too instead of waiting for itself).
+     */
     void add(Mark mark) {
         waiting.add(mark);
+        if (waitingCount.incrementAndGet() > capacity) {
+            flush();
+            return;
+        }
         if (scheduled.compareAndSet(false, true)) {
             try {
                 writer.execute(this::writeScheduled);
@@ -108,6 +129,7 @@ final class SentMarks implements AutoCloseable {
     private void writeWaiting() {
         List<Mark> batch = new ArrayList<>();
         for (Mark mark = waiting.poll(); mark != null; mark = waiting.poll()) {
+            waitingCount.decrementAndGet();
             batch.add(mark);
             if (batch.size() == BATCH) {
                 write(batch);

@@ -23,7 +23,7 @@ public class LogWrites {
 
     @Inject
     public LogWrites(HubConfig config) {
-        this(config.getDbUrl().map(DatabaseKind::of).orElse(DatabaseKind.H2));
+        this(DatabaseKind.configured(config));
     }
 
     /** For a known database (tests and benchmarks). */

@@ -22,7 +22,7 @@ public class ReadyLog {
     /** Called when the HTTP server has bound its port. */
     @EventListener
     public void onServerStarted(ServerStartupEvent event) {
-        String database = config.getDbUrl().map(DatabaseKind::of).orElse(DatabaseKind.H2).label();
+        String database = DatabaseKind.configured(config).label();
         long startMillis = ManagementFactory.getRuntimeMXBean().getUptime();
         LOG.info("Outpost hub REST API ready on port {} (database: {}, started in {} ms)",
                 event.getSource().getPort(), database, startMillis);

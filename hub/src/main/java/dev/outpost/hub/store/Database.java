@@ -5,7 +5,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +36,12 @@ public class Database {
         T run(Sql sql);
     }
 
-    /** The transaction open on this thread: its connection and what to run once it commits. */
-    private record Transaction(Connection connection, Sql sql, List<Runnable> afterCommit) {
+    /**
+     * The transaction open on this thread: its connection, the locks its commit holds and what to run
+     * once it commits.
+     */
+    private record Transaction(Connection connection, Sql sql, Set<Lock> heldWhileCommitting,
+                               List<Runnable> afterCommit) {
     }
 
     /** Runs {@code work} in one transaction; any exception rolls everything back and is rethrown. */
@@ -45,12 +52,13 @@ public class Database {
         }
         T result;
         List<Runnable> afterCommit = new ArrayList<>();
+        Set<Lock> heldWhileCommitting = new LinkedHashSet<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            current.set(new Transaction(connection, new Sql(connection), afterCommit));
+            current.set(new Transaction(connection, new Sql(connection), heldWhileCommitting, afterCommit));
             try {
                 result = work.run(current.get().sql());
-                connection.commit();
+                commitHolding(connection, heldWhileCommitting);
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(connection, e);
                 throw e;
@@ -99,9 +107,35 @@ public class Database {
         }
     }
 
+    /**
+     * Makes the transaction open on this thread hold {@code lock} from just before its commit starts
+     * until the commit has returned: for readers that must never see a commit the database shows before
+     * it has written it ({@link WrittenCommits}). Refused outside a transaction.
+     */
+    public void holdWhileCommitting(Lock lock) {
+        Transaction tx = current.get();
+        if (tx == null) {
+            throw new IllegalStateException("no transaction is open on this thread to hold a lock while committing");
+        }
+        tx.heldWhileCommitting().add(lock);
+    }
+
     /** Whether this thread is inside a transaction. */
     public boolean inTransaction() {
         return current.get() != null;
+    }
+
+    private static void commitHolding(Connection connection, Set<Lock> locks) throws SQLException {
+        List<Lock> held = new ArrayList<>(locks.size());
+        try {
+            for (Lock lock : locks) {
+                lock.lock();
+                held.add(lock);
+            }
+            connection.commit();
+        } finally {
+            held.forEach(Lock::unlock);
+        }
     }
 
     private static <T> T joined(Transaction outer, Work<T> work) {

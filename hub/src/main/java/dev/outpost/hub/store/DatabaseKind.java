@@ -1,5 +1,6 @@
 package dev.outpost.hub.store;
 
+import dev.outpost.hub.config.HubConfig;
 import java.util.Locale;
 
 /** The databases the hub supports; its schema and SQL are written to run unchanged on both. */
@@ -21,6 +22,11 @@ public enum DatabaseKind {
     /** Lower-case name for logs, e.g. "h2". */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The kind the hub's configuration names: embedded H2 unless a database URL is set. */
+    public static DatabaseKind configured(HubConfig config) {
+        return config.getDbUrl().map(DatabaseKind::of).orElse(H2);
     }
 
     /** The kind a JDBC URL points at; refuses anything else with a message naming what is supported. */

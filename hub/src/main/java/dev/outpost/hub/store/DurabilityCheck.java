@@ -38,7 +38,7 @@ public class DurabilityCheck {
      */
     @PostConstruct
     public void check() {
-        DatabaseKind kind = config.getDbUrl().map(DatabaseKind::of).orElse(DatabaseKind.H2);
+        DatabaseKind kind = DatabaseKind.configured(config);
         Map<String, String> settings = db.read(sql -> readSettings(sql, kind));
         List<String> risks = risks(kind, settings);
         if (risks.isEmpty()) {

@@ -27,7 +27,7 @@ public class UsageWrites {
 
     @Inject
     public UsageWrites(HubConfig config) {
-        this(config.getDbUrl().map(DatabaseKind::of).orElse(DatabaseKind.H2));
+        this(DatabaseKind.configured(config));
     }
 
     /** For a known database (tests and benchmarks). */
