@@ -102,6 +102,17 @@ public class AgentStore {
                 environmentId);
     }
 
+    /** {@link #currentInEnvironment} of many environments, by environment id (none for one without an agent). */
+    public java.util.Map<String, Agent> currentInEnvironments(Sql sql, java.util.Collection<String> environmentIds) {
+        java.util.Map<String, Agent> byEnvironment = new java.util.HashMap<>();
+        for (List<String> ids : Sql.inLists(environmentIds)) {
+            sql.query("select * from agents where environment_id in (" + Sql.placeholders(ids.size())
+                    + ") and status <> 'revoked'", this::map, ids.toArray())
+                    .forEach(agent -> byEnvironment.put(agent.environmentId(), agent));
+        }
+        return byEnvironment;
+    }
+
     /** Revokes the agent: its certificate is refused from now on. Revoking twice keeps the first time. */
     public void revoke(Sql sql, String agentId, Instant now) {
         sql.update("update agents set status = 'revoked', revoked_at = ?, replica_id = null "

@@ -15,9 +15,9 @@ import java.util.Set;
 
 /**
  * SQL for the command outbox: serialized {@link Command}s with status queued, sent or answered, each
- * sealed ({@link SecretSealer}): a rendered plan carries the deployment's secrets. What agents are sent
- * is read only from commits the database has written ({@link WrittenCommits}): an agent must never
- * carry out a command that a crash can still take back.
+ * sealed ({@link SecretSealer}): a rendered plan carries the deployment's secrets. The writes that give
+ * agents something to act on are fenced ({@link WrittenCommits}), so that the outbox sends nothing a
+ * crash can still take back.
  */
 @Singleton
 public class CommandStore {
@@ -64,10 +64,9 @@ public class CommandStore {
 
     /** Queued or sent commands of the environment, oldest first; none unless the agent is its current one. */
     public List<Command> unanswered(Sql sql, String environmentId, String agentId, int limit) {
-        return written.read(() -> sql.query("select payload from commands where environment_id = ? "
-                        + "and status in ('queued', 'sent') and " + CURRENT_AGENT + " order by created_at, id "
-                        + "fetch first ? rows only",
-                rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit));
+        return sql.query("select payload from commands where environment_id = ? and status in ('queued', 'sent') "
+                        + "and " + CURRENT_AGENT + " order by created_at, id fetch first ? rows only",
+                rs -> parse(rs.getBytes("payload")), environmentId, agentId, environmentId, limit);
     }
 
     /**
@@ -89,14 +88,14 @@ public class CommandStore {
         String unansweredOfListed = "select environment_id, payload, created_at, id from commands where status = 'queued' "
                 + "and environment_id in (" + in + ") union all select environment_id, payload, created_at, id "
                 + "from commands where status = 'sent' and environment_id in (" + in + ")";
-        written.read(() -> sql.query("select agent_id, payload from (select a.id as agent_id, c.payload, c.environment_id, c.created_at, "
+        sql.query("select agent_id, payload from (select a.id as agent_id, c.payload, c.environment_id, c.created_at, "
                         + "c.id, row_number() over (partition by c.environment_id order by c.created_at, c.id) as n "
                         + "from (" + unansweredOfListed + ") c "
                         + "join agents a on a.environment_id = c.environment_id and a.status <> 'revoked') t "
                         + "where n <= ? order by environment_id, created_at, id",
                 rs -> byAgent.computeIfAbsent(rs.getString("agent_id"), a -> new java.util.ArrayList<>())
                         .add(parse(rs.getBytes("payload"))),
-                params.toArray()));
+                params.toArray());
         return byAgent;
     }
 
@@ -115,11 +114,21 @@ public class CommandStore {
      * (empty when that one is answered or unknown): its place in the environment's queue.
      */
     public Optional<Long> unansweredAhead(Sql sql, String operationId) {
-        return sql.queryOne("select (select count(*) from commands o where o.environment_id = c.environment_id "
-                        + "and o.status in ('queued', 'sent') and (o.created_at < c.created_at "
-                        + "or (o.created_at = c.created_at and o.id < c.id))) ahead "
-                        + "from commands c where c.operation_id = ? and c.status in ('queued', 'sent')",
-                rs -> rs.getLong("ahead"), operationId);
+        return Optional.ofNullable(unansweredAheadOf(sql, List.of(operationId)).get(operationId));
+    }
+
+    /** {@link #unansweredAhead} of many operations, by operation id (none for one answered or unknown). */
+    public Map<String, Long> unansweredAheadOf(Sql sql, java.util.Collection<String> operationIds) {
+        Map<String, Long> byOperation = new java.util.HashMap<>();
+        for (List<String> ids : Sql.inLists(operationIds)) {
+            sql.query("select c.operation_id, (select count(*) from commands o where o.environment_id = c.environment_id "
+                            + "and o.status in ('queued', 'sent') and (o.created_at < c.created_at "
+                            + "or (o.created_at = c.created_at and o.id < c.id))) ahead "
+                            + "from commands c where c.operation_id in (" + Sql.placeholders(ids.size())
+                            + ") and c.status in ('queued', 'sent')",
+                    rs -> byOperation.put(rs.getString("operation_id"), rs.getLong("ahead")), ids.toArray());
+        }
+        return byOperation;
     }
 
     /** The commands queued for one deployment of the environment, any status, in the order they were queued. */
@@ -231,10 +240,19 @@ public class CommandStore {
 
     /** The hold of the operation's unanswered command, if its agent holds it. */
     public Optional<Held> held(Sql sql, String operationId) {
-        return sql.queryOne("select agent_id, held_reason, held_at from commands where operation_id = ? "
-                        + "and status = 'sent' and held_reason is not null fetch first 1 rows only",
-                rs -> new Held(rs.getString("agent_id"), rs.getString("held_reason"), Sql.instant(rs, "held_at")),
-                operationId);
+        return Optional.ofNullable(heldOf(sql, List.of(operationId)).get(operationId));
+    }
+
+    /** {@link #held} of many operations, by operation id (none for one not held). */
+    public Map<String, Held> heldOf(Sql sql, java.util.Collection<String> operationIds) {
+        Map<String, Held> byOperation = new java.util.HashMap<>();
+        for (List<String> ids : Sql.inLists(operationIds)) {
+            sql.query("select operation_id, agent_id, held_reason, held_at from commands where operation_id in ("
+                            + Sql.placeholders(ids.size()) + ") and status = 'sent' and held_reason is not null",
+                    rs -> byOperation.putIfAbsent(rs.getString("operation_id"), new Held(rs.getString("agent_id"),
+                            rs.getString("held_reason"), Sql.instant(rs, "held_at"))), ids.toArray());
+        }
+        return byOperation;
     }
 
     /** A cancelled command the agent still holds, to be withdrawn from it. */
@@ -243,11 +261,10 @@ public class CommandStore {
 
     /** Withdrawals the environment's current agent has not acknowledged, oldest first, at most {@code limit}. */
     public List<Withdrawal> withdrawals(Sql sql, String environmentId, String agentId, int limit) {
-        return written.read(() -> sql.query("select id, operation_id from commands where environment_id = ? "
-                        + "and withdraw_pending = true and " + CURRENT_AGENT + " order by answered_at, id "
-                        + "fetch first ? rows only",
+        return sql.query("select id, operation_id from commands where environment_id = ? and withdraw_pending = true "
+                        + "and " + CURRENT_AGENT + " order by answered_at, id fetch first ? rows only",
                 rs -> new Withdrawal(rs.getString("id"), rs.getString("operation_id")), environmentId, agentId,
-                environmentId, limit));
+                environmentId, limit);
     }
 
     /** The agent answered a withdrawn command: it is withdrawn for good. False when none was pending. */

@@ -48,7 +48,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -569,13 +568,15 @@ public class DeploymentService {
     /** Deployments the caller may see. */
     public List<Deployment> list(Caller caller, Optional<String> tenantId, Optional<String> environmentId) {
         return db.read(sql -> {
-            Function<String, Optional<String>> reasons = waits.reasons(sql);
             Map<String, List<DriftedObject>> drifted = drift.byDeployment(sql, caller.tenantFilter(tenantId));
-            return deployments.list(sql, caller.tenantFilter(tenantId), environmentId).stream()
+            List<Deployment> listed = deployments.list(sql, caller.tenantFilter(tenantId), environmentId);
+            Map<String, String> environmentOfOperation = new HashMap<>();
+            listed.stream().filter(d -> d.activeOperationId() != null)
+                    .forEach(d -> environmentOfOperation.put(d.activeOperationId(), d.environmentId()));
+            Map<String, String> reasons = waits.ofOperations(sql, environmentOfOperation);
+            return listed.stream()
                     .map(d -> d.withDrift(DeploymentDrift.of(drifted.getOrDefault(d.id(), List.of()))))
-                    .map(d -> d.activeOperationId() == null ? d
-                            : d.withWaitingReason(waits.ofOperation(sql, reasons, d.environmentId(),
-                                    d.activeOperationId()).orElse(null)))
+                    .map(d -> d.activeOperationId() == null ? d : d.withWaitingReason(reasons.get(d.activeOperationId())))
                     .toList();
         });
     }
@@ -594,19 +595,19 @@ public class DeploymentService {
     /** Operations the caller may see. */
     public List<Operation> listOperations(Caller caller, Optional<String> tenantId, Optional<String> deploymentId) {
         return db.read(sql -> {
-            Function<String, Optional<String>> reasons = waits.reasons(sql);
-            Map<String, String> environmentOf = new HashMap<>();
-            return operations.list(sql, caller.tenantFilter(tenantId), deploymentId).stream()
-                    .map(op -> {
-                        if (!op.active()) {
-                            return op;
-                        }
-                        String environmentId = environmentOf.computeIfAbsent(op.deploymentId(),
-                                d -> deployments.find(sql, d).orElseThrow().environmentId());
-                        return op.withWaitingReason(waits.ofOperation(sql, reasons, environmentId, op.id())
-                                .orElse(null));
-                    })
-                    .toList();
+            List<Operation> listed = operations.list(sql, caller.tenantFilter(tenantId), deploymentId);
+            List<Operation> active = listed.stream().filter(Operation::active).toList();
+            Map<String, String> environmentOfDeployment = deployments.environmentIdsOf(sql,
+                    active.stream().map(Operation::deploymentId).collect(java.util.stream.Collectors.toSet()));
+            Map<String, String> environmentOfOperation = new HashMap<>();
+            for (Operation op : active) {
+                String environmentId = environmentOfDeployment.get(op.deploymentId());
+                if (environmentId != null) { // its deployment is still there: an active operation keeps it
+                    environmentOfOperation.put(op.id(), environmentId);
+                }
+            }
+            Map<String, String> reasons = waits.ofOperations(sql, environmentOfOperation);
+            return listed.stream().map(op -> op.active() ? op.withWaitingReason(reasons.get(op.id())) : op).toList();
         });
     }
 
@@ -632,7 +633,7 @@ public class DeploymentService {
 
     /** Why an active operation makes no progress: its agent, the customer's approval, or its place in the queue. */
     private Optional<String> waitingReason(Sql sql, String environmentId, String operationId) {
-        return waits.ofOperation(sql, env -> waits.reason(sql, env), environmentId, operationId);
+        return waits.ofOperation(sql, environmentId, operationId);
     }
 
     /**

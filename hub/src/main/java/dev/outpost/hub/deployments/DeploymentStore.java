@@ -62,6 +62,16 @@ public class DeploymentStore {
         return sql.queryOne("select * from deployments where id = ?", this::map, id);
     }
 
+    /** The environment of each of the deployments that exists, by deployment id. */
+    public java.util.Map<String, String> environmentIdsOf(Sql sql, java.util.Collection<String> deploymentIds) {
+        java.util.Map<String, String> byDeployment = new java.util.HashMap<>();
+        for (List<String> ids : Sql.inLists(deploymentIds)) {
+            sql.query("select id, environment_id from deployments where id in (" + Sql.placeholders(ids.size()) + ")",
+                    rs -> byDeployment.put(rs.getString("id"), rs.getString("environment_id")), ids.toArray());
+        }
+        return byDeployment;
+    }
+
     /** The deployment, row-locked until the transaction ends: for checks that must hold until it commits. */
     public Optional<Deployment> findForUpdate(Sql sql, String id) {
         return sql.queryOne("select * from deployments where id = ? for update", this::map, id);

@@ -8,6 +8,7 @@ import dev.outpost.hub.deployments.lifecycle.RevisionStore;
 import dev.outpost.hub.deployments.lifecycle.StepReports;
 import dev.outpost.hub.ops.HubMetrics;
 import dev.outpost.hub.store.Database;
+import dev.outpost.hub.store.WrittenCommits;
 import dev.outpost.hub.store.Sql;
 import dev.outpost.protocol.FieldLimits;
 import dev.outpost.protocol.text.FreeText;
@@ -42,11 +43,14 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
     private final Clock clock;
     private final SentMarks sentMarks;
     private final ReportBatches reports;
+    /** What is sent to agents is read only once the commits it could come from are written. */
+    private final WrittenCommits written;
 
     public JdbcCommandOutbox(Database db, CommandStore commands, OperationStore operations,
                              DeploymentStore deployments, RevisionStore revisions, HubConfig config, HubMetrics metrics,
-                             Clock clock) {
+                             Clock clock, WrittenCommits written) {
         this.db = db;
+        this.written = written;
         this.commands = commands;
         this.operations = operations;
         this.deployments = deployments;
@@ -71,14 +75,14 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
         // The oldest N unanswered (sent or queued) are the ones in flight: a queued command goes out only
         // once fewer than N older ones are left, so at most N operations of the environment run at once.
         int inFlight = Math.min(limit, config.getMaxConcurrentOperationsPerEnvironment());
-        return db.read(sql -> commands.unanswered(sql, environmentId, agentId, inFlight));
+        return written.read(() -> db.read(sql -> commands.unanswered(sql, environmentId, agentId, inFlight)));
     }
 
     @Override
     public Map<String, List<Command>> unansweredFor(Map<String, Set<String>> agentsByEnvironment, int limit) {
         int inFlight = Math.min(limit, config.getMaxConcurrentOperationsPerEnvironment());
-        Map<String, List<Command>> current = db.read(sql -> commands.unansweredIn(sql, agentsByEnvironment.keySet(),
-                inFlight));
+        Map<String, List<Command>> current = written.read(() -> db.read(sql -> commands.unansweredIn(sql,
+                agentsByEnvironment.keySet(), inFlight)));
         Map<String, List<Command>> byAgent = new java.util.HashMap<>();
         agentsByEnvironment.values().forEach(agentIds -> agentIds.forEach(agentId ->
                 byAgent.put(agentId, current.getOrDefault(agentId, List.of()))));
@@ -92,7 +96,7 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
 
     @Override
     public List<CommandStore.Withdrawal> withdrawals(String environmentId, String agentId, int limit) {
-        return db.read(sql -> commands.withdrawals(sql, environmentId, agentId, limit));
+        return written.read(() -> db.read(sql -> commands.withdrawals(sql, environmentId, agentId, limit)));
     }
 
     @Override

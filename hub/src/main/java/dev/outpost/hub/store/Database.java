@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.locks.Lock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +36,17 @@ public class Database {
     }
 
     /**
-     * The transaction open on this thread: its connection, the locks its commit holds and what to run
-     * once it commits.
+     * The transaction open on this thread: its connection, who is told when its commit starts and ends,
+     * and what to run once it commits.
      */
-    private record Transaction(Connection connection, Sql sql, Set<Lock> heldWhileCommitting,
+    private record Transaction(Connection connection, Sql sql, Set<CommitWatch> commitWatches,
                                List<Runnable> afterCommit) {
+    }
+
+    /** Told when a transaction's commit starts; what it returns runs once the commit has returned or failed. */
+    @FunctionalInterface
+    public interface CommitWatch {
+        Runnable starting();
     }
 
     /** Runs {@code work} in one transaction; any exception rolls everything back and is rethrown. */
@@ -52,13 +57,13 @@ public class Database {
         }
         T result;
         List<Runnable> afterCommit = new ArrayList<>();
-        Set<Lock> heldWhileCommitting = new LinkedHashSet<>();
+        Set<CommitWatch> commitWatches = new LinkedHashSet<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
-            current.set(new Transaction(connection, new Sql(connection), heldWhileCommitting, afterCommit));
+            current.set(new Transaction(connection, new Sql(connection), commitWatches, afterCommit));
             try {
                 result = work.run(current.get().sql());
-                commitHolding(connection, heldWhileCommitting);
+                commitWatched(connection, commitWatches);
             } catch (RuntimeException | Error e) {
                 rollbackQuietly(connection, e);
                 throw e;
@@ -108,16 +113,16 @@ public class Database {
     }
 
     /**
-     * Makes the transaction open on this thread hold {@code lock} from just before its commit starts
-     * until the commit has returned: for readers that must never see a commit the database shows before
-     * it has written it ({@link WrittenCommits}). Refused outside a transaction.
+     * Tells {@code watch} when the commit of the transaction open on this thread starts and when it has
+     * returned: for readers that must not act on a commit the database shows before it has written it
+     * ({@link WrittenCommits}). Watching twice tells once. Refused outside a transaction.
      */
-    public void holdWhileCommitting(Lock lock) {
+    public void watchCommit(CommitWatch watch) {
         Transaction tx = current.get();
         if (tx == null) {
-            throw new IllegalStateException("no transaction is open on this thread to hold a lock while committing");
+            throw new IllegalStateException("no transaction is open on this thread to watch the commit of");
         }
-        tx.heldWhileCommitting().add(lock);
+        tx.commitWatches().add(watch);
     }
 
     /** Whether this thread is inside a transaction. */
@@ -125,16 +130,15 @@ public class Database {
         return current.get() != null;
     }
 
-    private static void commitHolding(Connection connection, Set<Lock> locks) throws SQLException {
-        List<Lock> held = new ArrayList<>(locks.size());
+    private static void commitWatched(Connection connection, Set<CommitWatch> watches) throws SQLException {
+        List<Runnable> ended = new ArrayList<>(watches.size());
         try {
-            for (Lock lock : locks) {
-                lock.lock();
-                held.add(lock);
+            for (CommitWatch watch : watches) {
+                ended.add(watch.starting());
             }
             connection.commit();
         } finally {
-            held.forEach(Lock::unlock);
+            ended.forEach(Runnable::run);
         }
     }
 

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,19 @@ public final class Sql {
     /** {@code count} comma-separated parameter markers, for an {@code in (...)} list. */
     public static String placeholders(int count) {
         return String.join(", ", Collections.nCopies(count, "?"));
+    }
+
+    /** The most parameters one {@code in (...)} list of a lookup by many ids carries. */
+    public static final int IN_LIST_MAX = 500;
+
+    /** {@code ids} in lists of at most {@link #IN_LIST_MAX}, for lookups of many ids a few queries each. */
+    public static List<List<String>> inLists(Collection<String> ids) {
+        List<String> all = List.copyOf(ids);
+        List<List<String>> lists = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += IN_LIST_MAX) {
+            lists.add(all.subList(from, Math.min(all.size(), from + IN_LIST_MAX)));
+        }
+        return lists;
     }
 
     /** Runs an INSERT, UPDATE or DELETE; returns the number of rows it changed. */

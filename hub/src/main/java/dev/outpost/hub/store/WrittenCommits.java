@@ -3,27 +3,28 @@ package dev.outpost.hub.store;
 import dev.outpost.hub.config.HubConfig;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * Keeps the reads whose rows leave the hub (commands pushed to agents) from seeing a commit before the
- * database has written it. H2 marks a transaction committed, and so visible to other connections,
+ * Keeps what the hub sends out of itself (commands pushed to agents) from being read off a commit the
+ * database has not written yet. H2 marks a transaction committed, and so visible to other connections,
  * before its committing thread has stored it in the file: a {@code kill -9} in between loses a rollout
- * whose commands agents may already carry out. So on H2 each fenced commit holds a shared lock while
- * it commits, and each fenced read takes the lock alone: it runs between commits, never during one.
- * PostgreSQL shows a commit only once its WAL record is flushed, so there this costs nothing.
+ * whose commands agents may already carry out. So on H2 each fenced commit takes a number as it starts
+ * and gives it back once it has returned, and a fenced read, once it has run, waits until every commit
+ * numbered before its end has returned: whatever it saw is then written. Commits never wait, and reads
+ * wait only for the commits that overlapped them. PostgreSQL shows a commit only once its WAL record is
+ * flushed, so there this costs nothing.
  */
 @Singleton
 public class WrittenCommits {
     private final Database db;
     private final boolean fenced;
-    /**
-     * Commits share it, reads take it alone: many commits may be written at once, and a read waits only
-     * for those under way. Fair, so that a stream of reads cannot hold a rollout's commit back for ever,
-     * nor a stream of commits the pushes.
-     */
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock(true);
+    private final Database.CommitWatch watch = this::starting;
+    /** Numbers of the fenced commits under way; guarded by {@code this}. */
+    private final TreeSet<Long> underWay = new TreeSet<>();
+    /** The number the last fenced commit took; guarded by {@code this}. */
+    private long lastNumber;
 
     @Inject
     public WrittenCommits(Database db, HubConfig config) {
@@ -36,28 +37,52 @@ public class WrittenCommits {
         this.fenced = kind == DatabaseKind.H2;
     }
 
-    /** Makes the transaction open on this thread one that {@link #read} waits for while it commits. */
+    /** Makes the transaction open on this thread one that {@link #read} waits for if they overlap. */
     public void fenceCommit() {
         if (fenced) {
-            db.holdWhileCommitting(lock.readLock());
+            db.watchCommit(watch);
         }
     }
 
     /**
-     * Runs {@code read} while no fenced commit is under way, so that it sees only fenced commits the
-     * database has written. Call it inside the read's transaction, with its connection already taken:
-     * waiting for the lock before taking a connection could leave the committers, each holding one of
-     * the pool's connections, waiting for a reader that waits for a connection.
+     * Runs {@code read}, then waits until every fenced commit that started before it ended has returned,
+     * so that nothing it saw can still be taken back by a crash. Best given a whole read transaction,
+     * so that its connection goes back to the pool before the wait.
      */
     public <T> T read(Supplier<T> read) {
-        if (!fenced) {
-            return read.get();
+        T result = read.get();
+        if (fenced) {
+            awaitCommitsStartedSoFar();
         }
-        lock.writeLock().lock();
-        try {
-            return read.get();
-        } finally {
-            lock.writeLock().unlock();
+        return result;
+    }
+
+    private Runnable starting() {
+        long number;
+        synchronized (this) {
+            number = ++lastNumber;
+            underWay.add(number);
+        }
+        return () -> returned(number);
+    }
+
+    private synchronized void returned(long number) {
+        underWay.remove(number);
+        notifyAll();
+    }
+
+    private synchronized void awaitCommitsStartedSoFar() {
+        long number = lastNumber;
+        boolean interrupted = false;
+        while (!underWay.isEmpty() && underWay.first() <= number) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true; // the read's result must not go out before its commits are written
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

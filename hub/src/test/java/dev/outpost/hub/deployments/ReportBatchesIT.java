@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.outpost.hub.store.Database;
+import dev.outpost.hub.store.H2FilePool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,10 +52,7 @@ class ReportBatchesIT {
 
     @BeforeEach
     void database() {
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl("jdbc:h2:file:" + dir.resolve("reports") + ";WRITE_DELAY=0");
-        dataSource.setUsername("sa");
-        dataSource.setPassword("");
+        dataSource = H2FilePool.at(dir.resolve("reports"));
         db = new Database(dataSource);
         db.inTransaction(sql -> sql.update("create table reported (stream int, seq int, primary key (stream, seq))"));
     }

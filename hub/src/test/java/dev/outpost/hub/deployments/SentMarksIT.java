@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.outpost.hub.store.Database;
+import dev.outpost.hub.store.H2FilePool;
 import dev.outpost.hub.store.DatabaseKind;
 import dev.outpost.hub.store.WrittenCommits;
 import java.nio.file.Path;
@@ -36,10 +37,7 @@ class SentMarksIT {
 
     @BeforeEach
     void database() {
-        dataSource = new HikariDataSource();
-        dataSource.setJdbcUrl("jdbc:h2:file:" + dir.resolve("marks") + ";WRITE_DELAY=0");
-        dataSource.setUsername("sa");
-        dataSource.setPassword("");
+        dataSource = H2FilePool.at(dir.resolve("marks"));
         db = new Database(dataSource);
         db.inTransaction(sql -> {
             sql.update("create table commands (id varchar(64) primary key, status varchar(16) not null, "

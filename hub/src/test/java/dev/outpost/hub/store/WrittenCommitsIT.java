@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fenced reads and commits on a real H2 file. H2's window (a commit visible to others before its
+ * Fenced reads and commits on a real H2 file: a read answers only once the commits that overlapped it
+ * have returned, and commits never wait for reads. H2's window (a commit visible to others before its
  * thread has written it) lasts well under a millisecond for a small commit, so the connections here
  * stretch it: their {@code commit()} commits for real, then waits until the test lets it return, as a
  * rollout's big commit does while H2 writes it.
@@ -46,10 +47,7 @@ class WrittenCommitsIT {
 
     @BeforeEach
     void database() {
-        h2 = new HikariDataSource();
-        h2.setJdbcUrl("jdbc:h2:file:" + dir.resolve("fence") + ";WRITE_DELAY=0");
-        h2.setUsername("sa");
-        h2.setPassword("");
+        h2 = H2FilePool.at(dir.resolve("fence"));
         db = new Database(stretchingCommits(h2));
         db.inTransaction(sql -> sql.update("create table pushed (id int primary key)"));
     }
@@ -69,10 +67,9 @@ class WrittenCommitsIT {
         assertThat(countUnfenced()).as("the window: an unfenced read already sees the commit").isEqualTo(1);
 
         CompletableFuture<Long> fencedRead = new CompletableFuture<>();
-        Thread reader = Thread.ofPlatform().start(() -> fencedRead.complete(countFenced(written)));
-        // Whatever the reader waits on first, it cannot finish while the commit has not returned.
-        await().atMost(PATIENCE).until(() -> reader.getState() == Thread.State.WAITING);
-        assertThat(fencedRead).isNotDone();
+        Thread.ofPlatform().start(() -> fencedRead.complete(countFenced(written)));
+        await().atMost(PATIENCE).until(() -> waitingFor(written));
+        assertThat(fencedRead).as("it has read, and waits before answering").isNotDone();
 
         letCommitReturn.countDown();
         assertThat(fencedRead.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
@@ -80,25 +77,24 @@ class WrittenCommitsIT {
     }
 
     @Test
-    void onH2AFencedCommitWaitsForAFencedReadUnderWayAndStaysUnseenMeanwhile() throws Exception {
+    void onH2ACommitThatStartsDuringAFencedReadGoesOnAndTheReadWaitsForItBeforeAnsweringWhatItSaw() throws Exception {
         WrittenCommits written = new WrittenCommits(db, DatabaseKind.H2);
         CountDownLatch reading = new CountDownLatch(1);
-        CountDownLatch finishRead = new CountDownLatch(1);
-        CompletableFuture<Long> read = CompletableFuture.supplyAsync(() -> db.read(sql -> written.read(() -> {
+        CompletableFuture<Long> read = CompletableFuture.supplyAsync(() -> written.read(() -> db.read(sql -> {
             reading.countDown();
-            await().atMost(PATIENCE).until(() -> finishRead.getCount() == 0);
-            return count(sql);
+            await().atMost(PATIENCE).until(() -> committedButNotReturned.getCount() == 0);
+            return count(sql); // sees the commit H2 has not written yet
         })), threads);
         assertThat(reading.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
-        Thread committer = Thread.ofPlatform().start(() -> insertFenced(written, 1, false));
-        await().atMost(PATIENCE).until(() -> committer.getState() == Thread.State.WAITING);
-        assertThat(countUnfenced()).as("the commit has not started").isZero();
+        CompletableFuture<Void> committing = CompletableFuture.runAsync(() -> insertFenced(written, 1, true), threads);
+        assertThat(committedButNotReturned.await(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+                .as("a commit does not wait for the reads under way").isTrue();
+        await().atMost(PATIENCE).pollDelay(Duration.ofMillis(50)).until(() -> !read.isDone() && waitingFor(written));
 
-        finishRead.countDown();
-        assertThat(read.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isZero();
-        committer.join(PATIENCE.toMillis());
-        assertThat(countUnfenced()).isEqualTo(1);
+        letCommitReturn.countDown();
+        assertThat(read.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
+        committing.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test
@@ -138,7 +134,14 @@ class WrittenCommitsIT {
     }
 
     private long countFenced(WrittenCommits written) {
-        return db.read(sql -> written.read(() -> count(sql)));
+        return written.read(() -> db.read(WrittenCommitsIT::count));
+    }
+
+    /** Whether a thread waits on the fence's monitor, i.e. a read waits for its commits to be written. */
+    private static boolean waitingFor(WrittenCommits written) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getState() == Thread.State.WAITING
+                && java.util.Arrays.stream(t.getStackTrace()).anyMatch(frame -> frame.getClassName()
+                        .equals(WrittenCommits.class.getName()) && frame.getMethodName().startsWith("await")));
     }
 
     private long countUnfenced() {

@@ -156,6 +156,59 @@ abstract class AbstractOperationLifecycleIT {
     }
 
     @Test
+    void theListsSayWhyEachOperationWaitsAsTheReadOfThatOneOperationDoes() {
+        TestAgent agent = agentIn(environment());
+        String release = release(ReleaseFixture.redisV1());
+        JsonNode heldDeployment = deploy(agent, release, "held");
+        String held = heldDeployment.at("/operation/id").asText();
+        String running = deploy(agent, release, "running").at("/operation/id").asText();
+        String queued = deploy(agent, release, "queued").at("/operation/id").asText();
+        agent.awaitCommand(2);
+        agent.progress(held(agent.received().stream().filter(c -> c.getDeploymentId()
+                .equals(heldDeployment.at("/deployment/id").asText())).findFirst().orElseThrow()));
+        TestAgent gone = agentIn(environment());
+        String offline = deploy(gone, release, "offline").at("/operation/id").asText();
+        gone.awaitCommand(1);
+        gone.disconnect();
+        String noAgentEnvironment = environment();
+        Api.Response unserved = api().post("/api/v1/deployments", ADMIN, Map.of("environmentId", noAgentEnvironment,
+                "releaseId", release, "name", "unserved", "namespace", "apps", "parameters", Map.of("name", "unserved")));
+        assertThat(unserved.status()).as(unserved.toString()).isEqualTo(202);
+        String noAgent = unserved.json().at("/operation/id").asText();
+        await().until(() -> operation(held).get("waitingReason").asText("").startsWith("waiting for the customer's")
+                && operation(offline).get("waitingReason").asText("").contains("(offline since "));
+
+        Map<String, String> expected = new HashMap<>();
+        for (String op : List.of(held, running, queued, offline, noAgent)) {
+            expected.put(op, operation(op).get("waitingReason").asText(null));
+        }
+        assertThat(expected.get(held)).startsWith("waiting for the customer's approval at agent " + agent.id());
+        assertThat(expected.get(running)).isNull();
+        assertThat(expected.get(queued)).startsWith("queued: number 3 in environment");
+        assertThat(expected.get(offline)).startsWith("waiting for agent " + gone.id() + " (offline since ");
+        assertThat(expected.get(noAgent)).startsWith("no agent has enrolled in environment " + noAgentEnvironment);
+
+        Map<String, String> listed = new HashMap<>();
+        for (JsonNode op : api().get("/api/v1/operations", ADMIN).json()) {
+            if (expected.containsKey(op.get("id").asText())) {
+                listed.put(op.get("id").asText(), op.get("waitingReason").asText(null));
+            }
+        }
+        assertThat(listed).isEqualTo(expected);
+        Map<String, String> listedDeployments = new HashMap<>();
+        Map<String, String> readDeployments = new HashMap<>();
+        for (JsonNode d : api().get("/api/v1/deployments", ADMIN).json()) {
+            if (expected.containsKey(d.get("activeOperationId").asText(""))) {
+                listedDeployments.put(d.get("id").asText(), d.get("statusReason").asText(null));
+                readDeployments.put(d.get("id").asText(), deploymentJson(d.get("id").asText()).get("statusReason")
+                        .asText(null));
+            }
+        }
+        assertThat(listedDeployments).hasSize(expected.size()).isEqualTo(readDeployments);
+        assertThat(listedDeployments.values()).contains(expected.get(queued), expected.get(noAgent));
+    }
+
+    @Test
     void aRetryIsRefusedWhileAnotherOperationIsActiveAndOnceTheDeploymentIsDeleted() {
         TestAgent agent = agentIn(environment());
         String release = release(ReleaseFixture.redisV1());
