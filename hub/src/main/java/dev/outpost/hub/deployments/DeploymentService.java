@@ -588,7 +588,7 @@ public class DeploymentService {
         if (deployment.activeOperationId() == null) {
             return deployment;
         }
-        return deployment.withWaitingReason(db.read(sql -> waitingReason(sql, deployment.environmentId(),
+        return deployment.withWaitingReason(db.read(sql -> waits.ofOperation(sql, deployment.environmentId(),
                 deployment.activeOperationId())).orElse(null));
     }
 
@@ -618,22 +618,17 @@ public class DeploymentService {
     }
 
     private Operation withWaitingReason(Operation operation) {
-        return db.read(sql -> operation.withWaitingReason(waitingReason(sql,
+        return db.read(sql -> operation.withWaitingReason(waits.ofOperation(sql,
                 deployments.find(sql, operation.deploymentId()).orElseThrow().environmentId(), operation.id())
                 .orElse(null)));
     }
 
     /** The answer to a change, with why its operation waits (e.g. no agent yet), when it does. */
     private Accepted withWaitingReasons(Accepted accepted) {
-        Optional<String> reason = db.read(sql -> waitingReason(sql, accepted.deployment().environmentId(),
+        Optional<String> reason = db.read(sql -> waits.ofOperation(sql, accepted.deployment().environmentId(),
                 accepted.operation().id()));
         return reason.map(r -> new Accepted(accepted.deployment().withWaitingReason(r),
                 accepted.operation().withWaitingReason(r))).orElse(accepted);
-    }
-
-    /** Why an active operation makes no progress: its agent, the customer's approval, or its place in the queue. */
-    private Optional<String> waitingReason(Sql sql, String environmentId, String operationId) {
-        return waits.ofOperation(sql, environmentId, operationId);
     }
 
     /**

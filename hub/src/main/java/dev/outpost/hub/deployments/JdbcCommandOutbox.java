@@ -75,14 +75,14 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
         // The oldest N unanswered (sent or queued) are the ones in flight: a queued command goes out only
         // once fewer than N older ones are left, so at most N operations of the environment run at once.
         int inFlight = Math.min(limit, config.getMaxConcurrentOperationsPerEnvironment());
-        return written.read(() -> db.read(sql -> commands.unanswered(sql, environmentId, agentId, inFlight)));
+        return readWritten(sql -> commands.unanswered(sql, environmentId, agentId, inFlight));
     }
 
     @Override
     public Map<String, List<Command>> unansweredFor(Map<String, Set<String>> agentsByEnvironment, int limit) {
         int inFlight = Math.min(limit, config.getMaxConcurrentOperationsPerEnvironment());
-        Map<String, List<Command>> current = written.read(() -> db.read(sql -> commands.unansweredIn(sql,
-                agentsByEnvironment.keySet(), inFlight)));
+        Map<String, List<Command>> current = readWritten(sql -> commands.unansweredIn(sql,
+                agentsByEnvironment.keySet(), inFlight));
         Map<String, List<Command>> byAgent = new java.util.HashMap<>();
         agentsByEnvironment.values().forEach(agentIds -> agentIds.forEach(agentId ->
                 byAgent.put(agentId, current.getOrDefault(agentId, List.of()))));
@@ -96,7 +96,12 @@ public class JdbcCommandOutbox implements CommandOutbox, AutoCloseable {
 
     @Override
     public List<CommandStore.Withdrawal> withdrawals(String environmentId, String agentId, int limit) {
-        return written.read(() -> db.read(sql -> commands.withdrawals(sql, environmentId, agentId, limit)));
+        return readWritten(sql -> commands.withdrawals(sql, environmentId, agentId, limit));
+    }
+
+    /** A read of what to send agents: answered only once the commits it overlapped are written. */
+    private <T> T readWritten(Database.Work<T> read) {
+        return written.read(() -> db.read(read));
     }
 
     @Override
