@@ -47,8 +47,18 @@ mmdebstrap --quiet --variant=extract --include="$packages" bookworm "$work/rootf
 # gzipped layer (20 instead of 28 MB). No CDS archive (--generate-cds-archive): it starts the JVM
 # faster but, relocated at each start, is resident whole (13 MiB for ~1,400 classes), 5 MiB more than
 # parsing those classes.
+# From JDK 25 on, two options are built into the runtime (jlink --add-options), so that they hold
+# whatever JAVA_TOOL_OPTIONS a chart sets: compact object headers (JEP 519: 8-byte headers, product
+# from 25) and the native heap handed back every minute (what class loading and compiling freed at
+# start stays in malloc's arenas otherwise). Together 4 MiB of the idle agent's 114 (docs/benchmarks.md).
+# JDK 21 has neither.
+feature=$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
+runtime_options=()
+if (( feature >= 25 )); then
+  runtime_options=(--add-options="-XX:+UseCompactObjectHeaders -XX:TrimNativeHeapInterval=60000")
+fi
 "$java_home/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages \
-  --output "$work/java"
+  "${runtime_options[@]}" --output "$work/java"
 
 # The runtime and the user as a second layer: /opt/java, /etc/passwd and /etc/group (nothing else in
 # the image creates them: no maintainer script ran), and a writable /tmp.

@@ -87,8 +87,6 @@ public final class Main {
     private static final int MAX_QUEUED_COMMANDS = 500;
     /** How soon the customer's approval or rejection of a held command is acted on. */
     private static final Duration APPROVAL_POLL = Duration.ofSeconds(1);
-    /** The shaded Netty's switch for its flight-recorder events. */
-    private static final String NETTY_JFR = "io.grpc.netty.shaded.io.netty.jfr.enabled";
     private static final int ENROLL_ATTEMPTS = 10;
     private static final Duration FACTS_MAX_AGE = Duration.ofMinutes(10);
     /** The hub acks a batch once committed; a batch unanswered this long means a stuck stream. */
@@ -102,11 +100,6 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        // Before any gRPC class loads: Netty's allocator events would start the JDK's flight recorder
-        // (its metadata, ~170 event types) in every agent, for events nobody records.
-        if (System.getProperty(NETTY_JFR) == null) {
-            System.setProperty(NETTY_JFR, "false");
-        }
         if (args.length > 0 && ControlsCommandLine.VERBS.contains(args[0])) {
             // The customer's switch next to a running agent: no cluster, no hub, no second agent.
             System.exit(ControlsCommandLine.run(args, System.getenv(), System.out, System.err));

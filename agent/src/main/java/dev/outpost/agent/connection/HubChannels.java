@@ -6,28 +6,47 @@ import dev.outpost.agent.tls.RotatingKeyManager;
 import dev.outpost.agent.tls.RotatingTrustManager;
 import dev.outpost.protocol.GrpcLimits;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.GrpcSslContexts;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContextBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslProvider;
-import java.security.cert.X509Certificate;
-import java.util.List;
+import io.grpc.okhttp.OkHttpChannelBuilder;
+import java.security.GeneralSecurityException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509TrustManager;
 
 /** The mutual-TLS channel to the hub: the agent's certificate, trust in the hub CA only, host name checked. */
 public final class HubChannels {
+    private static final String[] TLS_1_3 = {"TLSv1.3"};
+    /** TLS 1.3's cipher suites; OkHttp's default list has TLS 1.2's only. */
+    private static final String[] TLS_1_3_CIPHER_SUITES = {
+        "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"};
+
     private HubChannels() {
     }
 
     /**
-     * TLS to the hub on the JDK's provider, the one the Kubernetes client uses too, rather than the
-     * BoringSSL that grpc-netty-shaded would unpack to /tmp and load: one TLS stack in the process, and
-     * no native library written at run time in the customer's cluster (measured in docs/benchmarks.md).
+     * The JDK's TLS, the one the Kubernetes client uses too: one TLS stack in the process, and no
+     * native library unpacked at run time in the customer's cluster. {@code keys} is null before
+     * enrolment, when the agent has no certificate yet.
      */
-    public static SslContextBuilder tlsToHub() {
-        return GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK);
+    public static SSLContext tlsToHub(KeyManager keys, X509TrustManager trust) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLSv1.3");
+            context.init(keys == null ? null : new KeyManager[] {keys}, new X509TrustManager[] {trust}, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS to the hub: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A channel to the hub over {@code tls}, on gRPC's OkHttp transport: TLS 1.3 only, the hub's host
+     * name checked against its certificate, messages bounded by the protocol's limit.
+     */
+    public static OkHttpChannelBuilder to(HubAddress hub, SSLContext tls) {
+        return OkHttpChannelBuilder.forAddress(hub.host(), hub.port())
+                .sslSocketFactory(new HostCheckingSockets(tls.getSocketFactory()))
+                .tlsConnectionSpec(TLS_1_3, TLS_1_3_CIPHER_SUITES)
+                .maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES);
     }
 
     /**
@@ -36,23 +55,13 @@ public final class HubChannels {
      * credentials hold (a CA rollover step the hub sent takes effect at the next connection too).
      */
     public static ManagedChannel mutualTls(HubAddress hub, RotatingKeyManager keys) {
-        try {
-            SslContext tls = tlsToHub()
-                    .keyManager(keys)
-                    .trustManager(new RotatingTrustManager(() -> keys.current().hubCa()))
-                    .protocols("TLSv1.3")
-                    .build();
-            keys.forgetSessionsOnReplace(tls.sessionContext());
-            return NettyChannelBuilder.forAddress(hub.host(), hub.port())
-                    .sslContext(tls)
-                    .maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES)
-                    .keepAliveTime(GrpcLimits.CLIENT_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
-                    .keepAliveTimeout(GrpcLimits.CLIENT_KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .keepAliveWithoutCalls(true)
-                    .build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot set up TLS with the stored agent certificate", e);
-        }
+        SSLContext tls = tlsToHub(keys, new RotatingTrustManager(() -> keys.current().hubCa()));
+        keys.forgetSessionsOnReplace(tls.getClientSessionContext());
+        return to(hub, tls)
+                .keepAliveTime(GrpcLimits.CLIENT_KEEPALIVE_TIME.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(GrpcLimits.CLIENT_KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveWithoutCalls(true)
+                .build();
     }
 
     /** {@link #mutualTls(HubAddress, RotatingKeyManager)} with credentials that are never replaced. */

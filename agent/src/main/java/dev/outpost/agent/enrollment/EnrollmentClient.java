@@ -10,7 +10,6 @@ import dev.outpost.protocol.AgentIdentity;
 import dev.outpost.protocol.BusyRetry;
 import dev.outpost.protocol.CaFingerprint;
 import dev.outpost.protocol.EcKeys;
-import dev.outpost.protocol.GrpcLimits;
 import dev.outpost.protocol.Pem;
 import dev.outpost.protocol.v1.ClusterFacts;
 import dev.outpost.protocol.v1.EnrollRequest;
@@ -19,8 +18,6 @@ import dev.outpost.protocol.v1.EnrollmentGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
 import java.security.KeyPair;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -29,7 +26,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,10 +63,7 @@ public final class EnrollmentClient {
                 .setCluster(cluster)
                 .build();
         PinnedCaTrustManager trust = new PinnedCaTrustManager(caPin);
-        ManagedChannel channel = NettyChannelBuilder.forAddress(hub.host(), hub.port())
-                .sslContext(sslContext(trust))
-                .maxInboundMessageSize(GrpcLimits.MAX_MESSAGE_BYTES)
-                .build();
+        ManagedChannel channel = HubChannels.to(hub, HubChannels.tlsToHub(null, trust)).build();
         try {
             EnrollResponse response = call(channel, request, trust);
             return verified(response, keys);
@@ -135,14 +128,6 @@ public final class EnrollmentClient {
             return new AgentCredentials(identity, keys.getPrivate(), certificate, ca);
         } catch (IllegalArgumentException e) {
             throw new EnrollmentException("the hub's enrolment answer is malformed: " + e.getMessage(), e);
-        }
-    }
-
-    private static SslContext sslContext(PinnedCaTrustManager trust) {
-        try {
-            return HubChannels.tlsToHub().trustManager(trust).protocols("TLSv1.3").build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot set up TLS", e);
         }
     }
 
