@@ -98,6 +98,18 @@ class AgentProtocolIT {
     }
 
     @Test
+    void aHubThatOffersOnlyTls12NeverReceivesTheToken() throws Exception {
+        hub.close();
+        hub = new TestHub(pki, "TLSv1.2").start();
+
+        assertThatThrownBy(() -> client(CaFingerprint.of(pki.ca)).enroll(TestHub.GOOD_TOKEN, "test",
+                ClusterFacts.getDefaultInstance()))
+                .isInstanceOf(EnrollmentException.class)
+                .hasMessageContaining("cannot reach the hub");
+        assertThat(hub.enrollCalls).hasValue(0);
+    }
+
+    @Test
     void aRefusedTokenIsFinalAndShowsTheHubsReason() {
         assertThatThrownBy(() -> client(CaFingerprint.of(pki.ca)).enroll("bad.token", "test", ClusterFacts.getDefaultInstance()))
                 .isInstanceOf(EnrollmentException.class)

@@ -53,8 +53,16 @@ public final class TestHub implements AutoCloseable {
     private Server server;
     private int port;
 
+    private final String[] tlsProtocols;
+
     public TestHub(TestPki pki) {
+        this(pki, "TLSv1.3", "TLSv1.2");
+    }
+
+    /** A hub that offers only {@code tlsProtocols}, e.g. "TLSv1.2" for an old or misconfigured one. */
+    public TestHub(TestPki pki, String... tlsProtocols) {
         this.pki = pki;
+        this.tlsProtocols = tlsProtocols;
     }
 
     /** Starts on a free port the first time, on the same port after {@link #stop}. */
@@ -75,7 +83,7 @@ public final class TestHub implements AutoCloseable {
         };
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                 .sslContext(GrpcSslContexts.configure(SslContextBuilder.forServer(pki.serverKeys.getPrivate(), pki.server, pki.ca))
-                        .trustManager(pki.ca).clientAuth(ClientAuth.OPTIONAL).build())
+                        .trustManager(pki.ca).clientAuth(ClientAuth.OPTIONAL).protocols(tlsProtocols).build())
                 .addService(new Enrollment())
                 .addService(ServerInterceptors.intercept(new Control(), requireCertificate))
                 .build()
