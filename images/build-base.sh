@@ -50,8 +50,8 @@ mmdebstrap --quiet --variant=extract --include="$packages" bookworm "$work/rootf
 # From JDK 25 on, two options are built into the runtime (jlink --add-options), so that they hold
 # whatever JAVA_TOOL_OPTIONS a chart sets: compact object headers (JEP 519: 8-byte headers, product
 # from 25) and the native heap handed back every minute (what class loading and compiling freed at
-# start stays in malloc's arenas otherwise). Together 4 MiB of the idle agent's 114 (docs/benchmarks.md).
-# JDK 21 has neither.
+# start stays in malloc's arenas otherwise). Together 4.4 MiB of the idle agent's 111 (docs/benchmarks.md).
+# JDK 21 refuses the first and has the second only as an experimental option, so it gets neither.
 feature=$("$java_home/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
 runtime_options=()
 if (( feature >= 25 )); then
